@@ -1,0 +1,43 @@
+"""What the deadline engine produces: deadlines that explain themselves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+DeadlineKind = Literal[
+    "visit", "visit_recording", "meeting", "preparation",
+    "circulation", "review", "assessment", "oversight",
+]
+DeadlineStatus = Literal["overdue", "due_soon", "ok"]
+
+DEADLINE_KINDS: tuple[str, ...] = (
+    "visit", "visit_recording", "meeting", "preparation",
+    "circulation", "review", "assessment", "oversight",
+)
+STATUSES: tuple[str, ...] = ("overdue", "due_soon", "ok")
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    procedure: str  # e.g. "Wirral Child in Need procedure (April 2017)"
+    section: str    # e.g. "2.11"
+    quote: str      # the short phrase the rule rests on
+
+    def __str__(self) -> str:
+        return f"{self.procedure}, section {self.section}: \u201c{self.quote}\u201d"
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    kind: str             # one of DEADLINE_KINDS
+    label: str            # e.g. "Child seen (every 20 working days)"
+    due: date
+    status: str           # one of STATUSES
+    countdown: int        # in `unit`: positive = left, 0 = due today, negative = late
+    unit: str             # "working_days", "days", "weeks", "months" (rules in hours count in days)
+    rule_id: str          # e.g. "wirral.visit"
+    citation: Citation
+    basis: str            # e.g. "20 working days after the visit of 18 Dec 2026, when the child was last seen"
+    notes: tuple[str, ...] = field(default=())  # warnings and the other reading of a contradiction

@@ -1,0 +1,96 @@
+"""Plain case facts: the only input the deadline engine reads.
+
+`models/` turns database rows into these; tests build them by hand. Adding a field is fine as
+long as it has a default, so every producer of facts keeps working.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+MeetingKind = Literal[
+    "family_network", "initial", "review", "progress", "closure", "transfer_in"
+]
+MeetingStatus = Literal["booked", "held", "cancelled"]
+FrequencyUnit = Literal["working_days", "days", "weeks", "months"]
+
+MEETING_KINDS: tuple[str, ...] = (
+    "family_network", "initial", "review", "progress", "closure", "transfer_in",
+)
+MEETING_STATUSES: tuple[str, ...] = ("booked", "held", "cancelled")
+
+# What a child can step down (or across) into Child in Need from.
+STEP_DOWN_SOURCES: tuple[str, ...] = (
+    "cp_plan",           # a child protection plan ended
+    "care",              # ceased to be looked after / returned home from care
+    "supervision_order", # a supervision order ended
+    "cp_conference",     # an initial or review conference decided on no CP plan
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Frequency:
+    """A per-case visiting frequency, e.g. "10wd", "4w", "28d", "1m"."""
+
+    count: int
+    unit: FrequencyUnit
+
+
+@dataclass(frozen=True, slots=True)
+class VisitFact:
+    date: date
+    seen: bool = True
+    seen_alone: bool | None = None
+    recorded: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingFact:
+    kind: str
+    status: str
+    date: date
+    chair_role: str | None = None
+    circulated: date | None = None
+    cancelled_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClosureFact:
+    date: date
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class OversightActionFact:
+    """An action from a management oversight note: open until done."""
+
+    description: str
+    owner: str
+    due: date
+    done: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFacts:
+    ref: str
+    policy_id: str
+    allocated: date
+    dob: date | None = None
+    disabled: bool = False
+    private_fostering: bool = False
+    visit_every: Frequency | None = None
+    assessment_completed: date | None = None
+    plan_started: date | None = None
+    stepped_down_from: str | None = None
+    stepped_down_on: date | None = None
+    visits: tuple[VisitFact, ...] = ()
+    meetings: tuple[MeetingFact, ...] = ()
+    closure: ClosureFact | None = None
+    # Other dated anchor events named by pack rules (e.g. "private_fostering_notified",
+    # "safety_plan_agreed", "transfer_plan_received"), keyed by event name.
+    events: dict[str, date] = field(default_factory=dict)
+    # Oversight flags (rule ids) cleared by a recorded management note.
+    cleared_flags: frozenset[str] = frozenset()
+    oversight_actions: tuple[OversightActionFact, ...] = ()
