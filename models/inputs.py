@@ -1,0 +1,71 @@
+"""Typed inputs to the write commands, shared by the importer and the forms.
+
+The importer turns a JSON or CSV record into a `CaseInput`; `models.commands.upsert_cases`
+validates and writes it. The forms build `VisitInput` / `MeetingInput` / `ClosureInput`.
+Field names follow the JSON import format in the README.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from policies.facts import Frequency
+
+
+@dataclass(slots=True)
+class VisitInput:
+    date: date
+    seen: bool = True
+    seen_alone: bool | None = None
+    not_alone_reason: str | None = None
+    childs_voice: str | None = None
+    location: str | None = None  # "home", "school" or "other"
+    recorded: date | None = None
+
+
+@dataclass(slots=True)
+class MeetingInput:
+    kind: str    # policies.facts.MEETING_KINDS
+    status: str  # "booked", "held" or "cancelled"
+    date: date
+    chair: str | None = None
+    chair_role: str | None = None
+    family_attended: bool | None = None
+    circulated: date | None = None
+    cancelled_on: date | None = None
+    cancel_reason: str | None = None
+
+
+@dataclass(slots=True)
+class ClosureInput:
+    date: date
+    reason: str  # census code RC1-RC9 or one of the pack's own reasons
+    note: str | None = None
+    step_down_to_early_help: bool = False
+    lead_professional: str | None = None
+    checklist: dict[str, bool] = field(default_factory=dict)  # pack checklist item id -> done
+
+
+@dataclass(slots=True)
+class CaseInput:
+    ref: str
+    name: str
+    allocated: date
+    policy: str
+    dob: date | None = None
+    worker: str | None = None
+    team: str | None = None
+    family: str | None = None
+    disabled: bool = False
+    private_fostering: bool = False
+    visit_every: Frequency | None = None
+    assessment_completed: date | None = None
+    plan_started: date | None = None
+    stepped_down_from: str | None = None
+    stepped_down_on: date | None = None
+    visits: list[VisitInput] = field(default_factory=list)
+    meetings: list[MeetingInput] = field(default_factory=list)
+    closure: ClosureInput | None = None
+    # Which record this came from, for error messages: "cases.json:3" or "cases.csv:row 7".
+    source: str | None = None
