@@ -1,0 +1,265 @@
+"""The CSV format: one row per child, as a case list from a recording system looks.
+
+The summary columns become history on import (docs/formats.md, "CSV"):
+- `last_visit` -> a visit on that date at which the child was seen; seen alone when
+  `last_seen_alone` is the same date, otherwise "not recorded" (the list does not say);
+- `last_seen_alone` earlier than `last_visit` -> a second visit, on that date, child seen alone;
+- `last_meeting` -> a held meeting of kind `last_meeting_kind`;
+- `next_meeting` -> a booked meeting of kind `next_meeting_kind` (default: `review` when a
+  meeting has been held, else `initial`);
+- `closed` + `closure_reason` -> the closure.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
+from policies.facts import MEETING_KINDS
+
+from cin_tui.formats.fields import FieldReader, Problem, census_code_upper, record_label
+
+COLUMNS = (
+    "ref", "name", "dob", "policy", "worker", "team", "family", "disabled", "allocated",
+    "assessment_completed", "plan_started", "last_visit", "last_seen_alone", "last_meeting",
+    "last_meeting_kind", "next_meeting", "next_meeting_kind", "closed", "closure_reason",
+)
+REQUIRED_COLUMNS = ("ref", "name", "allocated")
+HEADER = "row 1 (header)"
+
+
+def normalise_header(cell: str) -> str:
+    """Headers are matched ignoring case, surrounding spaces, and spaces or hyphens for `_`."""
+    return "_".join(cell.strip().lower().replace("-", " ").split())
+
+
+def read_csv(
+    text: str, *, default_policy: str | None = None, default_worker: str | None = None
+) -> tuple[list[CaseInput], list[Problem]]:
+    """Parse a CSV import file. Returns the cases that read cleanly and every problem found."""
+    problems: list[Problem] = []
+    try:
+        rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
+    except csv.Error as error:
+        problems.append(Problem("", "", f"not a readable CSV file ({error})"))
+        return [], problems
+    while rows and not any(cell.strip() for cell in rows[0]):
+        rows.pop(0)
+    if not rows:
+        problems.append(Problem("", "", f"is empty; the first row must name the columns: {', '.join(COLUMNS)}"))
+        return [], problems
+
+    columns = [normalise_header(cell) for cell in rows[0]]
+    if not _header_is_usable(columns, rows[0], default_policy, problems):
+        return [], problems
+
+    cases: list[CaseInput] = []
+    first_seen: dict[str, str] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        cells = dict(zip(columns, row))
+        reader = FieldReader(record_label("row", number, cells.get("ref")), problems)
+        if len(row) > len(columns) and any(cell.strip() for cell in row[len(columns):]):
+            reader.problem("", f"has {len(row)} cells but the header names {len(columns)} columns")
+            continue
+        before = len(problems)
+        case = _read_row(reader, cells, default_policy, default_worker)
+        if case is not None and case.ref in first_seen:
+            reader.problem("ref", f"{case.ref} appears twice in this file (also {first_seen[case.ref]})")
+        elif case is not None:
+            first_seen[case.ref] = reader.record
+        if case is not None and len(problems) == before:
+            cases.append(case)
+    return cases, problems
+
+
+def _header_is_usable(columns: list[str], raw: list[str], default_policy: str | None,
+                      problems: list[Problem]) -> bool:
+    ok = True
+    seen: set[str] = set()
+    for column, cell in zip(columns, raw):
+        if not column:
+            continue
+        if column not in COLUMNS:
+            problems.append(Problem(HEADER, cell.strip(), f"unknown column; accepted: {', '.join(COLUMNS)}"))
+            ok = False
+        elif column in seen:
+            problems.append(Problem(HEADER, cell.strip(), "this column appears twice"))
+            ok = False
+        seen.add(column)
+    required = REQUIRED_COLUMNS + (() if default_policy else ("policy",))
+    for column in required:
+        if column not in seen:
+            hint = " (or give --policy)" if column == "policy" else ""
+            problems.append(Problem(HEADER, column, f"required column is missing{hint}"))
+            ok = False
+    return ok
+
+
+def _read_row(
+    reader: FieldReader, cells: dict[str, str], default_policy: str | None,
+    default_worker: str | None,
+) -> CaseInput | None:
+    get = cells.get
+    ref = reader.text("ref", get("ref"), required=True, what="the case reference")
+    name = reader.text("name", get("name"), required=True, what="the child's name")
+    allocated = reader.date("allocated", get("allocated"), required=True,
+                            what="the date the case was allocated")
+    policy = reader.text("policy", get("policy"), required=default_policy is None,
+                         what="the policy pack id (or give --policy)") or default_policy
+    case = CaseInput(
+        ref=ref or "",
+        name=name or "",
+        allocated=allocated or date.min,
+        policy=policy or "",
+        dob=reader.date("dob", get("dob")),
+        worker=reader.text("worker", get("worker")) or default_worker,
+        team=reader.text("team", get("team")),
+        family=reader.text("family", get("family")),
+        disabled=bool(reader.boolean("disabled", get("disabled"))),
+        assessment_completed=reader.date("assessment_completed", get("assessment_completed")),
+        plan_started=reader.date("plan_started", get("plan_started")),
+        visits=_visits(reader, cells),
+        meetings=_meetings(reader, cells),
+        closure=_closure(reader, cells),
+        source=reader.record,
+    )
+    if ref is None or name is None or allocated is None or policy is None:
+        return None
+    return case
+
+
+def _visits(reader: FieldReader, cells: dict[str, str]) -> list[VisitInput]:
+    last_visit = reader.date("last_visit", cells.get("last_visit"))
+    last_alone = reader.date("last_seen_alone", cells.get("last_seen_alone"))
+    visits = []
+    if last_visit is not None:
+        visits.append(VisitInput(date=last_visit, seen=True,
+                                 seen_alone=True if last_alone == last_visit else None))
+    if last_alone is not None:
+        if last_visit is None and not cells.get("last_visit", "").strip():
+            reader.problem("last_seen_alone",
+                           "is given but last_visit is empty; give the date of the last visit too")
+        elif last_visit is not None and last_alone > last_visit:
+            reader.problem("last_seen_alone",
+                           f"is after last_visit ({last_visit.isoformat()}); the child cannot "
+                           "have been seen alone after the last visit")
+        elif last_visit is not None and last_alone < last_visit:
+            visits.append(VisitInput(date=last_alone, seen=True, seen_alone=True))
+    return visits
+
+
+def _meetings(reader: FieldReader, cells: dict[str, str]) -> list[MeetingInput]:
+    meetings = []
+    held = _meeting(reader, cells, "last_meeting", "last_meeting_kind", "held", default_kind=None)
+    if held is not None:
+        meetings.append(held)
+    booked = _meeting(reader, cells, "next_meeting", "next_meeting_kind", "booked",
+                      default_kind="review" if held is not None else "initial")
+    if booked is not None:
+        meetings.append(booked)
+    return meetings
+
+
+def _meeting(reader: FieldReader, cells: dict[str, str], date_column: str, kind_column: str,
+             status: str, *, default_kind: str | None) -> MeetingInput | None:
+    when = reader.date(date_column, cells.get(date_column))
+    kind = reader.choice(kind_column, cells.get(kind_column), MEETING_KINDS)
+    date_given = bool(cells.get(date_column, "").strip())
+    kind_given = bool(cells.get(kind_column, "").strip())
+    if kind_given and not date_given:
+        reader.problem(date_column, f"is required when {kind_column} is given: the date of the meeting")
+    if date_given and not kind_given and default_kind is None:
+        reader.problem(kind_column, f"is required when {date_column} is given: one of {', '.join(MEETING_KINDS)}")
+    kind = kind or default_kind
+    if when is None or kind is None:
+        return None
+    return MeetingInput(kind=kind, status=status, date=when)
+
+
+def _closure(reader: FieldReader, cells: dict[str, str]) -> ClosureInput | None:
+    closed = reader.date("closed", cells.get("closed"), what="the date the case closed")
+    reason = reader.text("closure_reason", cells.get("closure_reason"))
+    if reason is not None and not cells.get("closed", "").strip():
+        reader.problem("closed", "is required when closure_reason is given: the date the case closed")
+    if closed is not None and reason is None:
+        reader.problem("closure_reason",
+                       "is required when closed is given: census code RC1-RC9 or the pack's own reason")
+    if closed is None or reason is None:
+        return None
+    return ClosureInput(date=closed, reason=census_code_upper(reason))
+
+
+def column_for(case: CaseInput, field: str) -> str:
+    """The CSV column a validation error about `field` of a CSV-made case belongs to."""
+    head, _, rest = field.partition(".")
+    if head.startswith("visits["):
+        index = _index(head)
+        return "last_seen_alone" if index or rest == "seen_alone" else "last_visit"
+    if head.startswith("meetings["):
+        index = _index(head)
+        if index is not None and index < len(case.meetings):
+            meeting = case.meetings[index]
+            prefix = "last_meeting" if meeting.status == "held" else "next_meeting"
+            return f"{prefix}_kind" if rest == "kind" else prefix
+        return "last_meeting"
+    if head == "closure":
+        return "closure_reason" if rest == "reason" else "closed"
+    return field
+
+
+def _index(head: str) -> int | None:
+    try:
+        return int(head[head.index("[") + 1:head.index("]")])
+    except ValueError:
+        return None
+
+
+# Writing
+
+
+def summary_row(case: CaseInput) -> dict[str, str]:
+    seen = [v.date for v in case.visits if v.seen]
+    alone = [v.date for v in case.visits if v.seen and v.seen_alone]
+    held = sorted((m for m in case.meetings if m.status == "held"), key=lambda m: m.date)
+    booked = sorted((m for m in case.meetings if m.status == "booked"), key=lambda m: m.date)
+    row = {
+        "ref": case.ref,
+        "name": case.name,
+        "dob": _iso(case.dob),
+        "policy": case.policy,
+        "worker": case.worker or "",
+        "team": case.team or "",
+        "family": case.family or "",
+        "disabled": "yes" if case.disabled else "no",
+        "allocated": _iso(case.allocated),
+        "assessment_completed": _iso(case.assessment_completed),
+        "plan_started": _iso(case.plan_started),
+        "last_visit": _iso(max(seen, default=None)),
+        "last_seen_alone": _iso(max(alone, default=None)),
+        "last_meeting": _iso(held[-1].date) if held else "",
+        "last_meeting_kind": held[-1].kind if held else "",
+        "next_meeting": _iso(booked[0].date) if booked else "",
+        "next_meeting_kind": booked[0].kind if booked else "",
+        "closed": _iso(case.closure.date) if case.closure else "",
+        "closure_reason": case.closure.reason if case.closure else "",
+    }
+    return row
+
+
+def _iso(value: date | None) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def write_csv(cases: list[CaseInput]) -> str:
+    """One row per child, cases by ref. Starts with a UTF-8 byte order mark written by the
+    caller's encoding ("utf-8-sig") so Excel shows accented names correctly."""
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for case in sorted(cases, key=lambda c: c.ref):
+        writer.writerow(summary_row(case))
+    return buffer.getvalue()

@@ -1,0 +1,149 @@
+"""Reading one field of an imported record, shared by the JSON and CSV formats.
+
+A reader never stops at the first problem: it notes each one (record, field, message) and returns
+None for that field, so an import can report everything wrong with a file in one go.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from policies.dates import DateParseError, parse_date, parse_frequency
+from policies.facts import Frequency
+
+TRUE_WORDS = ("yes", "y", "true", "1")
+FALSE_WORDS = ("no", "n", "false", "0")
+BOOLEAN_ACCEPTED = "use yes/no, true/false, y/n or 1/0"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with an import file: shown as `file:record:field: message`."""
+
+    record: str   # "case 3 (ref C-0003)", "row 7 (ref C-0007)", or "line 4" for a syntax error
+    field: str    # "allocated", "visits[2].date", "last_visit"; "" when about the whole record
+    message: str
+
+    def render(self, file_label: str) -> str:
+        where = ":".join(part for part in (file_label, self.record, self.field) if part)
+        return f"{where}: {self.message}"
+
+
+def describe_json_value(value: object) -> str:
+    """How a JSON value reads to a person: 'a number (42)', 'a list', 'true'."""
+    if value is True or value is False:
+        return str(value).lower()
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return repr(value)
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+class FieldReader:
+    """Reads the fields of one record, collecting every problem in `problems`."""
+
+    def __init__(self, record: str, problems: list[Problem]) -> None:
+        self.record = record
+        self.problems = problems
+
+    def problem(self, field: str, message: str) -> None:
+        self.problems.append(Problem(self.record, field, message))
+
+    def _present(self, field: str, value: object, required: bool, what: str) -> bool:
+        if is_blank(value):
+            if required:
+                self.problem(field, f"is required: {what}")
+            return False
+        return True
+
+    def text(self, field: str, value: object, *, required: bool = False,
+             what: str = "some text") -> str | None:
+        if not self._present(field, value, required, what):
+            return None
+        if not isinstance(value, str):
+            self.problem(field, f"expected text, got {describe_json_value(value)}")
+            return None
+        return value.strip()
+
+    def date(self, field: str, value: object, *, required: bool = False,
+             what: str = "a date") -> date | None:
+        if not self._present(field, value, required, what):
+            return None
+        if not isinstance(value, str):
+            self.problem(
+                field,
+                f"expected a date as text (DD/MM/YYYY or YYYY-MM-DD), got {describe_json_value(value)}",
+            )
+            return None
+        try:
+            return parse_date(value)
+        except DateParseError as error:
+            self.problem(field, str(error))
+            return None
+
+    def boolean(self, field: str, value: object) -> bool | None:
+        if is_blank(value):
+            return None
+        if value is True or value is False:
+            return value
+        if isinstance(value, int) and value in (0, 1):
+            return bool(value)
+        if isinstance(value, str):
+            word = value.strip().lower()
+            if word in TRUE_WORDS:
+                return True
+            if word in FALSE_WORDS:
+                return False
+        self.problem(field, f"{describe_json_value(value)} is not yes or no; {BOOLEAN_ACCEPTED}")
+        return None
+
+    def frequency(self, field: str, value: object) -> Frequency | None:
+        if is_blank(value):
+            return None
+        if not isinstance(value, str):
+            self.problem(
+                field,
+                f'expected a frequency as text like "10wd", "4w" or "28d", got {describe_json_value(value)}',
+            )
+            return None
+        try:
+            return parse_frequency(value)
+        except DateParseError as error:
+            self.problem(field, str(error))
+            return None
+
+    def choice(self, field: str, value: object, choices: Iterable[str], *,
+               required: bool = False, what: str = "one of the accepted values") -> str | None:
+        choices = tuple(choices)
+        text = self.text(field, value, required=required, what=f"{what} ({', '.join(choices)})")
+        if text is None:
+            return None
+        normalised = text.lower().replace(" ", "_").replace("-", "_")
+        if normalised not in choices:
+            self.problem(field, f'"{text}" is not one of {", ".join(choices)}')
+            return None
+        return normalised
+
+
+def record_label(kind: str, number: int, ref: object) -> str:
+    """`case 3 (ref C-0003)` / `row 7 (ref C-0007)`; just `case 3` when the ref is unusable."""
+    if isinstance(ref, str) and ref.strip():
+        return f"{kind} {number} (ref {ref.strip()})"
+    return f"{kind} {number}"
+
+
+def census_code_upper(reason: str) -> str:
+    """"rc8" is census code RC8; a pack's own closure reasons are kept as written."""
+    upper = reason.upper()
+    return upper if len(upper) == 3 and upper.startswith("RC") and upper[2].isdigit() else reason

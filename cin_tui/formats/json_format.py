@@ -1,0 +1,310 @@
+"""The JSON format: every case with its full history of visits, meetings and closure.
+
+`read_json` turns a file's text into `CaseInput`s plus every problem found; `write_json` writes
+the same format back. Writing is deterministic (cases by ref, history by date, every key present
+in a fixed order), so export -> import into an empty database -> export gives identical bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
+from policies.dates import format_frequency
+from policies.facts import MEETING_KINDS, MEETING_STATUSES, STEP_DOWN_SOURCES
+
+from cin_tui.formats.fields import (
+    FieldReader,
+    Problem,
+    census_code_upper,
+    describe_json_value,
+    is_blank,
+    record_label,
+)
+
+CASE_FIELDS = (
+    "ref", "name", "dob", "policy", "worker", "team", "family", "disabled", "private_fostering",
+    "visit_every", "allocated", "assessment_completed", "plan_started", "stepped_down_from",
+    "stepped_down_on", "visits", "meetings", "closure",
+)
+VISIT_FIELDS = (
+    "date", "seen", "seen_alone", "not_alone_reason", "childs_voice", "location", "recorded",
+)
+MEETING_FIELDS = (
+    "kind", "status", "date", "chair", "chair_role", "family_attended", "circulated",
+    "cancelled_on", "cancel_reason",
+)
+CLOSURE_FIELDS = (
+    "date", "reason", "note", "step_down_to_early_help", "lead_professional", "checklist",
+)
+VISIT_LOCATIONS = ("home", "school", "other")
+
+
+class _Object(dict):
+    """A JSON object that remembers keys written twice (json.loads would keep only the last)."""
+
+    duplicates: tuple[str, ...] = ()
+
+
+def _object_keeping_duplicates(pairs: list[tuple[str, object]]) -> _Object:
+    result = _Object(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        result.duplicates = tuple(k for k, _ in pairs if k in seen or seen.add(k))
+    return result
+
+
+def read_json(
+    text: str, *, default_policy: str | None = None, default_worker: str | None = None
+) -> tuple[list[CaseInput], list[Problem]]:
+    """Parse a JSON import file. Returns the cases that read cleanly and every problem found."""
+    problems: list[Problem] = []
+    try:
+        document = json.loads(text.removeprefix("\ufeff"), object_pairs_hook=_object_keeping_duplicates)
+    except json.JSONDecodeError as error:
+        problems.append(Problem(
+            f"line {error.lineno} column {error.colno}", "", f"not valid JSON ({error.msg})"
+        ))
+        return [], problems
+    if not isinstance(document, dict) or not isinstance(document.get("cases"), list):
+        problems.append(Problem(
+            "", "", 'expected a JSON object with a "cases" list: {"cases": [{"ref": ..., ...}]}'
+        ))
+        return [], problems
+    file_reader = FieldReader("", problems)
+    _check_keys(file_reader, "", document, ("cases",))
+
+    cases: list[CaseInput] = []
+    first_seen: dict[str, str] = {}
+    for number, record in enumerate(document["cases"], start=1):
+        ref = record.get("ref") if isinstance(record, dict) else None
+        reader = FieldReader(record_label("case", number, ref), problems)
+        if not isinstance(record, dict):
+            reader.problem("", f"expected an object for each case, got {describe_json_value(record)}")
+            continue
+        before = len(problems)
+        case = _read_case(reader, record, default_policy, default_worker)
+        if case is not None and case.ref in first_seen:
+            reader.problem("ref", f"{case.ref} appears twice in this file (also {first_seen[case.ref]})")
+        elif case is not None:
+            first_seen[case.ref] = reader.record
+        if case is not None and len(problems) == before:
+            cases.append(case)
+    return cases, problems
+
+
+def _check_keys(reader: FieldReader, prefix: str, record: dict, accepted: tuple[str, ...]) -> None:
+    for key in getattr(record, "duplicates", ()):
+        reader.problem(f"{prefix}{key}", "is given twice; give each field once")
+    for key in record:
+        if key not in accepted:
+            reader.problem(f"{prefix}{key}", f"unknown field; accepted: {', '.join(accepted)}")
+
+
+def _read_case(
+    reader: FieldReader, record: dict, default_policy: str | None, default_worker: str | None
+) -> CaseInput | None:
+    _check_keys(reader, "", record, CASE_FIELDS)
+    get = record.get
+    ref = reader.text("ref", get("ref"), required=True, what="the case reference")
+    name = reader.text("name", get("name"), required=True, what="the child's name")
+    allocated = reader.date("allocated", get("allocated"), required=True,
+                            what="the date the case was allocated")
+    policy = reader.text("policy", get("policy"), required=default_policy is None,
+                         what="the policy pack id (or give --policy)") or default_policy
+    case = CaseInput(
+        ref=ref or "",
+        name=name or "",
+        allocated=allocated or date.min,
+        policy=policy or "",
+        dob=reader.date("dob", get("dob")),
+        worker=reader.text("worker", get("worker")) or default_worker,
+        team=reader.text("team", get("team")),
+        family=reader.text("family", get("family")),
+        disabled=bool(reader.boolean("disabled", get("disabled"))),
+        private_fostering=bool(reader.boolean("private_fostering", get("private_fostering"))),
+        visit_every=reader.frequency("visit_every", get("visit_every")),
+        assessment_completed=reader.date("assessment_completed", get("assessment_completed")),
+        plan_started=reader.date("plan_started", get("plan_started")),
+        stepped_down_from=reader.choice("stepped_down_from", get("stepped_down_from"),
+                                        STEP_DOWN_SOURCES),
+        stepped_down_on=reader.date("stepped_down_on", get("stepped_down_on")),
+        visits=_read_list(reader, "visits", get("visits"), _read_visit),
+        meetings=_read_list(reader, "meetings", get("meetings"), _read_meeting),
+        closure=_read_closure(reader, get("closure")),
+        source=reader.record,
+    )
+    if ref is None or name is None or allocated is None or policy is None:
+        return None
+    return case
+
+
+def _read_list(reader: FieldReader, field: str, value: object, read_item) -> list:
+    if is_blank(value):
+        return []
+    if not isinstance(value, list):
+        reader.problem(field, f"expected a list, got {describe_json_value(value)}")
+        return []
+    items = []
+    for index, item in enumerate(value):
+        prefix = f"{field}[{index}]"
+        if not isinstance(item, dict):
+            reader.problem(prefix, f"expected an object, got {describe_json_value(item)}")
+            continue
+        read = read_item(reader, prefix + ".", item)
+        if read is not None:
+            items.append(read)
+    return items
+
+
+def _read_visit(reader: FieldReader, prefix: str, item: dict) -> VisitInput | None:
+    _check_keys(reader, prefix, item, VISIT_FIELDS)
+    get = item.get
+    when = reader.date(prefix + "date", get("date"), required=True, what="the date of the visit")
+    seen = reader.boolean(prefix + "seen", get("seen"))
+    visit = VisitInput(
+        date=when or date.min,
+        seen=True if seen is None else seen,
+        seen_alone=reader.boolean(prefix + "seen_alone", get("seen_alone")),
+        not_alone_reason=reader.text(prefix + "not_alone_reason", get("not_alone_reason")),
+        childs_voice=reader.text(prefix + "childs_voice", get("childs_voice")),
+        location=reader.choice(prefix + "location", get("location"), VISIT_LOCATIONS),
+        recorded=reader.date(prefix + "recorded", get("recorded")),
+    )
+    return visit if when is not None else None
+
+
+def _read_meeting(reader: FieldReader, prefix: str, item: dict) -> MeetingInput | None:
+    _check_keys(reader, prefix, item, MEETING_FIELDS)
+    get = item.get
+    kind = reader.choice(prefix + "kind", get("kind"), MEETING_KINDS, required=True,
+                         what="the kind of meeting")
+    status = reader.choice(prefix + "status", get("status"), MEETING_STATUSES, required=True,
+                           what="whether the meeting is booked, held or cancelled")
+    when = reader.date(prefix + "date", get("date"), required=True, what="the date of the meeting")
+    meeting = MeetingInput(
+        kind=kind or "",
+        status=status or "",
+        date=when or date.min,
+        chair=reader.text(prefix + "chair", get("chair")),
+        chair_role=reader.text(prefix + "chair_role", get("chair_role")),
+        family_attended=reader.boolean(prefix + "family_attended", get("family_attended")),
+        circulated=reader.date(prefix + "circulated", get("circulated")),
+        cancelled_on=reader.date(prefix + "cancelled_on", get("cancelled_on")),
+        cancel_reason=reader.text(prefix + "cancel_reason", get("cancel_reason")),
+    )
+    return meeting if None not in (kind, status, when) else None
+
+
+def _read_closure(reader: FieldReader, value: object) -> ClosureInput | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        reader.problem("closure", f"expected an object or null, got {describe_json_value(value)}")
+        return None
+    _check_keys(reader, "closure.", value, CLOSURE_FIELDS)
+    get = value.get
+    when = reader.date("closure.date", get("date"), required=True,
+                       what="the date the case closed")
+    reason = reader.text("closure.reason", get("reason"), required=True,
+                         what="the closure reason (census code RC1-RC9 or the pack's own)")
+    closure = ClosureInput(
+        date=when or date.min,
+        reason=census_code_upper(reason or ""),
+        note=reader.text("closure.note", get("note")),
+        step_down_to_early_help=bool(
+            reader.boolean("closure.step_down_to_early_help", get("step_down_to_early_help"))
+        ),
+        lead_professional=reader.text("closure.lead_professional", get("lead_professional")),
+        checklist=_read_checklist(reader, get("checklist")),
+    )
+    return closure if when is not None and reason is not None else None
+
+
+def _read_checklist(reader: FieldReader, value: object) -> dict[str, bool]:
+    if is_blank(value):
+        return {}
+    if not isinstance(value, dict):
+        reader.problem("closure.checklist",
+                       f'expected an object like {{"letters_sent": true}}, got {describe_json_value(value)}')
+        return {}
+    checklist = {}
+    for item, done in value.items():
+        answer = reader.boolean(f"closure.checklist.{item}", done)
+        if answer is not None:
+            checklist[item] = answer
+    return checklist
+
+
+# Writing
+
+
+def write_json(cases: list[CaseInput]) -> str:
+    document = {"cases": [case_to_json(case) for case in sorted(cases, key=lambda c: c.ref)]}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _none_last(value):
+    return (value is None, value if value is not None else 0)
+
+
+def case_to_json(case: CaseInput) -> dict:
+    visits = sorted(case.visits, key=lambda v: (v.date, _none_last(v.recorded), v.seen,
+                                                _none_last(v.seen_alone)))
+    meetings = sorted(case.meetings, key=lambda m: (m.date, m.kind, m.status))
+    return {
+        "ref": case.ref,
+        "name": case.name,
+        "dob": _iso(case.dob),
+        "policy": case.policy,
+        "worker": case.worker,
+        "team": case.team,
+        "family": case.family,
+        "disabled": case.disabled,
+        "private_fostering": case.private_fostering,
+        "visit_every": format_frequency(case.visit_every) if case.visit_every else None,
+        "allocated": _iso(case.allocated),
+        "assessment_completed": _iso(case.assessment_completed),
+        "plan_started": _iso(case.plan_started),
+        "stepped_down_from": case.stepped_down_from,
+        "stepped_down_on": _iso(case.stepped_down_on),
+        "visits": [
+            {
+                "date": _iso(v.date),
+                "seen": v.seen,
+                "seen_alone": v.seen_alone,
+                "not_alone_reason": v.not_alone_reason,
+                "childs_voice": v.childs_voice,
+                "location": v.location,
+                "recorded": _iso(v.recorded),
+            }
+            for v in visits
+        ],
+        "meetings": [
+            {
+                "kind": m.kind,
+                "status": m.status,
+                "date": _iso(m.date),
+                "chair": m.chair,
+                "chair_role": m.chair_role,
+                "family_attended": m.family_attended,
+                "circulated": _iso(m.circulated),
+                "cancelled_on": _iso(m.cancelled_on),
+                "cancel_reason": m.cancel_reason,
+            }
+            for m in meetings
+        ],
+        "closure": None if case.closure is None else {
+            "date": _iso(case.closure.date),
+            "reason": case.closure.reason,
+            "note": case.closure.note,
+            "step_down_to_early_help": case.closure.step_down_to_early_help,
+            "lead_professional": case.closure.lead_professional,
+            "checklist": dict(sorted(case.closure.checklist.items())),
+        },
+    }

@@ -1,0 +1,139 @@
+"""Where cin-tui keeps its settings and data, and what "today" is.
+
+This module is the one place allowed to read the real date: everything else is handed `today`.
+Settings live in a folder (the user's config dir, or `CIN_SETTINGS_DIR`) holding `settings.toml`,
+the user's own policy packs (`policies/*.toml`) and the calendar files read by
+`policies.calendar.load_calendar`.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+SETTINGS_FILE = "settings.toml"
+APP_NAME = "cin-tui"
+
+DEFAULT_AMBER_WORKING_DAYS = 5
+DEFAULT_BACKUPS_TO_KEEP = 10
+
+_ACCEPTED_KEYS = ("worker", "amber_working_days", "backups_to_keep", "keymap")
+
+
+class SettingsError(ValueError):
+    """A setting, an environment variable or a command-line option that cannot be used."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    worker: str                      # the name written to the audit trail
+    amber_working_days: int = DEFAULT_AMBER_WORKING_DAYS
+    backups_to_keep: int = DEFAULT_BACKUPS_TO_KEEP
+    keymap: dict[str, str] = field(default_factory=dict)  # binding id -> key
+    folder: Path | None = None       # where these settings came from
+
+
+def settings_dir(env: Mapping[str, str] | None = None) -> Path:
+    """The settings folder: `CIN_SETTINGS_DIR` if set, else the user's config dir."""
+    env = os.environ if env is None else env
+    configured = env.get("CIN_SETTINGS_DIR", "").strip()
+    if configured:
+        return Path(configured).expanduser()
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME))
+
+
+def _default_worker() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (some containers): still let the user work
+        return "unknown worker"
+
+
+def load_settings(folder: Path) -> Settings:
+    """Read `<folder>/settings.toml`; a missing file means all defaults."""
+    path = folder / SETTINGS_FILE
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return Settings(worker=_default_worker(), folder=folder)
+    except OSError as error:
+        raise SettingsError(f"{path}: cannot be read ({error.strerror})") from None
+    except UnicodeDecodeError:
+        raise SettingsError(f"{path}: is not UTF-8 text") from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise SettingsError(f"{path}: is not valid TOML ({error})") from None
+    return _settings_from_table(raw, path, folder)
+
+
+def _settings_from_table(raw: dict, path: Path, folder: Path) -> Settings:
+    unknown = sorted(set(raw) - set(_ACCEPTED_KEYS))
+    if unknown:
+        raise SettingsError(
+            f"{path}: unknown setting {', '.join(unknown)}; "
+            f"accepted: {', '.join(_ACCEPTED_KEYS)}"
+        )
+    worker = raw.get("worker", None)
+    if worker is None:
+        worker = _default_worker()
+    elif not isinstance(worker, str) or not worker.strip():
+        raise SettingsError(f'{path}: worker: expected your name as text, e.g. worker = "Sam Patel"')
+    amber = _whole_number(raw, "amber_working_days", DEFAULT_AMBER_WORKING_DAYS, path, upper=60)
+    backups = _whole_number(raw, "backups_to_keep", DEFAULT_BACKUPS_TO_KEEP, path, upper=1000)
+    keymap = raw.get("keymap", {})
+    if not isinstance(keymap, dict):
+        raise SettingsError(f'{path}: keymap: expected a table, e.g. [keymap] then log_visit = "v"')
+    for binding_id, key in keymap.items():
+        if not isinstance(key, str) or not key.strip():
+            raise SettingsError(
+                f'{path}: keymap.{binding_id}: expected a key as text, e.g. {binding_id} = "ctrl+v"'
+            )
+    return Settings(
+        worker=worker.strip(),
+        amber_working_days=amber,
+        backups_to_keep=backups,
+        keymap=dict(keymap),
+        folder=folder,
+    )
+
+
+def _whole_number(raw: dict, key: str, default: int, path: Path, *, upper: int) -> int:
+    value = raw.get(key, default)
+    # bool is an int in Python: `amber_working_days = true` is a mistake, not 1.
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= upper:
+        raise SettingsError(f"{path}: {key}: expected a whole number from 0 to {upper}, got {value!r}")
+    return value
+
+
+def resolve_today(arg: str | None, env: Mapping[str, str] | None = None) -> date:
+    """`--today` beats `CIN_TODAY` beats the real date (any date format parse_date accepts)."""
+    env = os.environ if env is None else env
+    for source, text in (("--today", arg), ("CIN_TODAY", env.get("CIN_TODAY"))):
+        if text is not None and text.strip():
+            from policies.dates import DateParseError, parse_date
+
+            try:
+                return parse_date(text)
+            except DateParseError as error:
+                raise SettingsError(f"{source}: {error}") from None
+    return date.today()  # the one sanctioned read of the real date
+
+
+def resolve_database(arg: str | None, env: Mapping[str, str] | None = None) -> Path:
+    """`--db` beats `CIN_DB` beats the default database in the user's data dir."""
+    env = os.environ if env is None else env
+    for text in (arg, env.get("CIN_DB")):
+        if text is not None and text.strip():
+            return Path(text.strip()).expanduser()
+    from models.db import default_database_path
+
+    return default_database_path()
