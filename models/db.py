@@ -1,0 +1,178 @@
+"""Opening the database: file creation, connection settings, migrations and sessions.
+
+Nothing here runs at import time: callers build an engine with `open_database(path)`.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy.exc
+from platformdirs import user_data_dir
+from sqlalchemy import URL, Engine, create_engine, event
+from sqlmodel import Session
+
+from models import errors
+
+APP_NAME = "cin-tui"
+DATABASE_FILE_NAME = "cin.db"
+DEFAULT_BUSY_TIMEOUT_SECONDS = 5.0
+DEFAULT_BACKUPS_KEPT = 10
+_BEGIN_OPTION = "cin_begin"
+
+
+def default_database_path() -> Path:
+    """The user's own data folder (e.g. ~/.local/share/cin-tui/cin.db), never a synced share."""
+    return Path(user_data_dir(APP_NAME, appauthor=False)) / DATABASE_FILE_NAME
+
+
+def database_path(engine: Engine) -> Path:
+    return Path(engine.url.database or "")
+
+
+def open_database(
+    path: Path | str,
+    *,
+    busy_timeout: float = DEFAULT_BUSY_TIMEOUT_SECONDS,
+    backups_kept: int = DEFAULT_BACKUPS_KEPT,
+    backup_folder: Path | None = None,
+) -> Engine:
+    """Open (creating if needed) the database at `path` and migrate it to the latest schema.
+
+    A new file is created readable and writable by its owner only (0600). An existing database
+    that a migration would change is backed up first (see `models.backup`). Problems the user
+    can act on raise a `models.errors.DatabaseError` subclass.
+    """
+    path = Path(path).expanduser()
+    _create_file(path)
+    engine = _make_engine(path, busy_timeout)
+    try:
+        with translate_errors(path):
+            from models.migrate import migrate_to_head
+
+            migrate_to_head(engine, backups_kept=backups_kept, backup_folder=backup_folder)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+def _create_file(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise errors.DatabaseFolderNotWritable(path.parent, exc.strerror or str(exc)) from exc
+    if path.exists():
+        if path.is_dir():
+            raise errors.DatabaseFolderNotWritable(path, "this is a folder, not a file")
+        if _is_read_only(path):
+            raise errors.DatabaseReadOnly(path)
+        return
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return  # made by another process a moment ago; open it like any existing file
+    except OSError as exc:
+        raise errors.DatabaseFolderNotWritable(path.parent, exc.strerror or str(exc)) from exc
+    os.close(fd)
+
+
+def _is_read_only(path: Path) -> bool:
+    # The owner-write bit is checked as well as access(): an administrator's account would
+    # otherwise write to a file its owner deliberately marked read-only.
+    return not os.access(path, os.W_OK) or not (path.stat().st_mode & stat.S_IWUSR)
+
+
+def _make_engine(path: Path, busy_timeout: float) -> Engine:
+    engine = create_engine(
+        URL.create("sqlite", database=str(path)),
+        connect_args={"check_same_thread": False, "timeout": busy_timeout},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        # SQLAlchemy's pysqlite recipe: stop the driver issuing its own BEGIN (it skips SELECTs
+        # and DDL) and issue a real BEGIN ourselves in the "begin" hook below.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            # FULL: a commit is on disk (WAL synced) before the save is confirmed.
+            cursor.execute("PRAGMA synchronous=FULL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
+        mode = connection.get_execution_options().get(_BEGIN_OPTION, "")
+        connection.exec_driver_sql(f"BEGIN {mode}".strip())
+
+    return engine
+
+
+@contextmanager
+def session_scope(engine: Engine, *, write: bool = True) -> Iterator[Session]:
+    """One transaction: commit when the block ends, roll back if it raises.
+
+    `write=True` (the default) takes SQLite's write lock at BEGIN (BEGIN IMMEDIATE) so a save
+    never fails half way because another copy of cin wrote first; pass `write=False` for reads,
+    which then never wait for a writer. Rows stay usable after the block (expire_on_commit=False).
+    Database problems surface as `models.errors.DatabaseError` subclasses.
+    """
+    path = database_path(engine)
+    with translate_errors(path):
+        session = Session(engine, expire_on_commit=False)
+        try:
+            if write:
+                session.connection(execution_options={_BEGIN_OPTION: "IMMEDIATE"})
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+
+@contextmanager
+def translate_errors(path: Path | None) -> Iterator[None]:
+    """Turn SQLite's low-level errors into `models.errors.DatabaseError` subclasses."""
+    try:
+        yield
+    except (sqlalchemy.exc.DBAPIError, sqlite3.Error) as exc:
+        translated = translate_error(exc, path)
+        if translated is None:
+            raise
+        raise translated from exc
+
+
+def translate_error(exc: BaseException, path: Path | None) -> errors.DatabaseError | None:
+    """The user-facing error for a SQLite failure, or None when it is not one a user can fix."""
+    original = getattr(exc, "orig", None) or exc
+    message = str(original).lower()
+    if "database is locked" in message or "database table is locked" in message or "busy" in message:
+        return errors.DatabaseLocked(path)
+    if "readonly database" in message or "read-only" in message:
+        return errors.DatabaseReadOnly(path)
+    if "file is not a database" in message or "malformed" in message or "encrypted" in message:
+        return errors.DatabaseCorrupt(path, _latest_backup(path))
+    if "unable to open database file" in message:
+        return errors.DatabaseFolderNotWritable(path.parent if path else None, str(original))
+    if "disk i/o error" in message or "disk is full" in message:
+        return errors.DatabaseWriteFailed(path, str(original))
+    return None
+
+
+def _latest_backup(path: Path | None) -> Path | None:
+    if path is None:
+        return None
+    from models.backup import default_backup_folder, latest_backup
+
+    return latest_backup(default_backup_folder(path))

@@ -1,0 +1,70 @@
+"""Alembic, run from code: the migrations ship inside the package (`models/migrations`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect
+
+from models import errors
+
+MIGRATIONS_FOLDER = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config(connection=None) -> Config:  # type: ignore[no-untyped-def]
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_FOLDER))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def migrate_to_head(
+    engine: Engine, *, backups_kept: int, backup_folder: Path | None = None
+) -> None:
+    """Upgrade to the latest schema, backing up first when an existing database would change."""
+    from models.backup import automatic_backup
+    from models.db import database_path
+
+    path = database_path(engine)
+    script = ScriptDirectory.from_config(alembic_config())
+    current = current_revision(engine)
+    if current == script.get_current_head():
+        return
+    if current is not None and _unknown_revision(script, current):
+        raise errors.DatabaseTooNew(path, current)
+    if _has_tables(engine):
+        automatic_backup(path, reason="before-migration", keep=backups_kept, folder=backup_folder)
+    upgrade(engine, "head")
+
+
+def upgrade(engine: Engine, revision: str) -> None:
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), revision)
+
+
+def _unknown_revision(script: ScriptDirectory, revision: str) -> bool:
+    try:
+        return script.get_revision(revision) is None
+    except Exception:  # alembic raises its own CommandError / ResolutionError here
+        return True
+
+
+def _has_tables(engine: Engine) -> bool:
+    with engine.connect() as connection:
+        return bool(inspect(connection).get_table_names())

@@ -1,0 +1,136 @@
+"""The database tables (SQLModel, table=True).
+
+The schema itself is created and changed only by the Alembic migrations in
+`models/migrations/versions/`; these classes describe it for queries and for Alembic's
+`target_metadata`. If you change a table here, add a migration.
+
+Dates are calendar dates (`date`), stored by SQLite as ISO text. Timestamps (`created_at`,
+`updated_at`, `AuditEntry.at`) are UTC, stored without a zone.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column
+from sqlmodel import Field, SQLModel
+
+
+def _json_column() -> Any:
+    return Field(default=None, sa_column=Column(JSON(none_as_null=True), nullable=True))
+
+
+class Worker(SQLModel, table=True):
+    __tablename__ = "workers"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, index=True)
+    team: str | None = None
+
+
+class Case(SQLModel, table=True):
+    __tablename__ = "cases"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ref: str = Field(unique=True, index=True)
+    name: str
+    dob: date | None = None
+    worker_id: int | None = Field(default=None, foreign_key="workers.id", index=True)
+    team: str | None = None
+    policy_id: str
+    family: str | None = Field(default=None, index=True)  # sibling group key
+    disabled: bool = False
+    private_fostering: bool = False
+    visit_every: str | None = None  # "10wd", "4w", "28d", "1m" (policies.dates.format_frequency)
+    allocated: date
+    assessment_completed: date | None = None
+    plan_started: date | None = None
+    stepped_down_from: str | None = None  # policies.facts.STEP_DOWN_SOURCES
+    stepped_down_on: date | None = None
+    # Other dated anchor events named by pack rules: {"safety_plan_agreed": "2026-04-03"}.
+    events: dict[str, str] | None = _json_column()
+    created_at: datetime
+    updated_at: datetime
+
+
+class Visit(SQLModel, table=True):
+    __tablename__ = "visits"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    date: date
+    seen: bool = True
+    seen_alone: bool | None = None
+    not_alone_reason: str | None = None
+    childs_voice: str | None = None
+    location: str | None = None  # "home", "school" or "other"
+    recorded: date | None = None
+
+
+class Meeting(SQLModel, table=True):
+    __tablename__ = "meetings"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    kind: str  # policies.facts.MEETING_KINDS
+    status: str  # policies.facts.MEETING_STATUSES
+    date: date
+    chair: str | None = None
+    chair_role: str | None = None
+    family_attended: bool | None = None
+    circulated: date | None = None
+    cancelled_on: date | None = None
+    cancel_reason: str | None = None
+    next_meeting_id: int | None = Field(default=None, foreign_key="meetings.id", index=True)
+
+
+class Closure(SQLModel, table=True):
+    __tablename__ = "closures"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", unique=True, index=True)
+    date: date
+    reason: str  # census code RC1-RC9 or one of the pack's own reasons
+    note: str | None = None
+    step_down_to_early_help: bool = False
+    lead_professional: str | None = None
+    checklist: dict[str, bool] | None = _json_column()  # pack checklist item id -> done
+
+
+class OversightNote(SQLModel, table=True):
+    __tablename__ = "oversight_notes"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    author: str
+    recorded: date
+    decision: str
+    rationale: str
+    cleared_flags: list[str] | None = _json_column()  # rule ids this note clears
+
+
+class OversightAction(SQLModel, table=True):
+    __tablename__ = "oversight_actions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    note_id: int = Field(foreign_key="oversight_notes.id", index=True)
+    description: str
+    owner: str
+    due: date
+    done: date | None = None
+
+
+class AuditEntry(SQLModel, table=True):
+    """One change to the data. Rows are only ever inserted (a trigger refuses UPDATE/DELETE)."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)  # UTC
+    actor: str  # the worker name that made the change
+    action: str  # "log_visit", "import", "close_case", "restore", ...
+    case_ref: str | None = Field(default=None, index=True)
+    summary: str
+    before: dict[str, Any] | None = _json_column()
+    after: dict[str, Any] | None = _json_column()
