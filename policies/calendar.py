@@ -129,7 +129,8 @@ class WorkingCalendar:
             result = self._kth_working_day(target)
             # Right only if every holiday between start and result was loaded; otherwise load
             # their years and count again (loading more holidays only moves the result outward).
-            if self._first_ordinal <= min(start, result) and max(start, result) <= self._last_ordinal:
+            first, last = self._first_ordinal, self._last_ordinal
+            if first <= start <= last and first <= result <= last:
                 return date.fromordinal(result)
             self._cover(start, result)
 
@@ -171,7 +172,7 @@ _DATE_LIST_FORMAT = (
 
 
 def read_date_list(path: Path) -> dict[date, str]:
-    """Dates (with their optional descriptions) from a one-date-a-line file; none if it is missing."""
+    """The dates in a one-date-a-line file, each with its description; none if it is missing."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:

@@ -16,10 +16,14 @@ ACCEPTED = "Use DD/MM/YYYY or YYYY-MM-DD"
 
 MONTH_ABBREVIATIONS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_MONTH_NUMBERS = {name.lower(): number for number, name in enumerate(MONTH_ABBREVIATIONS, 1)}
-_MONTH_NUMBERS.update(
-    {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
-)
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July",
+               "August", "September", "October", "November", "December")
+# Spelled out here rather than taken from calendar.month_name, which follows the locale.
+_MONTH_NUMBERS = {
+    name.lower(): number
+    for names in (MONTH_ABBREVIATIONS, MONTH_NAMES)
+    for number, name in enumerate(names, 1)
+}
 _MONTH_NUMBERS["sept"] = 9
 
 # re.ASCII: only 0-9 count as digits, so "٣/٤/٢٠٢٦" is not quietly read as a date.
@@ -39,8 +43,10 @@ def parse_date(text: str) -> date:
     cleaned = text.strip()
     if not cleaned:
         raise DateParseError(f"no date given. {ACCEPTED}, e.g. 03/04/2026.")
+    order = "dates are day first: DD/MM/YYYY"
     if match := _ISO.fullmatch(cleaned):
         year, month, day = match.groups()
+        order = "read as YYYY-MM-DD; or use DD/MM/YYYY"
     elif match := _DAY_FIRST.fullmatch(cleaned):
         day, _, month, year = match.groups()
     elif match := _DAY_MONTH_NAME.fullmatch(cleaned):
@@ -49,32 +55,32 @@ def parse_date(text: str) -> date:
         if month is None:
             raise DateParseError(
                 f'"{cleaned}": "{month_name}" is not a month name. '
-                "Write the month as e.g. Apr or April (3 Apr 2026), or use DD/MM/YYYY or YYYY-MM-DD."
+                "Write the month as e.g. Apr or April (3 Apr 2026), "
+                "or use DD/MM/YYYY or YYYY-MM-DD."
             )
     else:
         raise DateParseError(
             f'"{cleaned}" is not a date. {ACCEPTED}, e.g. 03/04/2026 or 2026-04-03.'
         )
-    return _checked_date(cleaned, int(year), int(month), int(day), year_digits=len(year))
+    return _real_date(cleaned, year, int(month), int(day), order)
 
 
-def _checked_date(text: str, year: int, month: int, day: int, *, year_digits: int) -> date:
-    if year_digits != 4:
+def _real_date(text: str, year_text: str, month: int, day: int, order: str) -> date:
+    if len(year_text) != 4:
         raise DateParseError(
             f'"{text}": the year must have four digits (e.g. 2026), '
             f"so it cannot be misread. {ACCEPTED}."
         )
+    year = int(year_text)
     if year == 0:
         raise DateParseError(f'"{text}": there is no year 0000. {ACCEPTED}.')
     if not 1 <= month <= 12:
-        raise DateParseError(
-            f'"{text}": there is no month {month} (dates are day first: DD/MM/YYYY)'
-        )
+        raise DateParseError(f'"{text}": there is no month {month} ({order})')
     if day == 0:
         raise DateParseError(f'"{text}": there is no day 0. {ACCEPTED}.')
     days_in_month = calendar.monthrange(year, month)[1]
     if day > days_in_month:
-        month_name = calendar.month_name[month]
+        month_name = MONTH_NAMES[month - 1]
         raise DateParseError(
             f'"{text}" is not a real date: {month_name} {year} has {days_in_month} days. '
             f"{ACCEPTED}."
@@ -110,13 +116,14 @@ def parse_frequency(text: str) -> Frequency:
     """Read a per-case visiting frequency such as "10wd", "4 weeks" or "20 working days"."""
     if not isinstance(text, str):
         raise DateParseError(f"expected a frequency as text, got {text!r}. {_FREQUENCY_ACCEPTED}.")
-    cleaned = " ".join(text.strip().lower().replace("-", " ").split())
+    cleaned = " ".join(text.lower().split())
     match = _FREQUENCY.fullmatch(cleaned)
     if not match:
         raise DateParseError(
             f'"{text.strip()}" is not a visiting frequency. {_FREQUENCY_ACCEPTED}.'
         )
-    count, unit_text = int(match.group(1)), match.group(2).strip()
+    count = int(match.group(1))
+    unit_text = " ".join(match.group(2).replace("-", " ").split())  # "working-days" too
     unit = _FREQUENCY_UNITS.get(unit_text)
     if unit is None:
         raise DateParseError(
