@@ -1,0 +1,108 @@
+"""How a deadline, an age or a date reads in one table cell.
+
+Every countdown carries a glyph and words as well as a colour, so it reads the same in a
+monochrome terminal, with NO_COLOR, and for colour-blind users:
+
+    ✖ 3 wd late   overdue     (red)
+    ▲ 2 wd        due soon    (amber)
+    ▲ today       due today   (amber)
+    ✔ 12 wd       in time     (green)
+    · —           nothing due (dim)
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+
+from policies.deadlines import Deadline
+
+UNIT_ABBREVIATIONS = {"working_days": "wd", "days": "d", "weeks": "w", "months": "mo"}
+UNIT_WORDS = {
+    "working_days": ("working day", "working days"),
+    "days": ("day", "days"),
+    "weeks": ("week", "weeks"),
+    "months": ("month", "months"),
+}
+
+GLYPHS = {"overdue": "✖", "due_soon": "▲", "ok": "✔", None: "·"}
+STATUS_WORDS = {"overdue": "overdue", "due_soon": "due soon", "ok": "in time", None: "nothing due"}
+# Chosen to read on both the dark and the light themes; NO_COLOR turns them to greys and the
+# glyph and words carry the meaning.
+STATUS_STYLES = {
+    "overdue": "bold #ff5f5f",
+    "due_soon": "bold #ffaf00",
+    "ok": "#5fd75f",
+    None: "dim",
+}
+STATUS_RANK = {"overdue": 0, "due_soon": 1, "ok": 2}
+
+NOTHING_DUE = "· —"
+# The widest countdown a cell must hold, e.g. "✖ 999 wd late".
+COUNTDOWN_WIDTH = 13
+
+
+def countdown_text(deadline: Deadline | None) -> str:
+    """The plain words of a countdown cell, glyph first."""
+    if deadline is None:
+        return NOTHING_DUE
+    glyph = GLYPHS.get(deadline.status, "?")
+    unit = UNIT_ABBREVIATIONS.get(deadline.unit, deadline.unit)
+    if deadline.countdown < 0:
+        return f"{glyph} {-deadline.countdown} {unit} late"
+    if deadline.countdown == 0:
+        return f"{glyph} today"
+    return f"{glyph} {deadline.countdown} {unit}"
+
+
+def countdown_cell(deadline: Deadline | None) -> Text:
+    """The countdown as styled text for a table cell."""
+    status = deadline.status if deadline is not None else None
+    return Text(countdown_text(deadline), style=STATUS_STYLES.get(status, ""), no_wrap=True)
+
+
+def countdown_words(deadline: Deadline) -> str:
+    """The countdown in full words, for the case screen: "3 working days late"."""
+    singular, plural = UNIT_WORDS.get(deadline.unit, (deadline.unit, deadline.unit))
+    count = abs(deadline.countdown)
+    unit = singular if count == 1 else plural
+    if deadline.countdown < 0:
+        return f"{count} {unit} late"
+    if deadline.countdown == 0:
+        return "due today"
+    return f"{count} {unit} left"
+
+
+def urgency_key(deadline: Deadline) -> tuple[int, date]:
+    """Sort key: overdue before due soon before in time, then the earlier due date first."""
+    return (STATUS_RANK.get(deadline.status, 3), deadline.due)
+
+
+def most_urgent(deadlines) -> Deadline | None:
+    return min(deadlines, key=urgency_key, default=None)
+
+
+def age_in_months(dob: date, today: date) -> int:
+    months = (today.year - dob.year) * 12 + (today.month - dob.month)
+    if today.day < dob.day:
+        months -= 1
+    return months
+
+
+def age_text(dob: date | None, today: date) -> str:
+    """Age for the caseload: whole years from 2 up ("7 y"), months below that ("18 mo")."""
+    if dob is None:
+        return "—"
+    if dob > today:
+        return "unborn"
+    months = age_in_months(dob, today)
+    if months < 24:
+        return f"{months} mo"
+    return f"{months // 12} y"
+
+
+def yes_no(value: bool | None) -> str:
+    if value is None:
+        return "not recorded"
+    return "yes" if value else "no"

@@ -1,0 +1,100 @@
+"""Every key the app answers to, declared once.
+
+A `Command` yields the `Binding` a screen lists in BINDINGS (so the footer shows it), the entry
+in the command palette (see `CinApp.get_system_commands`) and the line in the `?` help screen.
+Its `id` is what a user writes in the `[keymap]` table of settings.toml to move it to another
+key, e.g. `log_visit = "ctrl+v"` (ids are plain words so they need no quotes in TOML; one id
+may be bound on more than one screen, and the keymap moves it everywhere).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    id: str
+    key: str
+    action: str
+    title: str  # short: the footer label and the palette name
+    help: str  # one sentence: tooltip, palette help and the help screen
+    show: bool = True
+    key_display: str | None = None
+    priority: bool = False
+
+    def binding(self) -> Binding:
+        return Binding(
+            self.key,
+            self.action,
+            self.title,
+            show=self.show,
+            key_display=self.key_display,
+            priority=self.priority,
+            tooltip=self.help,
+            id=self.id,
+        )
+
+
+def bindings(*commands: Command) -> list[Binding]:
+    return [command.binding() for command in commands]
+
+
+# ----- anywhere ---------------------------------------------------------------------------
+HELP = Command("help", "question_mark", "help", "Keys", "List every key on this screen.",
+               key_display="?")
+
+# ----- caseload ---------------------------------------------------------------------------
+OPEN_CASE = Command("open_case", "enter", "select_row", "Open",
+                    "Open the highlighted case: its deadlines, visits and meetings.")
+SEARCH = Command("search", "slash", "search", "Search",
+                 "Type part of a name or reference to narrow the list; Escape clears it.",
+                 key_display="/")
+SORT = Command("sort", "s", "next_sort", "Sort",
+               "Sort by the next column (most urgent first, then each column in turn).")
+REVERSE = Command("reverse_sort", "S", "reverse_sort", "Reverse",
+                  "Reverse the sort order.", show=False)
+WORKER = Command("worker_filter", "w", "next_worker", "Worker",
+                 "Show one worker's cases, then the next worker's, then everyone's.")
+STATUS = Command("status_filter", "f", "next_status", "Filter",
+                 "Show all cases, then only those with something overdue, then due soon.")
+CLOSED = Command("show_closed", "c", "toggle_closed", "Closed",
+                 "Show or hide closed cases.")
+RELOAD = Command("reload", "r", "reload", "Reload",
+                 "Read the caseload from the database again.", show=False)
+QUIT = Command("quit", "q", "app.quit", "Quit", "Leave cin.")
+
+# ----- case -------------------------------------------------------------------------------
+LOG_VISIT = Command("log_visit", "v", "log_visit", "Visit",
+                    "Log a visit: date, child seen, seen alone, the child's voice.")
+BOOK_MEETING = Command("book_meeting", "b", "book_meeting", "Book",
+                       "Book a meeting: its kind and date.")
+MEETING_HELD = Command("meeting_held", "h", "meeting_held", "Held",
+                       "Record a meeting as held: date, chair, whether the family came.")
+CIRCULATED = Command("circulated", "m", "circulated", "Minutes",
+                     "Record the date the minutes or plan were circulated.")
+CANCEL_MEETING = Command("cancel_meeting", "x", "cancel_meeting", "Cancel mtg",
+                         "Cancel a booked meeting, with the reason.")
+CLOSE_CASE = Command("close_case", "c", "close_case", "Close case",
+                     "Close the case: date, reason, step-down and the closure checklist.")
+BACK = Command("back", "escape", "back", "Back", "Back to the caseload.")
+
+# ----- forms ------------------------------------------------------------------------------
+SAVE = Command("save", "ctrl+s", "save", "Save",
+               "Check and save the form; problems are shown next to their field.",
+               priority=True)
+CANCEL = Command("cancel", "escape", "cancel", "Cancel",
+                 "Close the form without saving anything.")
+
+# ----- help screen ------------------------------------------------------------------------
+CLOSE_HELP = Command("close_help", "escape", "close", "Close", "Close the help.")
+
+CASELOAD_COMMANDS = (HELP, SEARCH, SORT, REVERSE, WORKER, STATUS, CLOSED, LOG_VISIT,
+                     RELOAD, QUIT)
+CASE_COMMANDS = (LOG_VISIT, BOOK_MEETING, MEETING_HELD, CIRCULATED, CANCEL_MEETING,
+                 CLOSE_CASE, BACK, HELP)
+FORM_COMMANDS = (SAVE, CANCEL)
+ALL_COMMANDS = (*CASELOAD_COMMANDS, OPEN_CASE, *CASE_COMMANDS, *FORM_COMMANDS, CLOSE_HELP)
+COMMANDS_BY_ID = {command.id: command for command in ALL_COMMANDS}
