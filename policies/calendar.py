@@ -46,7 +46,8 @@ class WorkingCalendar:
 
     `extra_bank_holidays` and `closure_days` are dates, or mappings of date to a description.
     `first_year`..`last_year` is the span of bank holidays loaded up front; dates outside it
-    still work (the span is extended when first needed).
+    still work (the span is extended when first needed). `.extra_bank_holidays` and
+    `.closure_days` hold the user's dates as frozensets.
     """
 
     def __init__(
