@@ -69,3 +69,8 @@ class CaseInput:
     closure: ClosureInput | None = None
     # Which record this came from, for error messages: "cases.json:3" or "cases.csv:row 7".
     source: str | None = None
+    # Other dated anchor events named by pack rules (policies.facts.CaseFacts.events).
+    events: dict[str, date] = field(default_factory=dict)
+    # The case fields the source actually gave (e.g. a CSV's columns). None means all of them.
+    # On re-import, fields not given keep their stored values instead of being blanked.
+    fields_given: frozenset[str] | None = None

@@ -1,0 +1,504 @@
+"""Every change to the data goes through one of these functions.
+
+Each takes the session first and everything else by keyword, validates the whole input before
+writing anything (raising `ValidationFailed` with every per-field problem), runs as one
+transaction (committed on success, rolled back on any error) and writes an `AuditEntry` naming
+the actor, the action and the row before and after. "Today" is passed in, never read.
+
+The bulk import, `upsert_cases`, lives in `models.upsert` and is re-exported here.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from typing import Any, ParamSpec, TypeVar
+
+from sqlmodel import Session, select
+
+from models import audit
+from models.inputs import ClosureInput, MeetingInput, VisitInput
+from models.tables import Case, Closure, Meeting, OversightAction, OversightNote, Visit
+from models.upsert import ImportSummary, upsert_cases
+from models.validation import (
+    FieldError,
+    ValidationFailed,
+    check_closure,
+    check_meeting,
+    check_visit,
+    fail_if,
+    not_after_today,
+)
+from policies.dates import format_date
+from policies.facts import MEETING_KINDS
+
+__all__ = [
+    "ImportSummary",
+    "add_oversight_note",
+    "book_meeting",
+    "cancel_meeting",
+    "close_case",
+    "complete_oversight_action",
+    "log_sibling_visits",
+    "log_visit",
+    "record_circulated",
+    "record_meeting_held",
+    "upsert_cases",
+]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def one_transaction(command: Callable[P, R]) -> Callable[P, R]:
+    """Commit the session when the command returns; roll back everything if it raises."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        session: Session = args[0] if args else kwargs["session"]  # type: ignore[assignment]
+        try:
+            result = command(*args, **kwargs)
+            session.commit()
+            return result
+        except BaseException:
+            session.rollback()
+            raise
+
+    return run
+
+
+# --- lookups --------------------------------------------------------------------------------
+
+
+def _case(session: Session, ref: str) -> Case:
+    case = session.exec(select(Case).where(Case.ref == ref)).first()
+    if case is None:
+        raise ValidationFailed([FieldError("ref", f"no case with reference {ref!r}")])
+    return case
+
+
+def _closure(session: Session, case_id: int | None) -> Closure | None:
+    return session.exec(select(Closure).where(Closure.case_id == case_id)).first()
+
+
+def _meeting(session: Session, meeting_id: int) -> tuple[Meeting, Case]:
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise ValidationFailed([FieldError("meeting_id", f"no meeting with id {meeting_id}")])
+    case = session.get(Case, meeting.case_id)
+    assert case is not None  # the foreign key guarantees it
+    return meeting, case
+
+
+def _require_status(meeting: Meeting, wanted: str, doing: str) -> None:
+    if meeting.status != wanted:
+        raise ValidationFailed([FieldError(
+            "meeting_id",
+            f"this {meeting.kind} meeting of {format_date(meeting.date)} is {meeting.status}; "
+            f"only a {wanted} meeting can be {doing}",
+        )])
+
+
+def _closed_case_error(closure: Closure, doing: str) -> FieldError:
+    return FieldError(
+        "ref", f"the case was closed on {format_date(closure.date)}; {doing} a closed case"
+    )
+
+
+# --- visits ---------------------------------------------------------------------------------
+
+
+@one_transaction
+def log_visit(
+    session: Session, *, ref: str, visit: VisitInput, actor: str, today: date
+) -> int:
+    """Record a visit to the child with reference `ref`; returns the new visit's id."""
+    case = _case(session, ref)
+    fail_if(_visit_errors(session, case, visit, today))
+    return _add_visit(session, case, visit, actor)
+
+
+@one_transaction
+def log_sibling_visits(
+    session: Session, *, visits: Mapping[str, VisitInput], actor: str, today: date
+) -> dict[str, int]:
+    """Record one visit for each of several children (siblings seen together): all are saved,
+    or none. Errors name the child's ref as the record. Returns ref -> new visit id."""
+    cases: dict[str, Case] = {}
+    errors: list[FieldError] = []
+    for ref, visit in visits.items():
+        case = session.exec(select(Case).where(Case.ref == ref)).first()
+        if case is None:
+            errors.append(FieldError("ref", f"no case with reference {ref!r}", ref))
+            continue
+        cases[ref] = case
+        errors += [e.for_record(ref) for e in _visit_errors(session, case, visit, today)]
+    fail_if(errors)
+    return {ref: _add_visit(session, cases[ref], visit, actor) for ref, visit in visits.items()}
+
+
+def _visit_errors(
+    session: Session, case: Case, visit: VisitInput, today: date
+) -> list[FieldError]:
+    closure = _closure(session, case.id)
+    return check_visit(
+        visit,
+        dob=case.dob,
+        allocated=case.allocated,
+        today=today,
+        closure_date=closure.date if closure else None,
+    )
+
+
+def _add_visit(session: Session, case: Case, visit: VisitInput, actor: str) -> int:
+    row = Visit(
+        case_id=case.id,
+        date=visit.date,
+        seen=visit.seen,
+        seen_alone=visit.seen_alone,
+        not_alone_reason=visit.not_alone_reason,
+        childs_voice=visit.childs_voice,
+        location=visit.location,
+        recorded=visit.recorded,
+    )
+    session.add(row)
+    session.flush()
+    if not visit.seen:
+        how = "child not seen"
+    elif visit.seen_alone:
+        how = "child seen alone"
+    elif visit.seen_alone is False:
+        how = "child seen, not alone"
+    else:
+        how = "child seen"
+    audit.record(
+        session, actor=actor, action="log_visit", case_ref=case.ref,
+        summary=f"Visit on {format_date(visit.date)}: {how}",
+        after=audit.snapshot(row),
+    )
+    assert row.id is not None
+    return row.id
+
+
+# --- meetings -------------------------------------------------------------------------------
+
+
+@one_transaction
+def book_meeting(
+    session: Session, *, ref: str, kind: str, date: date, actor: str, today: date
+) -> int:
+    """Book a meeting (past or future: a booked meeting is simply not held yet)."""
+    case = _case(session, ref)
+    errors = check_meeting(MeetingInput(kind=kind, status="booked", date=date), today=today)
+    closure = _closure(session, case.id)
+    if closure is not None:
+        errors.append(_closed_case_error(closure, "meetings cannot be booked for"))
+    fail_if(errors)
+    row = _add_booked(session, case, kind, date)
+    audit.record(
+        session, actor=actor, action="book_meeting", case_ref=case.ref,
+        summary=f"Booked a {kind} meeting for {format_date(date)}",
+        after=audit.snapshot(row),
+    )
+    assert row.id is not None
+    return row.id
+
+
+def _add_booked(session: Session, case: Case, kind: str, when: date) -> Meeting:
+    row = Meeting(case_id=case.id, kind=kind, status="booked", date=when)
+    session.add(row)
+    session.flush()
+    return row
+
+
+@one_transaction
+def record_meeting_held(
+    session: Session,
+    *,
+    meeting_id: int,
+    date: date,
+    chair: str | None,
+    chair_role: str | None,
+    family_attended: bool | None,
+    next_meeting_date: date | None = None,
+    next_meeting_kind: str = "review",
+    actor: str,
+    today: date,
+) -> int | None:
+    """Mark a booked meeting held on `date` (which may differ from the booked date), and book
+    the next one when `next_meeting_date` is given. Returns the next meeting's id, or None."""
+    meeting, case = _meeting(session, meeting_id)
+    _require_status(meeting, "booked", "marked held")
+    closure = _closure(session, case.id)
+    held = MeetingInput(
+        kind=meeting.kind, status="held", date=date, chair=chair, chair_role=chair_role,
+        family_attended=family_attended,
+    )
+    errors = check_meeting(held, today=today, closure_date=closure.date if closure else None)
+    if next_meeting_date is not None:
+        if next_meeting_kind not in MEETING_KINDS:
+            errors.append(FieldError(
+                "next_meeting_kind",
+                f"{next_meeting_kind!r} is not a meeting kind; use one of: "
+                f"{', '.join(MEETING_KINDS)}",
+            ))
+        if next_meeting_date <= date:
+            errors.append(FieldError(
+                "next_meeting_date",
+                f"{format_date(next_meeting_date)} is not after this meeting "
+                f"({format_date(date)}); the next meeting comes later",
+            ))
+    fail_if(errors)
+    before = audit.snapshot(meeting)
+    meeting.status, meeting.date = "held", date
+    meeting.chair, meeting.chair_role = chair, chair_role
+    meeting.family_attended = family_attended
+    next_id = None
+    if next_meeting_date is not None:
+        next_meeting = _add_booked(session, case, next_meeting_kind, next_meeting_date)
+        next_id = meeting.next_meeting_id = next_meeting.id
+    session.add(meeting)
+    session.flush()
+    booked_next = (
+        f"; next {next_meeting_kind} meeting booked for {format_date(next_meeting_date)}"
+        if next_meeting_date is not None else ""
+    )
+    audit.record(
+        session, actor=actor, action="record_meeting_held", case_ref=case.ref,
+        summary=f"{meeting.kind.capitalize()} meeting held on {format_date(date)}{booked_next}",
+        before=before, after=audit.snapshot(meeting),
+    )
+    return next_id
+
+
+@one_transaction
+def record_circulated(
+    session: Session, *, meeting_id: int, date: date, actor: str, today: date
+) -> None:
+    """Record the day the notes / plan of a held meeting were sent out."""
+    meeting, case = _meeting(session, meeting_id)
+    _require_status(meeting, "held", "circulated")
+    updated = MeetingInput(
+        kind=meeting.kind, status="held", date=meeting.date, circulated=date
+    )
+    fail_if([
+        e for e in check_meeting(updated, today=today) if e.field == "circulated"
+    ])
+    before = audit.snapshot(meeting)
+    meeting.circulated = date
+    session.add(meeting)
+    session.flush()
+    audit.record(
+        session, actor=actor, action="record_circulated", case_ref=case.ref,
+        summary=f"Notes of the {meeting.kind} meeting of {format_date(meeting.date)} "
+        f"circulated on {format_date(date)}",
+        before=before, after=audit.snapshot(meeting),
+    )
+
+
+@one_transaction
+def cancel_meeting(
+    session: Session,
+    *,
+    meeting_id: int,
+    reason: str,
+    cancelled_on: date,
+    actor: str,
+    today: date,
+) -> None:
+    meeting, case = _meeting(session, meeting_id)
+    _require_status(meeting, "booked", "cancelled")
+    cancelled = MeetingInput(
+        kind=meeting.kind, status="cancelled", date=meeting.date,
+        cancelled_on=cancelled_on, cancel_reason=reason,
+    )
+    fail_if(check_meeting(cancelled, today=today))
+    before = audit.snapshot(meeting)
+    meeting.status = "cancelled"
+    meeting.cancelled_on, meeting.cancel_reason = cancelled_on, reason.strip()
+    session.add(meeting)
+    session.flush()
+    audit.record(
+        session, actor=actor, action="cancel_meeting", case_ref=case.ref,
+        summary=f"{meeting.kind.capitalize()} meeting of {format_date(meeting.date)} "
+        f"cancelled on {format_date(cancelled_on)}: {reason.strip()}",
+        before=before, after=audit.snapshot(meeting),
+    )
+
+
+# --- closure --------------------------------------------------------------------------------
+
+
+@one_transaction
+def close_case(
+    session: Session,
+    *,
+    ref: str,
+    closure: ClosureInput,
+    policies: Mapping[str, Any],
+    actor: str,
+    today: date,
+) -> int:
+    """Close a case. The pack's closure checklist must all be done; the reason must be a
+    census code RC1-RC9 or one of the pack's own; the date on or after everything else."""
+    case = _case(session, ref)
+    existing = _closure(session, case.id)
+    if existing is not None:
+        raise ValidationFailed([_closed_case_error(existing, "it cannot be closed again:")])
+    policy = policies.get(case.policy_id)
+    errors: list[FieldError] = []
+    if policy is None:
+        errors.append(FieldError(
+            "policy",
+            f"the case's policy {case.policy_id!r} is not known; known: "
+            f"{', '.join(sorted(policies))}",
+        ))
+    errors += check_closure(
+        closure, case_dates=_stored_case_dates(session, case), today=today, policy=policy
+    )
+    fail_if(errors)
+    row = Closure(
+        case_id=case.id,
+        date=closure.date,
+        reason=closure.reason,
+        note=closure.note,
+        step_down_to_early_help=closure.step_down_to_early_help,
+        lead_professional=closure.lead_professional,
+        checklist=dict(closure.checklist) or None,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session, actor=actor, action="close_case", case_ref=case.ref,
+        summary=f"Case closed on {format_date(closure.date)} ({closure.reason})",
+        after=audit.snapshot(row),
+    )
+    assert row.id is not None
+    return row.id
+
+
+def _stored_case_dates(session: Session, case: Case) -> list[tuple[str, date]]:
+    dated: list[tuple[str, date | None]] = [
+        ("allocation", case.allocated),
+        ("assessment completion", case.assessment_completed),
+        ("plan start", case.plan_started),
+        ("step-down", case.stepped_down_on),
+    ]
+    for visit_date in session.exec(select(Visit.date).where(Visit.case_id == case.id)):
+        dated.append(("visit", visit_date))
+    held = select(Meeting.kind, Meeting.date).where(
+        Meeting.case_id == case.id, Meeting.status == "held"
+    )
+    for kind, meeting_date in session.exec(held):
+        dated.append((f"{kind} meeting", meeting_date))
+    return [(what, when) for what, when in dated if when is not None]
+
+
+# --- management oversight -------------------------------------------------------------------
+
+
+@one_transaction
+def add_oversight_note(
+    session: Session,
+    *,
+    ref: str,
+    author: str,
+    decision: str,
+    rationale: str,
+    actions: Sequence[tuple[str, str, date]] = (),
+    cleared_flags: Sequence[str] = (),
+    today: date,
+) -> int:
+    """A manager's oversight note, dated today, with its actions (description, owner, due)
+    and the oversight flags (rule ids) it clears. The author is the audit actor."""
+    case = _case(session, ref)
+    errors = [
+        FieldError(name, f"required: the {what}")
+        for name, value, what in (
+            ("author", author, "manager's name"),
+            ("decision", decision, "decision"),
+            ("rationale", rationale, "reasons for the decision"),
+        )
+        if not (value or "").strip()
+    ]
+    for i, (description, owner, due) in enumerate(actions, start=1):
+        if not (description or "").strip():
+            errors.append(FieldError(f"actions[{i}].description", "required: what is to be done"))
+        if not (owner or "").strip():
+            errors.append(FieldError(f"actions[{i}].owner", "required: who will do it"))
+        if due < today:
+            errors.append(FieldError(
+                f"actions[{i}].due",
+                f"{format_date(due)} is before today ({format_date(today)}); an action is "
+                "due today or later",
+            ))
+    flags = [flag.strip() for flag in cleared_flags]
+    if any(not flag for flag in flags):
+        errors.append(FieldError("cleared_flags", "a cleared flag cannot be blank"))
+    fail_if(errors)
+    note = OversightNote(
+        case_id=case.id, author=author.strip(), recorded=today, decision=decision.strip(),
+        rationale=rationale.strip(), cleared_flags=flags or None,
+    )
+    session.add(note)
+    session.flush()
+    action_rows = [
+        OversightAction(
+            note_id=note.id, description=description.strip(), owner=owner.strip(), due=due
+        )
+        for description, owner, due in actions
+    ]
+    session.add_all(action_rows)
+    session.flush()
+    after = audit.snapshot(note) or {}
+    after["actions"] = [audit.snapshot(a) for a in action_rows]
+    audit.record(
+        session, actor=author.strip(), action="add_oversight_note", case_ref=case.ref,
+        summary=f"Oversight note: {decision.strip()}"
+        + (f" ({len(action_rows)} actions)" if action_rows else ""),
+        after=after,
+    )
+    assert note.id is not None
+    return note.id
+
+
+@one_transaction
+def complete_oversight_action(
+    session: Session,
+    *,
+    action_id: int,
+    done: date | None,
+    actor: str,
+    today: date | None = None,
+) -> None:
+    """Mark an oversight action done on `done`, or open again with `done=None`. When `today`
+    is given, a completion date after it is refused."""
+    action = session.get(OversightAction, action_id)
+    if action is None:
+        raise ValidationFailed([FieldError("action_id", f"no oversight action with id {action_id}")])
+    note = session.get(OversightNote, action.note_id)
+    assert note is not None
+    case = session.get(Case, note.case_id)
+    assert case is not None
+    errors: list[FieldError] = []
+    if done is not None:
+        if today is not None:
+            errors += not_after_today("done", done, today, "use the day it was done")
+        if done < note.recorded:
+            errors.append(FieldError(
+                "done",
+                f"{format_date(done)} is before the note that set the action "
+                f"({format_date(note.recorded)})",
+            ))
+    fail_if(errors)
+    before = audit.snapshot(action)
+    action.done = done
+    session.add(action)
+    session.flush()
+    what = f"done on {format_date(done)}" if done else "opened again"
+    audit.record(
+        session, actor=actor, action="complete_oversight_action", case_ref=case.ref,
+        summary=f"Oversight action {what}: {action.description}",
+        before=before, after=audit.snapshot(action),
+    )

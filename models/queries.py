@@ -1,0 +1,418 @@
+"""Reads. Everything returned is a plain frozen dataclass (or a `policies.facts` object), so the
+TUI and CLI hold no live ORM state and can keep results after the session ends.
+
+Whole-caseload reads use a fixed handful of queries, however many cases there are.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlmodel import Session
+
+from models.errors import CaseNotFound
+from models.tables import (
+    AuditEntry,
+    Case,
+    Closure,
+    Meeting,
+    OversightAction,
+    OversightNote,
+    Visit,
+    Worker,
+)
+from policies.dates import parse_frequency
+from policies.facts import (
+    CaseFacts,
+    ClosureFact,
+    MeetingFact,
+    OversightActionFact,
+    VisitFact,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseSummary:
+    ref: str
+    name: str
+    dob: date | None
+    worker: str | None
+    team: str | None
+    policy_id: str
+    family: str | None
+    closed: bool
+    allocated: date
+    closure_date: date | None = None
+    disabled: bool = False
+    private_fostering: bool = False
+    visit_every: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VisitRecord:
+    id: int
+    date: date
+    seen: bool
+    seen_alone: bool | None
+    not_alone_reason: str | None
+    childs_voice: str | None
+    location: str | None
+    recorded: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingRecord:
+    id: int
+    kind: str
+    status: str
+    date: date
+    chair: str | None
+    chair_role: str | None
+    family_attended: bool | None
+    circulated: date | None
+    cancelled_on: date | None
+    cancel_reason: str | None
+    next_meeting_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClosureRecord:
+    date: date
+    reason: str
+    note: str | None
+    step_down_to_early_help: bool
+    lead_professional: str | None
+    checklist: dict[str, bool]
+
+
+@dataclass(frozen=True, slots=True)
+class OversightActionRecord:
+    id: int
+    description: str
+    owner: str
+    due: date
+    done: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class OversightNoteRecord:
+    id: int
+    author: str
+    recorded: date
+    decision: str
+    rationale: str
+    cleared_flags: tuple[str, ...]
+    actions: tuple[OversightActionRecord, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CaseDetail:
+    """Everything about one case, for the case screen and its timeline (each list by date)."""
+
+    summary: CaseSummary
+    assessment_completed: date | None
+    plan_started: date | None
+    stepped_down_from: str | None
+    stepped_down_on: date | None
+    events: dict[str, date]
+    visits: tuple[VisitRecord, ...]
+    meetings: tuple[MeetingRecord, ...]
+    closure: ClosureRecord | None
+    oversight_notes: tuple[OversightNoteRecord, ...]
+    facts: CaseFacts
+
+    @property
+    def ref(self) -> str:
+        return self.summary.ref
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerSummary:
+    name: str
+    team: str | None
+    open_cases: int
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    id: int
+    at: datetime  # UTC
+    actor: str
+    action: str
+    case_ref: str | None
+    summary: str
+    before: dict[str, Any] | None = field(default=None)
+    after: dict[str, Any] | None = field(default=None)
+
+
+# --- cases ----------------------------------------------------------------------------------
+
+
+def _case_query(
+    *, include_closed: bool, worker: str | None, ref: str | None
+) -> Select[Any]:
+    query = (
+        select(Case, Worker.name, Closure.date)
+        .outerjoin(Worker, Case.worker_id == Worker.id)
+        .outerjoin(Closure, Closure.case_id == Case.id)
+    )
+    if not include_closed:
+        query = query.where(Closure.id.is_(None))
+    if worker is not None:
+        query = query.where(Worker.name == worker)
+    if ref is not None:
+        query = query.where(Case.ref == ref)
+    return query.order_by(Case.ref)
+
+
+def _summary(case: Case, worker: str | None, closure_date: date | None) -> CaseSummary:
+    return CaseSummary(
+        ref=case.ref, name=case.name, dob=case.dob, worker=worker, team=case.team,
+        policy_id=case.policy_id, family=case.family, closed=closure_date is not None,
+        allocated=case.allocated, closure_date=closure_date, disabled=case.disabled,
+        private_fostering=case.private_fostering, visit_every=case.visit_every,
+    )
+
+
+def list_cases(
+    session: Session, *, include_closed: bool = False, worker: str | None = None
+) -> list[CaseSummary]:
+    rows = session.execute(_case_query(include_closed=include_closed, worker=worker, ref=None))
+    return [_summary(case, name, closed) for case, name, closed in rows]
+
+
+def case_facts(
+    session: Session,
+    *,
+    include_closed: bool = False,
+    worker: str | None = None,
+    ref: str | None = None,
+) -> list[tuple[CaseSummary, CaseFacts]]:
+    """Each case (open ones unless `include_closed`; one worker's, or one `ref`'s, if given)
+    with the facts the deadline engine reads. Ordered by ref."""
+    query = _case_query(include_closed=include_closed, worker=worker, ref=ref)
+    rows = session.execute(query).all()
+    if not rows:
+        return []
+    chosen = query.with_only_columns(Case.id).order_by(None).scalar_subquery()
+    children = _Children(session, chosen)
+    result = []
+    for case, worker_name, closure_date in rows:
+        result.append((_summary(case, worker_name, closure_date), children.facts_for(case)))
+    return result
+
+
+class _Children:
+    """Visits, meetings, closures and oversight of a set of cases, one query each."""
+
+    def __init__(self, session: Session, case_ids: Any) -> None:
+        # Core rows (attribute access like the ORM classes, without the ORM's per-row cost).
+        visits, meetings = Visit.__table__, Meeting.__table__
+        self.visits: dict[int, list[Any]] = defaultdict(list)
+        for visit in session.execute(
+            select(visits).where(visits.c.case_id.in_(case_ids))
+            .order_by(visits.c.date, visits.c.id)
+        ):
+            self.visits[visit.case_id].append(visit)
+        self.meetings: dict[int, list[Any]] = defaultdict(list)
+        for meeting in session.execute(
+            select(meetings).where(meetings.c.case_id.in_(case_ids))
+            .order_by(meetings.c.date, meetings.c.id)
+        ):
+            self.meetings[meeting.case_id].append(meeting)
+        self.closures: dict[int, Closure] = {
+            c.case_id: c
+            for c in session.scalars(select(Closure).where(Closure.case_id.in_(case_ids)))
+        }
+        self.notes: dict[int, list[OversightNote]] = defaultdict(list)
+        for note in session.scalars(
+            select(OversightNote).where(OversightNote.case_id.in_(case_ids))
+            .order_by(OversightNote.recorded, OversightNote.id)
+        ):
+            self.notes[note.case_id].append(note)
+        self.actions: dict[int, list[OversightAction]] = defaultdict(list)
+        action_query = (
+            select(OversightAction, OversightNote.case_id)
+            .join(OversightNote, OversightAction.note_id == OversightNote.id)
+            .where(OversightNote.case_id.in_(case_ids))
+            .order_by(OversightAction.due, OversightAction.id)
+        )
+        self.actions_by_note: dict[int, list[OversightAction]] = defaultdict(list)
+        for action, case_id in session.execute(action_query):
+            self.actions[case_id].append(action)
+            self.actions_by_note[action.note_id].append(action)
+
+    def facts_for(self, case: Case) -> CaseFacts:
+        assert case.id is not None
+        closure = self.closures.get(case.id)
+        cleared: set[str] = set()
+        for note in self.notes[case.id]:
+            cleared.update(note.cleared_flags or ())
+        return CaseFacts(
+            ref=case.ref,
+            policy_id=case.policy_id,
+            allocated=case.allocated,
+            dob=case.dob,
+            disabled=case.disabled,
+            private_fostering=case.private_fostering,
+            visit_every=parse_frequency(case.visit_every) if case.visit_every else None,
+            assessment_completed=case.assessment_completed,
+            plan_started=case.plan_started,
+            stepped_down_from=case.stepped_down_from,
+            stepped_down_on=case.stepped_down_on,
+            visits=tuple(
+                VisitFact(date=v.date, seen=v.seen, seen_alone=v.seen_alone, recorded=v.recorded)
+                for v in self.visits[case.id]
+            ),
+            meetings=tuple(
+                MeetingFact(
+                    kind=m.kind, status=m.status, date=m.date, chair_role=m.chair_role,
+                    circulated=m.circulated, cancelled_on=m.cancelled_on,
+                )
+                for m in self.meetings[case.id]
+            ),
+            closure=ClosureFact(date=closure.date, reason=closure.reason) if closure else None,
+            events=_events(case.events),
+            cleared_flags=frozenset(cleared),
+            oversight_actions=tuple(
+                OversightActionFact(
+                    description=a.description, owner=a.owner, due=a.due, done=a.done
+                )
+                for a in self.actions[case.id]
+            ),
+        )
+
+
+def _events(stored: dict[str, str] | None) -> dict[str, date]:
+    return {name: date.fromisoformat(text) for name, text in (stored or {}).items()}
+
+
+def get_case_detail(session: Session, ref: str) -> CaseDetail:
+    """Everything about the case `ref`, open or closed. Raises `CaseNotFound`."""
+    query = _case_query(include_closed=True, worker=None, ref=ref)
+    row = session.execute(query).first()
+    if row is None:
+        raise CaseNotFound(ref)
+    case, worker_name, closure_date = row
+    children = _Children(session, select(Case.id).where(Case.ref == ref).scalar_subquery())
+    closure = children.closures.get(case.id)
+    return CaseDetail(
+        summary=_summary(case, worker_name, closure_date),
+        assessment_completed=case.assessment_completed,
+        plan_started=case.plan_started,
+        stepped_down_from=case.stepped_down_from,
+        stepped_down_on=case.stepped_down_on,
+        events=_events(case.events),
+        visits=tuple(_visit_record(v) for v in children.visits[case.id]),
+        meetings=tuple(_meeting_record(m) for m in children.meetings[case.id]),
+        closure=_closure_record(closure) if closure else None,
+        oversight_notes=tuple(
+            _note_record(n, children.actions_by_note[n.id]) for n in children.notes[case.id]
+        ),
+        facts=children.facts_for(case),
+    )
+
+
+def _visit_record(v: Any) -> VisitRecord:
+    assert v.id is not None
+    return VisitRecord(
+        id=v.id, date=v.date, seen=v.seen, seen_alone=v.seen_alone,
+        not_alone_reason=v.not_alone_reason, childs_voice=v.childs_voice,
+        location=v.location, recorded=v.recorded,
+    )
+
+
+def _meeting_record(m: Any) -> MeetingRecord:
+    assert m.id is not None
+    return MeetingRecord(
+        id=m.id, kind=m.kind, status=m.status, date=m.date, chair=m.chair,
+        chair_role=m.chair_role, family_attended=m.family_attended, circulated=m.circulated,
+        cancelled_on=m.cancelled_on, cancel_reason=m.cancel_reason,
+        next_meeting_id=m.next_meeting_id,
+    )
+
+
+def _closure_record(c: Closure) -> ClosureRecord:
+    return ClosureRecord(
+        date=c.date, reason=c.reason, note=c.note,
+        step_down_to_early_help=c.step_down_to_early_help,
+        lead_professional=c.lead_professional, checklist=dict(c.checklist or {}),
+    )
+
+
+def _note_record(n: OversightNote, actions: Iterable[OversightAction]) -> OversightNoteRecord:
+    assert n.id is not None
+    return OversightNoteRecord(
+        id=n.id, author=n.author, recorded=n.recorded, decision=n.decision,
+        rationale=n.rationale, cleared_flags=tuple(n.cleared_flags or ()),
+        actions=tuple(
+            OversightActionRecord(
+                id=a.id, description=a.description, owner=a.owner, due=a.due, done=a.done
+            )
+            for a in actions
+            if a.id is not None
+        ),
+    )
+
+
+def siblings_of(session: Session, ref: str) -> list[CaseSummary]:
+    """The other open cases in the same family (sibling group) as `ref`, by ref."""
+    family = session.execute(select(Case.family).where(Case.ref == ref)).first()
+    if family is None:
+        raise CaseNotFound(ref)
+    if family[0] is None:
+        return []
+    query = _case_query(include_closed=False, worker=None, ref=None).where(
+        Case.family == family[0], Case.ref != ref
+    )
+    return [_summary(case, name, closed) for case, name, closed in session.execute(query)]
+
+
+# --- workers and audit ----------------------------------------------------------------------
+
+
+def list_workers(session: Session) -> list[WorkerSummary]:
+    """Every worker, by name, with how many open cases they hold."""
+    open_cases = (
+        select(Case.worker_id, func.count(Case.id).label("n"))
+        .outerjoin(Closure, Closure.case_id == Case.id)
+        .where(Closure.id.is_(None))
+        .group_by(Case.worker_id)
+        .subquery()
+    )
+    query = (
+        select(Worker.name, Worker.team, func.coalesce(open_cases.c.n, 0))
+        .outerjoin(open_cases, open_cases.c.worker_id == Worker.id)
+        .order_by(Worker.name)
+    )
+    return [WorkerSummary(name, team, n) for name, team, n in session.execute(query)]
+
+
+def audit_log(
+    session: Session,
+    ref: str | None = None,
+    *,
+    newest_first: bool = False,
+    limit: int | None = None,
+) -> list[AuditRecord]:
+    """The audit trail (of one case when `ref` is given), in the order changes were made."""
+    query = select(AuditEntry)
+    if ref is not None:
+        query = query.where(AuditEntry.case_ref == ref)
+    order = (AuditEntry.id.desc(),) if newest_first else (AuditEntry.id,)
+    query = query.order_by(*order)
+    if limit is not None:
+        query = query.limit(limit)
+    return [
+        AuditRecord(
+            id=e.id, at=e.at, actor=e.actor, action=e.action, case_ref=e.case_ref,
+            summary=e.summary, before=e.before, after=e.after,
+        )
+        for e in session.scalars(query)
+        if e.id is not None
+    ]

@@ -1,0 +1,427 @@
+"""Field rules shared by the forms (through `models.commands`) and the importer.
+
+Every check returns a list of `FieldError` (empty when the input is fine), so a caller can
+collect every problem at once and show them all. Messages say what is wrong and what would be
+accepted. Dates in messages are written the UK way ("5 Mar 2026").
+
+Forms and imports differ in one way, chosen by `historic`:
+- a form (`historic=False`, the default) records a visit as it happens, so it must say whether
+  the child was seen alone and must record the child's voice when the child was seen; a
+  cancelled meeting needs a reason; a closure needs the pack's checklist done;
+- an import (`historic=True`) brings in records from older systems, which often lack these
+  fields, so they are optional there. Every other rule applies to both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+
+from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
+from policies.dates import format_date
+from policies.facts import MEETING_KINDS, MEETING_STATUSES, STEP_DOWN_SOURCES
+
+VISIT_LOCATIONS: tuple[str, ...] = ("home", "school", "other")
+
+# DfE Children in Need census closure reason codes.
+CENSUS_CLOSURE_REASONS: dict[str, str] = {
+    "RC1": "adopted",
+    "RC2": "died",
+    "RC3": "child arrangements order",
+    "RC4": "special guardianship order",
+    "RC5": "transferred to another local authority",
+    "RC6": "transferred to adult social care",
+    "RC7": "services ceased for any other reason, including child no longer in need",
+    "RC8": "case closed after assessment, no further action",
+    "RC9": "case closed after assessment, referred to early help",
+}
+
+# Rochdale s.6: "The reason for any child over the age of three not seen or spoken to alone
+# will be recorded." Read as: from the third birthday on (the stricter reading).
+SEEN_ALONE_AGE = 3
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    field: str
+    message: str
+    record: str | None = None
+
+    def __str__(self) -> str:
+        if self.record:
+            return f"{self.record}:{self.field}: {self.message}"
+        return f"{self.field}: {self.message}"
+
+    def for_record(self, record: str | None) -> FieldError:
+        return FieldError(self.field, self.message, record)
+
+
+class ValidationFailed(Exception):
+    """Bad input: nothing was written. `.errors` lists every problem found."""
+
+    def __init__(self, errors: Sequence[FieldError]) -> None:
+        self.errors: list[FieldError] = list(errors)
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+
+def fail_if(errors: Sequence[FieldError]) -> None:
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def _d(value: date) -> str:
+    return format_date(value)
+
+
+def _listed(options: Iterable[str]) -> str:
+    return ", ".join(options)
+
+
+def _blank(text: str | None) -> bool:
+    return text is None or not str(text).strip()
+
+
+def not_after_today(field: str, value: date | None, today: date, what: str) -> list[FieldError]:
+    if value is not None and value > today:
+        return [FieldError(field, f"{_d(value)} is after today ({_d(today)}); {what}")]
+    return []
+
+
+def age_in_years(dob: date, on: date) -> int:
+    return relativedelta(on, dob).years
+
+
+# --- visits ---------------------------------------------------------------------------------
+
+
+def check_visit(
+    visit: VisitInput,
+    *,
+    dob: date | None,
+    today: date,
+    allocated: date | None = None,
+    closure_date: date | None = None,
+    historic: bool = False,
+    prefix: str = "",
+) -> list[FieldError]:
+    """Rules for one visit. `allocated` is accepted for symmetry with the other checks: visits
+    before allocation are allowed (assessment visits often come first)."""
+    f = prefix
+    errors = not_after_today(
+        f"{f}date", visit.date, today, "record a visit once it has happened"
+    )
+    if closure_date is not None and visit.date > closure_date:
+        errors.append(FieldError(
+            f"{f}date",
+            f"{_d(visit.date)} is after the case was closed ({_d(closure_date)}); "
+            "a closed case takes no new visits",
+        ))
+    if not visit.seen and visit.seen_alone:
+        errors.append(FieldError(
+            f"{f}seen_alone",
+            "cannot be yes when the child was not seen; set seen to yes, "
+            "or seen_alone to no or blank",
+        ))
+    if visit.seen:
+        errors += _check_seen_child(visit, dob=dob, historic=historic, prefix=f)
+    if visit.location is not None and visit.location not in VISIT_LOCATIONS:
+        errors.append(FieldError(
+            f"{f}location",
+            f"{visit.location!r} is not a visit location; use one of: {_listed(VISIT_LOCATIONS)}",
+        ))
+    if visit.recorded is not None:
+        if visit.recorded < visit.date:
+            errors.append(FieldError(
+                f"{f}recorded",
+                f"{_d(visit.recorded)} is before the visit ({_d(visit.date)}); "
+                "a visit is recorded on or after the day it happened",
+            ))
+        errors += not_after_today(
+            f"{f}recorded", visit.recorded, today, "use the date the record was written"
+        )
+    return errors
+
+
+def _check_seen_child(
+    visit: VisitInput, *, dob: date | None, historic: bool, prefix: str
+) -> list[FieldError]:
+    f = prefix
+    errors: list[FieldError] = []
+    if visit.seen_alone is None and not historic:
+        errors.append(FieldError(
+            f"{f}seen_alone", "say whether the child was seen alone (yes or no)"
+        ))
+    if visit.seen_alone is False and _blank(visit.not_alone_reason):
+        if dob is not None and age_in_years(dob, visit.date) >= SEEN_ALONE_AGE:
+            errors.append(FieldError(
+                f"{f}not_alone_reason",
+                f"the child was {age_in_years(dob, visit.date)} on {_d(visit.date)} and was "
+                "not seen alone: record the reason (required for a child aged 3 or over)",
+            ))
+        elif dob is None and not historic:
+            errors.append(FieldError(
+                f"{f}not_alone_reason",
+                "the child was not seen alone and has no date of birth recorded: record the "
+                "reason (required for a child aged 3 or over)",
+            ))
+    if _blank(visit.childs_voice) and not historic:
+        errors.append(FieldError(
+            f"{f}childs_voice",
+            "record the child's views and wishes (the child's voice) when the child was seen",
+        ))
+    return errors
+
+
+# --- meetings -------------------------------------------------------------------------------
+
+
+def check_meeting(
+    meeting: MeetingInput,
+    *,
+    today: date,
+    closure_date: date | None = None,
+    historic: bool = False,
+    prefix: str = "",
+) -> list[FieldError]:
+    """Rules for one meeting. A booked meeting may be in the past (it has simply not been
+    marked held yet) or the future. A cancelled meeting keeps the date it was planned for,
+    which may be in the future; its cancellation date may not."""
+    f = prefix
+    errors: list[FieldError] = []
+    if meeting.kind not in MEETING_KINDS:
+        errors.append(FieldError(
+            f"{f}kind",
+            f"{meeting.kind!r} is not a meeting kind; use one of: {_listed(MEETING_KINDS)}",
+        ))
+    if meeting.status not in MEETING_STATUSES:
+        errors.append(FieldError(
+            f"{f}status",
+            f"{meeting.status!r} is not a meeting status; use one of: "
+            f"{_listed(MEETING_STATUSES)}",
+        ))
+    if meeting.status == "held":
+        errors += not_after_today(
+            f"{f}date", meeting.date, today,
+            "only a booked meeting can be in the future: book it, or correct the date",
+        )
+        if closure_date is not None and meeting.date > closure_date:
+            errors.append(FieldError(
+                f"{f}date",
+                f"{_d(meeting.date)} is after the case was closed ({_d(closure_date)})",
+            ))
+    if meeting.circulated is not None:
+        if meeting.status != "held":
+            errors.append(FieldError(
+                f"{f}circulated",
+                f"only a held meeting can be circulated (this one is {meeting.status})",
+            ))
+        elif meeting.circulated < meeting.date:
+            errors.append(FieldError(
+                f"{f}circulated",
+                f"{_d(meeting.circulated)} is before the meeting ({_d(meeting.date)}); "
+                "notes are circulated on or after the day it was held",
+            ))
+        errors += not_after_today(
+            f"{f}circulated", meeting.circulated, today, "use the date they were sent"
+        )
+    if meeting.cancelled_on is not None:
+        if meeting.status != "cancelled":
+            errors.append(FieldError(
+                f"{f}cancelled_on",
+                f"only a cancelled meeting has a cancellation date (this one is "
+                f"{meeting.status})",
+            ))
+        errors += not_after_today(
+            f"{f}cancelled_on", meeting.cancelled_on, today, "use the date it was cancelled"
+        )
+    if meeting.status == "cancelled" and not historic and _blank(meeting.cancel_reason):
+        errors.append(FieldError(f"{f}cancel_reason", "say why the meeting was cancelled"))
+    return errors
+
+
+# --- closure --------------------------------------------------------------------------------
+
+
+def policy_closure_reasons(policy: Any) -> list[str]:
+    """The pack's own closure reason codes (`policies.packs.ClosureReason.code`)."""
+    return [str(reason.code) for reason in getattr(policy, "closure_reasons", ())]
+
+
+def policy_checklist(policy: Any) -> list[tuple[str, str, bool]]:
+    """The pack's closure checklist as (item id, label, required) triples."""
+    return [
+        (str(item.id), str(item.label), bool(getattr(item, "required", True)))
+        for item in getattr(policy, "closure_checklist", ())
+    ]
+
+
+def accepted_closure_reasons(policy: Any | None) -> list[str]:
+    own = policy_closure_reasons(policy) if policy is not None else []
+    return list(CENSUS_CLOSURE_REASONS) + [r for r in own if r not in CENSUS_CLOSURE_REASONS]
+
+
+def check_closure(
+    closure: ClosureInput,
+    *,
+    case_dates: Iterable[tuple[str, date]],
+    today: date,
+    policy: Any | None,
+    historic: bool = False,
+    prefix: str = "",
+) -> list[FieldError]:
+    """Rules for closing a case. `case_dates` are (what, date) pairs for everything else that
+    happened in the case (allocation, visits, held meetings, ...): census rules 8810 and 8565
+    need the closure date on or after all of them."""
+    f = prefix
+    errors: list[FieldError] = []
+    accepted = accepted_closure_reasons(policy)
+    if closure.reason not in accepted:
+        own = [r for r in accepted if r not in CENSUS_CLOSURE_REASONS]
+        extra = f", or one of this pack's own: {_listed(own)}" if own else ""
+        errors.append(FieldError(
+            f"{f}reason",
+            f"{closure.reason!r} is not a closure reason; use a census code RC1 to RC9{extra}",
+        ))
+    errors += not_after_today(
+        f"{f}date", closure.date, today, "a case is closed on or before today"
+    )
+    later = [(what, when) for what, when in case_dates if when > closure.date]
+    if later:
+        what, when = max(later, key=lambda pair: pair[1])
+        errors.append(FieldError(
+            f"{f}date",
+            f"{_d(closure.date)} is before the {what} on {_d(when)}; a closure date must be on "
+            "or after every other date of the case (CIN census rules 8810 and 8565)",
+        ))
+    errors += _check_checklist(closure, policy, historic=historic, prefix=f)
+    return errors
+
+
+def _check_checklist(
+    closure: ClosureInput, policy: Any | None, *, historic: bool, prefix: str
+) -> list[FieldError]:
+    items = policy_checklist(policy) if policy is not None else []
+    ids = [item_id for item_id, _, _ in items]
+    unknown = [key for key in closure.checklist if key not in ids]
+    if unknown:
+        accepted = f"items: {_listed(ids)}" if ids else "this pack has no closure checklist"
+        return [FieldError(
+            f"{prefix}checklist", f"unknown item {_listed(map(repr, unknown))}; {accepted}"
+        )]
+    if historic:
+        return []
+    missing = [
+        label for item_id, label, required in items
+        if required and not closure.checklist.get(item_id)
+    ]
+    if missing:
+        return [FieldError(
+            f"{prefix}checklist",
+            f"not done: {'; '.join(missing)}. The pack requires these before a case is closed",
+        )]
+    return []
+
+
+# --- a whole case (imports) -----------------------------------------------------------------
+
+
+def case_dates(case: CaseInput) -> list[tuple[str, date]]:
+    """Everything dated that happened in a case, for the closure-date rule."""
+    dated: list[tuple[str, date | None]] = [
+        ("allocation", case.allocated),
+        ("assessment completion", case.assessment_completed),
+        ("plan start", case.plan_started),
+        ("step-down", case.stepped_down_on),
+    ]
+    dated += [("visit", v.date) for v in case.visits]
+    dated += [(f"{m.kind} meeting", m.date) for m in case.meetings if m.status == "held"]
+    return [(what, when) for what, when in dated if when is not None]
+
+
+def check_case(
+    case: CaseInput, *, policies: Mapping[str, Any], today: date
+) -> list[FieldError]:
+    """Every rule for one imported case and its visits, meetings and closure (historic mode).
+    Each error names the record (`case.source`, else the ref). Nested fields are numbered from
+    1 as they appear in the record: `visits[2].seen_alone`."""
+    errors: list[FieldError] = []
+    if _blank(case.ref):
+        errors.append(FieldError("ref", "required: the case reference"))
+    if _blank(case.name):
+        errors.append(FieldError("name", "required: the child's name"))
+    policy = policies.get(case.policy)
+    if policy is None:
+        errors.append(FieldError(
+            "policy",
+            f"{case.policy!r} is not a known policy; known: {_listed(sorted(policies))}",
+        ))
+    errors += not_after_today("allocated", case.allocated, today, "use the allocation date")
+    if case.dob is not None and case.dob > case.allocated:
+        errors.append(FieldError(
+            "dob",
+            f"the date of birth ({_d(case.dob)}) is after allocation ({_d(case.allocated)}); "
+            "check both dates (leave it blank for an unborn child)",
+        ))
+    for name in ("assessment_completed", "plan_started", "stepped_down_on"):
+        errors += not_after_today(name, getattr(case, name), today, "it must have happened")
+    errors += _check_step_down(case)
+    for event, when in case.events.items():
+        errors += not_after_today(f"events.{event}", when, today, "it must have happened")
+    for i, visit in enumerate(case.visits, start=1):
+        errors += check_visit(
+            visit, dob=case.dob, allocated=case.allocated, today=today, historic=True,
+            prefix=f"visits[{i}].",
+        )
+    for i, meeting in enumerate(case.meetings, start=1):
+        errors += check_meeting(meeting, today=today, historic=True, prefix=f"meetings[{i}].")
+    if case.closure is not None:
+        errors += check_closure(
+            case.closure, case_dates=case_dates(case), today=today, policy=policy,
+            historic=True, prefix="closure.",
+        )
+    record = case.source or case.ref
+    return [e.for_record(record) for e in errors]
+
+
+def _check_step_down(case: CaseInput) -> list[FieldError]:
+    if case.stepped_down_from is None:
+        if case.stepped_down_on is not None:
+            return [FieldError(
+                "stepped_down_from",
+                f"required with stepped_down_on; use one of: {_listed(STEP_DOWN_SOURCES)}",
+            )]
+        return []
+    if case.stepped_down_from not in STEP_DOWN_SOURCES:
+        return [FieldError(
+            "stepped_down_from",
+            f"{case.stepped_down_from!r} is not a step-down source; use one of: "
+            f"{_listed(STEP_DOWN_SOURCES)}",
+        )]
+    if case.stepped_down_on is None:
+        return [FieldError("stepped_down_on", "required with stepped_down_from: the date")]
+    return []
+
+
+def check_cases(
+    cases: Sequence[CaseInput], *, policies: Mapping[str, Any], today: date
+) -> list[FieldError]:
+    """`check_case` for each, plus: no reference appears twice in one import."""
+    errors: list[FieldError] = []
+    first_seen: dict[str, str] = {}
+    for case in cases:
+        errors += check_case(case, policies=policies, today=today)
+        record = case.source or case.ref
+        if case.ref in first_seen:
+            errors.append(FieldError(
+                "ref",
+                f"{case.ref!r} appears more than once in this import "
+                f"(first at {first_seen[case.ref]}); each case once",
+                record,
+            ))
+        else:
+            first_seen[case.ref] = record
+    return errors
