@@ -50,7 +50,7 @@ def open_database(
     """
     path = Path(path).expanduser()
     _create_file(path)
-    engine = _make_engine(path, busy_timeout)
+    engine = make_engine(path, busy_timeout)
     try:
         with translate_errors(path):
             from models.migrate import migrate_to_head
@@ -88,7 +88,9 @@ def _is_read_only(path: Path) -> bool:
     return not os.access(path, os.W_OK) or not (path.stat().st_mode & stat.S_IWUSR)
 
 
-def _make_engine(path: Path, busy_timeout: float) -> Engine:
+def make_engine(path: Path, busy_timeout: float = DEFAULT_BUSY_TIMEOUT_SECONDS) -> Engine:
+    """An engine with cin's connection settings that does not create or migrate anything
+    (for tools and tests; everything else uses `open_database`)."""
     engine = create_engine(
         URL.create("sqlite", database=str(path)),
         connect_args={"check_same_thread": False, "timeout": busy_timeout},

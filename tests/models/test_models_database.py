@@ -1,0 +1,206 @@
+"""Opening the database: file privacy, connection settings, transactions, and the messages a
+user sees when the file or folder is unusable."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+import threading
+from datetime import date
+from pathlib import Path
+
+import pytest
+import sqlalchemy.exc
+from sqlalchemy import func, select, text
+
+from models import errors
+from models.backup import automatic_backup
+from models.db import default_database_path, open_database, session_scope
+from models.tables import Case, Visit
+
+
+def test_database_file_is_private_to_its_owner(db_path, engine):
+    assert stat.S_IMODE(os.stat(db_path).st_mode) == 0o600
+
+
+def test_a_new_database_goes_in_a_folder_that_is_created(tmp_path):
+    path = tmp_path / "not" / "there" / "yet.db"
+    open_database(path).dispose()
+    assert path.is_file()
+
+
+def test_default_location_is_the_users_data_folder():
+    path = default_database_path()
+    assert path.name == "cin.db"
+    assert path.parent.name == "cin-tui"
+
+
+def test_connection_settings(engine):
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        # 2 = FULL: the WAL is synced at every commit, so a confirmed save survives power loss.
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+
+
+def test_foreign_keys_are_enforced(engine):
+    with pytest.raises(sqlalchemy.exc.IntegrityError, match="FOREIGN KEY"):
+        with session_scope(engine) as session:
+            session.add(Visit(case_id=999, date=date(2026, 11, 2)))
+
+
+def test_case_reference_is_unique(engine, add_case):
+    add_case("C1")
+    with pytest.raises(sqlalchemy.exc.IntegrityError, match="UNIQUE"):
+        with session_scope(engine) as session:
+            session.execute(text(
+                "INSERT INTO cases (ref, name, policy_id, disabled, private_fostering, "
+                "allocated, created_at, updated_at) VALUES ('C1', 'x', 'wirral', 0, 0, "
+                "'2026-01-05', '2026-01-05', '2026-01-05')"
+            ))
+
+
+def test_session_scope_rolls_back_everything_when_the_block_fails(engine, add_case):
+    add_case("C1")
+    with pytest.raises(RuntimeError):
+        with session_scope(engine) as session:
+            session.add(Visit(case_id=1, date=date(2026, 11, 2)))
+            session.flush()
+            raise RuntimeError("form crashed")
+    with session_scope(engine, write=False) as session:
+        assert session.scalar(select(func.count()).select_from(Visit)) == 0
+
+
+def test_reads_in_one_session_see_one_snapshot(db_path, engine, add_case):
+    # The pysqlite recipe makes BEGIN real, so a second read in the same transaction does not
+    # see a case another program added in between (the driver alone would not BEGIN on SELECT).
+    add_case("C1")
+    with session_scope(engine, write=False) as session:
+        before = session.scalar(select(func.count()).select_from(Case))
+        other = sqlite3.connect(db_path)
+        other.execute(
+            "INSERT INTO cases (ref, name, policy_id, disabled, private_fostering, allocated, "
+            "created_at, updated_at) VALUES ('C2', 'x', 'wirral', 0, 0, '2026-01-05', "
+            "'2026-01-05', '2026-01-05')"
+        )
+        other.commit()
+        other.close()
+        assert session.scalar(select(func.count()).select_from(Case)) == before == 1
+    with session_scope(engine, write=False) as session:
+        assert session.scalar(select(func.count()).select_from(Case)) == 2
+
+
+def test_no_engine_or_file_at_import_time(tmp_path):
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data")}
+    code = (
+        "import sys, models.db, models.tables, models.commands, models.queries, "
+        "models.backup, models.validation\n"
+        "from sqlalchemy import Engine\n"
+        "mods = [m for n, m in sys.modules.items() if n.startswith('models')]\n"
+        "assert not any(isinstance(v, Engine) for m in mods for v in vars(m).values())\n"
+        "assert 'textual' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=Path.cwd())
+    assert not (tmp_path / "data").exists()
+
+
+# --- problems the user must be told about ---------------------------------------------------
+
+
+def test_locked_by_another_copy(db_path, add_case, engine):
+    add_case("C1")
+    quick = open_database(db_path, busy_timeout=0.2)
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # the other copy is in the middle of a save
+    try:
+        with pytest.raises(errors.DatabaseLocked) as caught:
+            with session_scope(quick) as session:
+                session.add(Visit(case_id=1, date=date(2026, 11, 2)))
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+        quick.dispose()
+    message = str(caught.value)
+    assert "another copy of cin" in message
+    assert str(db_path) in message
+    assert "Nothing was saved" in message
+
+
+def test_a_lock_that_clears_within_the_timeout_just_waits(db_path, add_case, engine):
+    add_case("C1")
+    other = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    threading.Timer(0.3, lambda: other.execute("ROLLBACK")).start()
+    with session_scope(engine) as session:  # waits up to 5 s, then saves
+        session.add(Visit(case_id=1, date=date(2026, 11, 2)))
+    other.close()
+    with session_scope(engine, write=False) as session:
+        assert session.scalar(select(func.count()).select_from(Visit)) == 1
+
+
+def test_read_only_file(db_path, engine):
+    engine.dispose()
+    os.chmod(db_path, 0o400)
+    try:
+        with pytest.raises(errors.DatabaseReadOnly) as caught:
+            open_database(db_path)
+    finally:
+        os.chmod(db_path, 0o600)
+    assert "read-only" in str(caught.value)
+    assert str(db_path) in str(caught.value)
+    assert "--db PATH" in str(caught.value)
+
+
+def test_corrupt_file_without_a_backup(tmp_path):
+    path = tmp_path / "cin.db"
+    path.write_bytes(b"this is a spreadsheet, not a database" * 200)
+    with pytest.raises(errors.DatabaseCorrupt) as caught:
+        open_database(path)
+    assert "damaged" in str(caught.value)
+    assert "No backup was found" in str(caught.value)
+
+
+def test_corrupt_file_offers_the_latest_backup(db_path, engine, add_case):
+    add_case("C1")
+    backup = automatic_backup(db_path, reason="before-import", keep=5)
+    engine.dispose()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    db_path.write_bytes(b"\0garbage" * 1000)
+    with pytest.raises(errors.DatabaseCorrupt) as caught:
+        open_database(db_path)
+    assert caught.value.latest_backup == backup
+    assert f"cin restore {backup}" in str(caught.value)
+
+
+def test_folder_that_cannot_be_made(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    with pytest.raises(errors.DatabaseFolderNotWritable) as caught:
+        open_database(blocker / "cin.db")
+    assert "cannot be written" in str(caught.value)
+    assert "--db PATH" in str(caught.value)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write to any folder")
+def test_folder_without_write_permission(tmp_path):
+    folder = tmp_path / "locked"
+    folder.mkdir(mode=0o500)
+    try:
+        with pytest.raises(errors.DatabaseFolderNotWritable):
+            open_database(folder / "cin.db")
+    finally:
+        folder.chmod(0o700)
+
+
+def test_database_from_a_newer_version(db_path, engine):
+    with engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
+    engine.dispose()
+    with pytest.raises(errors.DatabaseTooNew) as caught:
+        open_database(db_path)
+    assert "newer version of cin" in str(caught.value)
