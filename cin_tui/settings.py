@@ -128,12 +128,16 @@ def resolve_today(arg: str | None, env: Mapping[str, str] | None = None) -> date
     return date.today()  # the one sanctioned read of the real date
 
 
-def resolve_database(arg: str | None, env: Mapping[str, str] | None = None) -> Path:
-    """`--db` beats `CIN_DB` beats the default database in the user's data dir."""
+def resolve_database(
+    arg: str | None, env: Mapping[str, str] | None = None, *, default: Path | None = None
+) -> Path:
+    """`--db` beats `CIN_DB` beats `default` (if given) beats the database in the user's data dir."""
     env = os.environ if env is None else env
     for text in (arg, env.get("CIN_DB")):
         if text is not None and text.strip():
             return Path(text.strip()).expanduser()
+    if default is not None:
+        return default
     from models.db import default_database_path
 
     return default_database_path()

@@ -55,8 +55,8 @@ def read_csv(
     if not _header_is_usable(columns, rows[0], default_policy, problems):
         return [], problems
 
+    given = _fields_given(columns, default_policy, default_worker)
     cases: list[CaseInput] = []
-    first_seen: dict[str, str] = {}
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
@@ -66,11 +66,7 @@ def read_csv(
             reader.problem("", f"has {len(row)} cells but the header names {len(columns)} columns")
             continue
         before = len(problems)
-        case = _read_row(reader, cells, default_policy, default_worker)
-        if case is not None and case.ref in first_seen:
-            reader.problem("ref", f"{case.ref} appears twice in this file (also {first_seen[case.ref]})")
-        elif case is not None:
-            first_seen[case.ref] = reader.record
+        case = _read_row(reader, cells, default_policy, default_worker, given)
         if case is not None and len(problems) == before:
             cases.append(case)
     return cases, problems
@@ -99,9 +95,28 @@ def _header_is_usable(columns: list[str], raw: list[str], default_policy: str | 
     return ok
 
 
+def _fields_given(columns: list[str], default_policy: str | None,
+                  default_worker: str | None) -> frozenset[str]:
+    """The CaseInput fields this file's columns give; the others keep their stored values."""
+    given = {_FIELD_OF_COLUMN.get(column, column) for column in columns if column}
+    if default_policy:
+        given.add("policy")
+    if default_worker:
+        given.add("worker")
+    return frozenset(given)
+
+
+_FIELD_OF_COLUMN = {
+    "last_visit": "visits", "last_seen_alone": "visits",
+    "last_meeting": "meetings", "last_meeting_kind": "meetings",
+    "next_meeting": "meetings", "next_meeting_kind": "meetings",
+    "closed": "closure", "closure_reason": "closure",
+}
+
+
 def _read_row(
     reader: FieldReader, cells: dict[str, str], default_policy: str | None,
-    default_worker: str | None,
+    default_worker: str | None, given: frozenset[str],
 ) -> CaseInput | None:
     get = cells.get
     ref = reader.text("ref", get("ref"), required=True, what="the case reference")
@@ -126,6 +141,7 @@ def _read_row(
         meetings=_meetings(reader, cells),
         closure=_closure(reader, cells),
         source=reader.record,
+        fields_given=given,
     )
     if ref is None or name is None or allocated is None or policy is None:
         return None
@@ -167,7 +183,7 @@ def _meetings(reader: FieldReader, cells: dict[str, str]) -> list[MeetingInput]:
 def _meeting(reader: FieldReader, cells: dict[str, str], date_column: str, kind_column: str,
              status: str, *, default_kind: str | None) -> MeetingInput | None:
     when = reader.date(date_column, cells.get(date_column))
-    kind = reader.choice(kind_column, cells.get(kind_column), MEETING_KINDS)
+    kind = reader.word(kind_column, cells.get(kind_column))
     date_given = bool(cells.get(date_column, "").strip())
     kind_given = bool(cells.get(kind_column, "").strip())
     if kind_given and not date_given:
@@ -197,12 +213,13 @@ def column_for(case: CaseInput, field: str) -> str:
     """The CSV column a validation error about `field` of a CSV-made case belongs to."""
     head, _, rest = field.partition(".")
     if head.startswith("visits["):
+        # Numbered from 1 (models.validation): visit 1 is last_visit, 2 the earlier seen-alone one.
         index = _index(head)
-        return "last_seen_alone" if index or rest == "seen_alone" else "last_visit"
+        return "last_seen_alone" if index == 2 or rest == "seen_alone" else "last_visit"
     if head.startswith("meetings["):
         index = _index(head)
-        if index is not None and index < len(case.meetings):
-            meeting = case.meetings[index]
+        if index is not None and 1 <= index <= len(case.meetings):
+            meeting = case.meetings[index - 1]
             prefix = "last_meeting" if meeting.status == "held" else "next_meeting"
             return f"{prefix}_kind" if rest == "kind" else prefix
         return "last_meeting"

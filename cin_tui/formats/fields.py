@@ -6,7 +6,6 @@ None for that field, so an import can report everything wrong with a file in one
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -123,17 +122,14 @@ class FieldReader:
             self.problem(field, str(error))
             return None
 
-    def choice(self, field: str, value: object, choices: Iterable[str], *,
-               required: bool = False, what: str = "one of the accepted values") -> str | None:
-        choices = tuple(choices)
-        text = self.text(field, value, required=required, what=f"{what} ({', '.join(choices)})")
+    def word(self, field: str, value: object, *, required: bool = False,
+             what: str = "a word") -> str | None:
+        """A value from a fixed vocabulary (meeting kind, location...): "Family network" reads as
+        "family_network". Whether it is an accepted one is models.validation's check."""
+        text = self.text(field, value, required=required, what=what)
         if text is None:
             return None
-        normalised = text.lower().replace(" ", "_").replace("-", "_")
-        if normalised not in choices:
-            self.problem(field, f'"{text}" is not one of {", ".join(choices)}')
-            return None
-        return normalised
+        return "_".join(text.lower().replace("-", " ").split())
 
 
 def record_label(kind: str, number: int, ref: object) -> str:

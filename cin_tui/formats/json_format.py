@@ -12,7 +12,8 @@ from datetime import date
 
 from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
 from policies.dates import format_frequency
-from policies.facts import MEETING_KINDS, MEETING_STATUSES, STEP_DOWN_SOURCES
+from policies.facts import MEETING_KINDS, MEETING_STATUSES
+from policies.vocabulary import EVENTS
 
 from cin_tui.formats.fields import (
     FieldReader,
@@ -26,7 +27,7 @@ from cin_tui.formats.fields import (
 CASE_FIELDS = (
     "ref", "name", "dob", "policy", "worker", "team", "family", "disabled", "private_fostering",
     "visit_every", "allocated", "assessment_completed", "plan_started", "stepped_down_from",
-    "stepped_down_on", "visits", "meetings", "closure",
+    "stepped_down_on", "events", "visits", "meetings", "closure",
 )
 VISIT_FIELDS = (
     "date", "seen", "seen_alone", "not_alone_reason", "childs_voice", "location", "recorded",
@@ -38,7 +39,6 @@ MEETING_FIELDS = (
 CLOSURE_FIELDS = (
     "date", "reason", "note", "step_down_to_early_help", "lead_professional", "checklist",
 )
-VISIT_LOCATIONS = ("home", "school", "other")
 
 
 class _Object(dict):
@@ -76,7 +76,6 @@ def read_json(
     _check_keys(file_reader, "", document, ("cases",))
 
     cases: list[CaseInput] = []
-    first_seen: dict[str, str] = {}
     for number, record in enumerate(document["cases"], start=1):
         ref = record.get("ref") if isinstance(record, dict) else None
         reader = FieldReader(record_label("case", number, ref), problems)
@@ -85,10 +84,6 @@ def read_json(
             continue
         before = len(problems)
         case = _read_case(reader, record, default_policy, default_worker)
-        if case is not None and case.ref in first_seen:
-            reader.problem("ref", f"{case.ref} appears twice in this file (also {first_seen[case.ref]})")
-        elif case is not None:
-            first_seen[case.ref] = reader.record
         if case is not None and len(problems) == before:
             cases.append(case)
     return cases, problems
@@ -127,17 +122,29 @@ def _read_case(
         visit_every=reader.frequency("visit_every", get("visit_every")),
         assessment_completed=reader.date("assessment_completed", get("assessment_completed")),
         plan_started=reader.date("plan_started", get("plan_started")),
-        stepped_down_from=reader.choice("stepped_down_from", get("stepped_down_from"),
-                                        STEP_DOWN_SOURCES),
+        stepped_down_from=reader.word("stepped_down_from", get("stepped_down_from")),
         stepped_down_on=reader.date("stepped_down_on", get("stepped_down_on")),
+        events=_read_events(reader, get("events")),
         visits=_read_list(reader, "visits", get("visits"), _read_visit),
         meetings=_read_list(reader, "meetings", get("meetings"), _read_meeting),
         closure=_read_closure(reader, get("closure")),
         source=reader.record,
+        fields_given=_fields_given(record, default_policy, default_worker),
     )
     if ref is None or name is None or allocated is None or policy is None:
         return None
     return case
+
+
+def _fields_given(record: dict, default_policy: str | None,
+                  default_worker: str | None) -> frozenset[str]:
+    """Keys left out of a record keep their stored values on re-import; `null` clears one."""
+    given = {key for key in record if key in CASE_FIELDS}
+    if default_policy:
+        given.add("policy")
+    if default_worker:
+        given.add("worker")
+    return frozenset(given)
 
 
 def _read_list(reader: FieldReader, field: str, value: object, read_item) -> list:
@@ -147,7 +154,7 @@ def _read_list(reader: FieldReader, field: str, value: object, read_item) -> lis
         reader.problem(field, f"expected a list, got {describe_json_value(value)}")
         return []
     items = []
-    for index, item in enumerate(value):
+    for index, item in enumerate(value, start=1):  # numbered from 1, as models.validation does
         prefix = f"{field}[{index}]"
         if not isinstance(item, dict):
             reader.problem(prefix, f"expected an object, got {describe_json_value(item)}")
@@ -169,7 +176,7 @@ def _read_visit(reader: FieldReader, prefix: str, item: dict) -> VisitInput | No
         seen_alone=reader.boolean(prefix + "seen_alone", get("seen_alone")),
         not_alone_reason=reader.text(prefix + "not_alone_reason", get("not_alone_reason")),
         childs_voice=reader.text(prefix + "childs_voice", get("childs_voice")),
-        location=reader.choice(prefix + "location", get("location"), VISIT_LOCATIONS),
+        location=reader.word(prefix + "location", get("location")),
         recorded=reader.date(prefix + "recorded", get("recorded")),
     )
     return visit if when is not None else None
@@ -178,10 +185,10 @@ def _read_visit(reader: FieldReader, prefix: str, item: dict) -> VisitInput | No
 def _read_meeting(reader: FieldReader, prefix: str, item: dict) -> MeetingInput | None:
     _check_keys(reader, prefix, item, MEETING_FIELDS)
     get = item.get
-    kind = reader.choice(prefix + "kind", get("kind"), MEETING_KINDS, required=True,
-                         what="the kind of meeting")
-    status = reader.choice(prefix + "status", get("status"), MEETING_STATUSES, required=True,
-                           what="whether the meeting is booked, held or cancelled")
+    kind = reader.word(prefix + "kind", get("kind"), required=True,
+                       what=f"the kind of meeting ({', '.join(MEETING_KINDS)})")
+    status = reader.word(prefix + "status", get("status"), required=True,
+                         what=f"whether the meeting is {', '.join(MEETING_STATUSES)}")
     when = reader.date(prefix + "date", get("date"), required=True, what="the date of the meeting")
     meeting = MeetingInput(
         kind=kind or "",
@@ -220,6 +227,24 @@ def _read_closure(reader: FieldReader, value: object) -> ClosureInput | None:
         checklist=_read_checklist(reader, get("checklist")),
     )
     return closure if when is not None and reason is not None else None
+
+
+def _read_events(reader: FieldReader, value: object) -> dict[str, date]:
+    if is_blank(value):
+        return {}
+    if not isinstance(value, dict):
+        reader.problem("events", 'expected an object like {"private_fostering_notified": '
+                                 f'"2026-04-03"}}, got {describe_json_value(value)}')
+        return {}
+    events = {}
+    for name, when in value.items():
+        if name not in EVENTS:
+            reader.problem(f"events.{name}", f"unknown event; accepted: {', '.join(EVENTS)}")
+            continue
+        parsed = reader.date(f"events.{name}", when, required=True, what=f"the date of {EVENTS[name]}")
+        if parsed is not None:
+            events[name] = parsed
+    return events
 
 
 def _read_checklist(reader: FieldReader, value: object) -> dict[str, bool]:
@@ -273,6 +298,7 @@ def case_to_json(case: CaseInput) -> dict:
         "plan_started": _iso(case.plan_started),
         "stepped_down_from": case.stepped_down_from,
         "stepped_down_on": _iso(case.stepped_down_on),
+        "events": {name: _iso(when) for name, when in sorted(case.events.items())},
         "visits": [
             {
                 "date": _iso(v.date),

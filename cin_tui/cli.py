@@ -1,0 +1,431 @@
+"""The `cin` command: opens the app, imports and exports cases, lists what is due.
+
+Every subcommand honours `--db` / `CIN_DB` (which database) and `--today` / `CIN_TODAY` (which
+date counts as today). Problems print one clear message on stderr and return non-zero; a
+traceback is shown only when `CIN_DEBUG=1`. Imports are lazy so `cin due --json` starts quickly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from functools import cached_property
+from pathlib import Path
+
+from cin_tui import __version__
+
+EXIT_PROBLEM = 1      # bad input, a failed import, a database the user must act on
+EXIT_USAGE = 2        # argparse's own status for a mistyped command line
+EXIT_UNEXPECTED = 70  # a bug: something cin did not expect (EX_SOFTWARE)
+EXIT_INTERRUPTED = 130
+
+
+class CliError(Exception):
+    """A problem with what the user asked for; the message says what to do instead."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    env = os.environ
+    try:
+        parser = build_parser()
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as stop:  # --help, --version, or a usage error already printed
+            return stop.code if isinstance(stop.code, int) else EXIT_USAGE
+        return args.run(Context(args, env))
+    except KeyboardInterrupt:
+        _show_traceback_if_debugging(env)
+        print("cin: stopped (Ctrl+C).", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `cin due | head`: the reader left; not an error worth a message
+        _quiet_broken_pipe()
+        return 0
+    except Exception as error:  # the one top-level guard: no traceback reaches a user
+        _show_traceback_if_debugging(env)
+        message = user_message(error)
+        if message is None:
+            print(
+                f"cin: something unexpected went wrong ({type(error).__name__}: {error}).\n"
+                "Nothing more was changed. Run the command again with CIN_DEBUG=1 to see the "
+                "details, and please report them.",
+                file=sys.stderr,
+            )
+            return EXIT_UNEXPECTED
+        print(message, file=sys.stderr)
+        return EXIT_PROBLEM
+
+
+def _show_traceback_if_debugging(env: Mapping[str, str]) -> None:
+    if env.get("CIN_DEBUG", "").strip() not in ("", "0"):
+        import traceback
+
+        traceback.print_exc()
+
+
+def _quiet_broken_pipe() -> None:
+    # Point stdout at devnull so the interpreter's final flush does not complain again.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def _user_error_types() -> tuple[type[BaseException], ...]:
+    """Error types whose message is written for users. Looked up only among modules already
+    imported: an error cannot come from a module that was never loaded."""
+    names = {
+        "cin_tui.settings": ("SettingsError",),
+        "cin_tui.importer": ("ImportFailed",),
+        "cin_tui.demo": ("DemoError",),
+        "cin_tui.exporter": ("ExportError",),
+        "policies.dates": ("DateParseError",),
+        "policies.calendar": ("CalendarFileError",),
+        "policies.packs": ("PolicyError",),
+        "models.errors": ("DatabaseError", "CaseNotFound"),
+    }
+    found: list[type[BaseException]] = [CliError]
+    for module_name, class_names in names.items():
+        module = sys.modules.get(module_name)
+        for class_name in class_names:
+            error_type = getattr(module, class_name, None) if module else None
+            if isinstance(error_type, type):
+                found.append(error_type)
+    return tuple(found)
+
+
+def user_message(error: BaseException) -> str | None:
+    """The message to print for an error a user can act on, or None for a bug."""
+    validation = sys.modules.get("models.validation")
+    if validation is not None and isinstance(error, validation.ValidationFailed):
+        return "\n".join(f"cin: {e.field}: {e.message}" for e in error.errors)
+    if isinstance(error, _user_error_types()):
+        return f"cin: {error}"
+    if isinstance(error, OSError) and error.filename is not None:
+        reason = error.strerror or str(error)
+        return f"cin: {error.filename}: {reason}"
+    return None
+
+
+class Context:
+    """What a subcommand needs, each piece worked out (and imported) only when first used."""
+
+    def __init__(self, args: argparse.Namespace, env: Mapping[str, str]) -> None:
+        self.args = args
+        self.env = env
+
+    @cached_property
+    def settings_dir(self) -> Path:
+        from cin_tui.settings import settings_dir
+
+        return settings_dir(self.env)
+
+    @cached_property
+    def settings(self):  # -> cin_tui.settings.Settings
+        from cin_tui.settings import load_settings
+
+        return load_settings(self.settings_dir)
+
+    @cached_property
+    def today(self):  # -> datetime.date
+        from cin_tui.settings import resolve_today
+
+        return resolve_today(self.args.today, self.env)
+
+    @cached_property
+    def database_path(self) -> Path:
+        from cin_tui.settings import resolve_database
+
+        return resolve_database(self.args.db, self.env)
+
+    @cached_property
+    def policies(self):  # -> dict[str, policies.packs.Policy]
+        from policies.packs import load_policies
+
+        return load_policies(self.settings_dir)
+
+    @cached_property
+    def calendar(self):  # -> policies.calendar.WorkingCalendar
+        from policies.calendar import load_calendar
+
+        return load_calendar(self.settings_dir)
+
+    def existing_database(self):  # -> sqlalchemy.Engine
+        """Open the database for reading, refusing to create an empty one by accident."""
+        if not self.database_path.exists():
+            raise CliError(
+                f"there is no database at {self.database_path} yet. Import your cases with "
+                "`cin import FILE`, try `cin demo`, or point at another file with --db PATH "
+                "or CIN_DB."
+            )
+        return self.open_database()
+
+    def open_database(self):  # -> sqlalchemy.Engine
+        from models.db import open_database
+
+        return open_database(self.database_path, backups_kept=self.settings.backups_to_keep)
+
+
+# The parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # --db and --today are accepted before or after the subcommand: `cin --db x due` and
+    # `cin due --db x`. On the subcommands they default to SUPPRESS so they never undo the
+    # value given before the subcommand.
+    common = argparse.ArgumentParser(add_help=False)
+    _add_common_options(common, default=argparse.SUPPRESS)
+
+    parser = argparse.ArgumentParser(
+        prog="cin",
+        description="A caseload tracker for Child in Need (Section 17) social workers. "
+                    "With no command, opens the app on your caseload.",
+        epilog="Environment: CIN_DB (database file), CIN_TODAY (date to treat as today), "
+               "CIN_SETTINGS_DIR (settings folder), CIN_DEBUG=1 (show tracebacks).",
+    )
+    _add_common_options(parser, default=None)
+    parser.add_argument("--version", action="version", version=f"cin {__version__}")
+    parser.set_defaults(run=run_app)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    demo = commands.add_parser(
+        "demo", parents=[common], help="open the app on a fresh copy of the demo caseload",
+        description="Build a fresh copy of the demo caseload (25 fictional children, dates "
+                    "relative to today) and open the app on it. The demo database is replaced "
+                    "each time; cin refuses to replace a database that is not a demo.",
+    )
+    demo.add_argument("--no-tui", action="store_true",
+                      help="only build the demo database and print where it is")
+    demo.set_defaults(run=run_demo)
+
+    importing = commands.add_parser(
+        "import", parents=[common], help="add or update cases from a .json or .csv file",
+        description="Add or update cases (matched by ref) from a JSON or CSV file; see "
+                    "docs/formats.md. All or nothing: if any record has a problem, nothing is "
+                    "written and every problem is listed. Importing the same file twice "
+                    "changes nothing.",
+    )
+    importing.add_argument("file", metavar="FILE", help="a .json or .csv file")
+    importing.add_argument("--dry-run", action="store_true",
+                           help="check the file and say what would be added or changed, "
+                                "without writing anything")
+    importing.add_argument("--policy", metavar="ID",
+                           help="policy pack for records that do not name one (see `cin policies`)")
+    importing.add_argument("--worker", metavar="NAME",
+                           help="allocated worker for records that do not name one")
+    importing.set_defaults(run=run_import)
+
+    exporting = commands.add_parser(
+        "export", parents=[common], help="write all cases to a .json or .csv file",
+        description="Write every case to FILE: .json is the full history (the import format), "
+                    ".csv one summary row per child. The file is readable by you only.",
+    )
+    exporting.add_argument("file", metavar="FILE", help="a .json or .csv file to write")
+    exporting.set_defaults(run=run_export)
+
+    due = commands.add_parser(
+        "due", parents=[common], help="list open deadlines, soonest first",
+        description="List the open deadlines of open cases, soonest (and overdue) first.",
+    )
+    due.add_argument("--within", metavar="N", type=_days,
+                     help="only deadlines due within N calendar days of today, plus any overdue")
+    due.add_argument("--worker", metavar="NAME", help="only this worker's cases")
+    due.add_argument("--json", action="store_true",
+                     help="print a JSON array (a stable format for scripts; see docs/formats.md)")
+    due.set_defaults(run=run_due)
+
+    explain = commands.add_parser(
+        "explain", parents=[common], help="show how each deadline of a case was worked out",
+        description="Show each deadline of a case with its rule, the procedure section it "
+                    "comes from, how the date was worked out, and any notes.",
+    )
+    explain.add_argument("ref", metavar="REF", help="the case reference")
+    explain.set_defaults(run=run_explain)
+
+    listing = commands.add_parser(
+        "policies", parents=[common], help="list the policy packs available",
+        description="List the policy packs cin knows: the shipped ones and your own "
+                    "(in the policies folder of your settings folder), with their files.",
+    )
+    listing.set_defaults(run=run_policies)
+    return parser
+
+
+def _add_common_options(parser: argparse.ArgumentParser, *, default: object) -> None:
+    parser.add_argument("--db", metavar="PATH", default=default,
+                        help="database file (default: CIN_DB, else your user data folder)")
+    parser.add_argument("--today", metavar="DATE", default=default,
+                        help="treat DATE as today, e.g. 2026-11-23 or 23/11/2026 "
+                             "(default: CIN_TODAY, else the real date)")
+
+
+def _days(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("give a number of days from 0 up")
+    return value
+
+
+# The subcommands
+
+
+def run_app(context: Context) -> int:
+    make_app = _app_factory()
+    if make_app is None:
+        build_parser().print_help()
+        return 0
+    context.settings  # noqa: B018 - report a bad settings file before the screen opens
+    make_app(
+        database_path=context.database_path,
+        today=context.today,
+        settings_dir=context.settings_dir,
+    ).run()
+    return 0
+
+
+def _app_factory():
+    try:
+        from cin_tui.app import make_app
+    except ModuleNotFoundError as error:
+        if error.name != "cin_tui.app":
+            raise
+        return None
+    return make_app
+
+
+def run_demo(context: Context) -> int:
+    from cin_tui.demo import build_demo_database, demo_database_path
+    from cin_tui.settings import resolve_database
+
+    target = resolve_database(context.args.db, context.env, default=demo_database_path())
+    path = build_demo_database(target, today=context.today, policies=context.policies,
+                               calendar=context.calendar)
+    make_app = None if context.args.no_tui else _app_factory()
+    if make_app is None:
+        print(f"Demo caseload ready in {path} (today is {_show_date(context.today)}).")
+        if not context.args.no_tui:
+            print(f"Look at it with: cin --db {path} due")
+        return 0
+    make_app(database_path=path, today=context.today, settings_dir=context.settings_dir).run()
+    return 0
+
+
+def run_import(context: Context) -> int:
+    from cin_tui.importer import import_file
+    from cin_tui.output import import_report_text
+
+    args = context.args
+    report = import_file(
+        Path(args.file),
+        database=context.database_path,
+        actor=context.settings.worker,
+        policies=context.policies,
+        today=context.today,
+        default_policy=args.policy,
+        default_worker=args.worker,
+        dry_run=args.dry_run,
+        backups_to_keep=context.settings.backups_to_keep,
+    )
+    print(import_report_text(report))
+    return 0
+
+
+def run_export(context: Context) -> int:
+    from cin_tui.exporter import export_file
+
+    engine = context.existing_database()
+    try:
+        count = export_file(Path(context.args.file), engine)
+    finally:
+        engine.dispose()
+    print(f"Exported {count} case{'s' if count != 1 else ''} to {context.args.file}.")
+    return 0
+
+
+def run_due(context: Context) -> int:
+    from cin_tui import output
+    from models.caseload import load_caseload
+
+    def load(session):
+        return load_caseload(
+            session, policies=context.policies, calendar=context.calendar, today=context.today,
+            worker=context.args.worker, amber_working_days=context.settings.amber_working_days,
+        )
+
+    rows = _read(context, load)
+    for row in rows:
+        if row.error:
+            print(f"cin: warning: {row.ref}: {row.error}", file=sys.stderr)
+    items = output.due_items(rows, today=context.today, within_days=context.args.within)
+    if context.args.json:
+        sys.stdout.write(output.due_json(items))
+    else:
+        width = _terminal_width() if sys.stdout.isatty() else None
+        sys.stdout.write(output.due_table(items, today=context.today, width=width))
+    return 0
+
+
+def run_explain(context: Context) -> int:
+    from cin_tui import output
+    from models.caseload import load_case
+
+    def load(session):
+        return load_case(
+            session, ref=context.args.ref.strip(), policies=context.policies,
+            calendar=context.calendar, today=context.today,
+            amber_working_days=context.settings.amber_working_days,
+        )
+
+    from models.errors import CaseNotFound
+
+    try:
+        row = _read(context, load)
+    except CaseNotFound as error:
+        raise CliError(f"{error} `cin due` lists the open cases.") from None
+    policy = context.policies.get(row.summary.policy_id)
+    width = min(_terminal_width(), 100) if sys.stdout.isatty() else 80
+    sys.stdout.write(output.explain_text(row, policy, today=context.today, width=width))
+    return 0
+
+
+def run_policies(context: Context) -> int:
+    from cin_tui import output
+
+    from importlib import resources
+
+    from policies.packs import USER_POLICIES_FOLDER
+
+    shipped = Path(str(resources.files("policies.packs")))
+    sys.stdout.write(output.policies_text(
+        context.policies, shipped_folder=shipped,
+        user_folder=context.settings_dir / USER_POLICIES_FOLDER,
+    ))
+    return 0
+
+
+def _read(context: Context, read):
+    """Run `read(session)` in a read-only transaction on the existing database."""
+    from models.db import session_scope
+
+    # Policies, calendar and settings first: a bad pack is reported before the database opens.
+    context.policies, context.calendar, context.today, context.settings  # noqa: B018
+    engine = context.existing_database()
+    try:
+        with session_scope(engine, write=False) as session:
+            return read(session)
+    finally:
+        engine.dispose()
+
+
+def _terminal_width() -> int:
+    import shutil
+
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+def _show_date(value) -> str:
+    from policies.dates import format_date
+
+    return format_date(value)

@@ -1,0 +1,111 @@
+"""`cin export`: every case to a .json file (full history, the import format) or a .csv file
+(one summary row per child).
+
+The file is written privately (0600: it holds children's personal data) to a temporary name
+beside the target, then moved into place, so a reader never sees half a file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
+
+EXPORT_FORMATS = (".json", ".csv")
+
+
+class ExportError(ValueError):
+    """The export cannot be written as asked; the message says what to do instead."""
+
+
+def export_file(path: Path, engine) -> int:
+    """Write every case in the database behind `engine` to `path`; returns how many."""
+    from models.db import session_scope
+
+    suffix = path.suffix.lower()
+    if suffix not in EXPORT_FORMATS:
+        raise ExportError(f"{path}: cin exports to .json (full history) or .csv (one row per "
+                       f"child); this name ends {path.suffix or 'with no extension'}")
+    with session_scope(engine, write=False) as session:
+        cases = read_all_cases(session)
+    if suffix == ".json":
+        from cin_tui.formats.json_format import write_json
+
+        text, encoding = write_json(cases), "utf-8"
+    else:
+        from cin_tui.formats.csv_format import write_csv
+
+        text, encoding = write_csv(cases), "utf-8-sig"  # the BOM tells Excel it is UTF-8
+    write_private_file(path, text.encode(encoding))
+    return len(cases)
+
+
+def write_private_file(path: Path, data: bytes) -> None:
+    """Write `data` to `path`, readable and writable by its owner only, replacing it whole."""
+    folder = path.parent if str(path.parent) else Path(".")
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as out:  # mkstemp makes the file 0600
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def read_all_cases(session) -> list[CaseInput]:
+    """Every case with its whole history, as the inputs that would import it again.
+    A fixed handful of queries, however many cases there are."""
+    from sqlalchemy import select
+
+    from models.tables import Case, Closure, Meeting, Visit, Worker
+    from policies.dates import parse_frequency
+
+    cases_table, visits_table = Case.__table__, Visit.__table__
+    meetings_table, closures_table = Meeting.__table__, Closure.__table__
+    workers = dict(session.execute(select(Worker.__table__.c.id, Worker.__table__.c.name)).all())
+
+    visits: dict[int, list[VisitInput]] = defaultdict(list)
+    for row in session.execute(select(visits_table).order_by(visits_table.c.id)).mappings():
+        visits[row["case_id"]].append(VisitInput(
+            date=row["date"], seen=row["seen"], seen_alone=row["seen_alone"],
+            not_alone_reason=row["not_alone_reason"], childs_voice=row["childs_voice"],
+            location=row["location"], recorded=row["recorded"],
+        ))
+    meetings: dict[int, list[MeetingInput]] = defaultdict(list)
+    for row in session.execute(select(meetings_table).order_by(meetings_table.c.id)).mappings():
+        meetings[row["case_id"]].append(MeetingInput(
+            kind=row["kind"], status=row["status"], date=row["date"], chair=row["chair"],
+            chair_role=row["chair_role"], family_attended=row["family_attended"],
+            circulated=row["circulated"], cancelled_on=row["cancelled_on"],
+            cancel_reason=row["cancel_reason"],
+        ))
+    closures: dict[int, ClosureInput] = {}
+    for row in session.execute(select(closures_table)).mappings():
+        closures[row["case_id"]] = ClosureInput(
+            date=row["date"], reason=row["reason"], note=row["note"],
+            step_down_to_early_help=row["step_down_to_early_help"],
+            lead_professional=row["lead_professional"], checklist=dict(row["checklist"] or {}),
+        )
+
+    cases = []
+    for row in session.execute(select(cases_table).order_by(cases_table.c.ref)).mappings():
+        case_id = row["id"]
+        cases.append(CaseInput(
+            ref=row["ref"], name=row["name"], allocated=row["allocated"], policy=row["policy_id"],
+            dob=row["dob"], worker=workers.get(row["worker_id"]), team=row["team"],
+            family=row["family"], disabled=row["disabled"],
+            private_fostering=row["private_fostering"],
+            visit_every=parse_frequency(row["visit_every"]) if row["visit_every"] else None,
+            assessment_completed=row["assessment_completed"], plan_started=row["plan_started"],
+            stepped_down_from=row["stepped_down_from"], stepped_down_on=row["stepped_down_on"],
+            events={name: date.fromisoformat(text) for name, text in (row["events"] or {}).items()},
+            visits=visits[case_id], meetings=meetings[case_id], closure=closures.get(case_id),
+        ))
+    return cases

@@ -1,0 +1,228 @@
+"""`cin import`: read a JSON or CSV file of cases and upsert them, all or nothing.
+
+Every problem in the file is reported, not just the first: problems reading the file (bad
+dates, unknown columns, wrong JSON types) together with the shared field rules of
+`models.validation` (run by `models.commands.upsert_cases`) for the records that did read.
+If there is any problem, nothing is written and the database file is left byte-for-byte as it
+was. Problems are shown as `file:record:field: message`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from models.inputs import CaseInput
+
+from cin_tui.formats.fields import Problem
+
+FORMATS = (".json", ".csv")
+
+
+class ImportFailed(Exception):
+    """The file had problems; nothing was written. `str()` lists them all, one a line."""
+
+    def __init__(self, file_label: str, problems: list[Problem]) -> None:
+        self.file_label = file_label
+        self.problems = problems
+        super().__init__(file_label, problems)
+
+    def __str__(self) -> str:
+        lines = [p.render(self.file_label) for p in self.problems]
+        count = len(self.problems)
+        lines.append(f"{count} problem{'s' if count != 1 else ''} found in {self.file_label}; "
+                     "nothing was imported.")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFile:
+    label: str                          # the file as the user named it, for messages
+    cases: list[CaseInput]              # the records that read cleanly
+    problems: list[Problem]             # everything wrong with the others
+    field_name: Callable[[CaseInput, str], str]  # a validation field -> the file's own name
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    file: str
+    cases: list[CaseInput]
+    summary: Any            # models.commands.ImportSummary
+    dry_run: bool
+    backup: Path | None     # the copy made before a real import into a non-empty database
+
+
+def read_case_file(
+    path: Path, *, default_policy: str | None = None, default_worker: str | None = None
+) -> ParsedFile:
+    """Read a .json or .csv file (UTF-8, with or without Excel's byte order mark)."""
+    label = str(path)
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise ImportFailed(label, [Problem(
+            "", "", f"cin reads .json and .csv files; this one ends {path.suffix or 'with no extension'}"
+        )])
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ImportFailed(label, [Problem("", "", f"cannot be read ({error.strerror or error})")]) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportFailed(label, [Problem(
+            "", "",
+            f"is not UTF-8 text (byte {error.start + 1}). In Excel, use Save As and choose "
+            "\"CSV UTF-8 (Comma delimited)\"",
+        )]) from None
+    return parse_cases(text, suffix.lstrip("."), label=label,
+                       default_policy=default_policy, default_worker=default_worker)
+
+
+def parse_cases(
+    text: str, format_name: str, *, label: str, default_policy: str | None = None,
+    default_worker: str | None = None,
+) -> ParsedFile:
+    """Parse file text in `format_name` ("json" or "csv")."""
+    if format_name == "json":
+        from cin_tui.formats.json_format import read_json
+
+        cases, problems = read_json(text, default_policy=default_policy,
+                                    default_worker=default_worker)
+        return ParsedFile(label, cases, problems, lambda case, field: field)
+    from cin_tui.formats.csv_format import column_for, read_csv
+
+    cases, problems = read_csv(text, default_policy=default_policy, default_worker=default_worker)
+    return ParsedFile(label, cases, problems, column_for)
+
+
+def import_file(
+    path: Path,
+    *,
+    database: Path,
+    actor: str,
+    policies: Mapping[str, Any],
+    today: date,
+    default_policy: str | None = None,
+    default_worker: str | None = None,
+    dry_run: bool = False,
+    backups_to_keep: int = 10,
+) -> ImportReport:
+    """Check and import one file into the database at `database`. Raises `ImportFailed`."""
+    if default_policy is not None and default_policy not in policies:
+        raise ImportFailed(str(path), [Problem(
+            "--policy", "", f"{default_policy!r} is not a known policy; known: {', '.join(sorted(policies))}"
+        )])
+    parsed = read_case_file(path, default_policy=default_policy, default_worker=default_worker)
+    return import_parsed(parsed, database=database, actor=actor, policies=policies, today=today,
+                         dry_run=dry_run, backups_to_keep=backups_to_keep)
+
+
+def import_parsed(
+    parsed: ParsedFile,
+    *,
+    database: Path,
+    actor: str,
+    policies: Mapping[str, Any],
+    today: date,
+    dry_run: bool = False,
+    backups_to_keep: int = 10,
+) -> ImportReport:
+    from models.db import open_database
+
+    engine = open_database(database, backups_kept=backups_to_keep)
+    try:
+        return import_into(parsed, engine, actor=actor, policies=policies, today=today,
+                           dry_run=dry_run, backups_to_keep=backups_to_keep)
+    finally:
+        engine.dispose()
+
+
+def import_into(
+    parsed: ParsedFile,
+    engine,
+    *,
+    actor: str,
+    policies: Mapping[str, Any],
+    today: date,
+    dry_run: bool = False,
+    backups_to_keep: int = 10,
+) -> ImportReport:
+    """Upsert `parsed.cases` through `models.commands.upsert_cases` in one transaction.
+
+    With file problems, the readable records are still checked (dry run) so every problem is
+    reported together; then `ImportFailed` is raised and nothing is written."""
+    from models.validation import ValidationFailed
+
+    problems = list(parsed.problems)
+    check_only = dry_run or bool(problems)
+    has_cases = _has_cases(engine)
+    summary = None
+    try:
+        # Into a database that has cases, check first: if nothing would change, nothing is
+        # written and no backup is made; otherwise the backup comes before the write.
+        if check_only or has_cases:
+            summary = _upsert(engine, parsed, actor, policies, today, dry_run=True)
+    except ValidationFailed as failed:
+        problems += [_as_problem(parsed, error) for error in failed.errors]
+    if problems:
+        raise ImportFailed(parsed.label, _in_file_order(problems))
+    if check_only or (summary is not None and not summary.changes):
+        summary = dataclasses.replace(summary, dry_run=dry_run)
+        return ImportReport(parsed.label, parsed.cases, summary, dry_run, None)
+    backup = _backup(engine, backups_to_keep) if has_cases else None
+    try:
+        summary = _upsert(engine, parsed, actor, policies, today, dry_run=False)
+    except ValidationFailed as failed:  # only if the data changed between check and write
+        raise ImportFailed(parsed.label, _in_file_order(
+            [_as_problem(parsed, error) for error in failed.errors])) from None
+    return ImportReport(parsed.label, parsed.cases, summary, False, backup)
+
+
+def _upsert(engine, parsed: ParsedFile, actor: str, policies: Mapping[str, Any], today: date,
+            *, dry_run: bool):
+    from models.commands import upsert_cases
+    from models.db import session_scope
+
+    # A check only reads; a real import takes the write lock at BEGIN (one transaction).
+    with session_scope(engine, write=not dry_run) as session:
+        return upsert_cases(session, cases=parsed.cases, actor=actor, policies=policies,
+                            today=today, dry_run=dry_run)
+
+
+def _has_cases(engine) -> bool:
+    from sqlmodel import select
+
+    from models.db import session_scope
+    from models.tables import Case
+
+    with session_scope(engine, write=False) as session:
+        return session.exec(select(Case.id).limit(1)).first() is not None
+
+
+def _backup(engine, keep: int) -> Path | None:
+    from models.backup import automatic_backup
+    from models.db import database_path
+
+    return automatic_backup(database_path(engine), reason="before-import", keep=keep)
+
+
+def _as_problem(parsed: ParsedFile, error) -> Problem:
+    """A models.validation.FieldError, with the field named as the file names it."""
+    record = error.record or ""
+    case = next((c for c in parsed.cases if c.source == record), None)
+    field = parsed.field_name(case, error.field) if case is not None else error.field
+    return Problem(record, field, error.message)
+
+
+def _in_file_order(problems: list[Problem]) -> list[Problem]:
+    """Problems sorted by record number (file-level ones first), keeping each record's order."""
+
+    def record_number(problem: Problem) -> int:
+        words = problem.record.split()
+        return int(words[1]) if len(words) > 1 and words[1].isdigit() else 0
+
+    return sorted(problems, key=record_number)

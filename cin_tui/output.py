@@ -1,0 +1,238 @@
+"""What the read-only commands print: `cin due` (text or JSON), `cin explain`, `cin policies`,
+and the summary of an import.
+
+Plain text, no colour, readable in 80 columns, so it pastes into an email or a case note.
+The `cin due --json` items are a contract for scripts (docs/formats.md): add keys, never rename
+or remove one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from policies.dates import format_date
+from policies.deadlines import Deadline
+
+UNIT_WORDS = {"working_days": "WD", "days": "days", "weeks": "weeks", "months": "months"}
+UNIT_WORD_ONE = {"working_days": "WD", "days": "day", "weeks": "week", "months": "month"}
+UNIT_SHORT = {"working_days": "WD", "days": "d", "weeks": "wk", "months": "mo"}
+STATUS_WORDS = {"overdue": "LATE", "due_soon": "SOON", "ok": ""}
+STATUS_PHRASES = {"overdue": "overdue", "due_soon": "due soon", "ok": "on track"}
+
+
+@dataclass(frozen=True, slots=True)
+class DueItem:
+    """One open deadline of one case: a row of `cin due`."""
+
+    ref: str
+    name: str
+    worker: str | None
+    team: str | None
+    policy: str
+    deadline: Deadline
+
+    def as_json(self) -> dict:
+        d = self.deadline
+        return {
+            "ref": self.ref,
+            "name": self.name,
+            "worker": self.worker,
+            "team": self.team,
+            "policy": self.policy,
+            "kind": d.kind,
+            "label": d.label,
+            "due": d.due.isoformat(),
+            "status": d.status,
+            "countdown": d.countdown,
+            "unit": d.unit,
+            "rule": d.rule_id,
+            "source": str(d.citation),
+            "basis": d.basis,
+            "notes": list(d.notes),
+        }
+
+
+def due_items(rows: Iterable, *, today: date, within_days: int | None = None) -> list[DueItem]:
+    """Open deadlines of open cases, soonest first; `within_days` keeps those due on or before
+    today + N calendar days (so anything overdue is always kept)."""
+    last_day = today + timedelta(days=within_days) if within_days is not None else None
+    items = [
+        DueItem(row.summary.ref, row.summary.name, row.summary.worker, row.summary.team,
+                row.summary.policy_id, deadline)
+        for row in rows
+        if not row.closed
+        for deadline in row.deadlines
+        if last_day is None or deadline.due <= last_day
+    ]
+    items.sort(key=lambda item: (item.deadline.due, item.ref, item.deadline.kind,
+                                 item.deadline.rule_id))
+    return items
+
+
+def due_json(items: Iterable[DueItem]) -> str:
+    return json.dumps([item.as_json() for item in items], indent=2, ensure_ascii=False) + "\n"
+
+
+def countdown_text(countdown: int, unit: str, *, short: bool = False) -> str:
+    """'3 WD left', 'due today', '1 day late'; short: '3 WD left', '38 d late', '2 wk left'."""
+    if countdown == 0:
+        return "today" if short else "due today"
+    count = abs(countdown)
+    words = UNIT_SHORT if short else UNIT_WORD_ONE if count == 1 else UNIT_WORDS
+    return f"{count} {words.get(unit, unit)} {'left' if countdown > 0 else 'late'}"
+
+
+def due_table(items: list[DueItem], *, today: date, width: int | None = 80) -> str:
+    """A table for people; `width` None (output to a file or pipe) never cuts a cell short."""
+    if not items:
+        return f"Nothing due: no open deadlines (today is {format_date(today)}).\n"
+    header = ("Due", "", "When", "Ref", "Child", "Deadline")
+    rows = [
+        (format_date(i.deadline.due), STATUS_WORDS.get(i.deadline.status, ""),
+         countdown_text(i.deadline.countdown, i.deadline.unit, short=True), i.ref, i.name,
+         i.deadline.label)
+        for i in items
+    ]
+    # When too wide, the deadline label gives way first (down to 24), then the child's name.
+    lines = _table(header, rows, width=width, give_way={5: 24, 4: 12})
+    overdue = sum(1 for i in items if i.deadline.status == "overdue")
+    soon = sum(1 for i in items if i.deadline.status == "due_soon")
+    lines.append("")
+    lines.append(f"{len(items)} deadline{'s' if len(items) != 1 else ''}: {overdue} overdue, "
+                 f"{soon} due soon. Today is {format_date(today)}.")
+    lines.append("`cin explain REF` shows how each date was worked out.")
+    return "\n".join(lines) + "\n"
+
+
+def _table(header: tuple[str, ...], rows: list[tuple[str, ...]], *, width: int | None,
+           give_way: dict[int, int]) -> list[str]:
+    """Left-aligned columns two spaces apart. To fit `width`, the `give_way` columns (in that
+    order, each down to its minimum) are cut short with an ellipsis."""
+    widths = [max(len(cell) for cell in column) for column in zip(header, *rows)]
+    gap = 2
+    if width is not None:
+        overflow = sum(widths) + gap * (len(widths) - 1) - width
+        for column, minimum in give_way.items():
+            cut = max(0, min(overflow, widths[column] - minimum))
+            widths[column] -= cut
+            overflow -= cut
+
+    def line(cells: tuple[str, ...]) -> str:
+        return (" " * gap).join(_fit(cell, w) for cell, w in zip(cells, widths)).rstrip()
+
+    return [line(header), line(tuple("-" * w for w in widths)), *(line(r) for r in rows)]
+
+
+def _fit(text: str, width: int) -> str:
+    if len(text) <= width:
+        return text.ljust(width)
+    return text[: max(width - 1, 0)] + "\u2026"
+
+
+# cin explain
+
+
+def explain_text(row, policy, *, today: date, width: int = 80) -> str:
+    """Every deadline of one case (a `models.caseload.CaseloadRow`) with its rule, citation,
+    basis and notes."""
+    case = row.summary
+    lines = [f"{case.ref}  {case.name}"]
+    facts = [f"born {format_date(case.dob)}"] if case.dob is not None else []
+    facts.append(f"worker {case.worker or 'not allocated'}")
+    if case.team:
+        facts.append(f"team {case.team}")
+    if case.family:
+        facts.append(f"family {case.family}")
+    lines.append(", ".join(facts))
+    procedure = f" ({policy.citation_procedure})" if policy is not None else ""
+    lines.append(f"Policy: {case.policy_id}{procedure}")
+    lines.append(f"Today: {format_date(today)}")
+    lines.append("")
+    if row.error:
+        lines.append(f"No deadlines: {row.error}")
+    elif case.closed:
+        closed = f" on {format_date(case.closure_date)}" if case.closure_date else ""
+        lines.append(f"This case was closed{closed}: it has no open deadlines.")
+    elif not row.deadlines:
+        lines.append("No open deadlines.")
+    for number, d in enumerate(row.deadlines, start=1):
+        lines.extend(_wrapped(f"{number}. ".ljust(3), d.label, width))
+        lines.append(f"   Due:    {format_date(d.due)} ({countdown_text(d.countdown, d.unit)}, "
+                     f"{STATUS_PHRASES.get(d.status, d.status)})")
+        lines.append(f"   Rule:   {d.rule_id}")
+        lines.extend(_wrapped("   Source: ", str(d.citation), width))
+        lines.extend(_wrapped("   Basis:  ", d.basis, width))
+        for note in d.notes:
+            lines.extend(_wrapped("   Note:   ", note, width))
+        lines.append("")
+    if policy is not None and policy.notes:
+        if lines[-1]:
+            lines.append("")
+        lines.append(f"About the {policy.id} pack:")
+        for note in policy.notes:
+            lines.extend(_wrapped("- ", note, width))
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _wrapped(label: str, text: str, width: int) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width=max(width, 40), initial_indent=label,
+                         subsequent_indent=" " * len(label)) or [label.rstrip()]
+
+
+# cin policies
+
+
+def policies_text(policies: Mapping[str, object], *, shipped_folder: Path,
+                  user_folder: Path) -> str:
+    """Each pack with the file(s) it was read from: shipped, the user's own, or both (a user
+    file that overrides part of a shipped pack)."""
+    if not policies:
+        return "No policy packs found.\n"
+    lines = []
+    for policy_id in sorted(policies):
+        policy = policies[policy_id]
+        lines.append(f"{policy_id}: {policy.name}")
+        lines.append(f"    procedure: {policy.citation_procedure}")
+        for file_name in (part.strip() for part in policy.origin.split("+")):
+            if not file_name:
+                continue
+            user_file = user_folder / file_name
+            if user_file.is_file():
+                lines.append(f"    yours:     {user_file}")
+            else:
+                lines.append(f"    shipped:   {shipped_folder / file_name}")
+    lines.append("")
+    lines.append(f"Your own packs and overrides go in {user_folder} (see docs/policies.md).")
+    return "\n".join(lines) + "\n"
+
+
+# cin import
+
+
+def import_report_text(report) -> str:
+    """What an import did (or, with --dry-run, would do)."""
+    summary = report.summary
+    count = len(report.cases)
+    lines = [f"{report.file}: {count} case{'s' if count != 1 else ''} read. {summary}"]
+    would = "Would add" if report.dry_run else "Added"
+    if summary.added_refs:
+        lines.append(f"{would}: {_ref_list(summary.added_refs)}")
+    if summary.changed_refs:
+        lines.append(f"{'Would change' if report.dry_run else 'Changed'}: "
+                     f"{_ref_list(summary.changed_refs)}")
+    if report.backup is not None:
+        lines.append(f"The database as it was before this import is backed up in {report.backup}")
+    if report.dry_run:
+        lines.append("Dry run: nothing was written.")
+    return "\n".join(lines)
+
+
+def _ref_list(refs: list[str], limit: int = 20) -> str:
+    shown = ", ".join(refs[:limit])
+    return shown + (f" and {len(refs) - limit} more" if len(refs) > limit else "")
