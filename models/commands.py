@@ -95,15 +95,24 @@ def _require_status(meeting: Meeting, wanted: str, doing: str) -> None:
     if meeting.status != wanted:
         raise ValidationFailed([FieldError(
             "meeting_id",
-            f"this {meeting.kind} meeting of {format_date(meeting.date)} is {meeting.status}; "
-            f"only a {wanted} meeting can be {doing}",
+            f"this {_kind_words(meeting.kind)} meeting of {format_date(meeting.date)} is "
+            f"{meeting.status}; only a {wanted} meeting can be {doing}",
         )])
 
 
-def _closed_case_error(closure: Closure, doing: str) -> FieldError:
+def _closed_case_error(closure: Closure, consequence: str) -> FieldError:
     return FieldError(
-        "ref", f"the case was closed on {format_date(closure.date)}; {doing} a closed case"
+        "ref", f"the case was closed on {format_date(closure.date)}; {consequence}"
     )
+
+
+def _kind_words(kind: str) -> str:
+    return kind.replace("_", " ")
+
+
+def _a_kind(kind: str) -> str:
+    words = _kind_words(kind)
+    return f"{'an' if words[:1] in 'aeiou' else 'a'} {words}"
 
 
 # --- visits ---------------------------------------------------------------------------------
@@ -193,12 +202,12 @@ def book_meeting(
     errors = check_meeting(MeetingInput(kind=kind, status="booked", date=date), today=today)
     closure = _closure(session, case.id)
     if closure is not None:
-        errors.append(_closed_case_error(closure, "meetings cannot be booked for"))
+        errors.append(_closed_case_error(closure, "meetings cannot be booked for a closed case"))
     fail_if(errors)
     row = _add_booked(session, case, kind, date)
     audit.record(
         session, actor=actor, action="book_meeting", case_ref=case.ref,
-        summary=f"Booked a {kind} meeting for {format_date(date)}",
+        summary=f"Booked {_a_kind(kind)} meeting for {format_date(date)}",
         after=audit.snapshot(row),
     )
     assert row.id is not None
@@ -261,12 +270,14 @@ def record_meeting_held(
     session.add(meeting)
     session.flush()
     booked_next = (
-        f"; next {next_meeting_kind} meeting booked for {format_date(next_meeting_date)}"
+        f"; next {_kind_words(next_meeting_kind)} meeting booked for "
+        f"{format_date(next_meeting_date)}"
         if next_meeting_date is not None else ""
     )
     audit.record(
         session, actor=actor, action="record_meeting_held", case_ref=case.ref,
-        summary=f"{meeting.kind.capitalize()} meeting held on {format_date(date)}{booked_next}",
+        summary=f"{_kind_words(meeting.kind).capitalize()} meeting held on {format_date(date)}"
+        f"{booked_next}",
         before=before, after=audit.snapshot(meeting),
     )
     return next_id
@@ -291,8 +302,8 @@ def record_circulated(
     session.flush()
     audit.record(
         session, actor=actor, action="record_circulated", case_ref=case.ref,
-        summary=f"Notes of the {meeting.kind} meeting of {format_date(meeting.date)} "
-        f"circulated on {format_date(date)}",
+        summary=f"Notes of the {_kind_words(meeting.kind)} meeting of "
+        f"{format_date(meeting.date)} circulated on {format_date(date)}",
         before=before, after=audit.snapshot(meeting),
     )
 
@@ -321,8 +332,8 @@ def cancel_meeting(
     session.flush()
     audit.record(
         session, actor=actor, action="cancel_meeting", case_ref=case.ref,
-        summary=f"{meeting.kind.capitalize()} meeting of {format_date(meeting.date)} "
-        f"cancelled on {format_date(cancelled_on)}: {reason.strip()}",
+        summary=f"{_kind_words(meeting.kind).capitalize()} meeting of "
+        f"{format_date(meeting.date)} cancelled on {format_date(cancelled_on)}: {reason.strip()}",
         before=before, after=audit.snapshot(meeting),
     )
 
@@ -345,7 +356,7 @@ def close_case(
     case = _case(session, ref)
     existing = _closure(session, case.id)
     if existing is not None:
-        raise ValidationFailed([_closed_case_error(existing, "it cannot be closed again:")])
+        raise ValidationFailed([_closed_case_error(existing, "it is already closed")])
     policy = policies.get(case.policy_id)
     errors: list[FieldError] = []
     if policy is None:
@@ -456,7 +467,8 @@ def add_oversight_note(
     audit.record(
         session, actor=author.strip(), action="add_oversight_note", case_ref=case.ref,
         summary=f"Oversight note: {decision.strip()}"
-        + (f" ({len(action_rows)} actions)" if action_rows else ""),
+        + (f" ({len(action_rows)} action{'s' if len(action_rows) != 1 else ''})"
+           if action_rows else ""),
         after=after,
     )
     assert note.id is not None
