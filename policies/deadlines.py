@@ -41,3 +41,7 @@ class Deadline:
     citation: Citation
     basis: str            # e.g. "20 working days after the visit of 18 Dec 2026, when the child was last seen"
     notes: tuple[str, ...] = field(default=())  # warnings and the other reading of a contradiction
+    # What a manager's note records in CaseFacts.cleared_flags to clear this deadline (oversight
+    # and preparation deadlines only): the rule id, or "rule_id@YYYY-MM-DD" for one occurrence
+    # of a repeating rule or one meeting's preparation. Empty when it cannot be cleared.
+    flag_id: str = ""

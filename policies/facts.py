@@ -94,3 +94,6 @@ class CaseFacts:
     # Oversight flags (rule ids) cleared by a recorded management note.
     cleared_flags: frozenset[str] = frozenset()
     oversight_actions: tuple[OversightActionFact, ...] = ()
+    # The plan is held by a key worker rather than a social worker (Leicestershire's SSWOP
+    # oversight applies only then).
+    key_worker_led: bool = False

@@ -1,0 +1,25 @@
+"""Policy packs: the shipped `*.toml` files in this package, their types and their loader.
+
+`load_policies(settings_dir)` reads the shipped packs and then the user's own packs and
+overrides from `<settings_dir>/policies/*.toml`. The format is in docs/policies.md.
+"""
+
+from policies.packs.loader import USER_POLICIES_FOLDER, build_policy, load_policies, normalise_role
+from policies.packs.types import (
+    ChairedBy,
+    ChecklistItem,
+    ClosureReason,
+    Conditions,
+    OtherReading,
+    Policy,
+    PolicyError,
+    Rule,
+    Timescale,
+    Window,
+)
+
+__all__ = [
+    "USER_POLICIES_FOLDER", "build_policy", "load_policies", "normalise_role",
+    "ChairedBy", "ChecklistItem", "ClosureReason", "Conditions", "OtherReading", "Policy",
+    "PolicyError", "Rule", "Timescale", "Window",
+]

@@ -1,0 +1,142 @@
+"""Policy pack types: frozen values read from a pack file (see policies.packs.loader)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from policies.deadlines import Citation
+from policies.vocabulary import PER_CASE
+
+
+class PolicyError(ValueError):
+    """A policy pack could not be used. `problems` lists every problem found, one per line."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+@dataclass(frozen=True, slots=True)
+class Timescale:
+    count: int | None  # None when unit is "per_case"
+    unit: str          # one of UNITS, or "per_case"
+    direction: str = "after"
+
+    @property
+    def per_case(self) -> bool:
+        return self.unit == PER_CASE
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A period measured from an event: "12 months from private fostering notified"."""
+
+    count: int
+    unit: str
+    of: str  # an event name (policies.vocabulary.EVENTS) or an anchor without items
+
+
+@dataclass(frozen=True, slots=True)
+class Conditions:
+    """When a rule applies. None means "either way"; every condition set must hold."""
+
+    disabled: bool | None = None
+    private_fostering: bool | None = None
+    key_worker_led: bool | None = None
+    stepped_down: bool | None = None
+    assessment_completed: bool | None = None
+    stepped_down_from: tuple[str, ...] | None = None  # any of these
+    anchor_within: Window | None = None
+    anchor_beyond: Window | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OtherReading:
+    """The reading of a contradiction that the pack did not choose, shown with its date."""
+
+    count: int
+    unit: str
+    section: str
+    quote: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ChairedBy:
+    """An oversight rule met when the n-th held meeting of `kinds` had one of these chairs."""
+
+    roles: tuple[str, ...]
+    meeting: int
+    kinds: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    policy_id: str
+    id: str  # the pack's own id, e.g. "visit"; `qualified_id` is "wirral.visit"
+    kind: str
+    label: str
+    timescale: Timescale
+    anchor: str
+    citation: Citation
+    conditions: Conditions = Conditions()
+    fallback_anchor: str | None = None
+    anchor_kinds: tuple[str, ...] = ()   # meeting kinds the anchor looks at
+    meeting_kinds: tuple[str, ...] = ()  # meeting kinds that satisfy a meeting/review rule
+    nth: int | None = None
+    repeat: Timescale | None = None
+    met_by_event: str | None = None
+    chaired_by: ChairedBy | None = None
+    other_readings: tuple[OtherReading, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def qualified_id(self) -> str:
+        return f"{self.policy_id}.{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class ClosureReason:
+    code: str
+    label: str
+    census: str | None = None  # the CIN census code it is reported as, when there is one
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistItem:
+    id: str
+    label: str
+    required: bool = True
+    citation: Citation | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    id: str
+    name: str
+    procedure: str        # the procedure's title, e.g. "Wirral Child in Need Procedure"
+    procedure_date: str   # e.g. "April 2017"
+    source: str           # the procedure's file, e.g. "wirral.txt"
+    rules: tuple[Rule, ...]
+    closure_reasons: tuple[ClosureReason, ...] = ()
+    closure_checklist: tuple[ChecklistItem, ...] = ()
+    closure_notes: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    origin: str = ""      # the file(s) it was read from
+    _by_id: dict[str, Rule] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_id.update({rule.id: rule for rule in self.rules})
+
+    @property
+    def citation_procedure(self) -> str:
+        return f"{self.procedure} ({self.procedure_date})" if self.procedure_date else self.procedure
+
+    def rule(self, rule_id: str) -> Rule:
+        """A rule by its own id ("visit") or qualified id ("wirral.visit")."""
+        return self._by_id[rule_id.removeprefix(f"{self.id}.")]
+
+    @property
+    def rescheduling_rule(self) -> Rule | None:
+        """The rule for re-holding a cancelled meeting, where the procedure has one."""
+        return next((r for r in self.rules if r.anchor == "cancellation"), None)

@@ -1,0 +1,70 @@
+"""Timescale arithmetic: "N units after (or before) a date", countdowns, and the words for both.
+
+Working days come from the calendar; days and weeks are plain calendar arithmetic; months use
+relativedelta (31 Jan + 1 month = 28 Feb). Hours count as whole days (72 hours = 3 days): the
+facts hold dates, not times, so a 72-hour deadline falls on the third day after the event.
+A calendar-day deadline that lands on a weekend or bank holiday does not move.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from policies.calendar import WorkingCalendar
+
+_SINGULAR = {"working_days": "working day", "days": "day", "weeks": "week", "months": "month",
+             "hours": "hour"}
+_PLURAL = {"working_days": "working days", "days": "days", "weeks": "weeks", "months": "months",
+           "hours": "hours"}
+
+
+def shift(d: date, count: int, unit: str, calendar: WorkingCalendar, *, before: bool = False) -> date:
+    """The date `count` `unit` after d (or before it)."""
+    sign = -1 if before else 1
+    if unit == "working_days":
+        return calendar.add_working_days(d, sign * count)
+    if unit == "days":
+        return d + timedelta(days=sign * count)
+    if unit == "hours":
+        return d + timedelta(days=sign * (count // 24))
+    if unit == "weeks":
+        return d + timedelta(weeks=sign * count)
+    if unit == "months":
+        return d + relativedelta(months=sign * count)
+    raise ValueError(f"unknown unit {unit!r}")
+
+
+def countdown_unit(unit: str) -> str:
+    """The unit a countdown is shown in: hours count in days."""
+    return "days" if unit == "hours" else unit
+
+
+def countdown(today: date, due: date, unit: str, calendar: WorkingCalendar) -> int:
+    """How many `unit` from today to due: 0 only on the due date, negative once late.
+
+    Weeks and months round away from zero, so "1 week" is left until the due date itself
+    and a deadline one day late is "-1 week": the sign always agrees with the status.
+    """
+    unit = countdown_unit(unit)
+    if unit == "working_days":
+        return calendar.working_days_between(today, due)
+    days = (due - today).days
+    if unit == "days" or days == 0:
+        return days
+    if unit == "weeks":
+        weeks = -(-abs(days) // 7)
+        return weeks if days > 0 else -weeks
+    # months: the fewest whole months that reach from the earlier date to the later one
+    early, late = (today, due) if days > 0 else (due, today)
+    delta = relativedelta(late, early)
+    months = delta.years * 12 + delta.months
+    if early + relativedelta(months=months) < late:
+        months += 1
+    return months if days > 0 else -months
+
+
+def amount(count: int, unit: str) -> str:
+    """"1 working day", "20 working days", "72 hours"."""
+    return f"{count} {_SINGULAR[unit] if count == 1 else _PLURAL[unit]}"
