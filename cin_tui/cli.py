@@ -98,6 +98,9 @@ def user_message(error: BaseException) -> str | None:
     validation = sys.modules.get("models.validation")
     if validation is not None and isinstance(error, validation.ValidationFailed):
         return "\n".join(f"cin: {e.field}: {e.message}" for e in error.errors)
+    importer = sys.modules.get("cin_tui.importer")
+    if importer is not None and isinstance(error, importer.ImportFailed):
+        return str(error)  # every line `file:record:field: message`, like a compiler's
     if isinstance(error, _user_error_types()):
         return f"cin: {error}"
     if isinstance(error, OSError) and error.filename is not None:

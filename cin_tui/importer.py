@@ -133,12 +133,20 @@ def import_parsed(
 ) -> ImportReport:
     from models.db import open_database
 
+    database = Path(database)
+    created = not database.exists()
     engine = open_database(database, backups_kept=backups_to_keep)
+    keep = False
     try:
-        return import_into(parsed, engine, actor=actor, policies=policies, today=today,
-                           dry_run=dry_run, backups_to_keep=backups_to_keep)
+        report = import_into(parsed, engine, actor=actor, policies=policies, today=today,
+                             dry_run=dry_run, backups_to_keep=backups_to_keep)
+        keep = not report.dry_run
+        return report
     finally:
         engine.dispose()
+        if created and not keep:  # a dry run or a failed import leaves no new file behind
+            for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+                path.unlink(missing_ok=True)
 
 
 def import_into(

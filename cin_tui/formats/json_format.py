@@ -195,7 +195,7 @@ def _read_meeting(reader: FieldReader, prefix: str, item: dict) -> MeetingInput 
         status=status or "",
         date=when or date.min,
         chair=reader.text(prefix + "chair", get("chair")),
-        chair_role=reader.text(prefix + "chair_role", get("chair_role")),
+        chair_role=reader.word(prefix + "chair_role", get("chair_role")),
         family_attended=reader.boolean(prefix + "family_attended", get("family_attended")),
         circulated=reader.date(prefix + "circulated", get("circulated")),
         cancelled_on=reader.date(prefix + "cancelled_on", get("cancelled_on")),
