@@ -1,8 +1,8 @@
 """What the caseload table shows: one line per case, filtered, searched and sorted.
 
-Pure Python over `models.caseload.CaseloadRow` values (anything with ref, name, dob, worker,
-policy_id, closed and deadlines), so it is quick to test and fast enough to re-run on every
-keystroke of a search over 20,000 cases.
+Pure Python over `models.caseload.CaseloadRow` values (ref, name, worker, closed, error,
+deadlines and a `summary` with dob and policy_id), so it is quick to test and fast enough to
+re-run on every keystroke of a search over 20,000 cases.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from policies.deadlines import Deadline
-from screens.cells import age_in_months, age_text, most_urgent, urgency_key
+from screens.cells import STATUS_RANK, age_in_months, age_text, most_urgent, urgency_key
 
 # The four countdown columns, each the most urgent deadline of its kind.
 COUNTDOWN_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -22,6 +22,7 @@ COUNTDOWN_COLUMNS: tuple[tuple[str, str], ...] = (
     ("circulation", "Circulation"),
     ("review", "Review"),
 )
+_COLUMN_KINDS = frozenset(kind for kind, _ in COUNTDOWN_COLUMNS)
 SORTS: tuple[tuple[str, str], ...] = (
     ("urgency", "most urgent"),
     ("ref", "ref"),
@@ -30,6 +31,7 @@ SORTS: tuple[tuple[str, str], ...] = (
     ("worker", "worker"),
     ("authority", "authority"),
     *((kind, label.lower()) for kind, label in COUNTDOWN_COLUMNS),
+    ("other", "other items"),
 )
 SORT_LABELS = dict(SORTS)
 STATUS_FILTERS: tuple[tuple[str, str], ...] = (
@@ -46,10 +48,12 @@ class CaseLine:
     """One case as the table shows it, worked out once per load."""
 
     row: Any  # models.caseload.CaseloadRow
+    summary: Any  # models.queries.CaseSummary
     age: str
     age_months: int | None
     countdowns: tuple[Deadline | None, ...]  # in COUNTDOWN_COLUMNS order
     urgent: Deadline | None  # the most urgent deadline of any kind
+    other: tuple[str | None, int]  # worst status among the other kinds, and how many have it
     statuses: frozenset[str]
     search_text: str
 
@@ -85,19 +89,31 @@ def build_lines(rows: Iterable[Any], today: date) -> list[CaseLine]:
             current = by_kind.get(deadline.kind)
             if current is None or urgency_key(deadline) < urgency_key(current):
                 by_kind[deadline.kind] = deadline
-        dob = row.dob
+        summary = row.summary
+        dob = summary.dob
         lines.append(
             CaseLine(
                 row=row,
+                summary=summary,
                 age=age_text(dob, today),
                 age_months=age_in_months(dob, today) if dob is not None else None,
                 countdowns=tuple(by_kind.get(kind) for kind, _ in COUNTDOWN_COLUMNS),
                 urgent=most_urgent(row.deadlines),
+                other=_other_items(row.deadlines),
                 statuses=frozenset(deadline.status for deadline in row.deadlines),
                 search_text=f"{row.ref}\n{row.name}".casefold(),
             )
         )
     return lines
+
+
+def _other_items(deadlines: Sequence[Deadline]) -> tuple[str | None, int]:
+    """Deadlines of kinds without a column (recording, preparation, assessment, oversight)."""
+    others = [d for d in deadlines if d.kind not in _COLUMN_KINDS]
+    worst = most_urgent(others)
+    if worst is None:
+        return (None, 0)
+    return (worst.status, sum(1 for d in others if d.status == worst.status))
 
 
 def workers_in(lines: Iterable[CaseLine]) -> list[str]:
@@ -161,6 +177,8 @@ def _sort_key(sort: str):
             return (urgency_key(deadline) if deadline else _LAST, line.ref)
 
         return by_column
+    if sort == "other":
+        return lambda line: (STATUS_RANK.get(line.other[0], 9), -line.other[1], line.ref)
     if sort == "ref":
         return lambda line: line.ref.casefold()
     if sort == "name":
@@ -171,8 +189,10 @@ def _sort_key(sort: str):
     if sort == "worker":
         return lambda line: ((line.row.worker or "\uffff").casefold(), line.ref)
     if sort == "authority":
-        return lambda line: (line.row.policy_id, line.ref)
-    return lambda line: (urgency_key(line.urgent) if line.urgent else _LAST, line.ref)
+        return lambda line: (line.summary.policy_id, line.ref)
+    # A case whose deadlines could not be worked out comes first: it needs attention.
+    return lambda line: ((-1, date.min) if line.row.error else
+                         urgency_key(line.urgent) if line.urgent else _LAST, line.ref)
 
 
 def _is_empty(line: CaseLine, sort: str) -> bool:
@@ -180,7 +200,9 @@ def _is_empty(line: CaseLine, sort: str) -> bool:
     if sort in kinds:
         return line.countdowns[kinds.index(sort)] is None
     if sort == "urgency":
-        return line.urgent is None
+        return line.urgent is None and not line.row.error
+    if sort == "other":
+        return line.other[0] is None
     if sort == "age":
         return line.age_months is None
     if sort == "worker":

@@ -62,6 +62,15 @@ def countdown_cell(deadline: Deadline | None) -> Text:
     return Text(countdown_text(deadline), style=STATUS_STYLES.get(status, ""), no_wrap=True)
 
 
+def other_items_cell(status: str | None, count: int) -> Text:
+    """The "Other" column: how many deadlines without a column of their own share the worst
+    status, e.g. "✖ 2" (two overdue). Their details are on the case screen."""
+    if status is None:
+        return Text(NOTHING_DUE, style=STATUS_STYLES[None], no_wrap=True)
+    return Text(f"{GLYPHS.get(status, '?')} {count}", style=STATUS_STYLES.get(status, ""),
+                no_wrap=True)
+
+
 def countdown_words(deadline: Deadline) -> str:
     """The countdown in full words, for the case screen: "3 working days late"."""
     singular, plural = UNIT_WORDS.get(deadline.unit, (deadline.unit, deadline.unit))
@@ -106,3 +115,11 @@ def yes_no(value: bool | None) -> str:
     if value is None:
         return "not recorded"
     return "yes" if value else "no"
+
+
+def display_name(name: str, privacy: bool) -> str:
+    """The child's name, or only initials in privacy mode ("Amira Hassan" -> "A. H.")."""
+    if not privacy:
+        return name
+    initials = [part[0].upper() + "." for part in name.replace("-", " ").split() if part]
+    return " ".join(initials) or "—"

@@ -46,6 +46,9 @@ def bindings(*commands: Command) -> list[Binding]:
 HELP = Command("help", "question_mark", "help", "Keys", "List every key on this screen.",
                key_display="?")
 
+PRIVACY = Command("privacy", "p", "toggle_privacy", "Privacy",
+                  "Show names as initials (for a shared screen), or in full again.", show=False)
+
 # ----- caseload ---------------------------------------------------------------------------
 OPEN_CASE = Command("open_case", "enter", "select_row", "Open",
                     "Open the highlighted case: its deadlines, visits and meetings.")
@@ -96,5 +99,5 @@ CASELOAD_COMMANDS = (HELP, SEARCH, SORT, REVERSE, WORKER, STATUS, CLOSED, LOG_VI
 CASE_COMMANDS = (LOG_VISIT, BOOK_MEETING, MEETING_HELD, CIRCULATED, CANCEL_MEETING,
                  CLOSE_CASE, BACK, HELP)
 FORM_COMMANDS = (SAVE, CANCEL)
-ALL_COMMANDS = (*CASELOAD_COMMANDS, OPEN_CASE, *CASE_COMMANDS, *FORM_COMMANDS, CLOSE_HELP)
+ALL_COMMANDS = (PRIVACY, *CASELOAD_COMMANDS, OPEN_CASE, *CASE_COMMANDS, *FORM_COMMANDS, CLOSE_HELP)
 COMMANDS_BY_ID = {command.id: command for command in ALL_COMMANDS}

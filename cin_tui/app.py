@@ -1,0 +1,169 @@
+"""The cin Textual app: opens the caseload and wires settings, policies and the database.
+
+`make_app(...)` is the one way to build it, used by `cin`, `cin demo` and the tests. The App
+does no SQLite work on the UI thread: the database, policy packs, calendar and settings are
+loaded in a thread worker at start, and every screen reads and writes through the `CaseStore`
+from thread workers of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from screens import keys
+from screens.caseload import CaseloadScreen
+from screens.help import HelpScreen
+from screens.store import CaseStore, describe_error
+
+
+class CinApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "cin"
+    SUB_TITLE = "Child in Need caseload"
+    BINDINGS = keys.bindings(keys.HELP, keys.PRIVACY)
+
+    def __init__(
+        self,
+        *,
+        database_path: Path,
+        today: date,
+        settings_dir: Path | None = None,
+        privacy: bool = False,
+        actor: str | None = None,
+        cursor_blink: bool = True,
+    ) -> None:
+        super().__init__()
+        self.database_path = Path(database_path)
+        self.today = today
+        self.settings_dir = settings_dir
+        self.privacy = privacy
+        self.cursor_blink = cursor_blink
+        self._actor = actor
+        self.store: CaseStore | None = None
+        self.startup_error: str | None = None
+        self.settings: Any = None
+        # Bumped after every save, so screens know their copy of the data is stale.
+        self.data_version = 0
+
+    def on_mount(self) -> None:
+        self.push_screen(CaseloadScreen())
+        self._start()
+
+    @work(thread=True, exclusive=True, group="start", exit_on_error=False)
+    def _start(self) -> None:
+        try:
+            settings, store = self._open()
+        except Exception as error:  # every start-up failure is shown, never a traceback
+            self.call_from_thread(self._start_failed, describe_error(error))
+            return
+        self.call_from_thread(self._started, settings, store)
+
+    def _open(self) -> tuple[Any, CaseStore]:
+        from cin_tui.settings import Settings, load_settings
+        from models.db import open_database
+        from policies.calendar import load_calendar
+        from policies.packs import load_policies
+
+        if self.settings_dir is not None:
+            settings = load_settings(self.settings_dir)
+        else:
+            settings = Settings(worker=self._actor or "cin user")
+        policies = load_policies(self.settings_dir)
+        calendar = load_calendar(self.settings_dir)
+        engine = open_database(self.database_path)
+        store = CaseStore(
+            engine=engine,
+            policies=policies,
+            calendar=calendar,
+            today=self.today,
+            actor=self._actor or settings.worker,
+            amber_working_days=settings.amber_working_days,
+        )
+        return settings, store
+
+    def _started(self, settings: Any, store: CaseStore) -> None:
+        self.settings = settings
+        self.store = store
+        if settings.keymap:
+            self.set_keymap(settings.keymap)
+        self.data_changed()
+
+    def _start_failed(self, message: str) -> None:
+        self.startup_error = message
+        self.data_changed()
+
+    def data_changed(self) -> None:
+        """After a save (or at start): every screen that shows data reloads it in a worker."""
+        self.data_version += 1
+        for screen in self.screen_stack:
+            reload = getattr(screen, "reload", None)
+            if reload is not None:
+                reload()
+
+    # ----- keys -------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_toggle_privacy(self) -> None:
+        self.privacy = not self.privacy
+        for screen in self.screen_stack:
+            screen.refresh(recompose=False)
+            redraw = getattr(screen, "privacy_changed", None)
+            if redraw is not None:
+                redraw()
+        self.notify("Privacy mode on: names shown as initials" if self.privacy
+                    else "Privacy mode off: names shown in full")
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The command palette lists the same commands as the footer and the help screen."""
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if binding.id not in keys.COMMANDS_BY_ID or binding.id in seen or not active.enabled:
+                continue
+            seen.add(binding.id)
+            key = self.get_key_display(binding)
+            yield SystemCommand(
+                f"{binding.description} ({key})",
+                binding.tooltip,
+                _runner(self, binding.action, active.node),
+            )
+        yield from super().get_system_commands(screen)
+
+
+def _runner(app: App, action: str, node: Any):
+    async def run() -> None:
+        await app.run_action(action, node)
+
+    return run
+
+
+def make_app(
+    *,
+    database_path: Path,
+    today: date,
+    settings_dir: Path | None = None,
+    privacy: bool = False,
+    actor: str | None = None,
+    cursor_blink: bool = True,
+) -> CinApp:
+    """Build the app. `settings_dir=None` means built-in defaults only: the shipped policy
+    packs, England & Wales bank holidays and the default keys (what tests want); the CLI passes
+    the user's settings folder. `actor` overrides the settings' worker name in the audit trail."""
+    return CinApp(
+        database_path=database_path,
+        today=today,
+        settings_dir=settings_dir,
+        privacy=privacy,
+        actor=actor,
+        cursor_blink=cursor_blink,
+    )

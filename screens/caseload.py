@@ -1,0 +1,321 @@
+"""The caseload: one line per case with its four countdowns, most urgent first."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from policies.dates import format_date
+from screens import keys
+from screens.caseload_view import (
+    COUNTDOWN_COLUMNS,
+    SORT_LABELS,
+    STATUS_FILTER_LABELS,
+    STATUS_FILTERS,
+    CaseLine,
+    View,
+    apply_view,
+    build_lines,
+    counts,
+    next_in,
+    with_next_sort,
+    workers_in,
+)
+from screens.cells import (
+    STATUS_STYLES,
+    countdown_cell,
+    countdown_text,
+    display_name,
+    other_items_cell,
+)
+from screens.store import describe_error
+from screens.widgets.line_table import GUTTER, SEPARATOR, Column, LineTable
+
+EMPTY_MESSAGE = """\
+[b]No open cases yet[/b]
+
+This caseload is empty: {path}
+
+To bring in your cases, quit ([b]q[/b]) and run
+    [b]cin import cases.json[/b]      (or a .csv file; the README shows the columns)
+
+To look around first with 25 fictional children, run
+    [b]cin demo[/b]
+
+Press [b]c[/b] to show closed cases, [b]?[/b] for all keys."""
+
+
+class CaseloadTable(LineTable):
+    BINDINGS = keys.bindings(keys.OPEN_CASE)
+
+
+class SearchInput(Input):
+    BINDINGS = [Binding("escape", "clear", "Clear search", tooltip="Clear the search")]
+
+    def action_clear(self) -> None:
+        self.value = ""
+        self.screen.query_one(CaseloadTable).focus()
+
+
+class CaseloadScreen(Screen[None]):
+    BINDINGS = keys.bindings(*keys.CASELOAD_COMMANDS)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[CaseLine] = []
+        self.shown: list[CaseLine] = []
+        self.view = View()
+        self.worker_names: list[str] = []
+        self.loaded = False
+        self._loaded_version = -1
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading the caseload…", id="summary")
+        yield Static("", id="view-state")
+        yield SearchInput(placeholder="Search by name or ref (Enter: back to the list, Escape: clear)",
+                          id="search")
+        yield CaseloadTable(id="caseload", row_key=lambda line: line.ref)
+        yield Static("", id="message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "cin · caseload"
+        self.sub_title = format_date(self.app.today)
+        self.query_one(SearchInput).cursor_blink = self.app.cursor_blink
+        self.query_one(CaseloadTable).focus()
+        self.reload()
+
+    # ----- loading ----------------------------------------------------------------------
+
+    def reload(self) -> None:
+        app = self.app
+        if app.startup_error is not None:
+            self._show_message(f"[b]cin could not open the caseload[/b]\n\n{app.startup_error}",
+                               error=True)
+            return
+        if app.store is None:
+            return  # the app calls reload() again once it has started
+        self._load(app.store, self.view.include_closed, app.data_version)
+
+    @work(thread=True, exclusive=True, group="caseload", exit_on_error=False)
+    def _load(self, store: Any, include_closed: bool, version: int) -> None:
+        try:
+            rows = store.caseload(include_closed=include_closed)
+            lines = build_lines(rows, store.today)
+        except Exception as error:  # shown to the user, never a traceback
+            self.app.call_from_thread(self._show_message,
+                                      f"[b]Could not read the caseload[/b]\n\n{describe_error(error)}",
+                                      error=True)
+            return
+        self.app.call_from_thread(self._loaded, lines, version)
+
+    def _loaded(self, lines: list[CaseLine], version: int) -> None:
+        self.lines = lines
+        self.worker_names = workers_in(lines)
+        if self.view.worker is not None and self.view.worker not in self.worker_names:
+            self.view = replace(self.view, worker=None)
+        self.loaded = True
+        self._loaded_version = version
+        self._refresh_view()
+
+    def on_screen_resume(self) -> None:
+        if self.loaded and self._loaded_version != self.app.data_version:
+            self.reload()
+
+    # ----- showing ----------------------------------------------------------------------
+
+    def _refresh_view(self) -> None:
+        self.shown = apply_view(self.lines, self.view)
+        self._fill_table()
+        self._update_summary()
+        if not any(not line.row.closed for line in self.lines) and not self.view.include_closed:
+            path = self.app.database_path
+            self._show_message(EMPTY_MESSAGE.format(path=path))
+        elif not self.shown:
+            self._show_message("No cases match. " + self._view_words()
+                               + "\nEscape clears the search; [b]f[/b] and [b]w[/b] change the filters.")
+        else:
+            self._show_message(None)
+
+    def _fill_table(self) -> None:
+        table = self.query_one(CaseloadTable)
+        table.set_rows(self._columns(), self.shown,
+                       sort_column=None if self.view.sort == "urgency" else self.view.sort,
+                       sort_reverse=self.view.reverse)
+
+    def _columns(self) -> list[Column]:
+        privacy = self.app.privacy
+        lines = self.lines
+        ref_width = max([3, *(len(line.ref) for line in lines)])
+        name_width = min(max([4, *(len(line.row.name) for line in lines)]), 28)
+        if privacy:
+            name_width = 8
+        columns = [
+            Column("ref", "Ref", ref_width, lambda line: line.ref),
+            Column("name", "Name", name_width, lambda line: _name_cell(line, privacy)),
+            Column("age", "Age", 6, lambda line: line.age, justify="right"),
+        ]
+        if len({line.row.worker for line in self.shown}) > 1:
+            worker_width = min(max([6, *(len(w) for w in self.worker_names)]), 18)
+            columns.append(Column("worker", "Worker", worker_width,
+                                  lambda line: line.row.worker or "—"))
+        authorities = {line.summary.policy_id: self._authority(line.summary.policy_id) for line in lines}
+        authority_width = min(max([9, *(len(name) for name in authorities.values())]), 16)
+        columns.append(Column("authority", "Authority", authority_width,
+                              lambda line: authorities.get(line.summary.policy_id, line.summary.policy_id)))
+        for index, (kind, label) in enumerate(COUNTDOWN_COLUMNS):
+            width = max([len(label), *(len(countdown_text(line.countdowns[index])) for line in lines)])
+            columns.append(Column(kind, label, width,
+                                  lambda line, i=index: countdown_cell(line.countdowns[i])))
+        columns.append(Column("other", "Other", 5, lambda line: other_items_cell(*line.other)))
+        return self._fit_name(columns)
+
+    def _fit_name(self, columns: list[Column]) -> list[Column]:
+        """Give the name column whatever the others leave, down to 12 cells."""
+        available = self.query_one(CaseloadTable).scrollable_content_region.width
+        if available <= 0:
+            return columns
+        used = GUTTER + sum(column.width + SEPARATOR for column in columns)
+        if used <= available:
+            return columns
+        name = columns[1]
+        narrower = max(12, name.width - (used - available))
+        columns[1] = replace(name, width=narrower)
+        return columns
+
+    def _authority(self, policy_id: str) -> str:
+        policy = self.app.store.policy(policy_id) if self.app.store else None
+        name = getattr(policy, "name", None) or policy_id
+        return name if len(name) <= 16 else policy_id.title()
+
+    def _update_summary(self) -> None:
+        total = counts(self.lines if self.view.worker is None
+                       else [line for line in self.lines if line.row.worker == self.view.worker],
+                       self.app.today)
+        summary = Text()
+        summary.append(f"✖ {total.overdue} overdue", style=STATUS_STYLES["overdue"])
+        summary.append("   ")
+        summary.append(f"▲ {total.due_this_week} due this week", style=STATUS_STYLES["due_soon"])
+        summary.append(f"   {total.cases} open case{'s' if total.cases != 1 else ''}")
+        if self.view.worker is not None:
+            summary.append(f" for {self.view.worker}")
+        self.query_one("#summary", Static).update(summary)
+        self.query_one("#view-state", Static).update(self._view_words())
+
+    def _view_words(self) -> str:
+        view = self.view
+        parts = [
+            f"Showing {len(self.shown)} of {len(self.lines)}",
+            f"worker: {view.worker or 'all'}",
+            f"status: {STATUS_FILTER_LABELS[view.status]}",
+            f"sort: {SORT_LABELS[view.sort]}{' (reversed)' if view.reverse else ''}",
+        ]
+        if view.include_closed:
+            parts.append("closed cases shown")
+        if view.search:
+            parts.append(f'search: "{view.search}"')
+        return " · ".join(parts)
+
+    def _show_message(self, markup: str | None, *, error: bool = False) -> None:
+        message = self.query_one("#message", Static)
+        table = self.query_one(CaseloadTable)
+        message.set_class(error, "error")
+        if markup is None:
+            message.display = False
+            table.display = True
+            return
+        message.update(markup)
+        message.display = True
+        table.display = bool(self.shown)
+
+    def privacy_changed(self) -> None:
+        if self.loaded:
+            self._fill_table()
+
+    def on_resize(self) -> None:
+        if self.loaded:
+            self._fill_table()
+
+    # ----- actions ----------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        search = self.query_one(SearchInput)
+        search.display = True
+        search.focus()
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.view = replace(self.view, search=event.value)
+        self._refresh_view()
+
+    @on(Input.Submitted, "#search")
+    def _search_done(self) -> None:
+        self.query_one(CaseloadTable).focus()
+
+    @on(LineTable.Selected, "#caseload")
+    def _open_case(self, event: LineTable.Selected) -> None:
+        from screens.case import CaseScreen
+
+        self.app.push_screen(CaseScreen(event.row.ref))
+
+    def action_next_sort(self) -> None:
+        self.view = with_next_sort(self.view)
+        self._refresh_view()
+
+    def action_reverse_sort(self) -> None:
+        self.view = replace(self.view, reverse=not self.view.reverse)
+        self._refresh_view()
+
+    def sort_by(self, key: str) -> None:
+        if self.view.sort == key:
+            self.view = replace(self.view, reverse=not self.view.reverse)
+        else:
+            self.view = replace(self.view, sort=key, reverse=False)
+        self._refresh_view()
+
+    @on(LineTable.HeaderClicked, "#caseload")
+    def _header_clicked(self, event: LineTable.HeaderClicked) -> None:
+        self.sort_by(event.column_key)
+
+    def action_next_worker(self) -> None:
+        self.view = replace(self.view, worker=next_in([None, *self.worker_names], self.view.worker))
+        self._refresh_view()
+
+    def action_next_status(self) -> None:
+        self.view = replace(self.view, status=next_in([key for key, _ in STATUS_FILTERS],
+                                                      self.view.status))
+        self._refresh_view()
+
+    def action_toggle_closed(self) -> None:
+        self.view = replace(self.view, include_closed=not self.view.include_closed)
+        self.reload()
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def action_log_visit(self) -> None:
+        line = self.query_one(CaseloadTable).current_row
+        if line is None:
+            self.notify("No case is highlighted.", severity="warning")
+            return
+        from screens.forms.visit import open_visit_form
+
+        open_visit_form(self, line.ref)
+
+
+def _name_cell(line: CaseLine, privacy: bool) -> Text:
+    name = display_name(line.row.name, privacy)
+    if line.row.error:
+        # No deadlines could be worked out (its policy pack is missing): say so, don't hide it.
+        return Text(f"⚠ {name} (no policy)", style=STATUS_STYLES["overdue"])
+    if line.row.closed:
+        return Text(f"{name} (closed)", style="dim")
+    return Text(name)

@@ -1,0 +1,234 @@
+"""What every form shares: labelled fields with their error line, ctrl+s to save, Escape to cancel.
+
+A form is a `ModalScreen[T]`. `collect()` reads the widgets into the command's input (raising
+`ValidationFailed` for text that is not a date, say); `save(value)` runs the command through the
+`CaseStore` in a thread worker. Problems, from either, are shown under their field and nothing
+is saved; on success the form dismisses with `save`'s result. Escape dismisses with None.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Generic, TypeVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
+
+from models.validation import FieldError, ValidationFailed
+from policies.dates import DateParseError, format_date, parse_date
+from screens import keys
+from screens.store import describe_error
+from screens.widgets.toggles import Tick
+
+T = TypeVar("T")
+
+
+class Field(Horizontal):
+    """A label, the input widget, an optional hint and the line where its error appears."""
+
+    DEFAULT_CSS = """
+    Field { height: auto; }
+    Field > .field-label { width: 24; }
+    Field > .field-input { width: 1fr; height: auto; }
+    """
+
+    def __init__(self, name: str, label: str, widget: Widget, *, hint: str = "",
+                 record: str | None = None, classes: str = "") -> None:
+        super().__init__(classes=f"field {classes}".strip())
+        self.field_name = name
+        self.label = label
+        self.widget = widget
+        self.hint = hint
+        self.record = record
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.label, classes="field-label")
+        with Vertical(classes="field-input"):
+            yield self.widget
+            if self.hint:
+                yield Label(self.hint, classes="field-hint")
+            yield Label("", classes="field-error")
+
+    def show_error(self, message: str | None) -> None:
+        error = self.query_one(".field-error", Label)
+        error.update(f"✖ {message}" if message else "")
+        error.display = bool(message)
+        self.set_class(bool(message), "has-error")
+
+
+class FormScreen(ModalScreen[T], Generic[T]):
+    BINDINGS = keys.bindings(*keys.FORM_COMMANDS)
+    FORM_TITLE = "Form"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.saving = False
+
+    # ----- to override ------------------------------------------------------------------
+
+    def subtitle(self) -> str:
+        return ""
+
+    def fields(self) -> ComposeResult:
+        raise NotImplementedError
+
+    def collect(self) -> Any:
+        """The command's input from the widgets; raise ValidationFailed for unreadable text."""
+        raise NotImplementedError
+
+    def save(self, value: Any) -> T:
+        """Run the command (called in a thread worker). Raise ValidationFailed on bad input."""
+        raise NotImplementedError
+
+    # ----- layout -----------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog form"):
+            yield Static(self.FORM_TITLE, classes="dialog-title")
+            if subtitle := self.subtitle():
+                yield Static(subtitle, classes="dialog-subtitle")
+            yield Label("", id="form-error", classes="field-error")
+            with VerticalScroll(classes="form-body"):
+                yield from self.fields()
+            yield Static("[b]ctrl+s[/b] save   [b]Esc[/b] cancel (nothing is saved)   "
+                         "[b]Tab[/b] next field", classes="dialog-note")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for widget in self.query(Input):
+            widget.cursor_blink = self.app.cursor_blink
+        self.query_one("#form-error", Label).display = False
+        for field in self.query(Field):
+            field.show_error(None)
+        self.focus_first()
+
+    def focus_first(self) -> None:
+        first = next(iter(self.query(Field)), None)
+        if first is not None:
+            first.widget.focus()
+
+    # ----- reading widgets --------------------------------------------------------------
+
+    def text(self, widget_id: str) -> str:
+        return self.query_one(f"#{widget_id}", Input).value.strip()
+
+    def optional_text(self, widget_id: str) -> str | None:
+        return self.text(widget_id) or None
+
+    def ticked(self, widget_id: str) -> bool:
+        return self.query_one(f"#{widget_id}", Checkbox).value
+
+    def chosen(self, widget_id: str) -> Any | None:
+        value = self.query_one(f"#{widget_id}", Select).value
+        return None if value is Select.NULL else value
+
+    def date_from(self, widget_id: str, field: str, errors: list[FieldError], *,
+                  required: bool = True) -> date | None:
+        """Parse a date field, adding a FieldError (and returning None) if it cannot be read."""
+        text = self.text(widget_id)
+        if not text:
+            if required:
+                errors.append(FieldError(field, "required: a date such as 23/11/2026 or 2026-11-23"))
+            return None
+        try:
+            return parse_date(text)
+        except DateParseError as error:
+            errors.append(FieldError(field, str(error)))
+            return None
+
+    # ----- saving -----------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        if self.saving:
+            return
+        self.show_errors([])
+        try:
+            value = self.collect()
+        except ValidationFailed as failed:
+            self.show_errors(failed.errors)
+            return
+        self.saving = True
+        self._save_in_thread(value)
+
+    @work(thread=True, exclusive=True, group="form-save", exit_on_error=False)
+    def _save_in_thread(self, value: Any) -> None:
+        try:
+            result = self.save(value)
+        except ValidationFailed as failed:
+            self.app.call_from_thread(self._save_failed, failed.errors)
+        except Exception as error:  # the user sees what went wrong, never a traceback
+            self.app.call_from_thread(
+                self._save_failed, [FieldError("", f"Nothing was saved. {describe_error(error)}")]
+            )
+        else:
+            self.app.call_from_thread(self.dismiss, result)
+
+    def _save_failed(self, errors: list[FieldError]) -> None:
+        self.saving = False
+        self.show_errors(errors)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    # ----- errors -----------------------------------------------------------------------
+
+    def field_for(self, error: FieldError) -> Field | None:
+        for field in self.query(Field):
+            if field.field_name == error.field and field.record == self.record_for(error):
+                return field
+        return None
+
+    def record_for(self, error: FieldError) -> str | None:
+        """Which Field.record an error belongs to (sibling forms override this)."""
+        return None
+
+    def show_errors(self, errors: list[FieldError]) -> None:
+        fields = list(self.query(Field))
+        by_field: dict[int, list[str]] = {}
+        unplaced: list[str] = []
+        for error in errors:
+            field = self.field_for(error)
+            if field is None:
+                where = f"{error.record}: " if error.record else ""
+                label = f"{error.field}: " if error.field else ""
+                unplaced.append(f"{where}{label}{error.message}")
+            else:
+                by_field.setdefault(id(field), []).append(error.message)
+        first_bad: Field | None = None
+        for field in fields:
+            messages = by_field.get(id(field))
+            field.show_error("; ".join(messages) if messages else None)
+            if messages and first_bad is None:
+                first_bad = field
+        form_error = self.query_one("#form-error", Label)
+        form_error.update("\n".join(f"✖ {message}" for message in unplaced))
+        form_error.display = bool(unplaced)
+        if errors:
+            self.notify("Nothing was saved: please correct the fields marked ✖.",
+                        severity="error", timeout=4)
+        if first_bad is not None:
+            first_bad.widget.focus()
+            first_bad.scroll_visible(animate=False)
+
+
+def date_input(widget_id: str, value: date | None = None, placeholder: str = "DD/MM/YYYY") -> Input:
+    return Input(value=format_date(value) if value else "", placeholder=placeholder,
+                 id=widget_id, compact=True, classes="date")
+
+
+def text_input(widget_id: str, placeholder: str = "") -> Input:
+    return Input(placeholder=placeholder, id=widget_id, compact=True)
+
+
+def tick(widget_id: str, label: str = "", value: bool = False) -> Tick:
+    return Tick(label, value=value, id=widget_id, compact=True)
+
+
+def select(widget_id: str, options: list[tuple[str, Any]], *, prompt: str = "Choose…",
+           value: Any = Select.NULL) -> Select:
+    return Select(options, id=widget_id, prompt=prompt, value=value, compact=True,
+                  allow_blank=value is Select.NULL)

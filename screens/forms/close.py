@@ -1,0 +1,109 @@
+"""Close a case: date, reason, step-down to Early Help, and the authority's closure checklist."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Checkbox
+
+from models.inputs import ClosureInput
+from models.validation import CENSUS_CLOSURE_REASONS, FieldError, ValidationFailed
+from screens.cells import display_name
+from screens.forms.base import Field, FormScreen, date_input, select, text_input, tick
+
+
+def reason_options(policy: Any | None) -> list[tuple[str, str]]:
+    """Census codes RC1-RC9 with their census wording, then the pack's own reasons."""
+    options = [(f"{code}  {words}", code) for code, words in CENSUS_CLOSURE_REASONS.items()]
+    for reason in getattr(policy, "closure_reasons", ()) or ():
+        code = getattr(reason, "code", str(reason))
+        if code in CENSUS_CLOSURE_REASONS:
+            continue
+        census = getattr(reason, "census", None)
+        reported = f" (reported as {census})" if census else ""
+        options.append((f"{code}  {getattr(reason, 'label', code)}{reported}", code))
+    return options
+
+
+class Checklist(Vertical):
+    """The pack's closure checklist: one box per item. Focus goes to the first box."""
+
+    def __init__(self, items: list[Any]) -> None:
+        super().__init__(classes="checklist")
+        self.items = items
+
+    def compose(self) -> ComposeResult:
+        for index, item in enumerate(self.items):
+            optional = "" if getattr(item, "required", True) else " (if it applies)"
+            yield tick(f"check-{index}", f"{item.label}{optional}")
+
+    def focus(self, scroll_visible: bool = True) -> Checklist:
+        boxes = list(self.query(Checkbox))
+        if boxes:
+            boxes[0].focus(scroll_visible)
+        return self
+
+    @property
+    def done(self) -> dict[str, bool]:
+        return {item.id: self.query_one(f"#check-{index}", Checkbox).value
+                for index, item in enumerate(self.items)}
+
+
+class CloseCaseForm(FormScreen[str]):
+    FORM_TITLE = "Close the case"
+
+    def __init__(self, *, ref: str, name: str, policy: Any | None, today: date,
+                 privacy: bool = False) -> None:
+        super().__init__()
+        self.ref = ref
+        self.child_name = name
+        self.policy = policy
+        self.today = today
+        self.privacy = privacy
+
+    def subtitle(self) -> str:
+        authority = getattr(self.policy, "name", "")
+        return f"{display_name(self.child_name, self.privacy)} ({self.ref}) · {authority}"
+
+    def fields(self) -> ComposeResult:
+        yield Field("date", "Closed on", date_input("date", self.today))
+        yield Field("reason", "Reason",
+                    select("reason", reason_options(self.policy), prompt="Choose the reason"),
+                    hint="Census codes RC1-RC9, then this authority's own reasons")
+        yield Field("note", "Note", text_input("note", "Optional"))
+        yield Field("step_down_to_early_help", "Stepped down to Early Help",
+                    tick("step_down_to_early_help", "yes"))
+        yield Field("lead_professional", "Early Help lead professional",
+                    text_input("lead_professional", "Name and agency"),
+                    hint="Who leads the Early Help support after the step-down")
+        items = list(getattr(self.policy, "closure_checklist", ()) or ())
+        if items:
+            yield Field("checklist", "Closure checklist", Checklist(items),
+                        hint="This authority's procedure asks for these before a case closes")
+
+    def collect(self) -> ClosureInput:
+        errors: list[FieldError] = []
+        when = self.date_from("date", "date", errors)
+        reason = self.chosen("reason")
+        if reason is None:
+            errors.append(FieldError("reason", "choose a reason: a census code RC1-RC9 or one "
+                                               "of this authority's own"))
+        if errors:
+            raise ValidationFailed(errors)
+        checklists = list(self.query(Checklist))
+        return ClosureInput(
+            date=when,
+            reason=reason,
+            note=self.optional_text("note"),
+            step_down_to_early_help=self.ticked("step_down_to_early_help"),
+            lead_professional=self.optional_text("lead_professional"),
+            checklist=checklists[0].done if checklists else {},
+        )
+
+    def save(self, closure: ClosureInput) -> str:
+        store = self.app.store
+        store.run("close_case", ref=self.ref, closure=closure, policies=store.policies)
+        return f"Case {self.ref} closed"

@@ -1,0 +1,61 @@
+"""`?`: the keys of the screen underneath, as they are bound now (after the user's keymap)."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Static
+
+from screens import keys
+
+ALWAYS = (
+    ("↑ ↓  PgUp PgDn  Home End", "Move through the list"),
+    ("Tab  Shift+Tab", "Next / previous field in a form"),
+    ("Space", "Tick or untick a box; open a drop-down"),
+    ("ctrl+p", "Command palette: every command by name"),
+    ("ctrl+q", "Quit from anywhere"),
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = keys.bindings(keys.CLOSE_HELP) + [
+        keys.Command("close_help", "question_mark", "close", "Close", "Close the help.",
+                     show=False, key_display="?").binding(),
+    ]
+
+    def __init__(self, underneath: Screen) -> None:
+        super().__init__()
+        self.underneath = underneath
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-dialog", classes="dialog"):
+            yield Static("Keys", classes="dialog-title")
+            with VerticalScroll():
+                yield Static(self._table(), id="help-keys")
+            yield Static(
+                "Keys can be moved in settings.toml, e.g.\n"
+                "  [keymap]\n  log_visit = \"ctrl+v\"",
+                classes="dialog-note",
+            )
+        yield Footer()
+
+    def _table(self) -> Table:
+        table = Table(box=None, show_header=True, header_style="bold", expand=True)
+        table.add_column("Key", no_wrap=True)
+        table.add_column("Does", ratio=1)
+        table.add_column("Keymap id", style="dim", no_wrap=True)
+        seen: set[str] = set()
+        for active in self.underneath.active_bindings.values():
+            binding = active.binding
+            if binding.id not in keys.COMMANDS_BY_ID or binding.id in seen:
+                continue
+            seen.add(binding.id)
+            table.add_row(self.app.get_key_display(binding), binding.tooltip, binding.id)
+        for key, does in ALWAYS:
+            table.add_row(key, does, "")
+        return table
+
+    def action_close(self) -> None:
+        self.dismiss(None)

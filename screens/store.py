@@ -1,0 +1,89 @@
+"""The screens' one door to the data: reads through `models.queries` / `models.caseload`,
+writes through `models.commands`, each call in its own transaction.
+
+Every method blocks on SQLite, so screens call them from `@work(thread=True)` workers, never
+from the UI thread. The App builds one `CaseStore` when it starts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Engine
+
+from models import caseload as caseload_queries
+from models import commands, queries
+from models.db import session_scope
+from policies.calendar import WorkingCalendar
+
+
+@dataclass(slots=True)
+class CaseStore:
+    engine: Engine
+    policies: dict[str, Any]  # policy id -> policies.packs.Policy
+    calendar: WorkingCalendar
+    today: date
+    actor: str  # the worker name written to the audit trail
+    amber_working_days: int = 5
+
+    # ----- reads ------------------------------------------------------------------------
+
+    def caseload(self, *, include_closed: bool = False) -> list[Any]:
+        """`models.caseload.CaseloadRow` for every open case (and closed ones if asked)."""
+        with session_scope(self.engine, write=False) as session:
+            return caseload_queries.load_caseload(
+                session,
+                policies=self.policies,
+                calendar=self.calendar,
+                today=self.today,
+                include_closed=include_closed,
+                amber_working_days=self.amber_working_days,
+            )
+
+    def case(self, ref: str) -> tuple[Any, Any]:
+        """(`queries.CaseDetail`, `caseload.CaseloadRow`) for one case: its record and deadlines,
+        read in one transaction so they agree."""
+        with session_scope(self.engine, write=False) as session:
+            detail = queries.get_case_detail(session, ref)
+            row = caseload_queries.load_case(
+                session,
+                ref=ref,
+                policies=self.policies,
+                calendar=self.calendar,
+                today=self.today,
+                amber_working_days=self.amber_working_days,
+            )
+        return detail, row
+
+    def case_detail(self, ref: str) -> Any:
+        with session_scope(self.engine, write=False) as session:
+            return queries.get_case_detail(session, ref)
+
+    def siblings(self, ref: str) -> list[Any]:
+        with session_scope(self.engine, write=False) as session:
+            return list(queries.siblings_of(session, ref))
+
+    def policy(self, policy_id: str) -> Any | None:
+        return self.policies.get(policy_id)
+
+    # ----- writes -----------------------------------------------------------------------
+
+    def run(self, command_name: str, **arguments: Any) -> Any:
+        """Run one of `models.commands` in its own transaction, as this worker on this day.
+
+        Raises `models.validation.ValidationFailed` (nothing written) on bad input.
+        """
+        command = getattr(commands, command_name)
+        with session_scope(self.engine) as session:
+            return command(session, actor=self.actor, today=self.today, **arguments)
+
+
+def describe_error(error: BaseException) -> str:
+    """A message a user can act on, never a traceback. Our own errors already say what to do."""
+    text = str(error).strip()
+    ours = type(error).__module__.split(".")[0] in {"models", "policies", "cin_tui"}
+    if ours and text:
+        return text
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__

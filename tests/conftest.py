@@ -1,0 +1,43 @@
+"""Fixtures shared across the test folders. Keep it small; add, don't change.
+
+The fixed "today" for app tests is Monday 23 Nov 2026. Each test gets its own database in
+`tmp_path`, filled through `models.commands.upsert_cases` as an import would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+TODAY = date(2026, 11, 23)  # a Monday
+
+
+@pytest.fixture
+def today() -> date:
+    return TODAY
+
+
+@pytest.fixture
+def make_database(tmp_path: Path) -> Callable[..., Path]:
+    """`make_database(cases)` -> the path of a new database holding those `CaseInput`s."""
+
+    def build(cases: Sequence[object] = (), *, name: str = "cin.db", on: date = TODAY) -> Path:
+        from models.commands import upsert_cases
+        from models.db import open_database, session_scope
+        from policies.packs import load_policies
+
+        path = tmp_path / name
+        engine = open_database(path)
+        try:
+            if cases:
+                with session_scope(engine) as session:
+                    upsert_cases(session, cases=list(cases), actor="test fixture",
+                                 policies=load_policies(None), today=on)
+        finally:
+            engine.dispose()
+        return path
+
+    return build
