@@ -279,7 +279,7 @@ class _Run:
             if booked.date > due:
                 return [f"The {meeting_words(booked.kind)} booked for {format_date(booked.date)} "
                         f"is later than this deadline ({format_date(due)})."]
-            return [f"A {meeting_words(booked.kind)} is booked for {format_date(booked.date)}."]
+            return [f"Booked: the {meeting_words(booked.kind)} on {format_date(booked.date)}."]
         if self.calendar.working_days_between(self.today, due) <= BOOKING_WARNING_WORKING_DAYS:
             return [f"Nothing is booked, and this is due within {BOOKING_WARNING_WORKING_DAYS} working days."
                     if due >= self.today else "Nothing is booked."]

@@ -383,7 +383,7 @@ def _rule(raw: dict[str, Any], position: int, check: _Checker, pack_id: str, pro
 
 def _timescale(raw: dict[str, Any], where: str, check: _Checker, prefix: str, *, allow_per_case: bool) -> Timescale | None:
     unit = check.get(raw, "unit", str, where, required=True, prefix=prefix)
-    accepted = UNIT_WORDS + (' (or "per_case" for the visiting frequency on the case)' if allow_per_case else "")
+    accepted = UNIT_WORDS + (" (or per_case in a visit rule: the visiting frequency recorded on the case)" if allow_per_case else "")
     if unit is not None and unit not in UNITS and not (allow_per_case and unit == PER_CASE):
         check.problem(where, prefix + "unit", f'"{unit}" is not a unit; use {accepted}')
         unit = None

@@ -123,7 +123,7 @@ class Policy:
     closure_notes: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     origin: str = ""      # the file(s) it was read from
-    _by_id: dict[str, Rule] = field(default_factory=dict, compare=False, repr=False)
+    _by_id: dict[str, Rule] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self._by_id.update({rule.id: rule for rule in self.rules})
