@@ -217,7 +217,14 @@ class _Checker:
         else:
             value_ok = isinstance(value, expected)
         if not value_ok:
-            self.problem(where, name, f"{value!r} is not {_type_words(expected)}")
+            if isinstance(value, str):
+                shown = f'"{value}" is text, not {_type_words(expected)}'
+                if int in expected or bool in expected:
+                    shown += "; write it without quotes"
+            else:
+                value_text = str(value).lower() if isinstance(value, bool) else repr(value)
+                shown = f"{value_text} is not {_type_words(expected)}"
+            self.problem(where, name, shown)
             return default
         if isinstance(value, str) and not value.strip() and required:
             self.problem(where, name, "is empty")
