@@ -1,9 +1,10 @@
 """`cin demo`: a fresh demo database built from `data/demo.json`, its dates relative to today.
 
 The demo file writes dates as offsets from today ("-12wd", "+5d", "-9y-41d"; data/README.md),
-so the demo always shows a realistic mix of overdue, due-soon and later deadlines. The database
-is built through the importer (the same path as `cin import`), in a temporary file that then
-replaces the old demo whole. A demo database is marked in its SQLite header, and `cin demo`
+so the demo always shows a realistic mix of overdue, due-soon and later deadlines. The cases are
+built through the importer (the same path as `cin import`) and the managers' oversight notes
+through `models.commands.add_oversight_note`, in a temporary file that then replaces the old
+demo whole. A demo database is marked in its SQLite header, and `cin demo`
 refuses to replace any other database, so pointing it at a real caseload cannot wipe it.
 """
 
@@ -95,7 +96,9 @@ def build_demo_database(target: Path, *, today: date, policies: Any, calendar: A
 
     target = Path(target)
     refuse_to_replace_real_data(target)
-    parsed = parse_cases(json.dumps(demo_document(today, calendar)), "json", label="demo.json")
+    document = demo_document(today, calendar)
+    oversight = document.pop("oversight", [])
+    parsed = parse_cases(json.dumps(document), "json", label="demo.json")
     try:
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as error:
@@ -106,6 +109,7 @@ def build_demo_database(target: Path, *, today: date, policies: Any, calendar: A
     engine = open_database(building)
     try:
         import_into(parsed, engine, actor=DEMO_ACTOR, policies=policies, today=today)
+        _add_oversight_notes(engine, oversight, today)
     finally:
         engine.dispose()  # the last connection closes: SQLite folds the WAL into the file
     _mark_as_demo(building)
@@ -113,6 +117,20 @@ def build_demo_database(target: Path, *, today: date, policies: Any, calendar: A
         sidecar.unlink(missing_ok=True)  # a stale WAL must never be replayed into the new file
     os.replace(building, target)
     return target
+
+
+def _add_oversight_notes(engine, notes: list[dict], today: date) -> None:
+    """The demo's management oversight notes (the import format has none), written through
+    the same validated command the app uses; each is dated today."""
+    from models.commands import add_oversight_note
+    from models.db import session_scope
+
+    for note in notes:
+        with session_scope(engine) as session:
+            add_oversight_note(
+                session, ref=note["ref"], author=note["author"], decision=note["decision"],
+                rationale=note["rationale"], cleared_flags=note.get("clears", ()), today=today,
+            )
 
 
 def is_demo_database(path: Path) -> bool:
