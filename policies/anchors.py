@@ -11,13 +11,17 @@ from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
-from policies.dates import format_date
+from policies.calendar import WorkingCalendar
+from policies.dates import format_date as _format_date
 from policies.facts import CaseFacts, MeetingFact, VisitFact
 from policies.packs import Conditions, Rule, Window
 from policies.timescales import shift
-from policies.calendar import WorkingCalendar
 from policies.vocabulary import EVENTS
+
+# The same few hundred dates are formatted for every case of a caseload.
+format_date = lru_cache(maxsize=1 << 14)(_format_date)
 
 MEETING_WORDS = {
     "family_network": "family network meeting",
@@ -232,17 +236,18 @@ def resolve(anchor: str, case: CaseView, rule: Rule) -> list[Anchor]:
 
 def case_conditions_hold(conditions: Conditions, facts: CaseFacts) -> bool:
     """The conditions that depend on the case alone (not on the anchor date)."""
-    checks = (
-        (conditions.disabled, facts.disabled),
-        (conditions.private_fostering, facts.private_fostering),
-        (conditions.key_worker_led, facts.key_worker_led),
-        (conditions.stepped_down, facts.stepped_down_from is not None),
-        (conditions.assessment_completed, facts.assessment_completed is not None),
-    )
-    if any(wanted is not None and wanted != actual for wanted, actual in checks):
+    c = conditions
+    if c.disabled is not None and c.disabled != facts.disabled:
         return False
-    sources = conditions.stepped_down_from
-    return sources is None or facts.stepped_down_from in sources
+    if c.private_fostering is not None and c.private_fostering != facts.private_fostering:
+        return False
+    if c.key_worker_led is not None and c.key_worker_led != facts.key_worker_led:
+        return False
+    if c.stepped_down is not None and c.stepped_down != (facts.stepped_down_from is not None):
+        return False
+    if c.assessment_completed is not None and c.assessment_completed != (facts.assessment_completed is not None):
+        return False
+    return c.stepped_down_from is None or facts.stepped_down_from in c.stepped_down_from
 
 
 def window_conditions_hold(

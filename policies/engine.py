@@ -22,12 +22,13 @@ from policies.anchors import (
     Anchor,
     CaseView,
     case_conditions_hold,
+    format_date,
     meeting_words,
     resolve,
     window_conditions_hold,
 )
 from policies.calendar import WorkingCalendar
-from policies.dates import format_date, format_frequency
+from policies.dates import format_frequency
 from policies.deadlines import DEADLINE_KINDS, Citation, Deadline
 from policies.facts import CaseFacts
 from policies.packs import Policy, Rule, normalise_role

@@ -9,6 +9,7 @@ A calendar-day deadline that lands on a weekend or bank holiday does not move.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -32,8 +33,15 @@ def shift(d: date, count: int, unit: str, calendar: WorkingCalendar, *, before: 
     if unit == "weeks":
         return d + timedelta(weeks=sign * count)
     if unit == "months":
-        return d + relativedelta(months=sign * count)
+        return add_months(d, sign * count)
     raise ValueError(f"unknown unit {unit!r}")
+
+
+@lru_cache(maxsize=1 << 16)
+def add_months(d: date, months: int) -> date:
+    """d + months by relativedelta (31 Jan + 1 month = 28 Feb), cached: a caseload asks for the
+    same few hundred dates again and again, and relativedelta is the engine's slowest step."""
+    return d + relativedelta(months=months)
 
 
 def countdown_unit(unit: str) -> str:
@@ -58,9 +66,10 @@ def countdown(today: date, due: date, unit: str, calendar: WorkingCalendar) -> i
         return weeks if days > 0 else -weeks
     # months: the fewest whole months that reach from the earlier date to the later one
     early, late = (today, due) if days > 0 else (due, today)
-    delta = relativedelta(late, early)
-    months = delta.years * 12 + delta.months
-    if early + relativedelta(months=months) < late:
+    months = (late.year - early.year) * 12 + late.month - early.month
+    while months > 1 and add_months(early, months - 1) >= late:
+        months -= 1
+    while add_months(early, months) < late:
         months += 1
     return months if days > 0 else -months
 

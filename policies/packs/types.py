@@ -89,10 +89,10 @@ class Rule:
     chaired_by: ChairedBy | None = None
     other_readings: tuple[OtherReading, ...] = ()
     notes: tuple[str, ...] = ()
+    qualified_id: str = field(init=False, compare=False, repr=False)  # "wirral.visit"
 
-    @property
-    def qualified_id(self) -> str:
-        return f"{self.policy_id}.{self.id}"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "qualified_id", f"{self.policy_id}.{self.id}")
 
 
 @dataclass(frozen=True, slots=True)
