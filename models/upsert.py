@@ -19,13 +19,14 @@ from collections import defaultdict, deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import Session
 
 from models import audit
-from models.inputs import CaseInput, MeetingInput, VisitInput
+from models.inputs import CaseInput
 from models.tables import Case, Closure, Meeting, Visit, Worker
 from models.validation import check_cases, fail_if
 from policies.dates import format_frequency
@@ -47,8 +48,10 @@ _CASE_FIELDS: dict[str, str] = {
 }
 _VISIT_COLUMNS = ("date", "seen", "seen_alone", "not_alone_reason", "childs_voice",
                   "location", "recorded")
+_VISIT_KEY = (0, 1)  # (date, seen)
 _MEETING_COLUMNS = ("kind", "status", "date", "chair", "chair_role", "family_attended",
                     "circulated", "cancelled_on", "cancel_reason")
+_MEETING_KEY = (0, 2)  # (kind, date)
 _CLOSURE_COLUMNS = ("date", "reason", "note", "step_down_to_early_help", "lead_professional",
                     "checklist")
 
@@ -128,17 +131,21 @@ class _Plan:
         stored = {row.ref: row for row in session.execute(select(CASES)).mappings()}
         self.case_inserts: list[dict[str, Any]] = []
         self.case_updates: list[dict[str, Any]] = []
-        self.visit_inserts: list[tuple[str, dict[str, Any]]] = []
-        self.visit_updates: list[dict[str, Any]] = []
-        self.meeting_inserts: list[tuple[str, dict[str, Any]]] = []
-        self.meeting_updates: list[dict[str, Any]] = []
+        # Visits and meetings, the bulk of an import, are handled as tuples in stored form.
+        self.visit_inserts: list[tuple[str, tuple[Any, ...]]] = []
+        self.visit_updates: list[tuple[Any, ...]] = []
+        self.meeting_inserts: list[tuple[str, tuple[Any, ...]]] = []
+        self.meeting_updates: list[tuple[Any, ...]] = []
         self.closure_inserts: list[tuple[str, dict[str, Any]]] = []
         self.closure_updates: list[dict[str, Any]] = []
         self.audit: dict[str, dict[str, Any]] = {}
 
+        dialect = session.get_bind().dialect
+        self.visit_form = _StoredForm(VISITS, _VISIT_COLUMNS, _VISIT_KEY, dialect)
+        self.meeting_form = _StoredForm(MEETINGS, _MEETING_COLUMNS, _MEETING_KEY, dialect)
         existing_ids = {row["id"] for row in stored.values()}
-        visits = self._children(VISITS, ("date", "seen"), existing_ids)
-        meetings = self._children(MEETINGS, ("kind", "date"), existing_ids)
+        visits = self.visit_form.read(session) if existing_ids else {}
+        meetings = self.meeting_form.read(session) if existing_ids else {}
         closures = {
             row["case_id"]: row
             for row in session.execute(select(CLOSURES)).mappings()
@@ -150,19 +157,6 @@ class _Plan:
                 self._add_case(case)
             else:
                 self._update_case(case, row, visits, meetings, closures.get(row["id"]))
-
-    # --- reading what is there
-
-    def _children(
-        self, table: Any, key: tuple[str, str], case_ids: set[int]
-    ) -> dict[tuple[int, Any, Any], deque[Mapping[str, Any]]]:
-        grouped: dict[tuple[int, Any, Any], deque[Mapping[str, Any]]] = defaultdict(deque)
-        if not case_ids:
-            return grouped
-        query = select(table).order_by(table.c.case_id, table.c.id)
-        for row in self.session.execute(query).mappings():
-            grouped[(row["case_id"], row[key[0]], row[key[1]])].append(row)
-        return grouped
 
     # --- working out changes
 
@@ -200,9 +194,9 @@ class _Plan:
         self.summary.cases.added += 1
         self.summary.added_refs.append(case.ref)
         for visit in case.visits:
-            self.visit_inserts.append((case.ref, _visit_values(visit)))
+            self.visit_inserts.append((case.ref, self.visit_form.of(visit)))
         for meeting in case.meetings:
-            self.meeting_inserts.append((case.ref, _meeting_values(meeting)))
+            self.meeting_inserts.append((case.ref, self.meeting_form.of(meeting)))
         self.summary.visits.added += len(case.visits)
         self.summary.meetings.added += len(case.meetings)
         if case.closure is not None:
@@ -219,8 +213,8 @@ class _Plan:
         self,
         case: CaseInput,
         row: Mapping[str, Any],
-        visits: dict[tuple[int, Any, Any], deque[Mapping[str, Any]]],
-        meetings: dict[tuple[int, Any, Any], deque[Mapping[str, Any]]],
+        visits: _Grouped,
+        meetings: _Grouped,
         closure: Mapping[str, Any] | None,
     ) -> None:
         case_id = row["id"]
@@ -232,24 +226,27 @@ class _Plan:
         before: dict[str, Any] = {col: row[col] for col in changed}
         after: dict[str, Any] = dict(changed)
 
-        added = updated = 0
-        for visit in case.visits:
-            new = _visit_values(visit)
-            match = _take(visits, (case_id, visit.date, visit.seen))
-            added, updated = self._match(
-                match, new, _VISIT_COLUMNS, case.ref, self.visit_inserts, self.visit_updates,
-                self.summary.visits, added, updated,
-            )
-        notes += _change_note("visit", added, updated)
-        added = updated = 0
-        for meeting in case.meetings:
-            new = _meeting_values(meeting)
-            match = _take(meetings, (case_id, meeting.kind, meeting.date))
-            added, updated = self._match(
-                match, new, _MEETING_COLUMNS, case.ref, self.meeting_inserts,
-                self.meeting_updates, self.summary.meetings, added, updated,
-            )
-        notes += _change_note("meeting", added, updated)
+        for children, form, grouped, inserts, updates, counts, what in (
+            (case.visits, self.visit_form, visits, self.visit_inserts, self.visit_updates,
+             self.summary.visits, "visit"),
+            (case.meetings, self.meeting_form, meetings, self.meeting_inserts,
+             self.meeting_updates, self.summary.meetings, "meeting"),
+        ):
+            added = updated = 0
+            for child in children:
+                new = form.of(child)
+                match = _take(grouped, form.key(case_id, new))
+                if match is None:
+                    inserts.append((case.ref, new))
+                    added += 1
+                elif match[1] != new:
+                    updates.append((*new, match[0]))
+                    updated += 1
+                else:
+                    counts.unchanged += 1
+            counts.added += added
+            counts.changed += updated
+            notes += _change_note(what, added, updated)
         if case.closure is not None:
             new = _closure_values(case.closure)
             if closure is None:
@@ -279,29 +276,6 @@ class _Plan:
             "after": self._readable(after),
         }
 
-    @staticmethod
-    def _match(
-        match: Mapping[str, Any] | None,
-        new: dict[str, Any],
-        columns: tuple[str, ...],
-        ref: str,
-        inserts: list[tuple[str, dict[str, Any]]],
-        updates: list[dict[str, Any]],
-        counts: Counts,
-        added: int,
-        updated: int,
-    ) -> tuple[int, int]:
-        if match is None:
-            inserts.append((ref, new))
-            counts.added += 1
-            return added + 1, updated
-        if any(match[c] != new[c] for c in columns):
-            updates.append({"id": match["id"], **new})
-            counts.changed += 1
-            return added, updated + 1
-        counts.unchanged += 1
-        return added, updated
-
     # --- writing
 
     def write(self, actor: str) -> None:
@@ -320,18 +294,20 @@ class _Plan:
         _update_by_id(self.session, CASES, [
             {**self._resolve_worker(row), "updated_at": now} for row in self.case_updates
         ])
-        case_ids = dict(execute(select(CASES.c.ref, CASES.c.id)).all()) if (
+        case_ids: dict[str, int] = dict(execute(select(CASES.c.ref, CASES.c.id)).all()) if (
             self.visit_inserts or self.meeting_inserts or self.closure_inserts
         ) else {}
-        for table, inserts in ((VISITS, self.visit_inserts), (MEETINGS, self.meeting_inserts),
-                               (CLOSURES, self.closure_inserts)):
-            if inserts:
-                execute(insert(table), [
-                    {"case_id": case_ids[ref], **values} for ref, values in inserts
-                ])
-        for table, updates in ((VISITS, self.visit_updates), (MEETINGS, self.meeting_updates),
-                               (CLOSURES, self.closure_updates)):
-            _update_by_id(self.session, table, updates)
+        if self.closure_inserts:
+            execute(insert(CLOSURES), [
+                {"case_id": case_ids[ref], **values} for ref, values in self.closure_inserts
+            ])
+        _update_by_id(self.session, CLOSURES, self.closure_updates)
+        for form, inserts, updates in (
+            (self.visit_form, self.visit_inserts, self.visit_updates),
+            (self.meeting_form, self.meeting_inserts, self.meeting_updates),
+        ):
+            form.insert(self.session, [(case_ids[ref], *values) for ref, values in inserts])
+            form.update(self.session, updates)
         audit.record_many(self.session, [
             {"actor": actor, "action": "import", "case_ref": ref, **entry}
             for ref, entry in self.audit.items()
@@ -354,9 +330,93 @@ class _Plan:
         return values
 
 
-def _take(
-    grouped: dict[tuple[int, Any, Any], deque[Mapping[str, Any]]], key: tuple[int, Any, Any]
-) -> Mapping[str, Any] | None:
+_Stored = tuple[Any, ...]
+_Grouped = dict[tuple[Any, ...], deque[tuple[int, _Stored]]]
+
+
+class _StoredForm:
+    """A child table's columns in a fixed order, with SQLAlchemy's own conversions to the
+    stored form (ISO date text, 0/1, ...). New values are compared with the raw stored rows
+    and written with plain executemany: no per-row statement machinery for the bulk."""
+
+    def __init__(
+        self, table: Any, columns: tuple[str, ...], key: tuple[int, int], dialect: Any
+    ) -> None:
+        self.table, self.columns, self.key_at = table, columns, key
+        self.get = attrgetter(*columns)
+        convert = [
+            _fast_equivalent(table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+            for name in columns
+        ]
+        self.converted = [(i, f) for i, f in enumerate(convert) if f is not None]
+
+    def of(self, child: Any) -> _Stored:
+        values = list(self.get(child))
+        for i, convert in self.converted:
+            if values[i] is not None:
+                values[i] = convert(values[i])
+        return tuple(values)
+
+    def key(self, case_id: int, values: _Stored) -> tuple[Any, ...]:
+        return (case_id, values[self.key_at[0]], values[self.key_at[1]])
+
+    def read(self, session: Session) -> _Grouped:
+        """Every stored row as (id, values), grouped by (case_id, key), in id order."""
+        sql = (
+            f"SELECT id, case_id, {', '.join(self.columns)} FROM {self.table.name} "
+            "ORDER BY case_id, id"
+        )
+        grouped: _Grouped = defaultdict(deque)
+        key_a, key_b = self.key_at
+        for row in _driver_cursor(session).execute(sql):
+            values = row[2:]
+            grouped[(row[1], values[key_a], values[key_b])].append((row[0], values))
+        return grouped
+
+    def insert(self, session: Session, rows: list[tuple[Any, ...]]) -> None:
+        """Rows are (case_id, *values)."""
+        if rows:
+            marks = ", ".join("?" * (len(self.columns) + 1))
+            _driver_cursor(session).executemany(
+                f"INSERT INTO {self.table.name} (case_id, {', '.join(self.columns)}) "
+                f"VALUES ({marks})",
+                rows,
+            )
+
+    def update(self, session: Session, rows: list[tuple[Any, ...]]) -> None:
+        """Rows are (*values, id)."""
+        if rows:
+            assignments = ", ".join(f"{c} = ?" for c in self.columns)
+            _driver_cursor(session).executemany(
+                f"UPDATE {self.table.name} SET {assignments} WHERE id = ?", rows
+            )
+
+
+def _fast_equivalent(convert: Any) -> Any:
+    """SQLAlchemy's date and boolean conversions for SQLite spend most of an import's time in
+    string formatting; use the plain built-ins instead when they give the same stored form."""
+    if convert is None:
+        return None
+    samples = (date(2026, 1, 5), date(999, 12, 31))
+    try:
+        if all(convert(d) == d.isoformat() for d in samples):
+            return date.isoformat
+    except (AttributeError, TypeError, ValueError):
+        pass
+    try:
+        if convert(True) == 1 and convert(False) == 0 and type(convert(True)) is int:
+            return int
+    except (AttributeError, TypeError, ValueError):
+        pass
+    return convert
+
+
+def _driver_cursor(session: Session) -> Any:
+    """A sqlite3 cursor on the session's own connection, inside its transaction."""
+    return session.connection().connection.dbapi_connection.cursor()
+
+
+def _take(grouped: _Grouped, key: tuple[Any, ...]) -> tuple[int, _Stored] | None:
     rows = grouped.get(key)
     return rows.popleft() if rows else None
 
@@ -373,14 +433,6 @@ def _update_by_id(session: Session, table: Any, rows: list[dict[str, Any]]) -> N
             .values({c: bindparam(f"p_{c}", type_=table.c[c].type) for c in columns})
         )
         session.execute(statement, [{f"p_{k}": v for k, v in row.items()} for row in group])
-
-
-def _visit_values(visit: VisitInput) -> dict[str, Any]:
-    return {c: getattr(visit, c) for c in _VISIT_COLUMNS}
-
-
-def _meeting_values(meeting: MeetingInput) -> dict[str, Any]:
-    return {c: getattr(meeting, c) for c in _MEETING_COLUMNS}
 
 
 def _closure_values(closure: Any) -> dict[str, Any]:
