@@ -291,3 +291,12 @@ class TestErrors:
         write_user_pack(tmp_path, "b.toml", 'id = "broken\n')
         found = problems(tmp_path)
         assert [m.split(":")[0] for m in found] == ["a.toml", "b.toml"]
+
+
+def test_the_docs_describe_every_key_anchor_condition_and_event():
+    from policies.packs.loader import PACK_KEYS, RULE_KEYS
+    from policies.vocabulary import ANCHORS, CONDITIONS, EVENTS, KINDS, UNITS
+
+    text = DOCS.read_text(encoding="utf-8")
+    words = [*PACK_KEYS, *RULE_KEYS, *ANCHORS, *CONDITIONS, *EVENTS, *KINDS, *UNITS]
+    assert [w for w in words if f"`{w}`" not in text] == []
