@@ -173,8 +173,11 @@ class CaseloadScreen(Screen[None]):
                               lambda line: authorities.get(line.summary.policy_id, line.summary.policy_id)))
         for index, (kind, label) in enumerate(COUNTDOWN_COLUMNS):
             width = max([len(label), *(len(countdown_text(line.countdowns[index])) for line in lines)])
+            if index == 0:
+                width = max([width, *(len(_countdown_column_cell(line, 0)) for line in lines
+                                      if line.row.closed or line.row.error)])
             columns.append(Column(kind, label, width,
-                                  lambda line, i=index: countdown_cell(line.countdowns[i])))
+                                  lambda line, i=index: _countdown_column_cell(line, i)))
         columns.append(Column("other", "Other", 5, lambda line: other_items_cell(*line.other)))
         return self._fit_name(columns)
 
@@ -313,9 +316,18 @@ class CaseloadScreen(Screen[None]):
 
 def _name_cell(line: CaseLine, privacy: bool) -> Text:
     name = display_name(line.row.name, privacy)
-    if line.row.error:
-        # No deadlines could be worked out (its policy pack is missing): say so, don't hide it.
-        return Text(f"⚠ {name} (no policy)", style=STATUS_STYLES["overdue"])
-    if line.row.closed:
-        return Text(f"{name} (closed)", style="dim")
-    return Text(name)
+    return Text(name, style="dim") if line.row.closed else Text(name)
+
+
+CLOSED_MARK = "■ closed"
+NO_POLICY_MARK = "⚠ no policy"
+
+
+def _countdown_column_cell(line: CaseLine, index: int) -> Text:
+    """The first countdown column also says when a case is closed or has no deadlines at all
+    because its policy pack is missing: never an empty cell that looks like "nothing due"."""
+    if index == 0 and line.row.error:
+        return Text(NO_POLICY_MARK, style=STATUS_STYLES["overdue"])
+    if index == 0 and line.row.closed:
+        return Text(CLOSED_MARK, style="dim")
+    return countdown_cell(line.countdowns[index])

@@ -1,0 +1,71 @@
+"""The case screen: facts, every deadline with its reason, and the timeline."""
+
+from __future__ import annotations
+
+from .helpers import caseload_ready, open_case, widget_text
+
+
+def text_of(screen, widget_id: str) -> str:
+    return widget_text(screen.query_one(f"#{widget_id}"))
+
+
+async def test_enter_opens_the_case_with_its_facts(caseload_db, new_app):
+    app = new_app(caseload_db)
+    async with app.run_test(size=(140, 60)) as pilot:
+        screen = await open_case(pilot, "WR-002")
+        facts = text_of(screen, "case-facts")
+        assert "Bilal Hassan" in facts
+        assert "5 y (born 10 Jun 2021)" in facts
+        assert "Sam Patel" in facts
+        assert "Wirral" in facts
+        # The sibling group names the other open child of the family.
+        assert "hassan: Amira Hassan (WR-001)" in facts
+        assert "1 Sep 2026" in facts  # allocated
+
+
+async def test_every_deadline_is_explained(caseload_db, new_app):
+    app = new_app(caseload_db)
+    async with app.run_test(size=(160, 80)) as pilot:
+        screen = await open_case(pilot, "WR-002")
+        deadlines = text_of(screen, "case-deadlines")
+        # The visit: last seen Mon 16 Nov, due Mon 14 Dec (worked out in conftest.py).
+        assert "✔ 15 wd  Child seen, views sought and recorded  due 14 Dec 2026 · in time · " \
+               "15 working days left" in deadlines
+        assert "Rule wirral.visit" in deadlines
+        assert "section 2.11" in deadlines
+        # The circulation: 14 days after the initial meeting of Mon 2 Nov -> Mon 16 Nov.
+        assert "due 16 Nov 2026 · overdue · 7 days late" in deadlines
+        assert "Why: 14 days after" in deadlines
+
+
+async def test_timeline_lists_visits_and_meetings_newest_first(caseload_db, new_app):
+    app = new_app(caseload_db)
+    async with app.run_test(size=(160, 80)) as pilot:
+        screen = await open_case(pilot, "WR-002")
+        timeline = [line.strip() for line in text_of(screen, "case-timeline").splitlines()
+                    if line.strip()]
+        assert timeline[0].startswith("3 Dec 2026")
+        assert "CIN review meeting" in timeline[0] and "booked" in timeline[0]
+        assert timeline[1].startswith("16 Nov 2026")
+        assert "at school · seen alone · voice: “Happy”" in timeline[1]
+        assert timeline[2].startswith("2 Nov 2026")
+        assert "chair Ann Lee (Team Manager) · family attended · not circulated yet" in timeline[2]
+
+
+async def test_escape_goes_back_to_the_caseload(caseload_db, new_app):
+    app = new_app(caseload_db)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await open_case(pilot, "WR-001")
+        await pilot.press("escape")
+        await caseload_ready(pilot)
+
+
+async def test_keys_that_cannot_apply_say_why(caseload_db, new_app):
+    app = new_app(caseload_db)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await open_case(pilot, "WR-001")  # no meetings at all
+        await pilot.press("h")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "CaseScreen"
+        assert any("No booked meeting: book one first (b)" in str(n.message)
+                   for n in app._notifications)

@@ -1,0 +1,177 @@
+"""The caseload as a worker uses it: countdowns, sort, filters, search, closed cases, empty state.
+
+Expected countdowns are worked out by hand in conftest.py's `fixture_cases`.
+"""
+
+from __future__ import annotations
+
+from .helpers import caseload_ready, column_text, row_text, shown_refs, table_lines
+
+
+async def test_each_child_shows_hand_worked_countdowns(caseload_db, new_app):
+    app = new_app(caseload_db)
+    async with app.run_test(size=(140, 30)) as pilot:
+        screen = await caseload_ready(pilot)
+        assert column_text(screen, "WR-001", "Visit") == "✖ 4 wd late"
+        assert column_text(screen, "WR-002", "Visit") == "✔ 15 wd"
+        assert column_text(screen, "WR-002", "Circulation") == "✖ 7 d late"
+        assert column_text(screen, "WR-003", "Visit") == "▲ 5 wd"
+        assert column_text(screen, "LC-001", "Visit") == "✔ 10 wd"
+        # Camden sets no visiting timescale: nothing due, shown as a dim dot and dash.
+        assert column_text(screen, "CA-001", "Visit") == "· —"
+        assert column_text(screen, "WR-001", "Age") == "9 y"
+        assert column_text(screen, "WR-003", "Authority") == "Wirral"
+        assert column_text(screen, "WR-001", "Worker") == "Sam Patel"
+
+
+async def test_most_urgent_first_and_closed_cases_hidden(caseload_db, new_app):
+    app = new_app(caseload_db)
+    async with app.run_test(size=(140, 30)) as pilot:
+        screen = await caseload_ready(pilot)
+        # CA-001's invitation letters were due Mon 16 Nov (10 wd before the 30 Nov review) and
+        # WR-002's circulation on Mon 16 Nov; WR-001's visit on Tue 17 Nov; then the due soon
+        # WR-003 (30 Nov) and LC-001's in-time items.
+        assert shown_refs(screen) == ["CA-001", "WR-002", "WR-001", "WR-003", "LC-001"]
+        assert "WR-004" not in "\n".join(table_lines(screen))
+
+
+async def test_header_counts_overdue_items_and_those_due_this_week(caseload_db, new_app):
+    app = new_app(caseload_db)
+    async with app.run_test(size=(140, 30)) as pilot:
+        screen = await caseload_ready(pilot)
+        summary = str(screen.query_one("#summary").render())
+        # Overdue: CA-001's invitations, WR-002's circulation, WR-001's visit = 3.
+        # Due Mon 23 - Sun 29 Nov: CA-001's assessment report (Thu 26 Nov) = 1.
+        assert "✖ 3 overdue" in summary
+        assert "▲ 1 due this week" in summary
+        assert "5 open cases" in summary
+
+
+async def test_s_sorts_by_each_column_in_turn_and_shift_s_reverses(caseload_db, new_app):
+    app = new_app(caseload_db)
+    async with app.run_test(size=(140, 30)) as pilot:
+        screen = await caseload_ready(pilot)
+        await pilot.press("s")  # by ref
+        assert shown_refs(screen) == ["CA-001", "LC-001", "WR-001", "WR-002", "WR-003"]
+        assert "Ref ▼" in table_lines(screen)[0]
+        await pilot.press("S")
+        assert shown_refs(screen) == ["WR-003", "WR-002", "WR-001", "LC-001", "CA-001"]
+        await pilot.press("s", "s")  # name, then age: youngest first
+        assert "sort: age" in str(screen.query_one("#view-state").render())
+        # Chloe 2 y, Bilal 5 y, Amira 9 y, Dara 11 y, Finn 14 y.
+        assert shown_refs(screen) == ["WR-003", "WR-002", "WR-001", "LC-001", "CA-001"]
+
+
+async def test_sort_by_the_visit_column_late_first_nothing_due_last(caseload_db, new_app):
+    app = new_app(caseload_db)
+    async with app.run_test(size=(140, 30)) as pilot:
+        screen = await caseload_ready(pilot)
+        screen.sort_by("visit")
+        await pilot.pause()
+        # 17 Nov (late), 30 Nov, 7 Dec, 14 Dec, then Camden with no visit deadline.
+        assert shown_refs(screen) == ["WR-001", "WR-003", "LC-001", "WR-002", "CA-001"]
+
+
+async def test_w_filters_by_worker_and_hides_the_worker_column(caseload_db, new_app):
+    app = new_app(caseload_db)
+    async with app.run_test(size=(140, 30)) as pilot:
+        screen = await caseload_ready(pilot)
+        assert "Worker" in table_lines(screen)[0]
+        await pilot.press("w")  # workers in name order: Jo King first
+        assert sorted(shown_refs(screen)) == ["CA-001", "LC-001", "WR-003"]
+        # One worker shown: the column would only repeat the name.
+        assert "Worker" not in table_lines(screen)[0]
+        assert "for Jo King" in str(screen.query_one("#summary").render())
+        await pilot.press("w")
+        assert sorted(shown_refs(screen)) == ["WR-001", "WR-002"]
+        await pilot.press("w")
+        assert len(shown_refs(screen)) == 5
+
+
+async def test_f_filters_by_status(caseload_db, new_app):
+    app = new_app(caseload_db)
+    async with app.run_test(size=(140, 30)) as pilot:
+        screen = await caseload_ready(pilot)
+        await pilot.press("f")
+        assert shown_refs(screen) == ["CA-001", "WR-002", "WR-001"]
+        await pilot.press("f")
+        # Something due soon: CA-001 (report, meeting), WR-003 (visit).
+        assert shown_refs(screen) == ["CA-001", "WR-003"]
+        await pilot.press("f")
+        assert len(shown_refs(screen)) == 5
+
+
+async def test_slash_searches_by_name_or_ref_as_you_type(caseload_db, new_app):
+    app = new_app(caseload_db)
+    async with app.run_test(size=(140, 30)) as pilot:
+        screen = await caseload_ready(pilot)
+        await pilot.press("slash", *"hass")
+        assert shown_refs(screen) == ["WR-002", "WR-001"]
+        await pilot.press(*"an")
+        assert shown_refs(screen) == ["WR-002", "WR-001"]
+        await pilot.press("escape")  # clears the search, back to the list
+        assert len(shown_refs(screen)) == 5
+        await pilot.press("slash", *"lc-0", "enter")
+        assert shown_refs(screen) == ["LC-001"]
+        # Back in the list: keys act on it again.
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "CaseScreen"
+
+
+async def test_a_search_with_no_match_says_so(caseload_db, new_app):
+    app = new_app(caseload_db)
+    async with app.run_test(size=(140, 30)) as pilot:
+        screen = await caseload_ready(pilot)
+        await pilot.press("slash", *"zzz")
+        message = str(screen.query_one("#message").render())
+        assert "No cases match" in message
+        assert 'search: "zzz"' in message
+
+
+async def test_c_shows_closed_cases_marked_closed(caseload_db, new_app):
+    app = new_app(caseload_db)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await caseload_ready(pilot)
+        await pilot.press("c")
+        screen = await caseload_ready(pilot)
+        assert column_text(screen, "WR-004", "Name") == "Evie Closed"
+        assert column_text(screen, "WR-004", "Visit") == "■ closed"
+        await pilot.press("c")
+        screen = await caseload_ready(pilot)
+        assert "WR-004" not in shown_refs(screen)
+
+
+async def test_an_empty_database_explains_how_to_import_or_try_the_demo(empty_db, new_app):
+    app = new_app(empty_db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await caseload_ready(pilot)
+        message = str(screen.query_one("#message").render())
+        assert "No open cases yet" in message
+        assert "cin import cases.json" in message
+        assert "cin demo" in message
+        assert screen.query_one("#caseload").display is False
+
+
+async def test_privacy_mode_shows_initials(caseload_db, new_app):
+    app = new_app(caseload_db, privacy=True)
+    async with app.run_test(size=(140, 30)) as pilot:
+        screen = await caseload_ready(pilot)
+        assert "A. H." in row_text(screen, "WR-001")
+        assert "Amira" not in "\n".join(table_lines(screen))
+        await pilot.press("p")
+        assert "Amira Hassan" in row_text(screen, "WR-001")
+
+
+async def test_a_database_that_cannot_be_opened_is_explained_not_a_traceback(tmp_path, new_app):
+    folder = tmp_path / "a-folder.db"
+    folder.mkdir()
+    app = new_app(folder)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        message = str(app.screen.query_one("#message").render())
+        assert "cin could not open the caseload" in message
+        assert "folder" in message
+        assert "Traceback" not in message

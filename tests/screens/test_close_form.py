@@ -1,0 +1,112 @@
+"""Close a case: reasons, step-down, and the authority's closure checklist."""
+
+from __future__ import annotations
+
+from textual.widgets import Checkbox
+
+from screens.forms.close import CloseCaseForm
+
+from .helpers import audit_count, case_ready, caseload_reloaded, field_error, shown_refs, stored_case
+from .test_meeting_forms import open_form, saved
+from .test_visit_form import save_and_wait_for_errors, type_into
+
+
+def reason_codes(form: CloseCaseForm) -> list[str]:
+    select = form.query_one("#reason")
+    return [value for _, value in select._options if isinstance(value, str)]
+
+
+async def tick_all(pilot, form: CloseCaseForm, leave_out: int | None = None) -> None:
+    for index, box in enumerate(form.query(".checklist Checkbox").results(Checkbox)):
+        if index != leave_out:
+            box.focus()
+            await pilot.press("space")
+
+
+async def test_reasons_are_the_census_codes_then_the_packs_own(caseload_db, new_app):
+    app = new_app(caseload_db)
+    async with app.run_test(size=(140, 60)) as pilot:
+        form = await open_form(pilot, "WR-003", "c", CloseCaseForm)
+        codes = reason_codes(form)
+        assert codes[:9] == [f"RC{n}" for n in range(1, 10)]
+        assert codes[9:] == ["outcomes_achieved", "stepped_down_taf", "escalated_cp"]
+
+
+async def test_leicestershire_closes_only_with_all_five_conditions(caseload_db, new_app):
+    app = new_app(caseload_db)
+    async with app.run_test(size=(140, 60)) as pilot:
+        form = await open_form(pilot, "LC-001", "c", CloseCaseForm)
+        assert len(form.query(".checklist Checkbox")) == 5
+        form.query_one("#reason").value = "RC7"
+        await tick_all(pilot, form, leave_out=3)  # no safety plan yet
+        before = audit_count(caseload_db)
+        await save_and_wait_for_errors(pilot)
+        assert "Safety plan in place" in field_error(form, "checklist")
+        assert stored_case(caseload_db, "LC-001").closure is None
+        assert audit_count(caseload_db) == before
+        # Ticking the fifth closes it.
+        boxes = list(form.query(".checklist Checkbox").results(Checkbox))
+        boxes[3].focus()
+        await pilot.press("space")
+        await saved(pilot, form)
+        closure = stored_case(caseload_db, "LC-001").closure
+        assert (closure.date.isoformat(), closure.reason) == ("2026-11-23", "RC7")
+        assert all(closure.checklist.values()) and len(closure.checklist) == 5
+        caseload = await caseload_reloaded(pilot)
+        assert "LC-001" not in shown_refs(caseload)
+
+
+async def test_step_down_to_early_help_with_the_lead_professional(caseload_db, new_app):
+    app = new_app(caseload_db)
+    async with app.run_test(size=(140, 60)) as pilot:
+        form = await open_form(pilot, "WR-003", "c", CloseCaseForm)
+        form.query_one("#reason").value = "RC9"
+        form.query_one("#step_down_to_early_help").focus()
+        await pilot.press("space")
+        await type_into(pilot, "#lead_professional", "Kay Ross, Oak School")
+        # Wirral needs only its first item; the others apply to a step-down to TAF.
+        await tick_all(pilot, form)
+        await saved(pilot, form)
+        closure = stored_case(caseload_db, "WR-003").closure
+        assert (closure.reason, closure.step_down_to_early_help, closure.lead_professional) == (
+            "RC9", True, "Kay Ross, Oak School")
+
+
+async def test_a_reason_is_required_and_the_date_cannot_be_before_the_last_visit(
+        caseload_db, new_app):
+    app = new_app(caseload_db)
+    async with app.run_test(size=(140, 60)) as pilot:
+        form = await open_form(pilot, "WR-003", "c", CloseCaseForm)
+        await save_and_wait_for_errors(pilot)
+        assert "choose a reason" in field_error(form, "reason")
+        form.query_one("#reason").value = "RC7"
+        await tick_all(pilot, form)
+        await type_into(pilot, "#date", "1/11/2026")  # Chloe was last visited on 2 Nov
+        await save_and_wait_for_errors(pilot)
+        assert "before the visit on 2 Nov 2026" in field_error(form, "date")
+        assert stored_case(caseload_db, "WR-003").closure is None
+
+
+async def test_escape_leaves_the_case_open(caseload_db, new_app):
+    app = new_app(caseload_db)
+    async with app.run_test(size=(140, 60)) as pilot:
+        form = await open_form(pilot, "LC-001", "c", CloseCaseForm)
+        form.query_one("#reason").value = "RC7"
+        await tick_all(pilot, form)
+        await pilot.press("escape")
+        await case_ready(pilot)
+        assert stored_case(caseload_db, "LC-001").closure is None
+
+
+async def test_a_closed_case_takes_no_more_records(caseload_db, new_app):
+    app = new_app(caseload_db)
+    async with app.run_test(size=(140, 60)) as pilot:
+        await pilot.pause()
+        await pilot.press("c")  # show closed cases
+        from .helpers import open_case
+
+        await open_case(pilot, "WR-004")
+        await pilot.press("v")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "CaseScreen"
+        assert any("was closed on 1 Nov 2026" in str(n.message) for n in app._notifications)
