@@ -122,7 +122,8 @@ def _a_kind(kind: str) -> str:
 def log_visit(
     session: Session, *, ref: str, visit: VisitInput, actor: str, today: date
 ) -> int:
-    """Record a visit to the child with reference `ref`; returns the new visit's id."""
+    """Record a visit to the child with reference `ref`; returns the new visit's id.
+    A closed case still takes a visit dated on or before its closure (written up late)."""
     case = _case(session, ref)
     fail_if(_visit_errors(session, case, visit, today))
     return _add_visit(session, case, visit, actor)
@@ -252,6 +253,8 @@ def record_meeting_held(
                 f"{next_meeting_kind!r} is not a meeting kind; use one of: "
                 f"{', '.join(MEETING_KINDS)}",
             ))
+        if closure is not None:
+            errors.append(_closed_case_error(closure, "no next meeting can be booked"))
         if next_meeting_date <= date:
             errors.append(FieldError(
                 "next_meeting_date",

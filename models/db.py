@@ -23,7 +23,7 @@ APP_NAME = "cin-tui"
 DATABASE_FILE_NAME = "cin.db"
 DEFAULT_BUSY_TIMEOUT_SECONDS = 5.0
 DEFAULT_BACKUPS_KEPT = 10
-_BEGIN_OPTION = "cin_begin"
+BEGIN_OPTION = "cin_begin"
 
 
 def default_database_path() -> Path:
@@ -113,7 +113,7 @@ def make_engine(path: Path, busy_timeout: float = DEFAULT_BUSY_TIMEOUT_SECONDS) 
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
-        mode = connection.get_execution_options().get(_BEGIN_OPTION, "")
+        mode = connection.get_execution_options().get(BEGIN_OPTION, "")
         connection.exec_driver_sql(f"BEGIN {mode}".strip())
 
     return engine
@@ -133,7 +133,7 @@ def session_scope(engine: Engine, *, write: bool = True) -> Iterator[Session]:
         session = Session(engine, expire_on_commit=False)
         try:
             if write:
-                session.connection(execution_options={_BEGIN_OPTION: "IMMEDIATE"})
+                session.connection(execution_options={BEGIN_OPTION: "IMMEDIATE"})
             yield session
             session.commit()
         except BaseException:

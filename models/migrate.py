@@ -54,8 +54,14 @@ def migrate_to_head(
 
 
 def upgrade(engine: Engine, revision: str) -> None:
-    with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), revision)
+    """Migrate in one transaction that holds the write lock from the start, so two copies of
+    cin opening a database at once migrate it once, one after the other."""
+    from models.db import BEGIN_OPTION
+
+    with engine.connect() as connection:
+        connection = connection.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
+        with connection.begin():
+            command.upgrade(alembic_config(connection), revision)
 
 
 def _unknown_revision(script: ScriptDirectory, revision: str) -> bool:

@@ -337,3 +337,23 @@ def test_completing_an_action_before_its_note_or_after_today(engine, add_case):
     ]
     assert refused(engine, commands.complete_oversight_action, action_id=999,
                    done=TODAY, actor="Sam") == ["action_id: no oversight action with id 999"]
+
+
+def test_a_closed_case_takes_a_late_write_up_but_nothing_after_its_closure(
+    engine, add_case, policies
+):
+    add_case("C1", meetings=[MeetingInput("review", "booked", date(2026, 11, 2))],
+             closure=ClosureInput(date(2026, 11, 13), "RC7"))
+    run(engine, commands.log_visit, ref="C1", visit=seen_alone(date(2026, 11, 12)),
+        actor="Sam", today=TODAY)
+    assert refused(engine, commands.log_visit, ref="C1", visit=seen_alone(date(2026, 11, 16)),
+                   actor="Sam", today=TODAY) == [
+        "date: 16 Nov 2026 is after the case was closed (13 Nov 2026); a closed case takes no "
+        "new visits"
+    ]
+    meeting_id = detail(engine).meetings[0].id
+    assert refused(engine, commands.record_meeting_held, meeting_id=meeting_id,
+                   date=date(2026, 11, 2), chair=None, chair_role=None, family_attended=None,
+                   next_meeting_date=date(2027, 1, 4), actor="Sam", today=TODAY) == [
+        "ref: the case was closed on 13 Nov 2026; no next meeting can be booked"
+    ]

@@ -204,3 +204,17 @@ def test_database_from_a_newer_version(db_path, engine):
     with pytest.raises(errors.DatabaseTooNew) as caught:
         open_database(db_path)
     assert "newer version of cin" in str(caught.value)
+
+
+def test_two_copies_opening_a_new_database_at_once_both_succeed(db_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from models.migrate import current_revision, head_revision
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        engines = list(pool.map(lambda _: open_database(db_path), range(2)))
+    try:
+        assert [current_revision(e) for e in engines] == [head_revision()] * 2
+    finally:
+        for e in engines:
+            e.dispose()
