@@ -250,6 +250,15 @@ def build_parser() -> argparse.ArgumentParser:
                     "(in the policies folder of your settings folder), with their files.",
     )
     listing.set_defaults(run=run_policies)
+
+    restore = commands.add_parser(
+        "restore", parents=[common], help="replace the database with one of its backups",
+        description="Replace the database with a backup (cin keeps them in the `backups` folder "
+                    "beside the database). The backup is checked first, and the database it "
+                    "replaces is itself backed up.",
+    )
+    restore.add_argument("backup", metavar="BACKUP", help="the backup file to restore")
+    restore.set_defaults(run=run_restore)
     return parser
 
 
@@ -405,6 +414,20 @@ def run_policies(context: Context) -> int:
         context.policies, shipped_folder=shipped,
         user_folder=context.settings_dir / USER_POLICIES_FOLDER,
     ))
+    return 0
+
+
+def run_restore(context: Context) -> int:
+    from models.backup import restore_database
+
+    source = Path(context.args.backup).expanduser()
+    replaced = restore_database(
+        source, context.database_path, actor=context.settings.worker,
+        keep=context.settings.backups_to_keep,
+    )
+    print(f"Restored {context.database_path} from {source}.")
+    if replaced is not None:
+        print(f"The database it replaced is kept in {replaced}")
     return 0
 
 

@@ -83,3 +83,35 @@ def test_demo_will_not_replace_a_real_caseload(cin, db, tmp_path):
     assert result.code == 1
     assert result.err.startswith(f"cin: {db} holds a caseload that is not the demo")
     assert db.read_bytes() == before
+
+
+class FakeApp:
+    opened: list[dict] = []
+
+    def __init__(self, **kwargs):
+        self.kwargs = kwargs
+
+    def run(self):
+        FakeApp.opened.append(self.kwargs)
+
+
+@pytest.fixture
+def fake_app(monkeypatch):
+    import cin_tui.cli
+
+    FakeApp.opened = []
+    monkeypatch.setattr(cin_tui.cli, "_app_factory", lambda: FakeApp)
+    return FakeApp
+
+
+def test_cin_demo_opens_the_app_on_the_demo(cin, fake_app, settings_dir, tmp_path):
+    demo = tmp_path / "demo.db"
+    assert cin("demo", database=demo).code == 0
+    (opened,) = fake_app.opened
+    assert opened == {"database_path": demo, "today": date(2026, 11, 23), "settings_dir": settings_dir}
+
+
+def test_cin_alone_opens_the_app_on_the_caseload(cin, fake_app, settings_dir, db):
+    assert cin().code == 0
+    (opened,) = fake_app.opened
+    assert opened == {"database_path": db, "today": date(2026, 11, 23), "settings_dir": settings_dir}

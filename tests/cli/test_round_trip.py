@@ -139,3 +139,16 @@ def test_export_without_a_database_says_how_to_make_one(cin, db, tmp_path):
     assert result.code == 1
     assert result.err.startswith(f"cin: there is no database at {db} yet.")
     assert not db.exists()
+
+
+def test_restore_a_backup(cin, db, tmp_path):
+    assert cin("import", str(TEMPLATE)).code == 0
+    assert cin("import", str(write_json(tmp_path / "more.json", [case("C-9")]))).code == 0
+    (backup,) = (db.parent / "backups").iterdir()
+    result = cin("restore", str(backup))
+    assert result.code == 0
+    assert result.out.startswith(f"Restored {db} from {backup}.")
+    exported = tmp_path / "after.json"
+    cin("export", str(exported))
+    assert [c["ref"] for c in json.loads(exported.read_text(encoding="utf-8"))["cases"]] == [
+        "EX-0001", "EX-0002"]  # C-9 came after the backup
