@@ -51,6 +51,11 @@ def read_csv(
         problems.append(Problem("", "", f"is empty; the first row must name the columns: {', '.join(COLUMNS)}"))
         return [], problems
 
+    if len(rows[0]) == 1 and ";" in rows[0][0]:
+        problems.append(Problem(HEADER, "", "the columns seem to be separated by semicolons; cin "
+                                "reads comma-separated files (in Excel: Save As, \"CSV UTF-8 "
+                                "(Comma delimited)\")"))
+        return [], problems
     columns = [normalise_header(cell) for cell in rows[0]]
     if not _header_is_usable(columns, rows[0], default_policy, problems):
         return [], problems

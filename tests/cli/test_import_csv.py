@@ -153,3 +153,12 @@ def test_booleans_in_any_accepted_spelling(cin, tmp_path):
     assert cin("import", str(path)).code == 0
     disabled = {c["ref"]: c["disabled"] for c in export_json(cin, tmp_path)}
     assert [disabled[f"C-{i}"] for i in range(1, 10)] == [True] * 4 + [False] * 5
+
+
+def test_semicolon_separated_file_gets_a_hint(cin, tmp_path):
+    path = tmp_path / "cases.csv"
+    path.write_text("ref;name;allocated;policy\nC-1;A;01/09/2026;wirral\n", encoding="utf-8")
+    assert cin("import", str(path)).err.splitlines()[0] == (
+        f"{path}:row 1 (header): the columns seem to be separated by semicolons; cin reads "
+        'comma-separated files (in Excel: Save As, "CSV UTF-8 (Comma delimited)")'
+    )
