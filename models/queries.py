@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlmodel import Session
 
+from models import stored
 from models.errors import CaseNotFound
 from models.tables import (
     AuditEntry,
@@ -211,20 +212,30 @@ class _Children:
     """Visits, meetings, closures and oversight of a set of cases, one query each."""
 
     def __init__(self, session: Session, case_ids: Any) -> None:
-        # Core rows (attribute access like the ORM classes, without the ORM's per-row cost).
-        visits, meetings = Visit.__table__, Meeting.__table__
-        self.visits: dict[int, list[Any]] = defaultdict(list)
-        for visit in session.execute(
-            select(visits).where(visits.c.case_id.in_(case_ids))
-            .order_by(visits.c.date, visits.c.id)
+        # Visits and meetings are most of the rows: read them in stored form (models.stored).
+        day, maybe_bool = stored.date_from_stored, stored.bool_from_stored
+        v = Visit.__table__.c
+        self.visit_facts: dict[int, list[VisitFact]] = defaultdict(list)
+        for case_id, when, seen, alone, recorded in _raw_rows(
+            session,
+            select(v.case_id, v.date, v.seen, v.seen_alone, v.recorded)
+            .where(v.case_id.in_(case_ids)).order_by(v.date, v.id),
         ):
-            self.visits[visit.case_id].append(visit)
-        self.meetings: dict[int, list[Any]] = defaultdict(list)
-        for meeting in session.execute(
-            select(meetings).where(meetings.c.case_id.in_(case_ids))
-            .order_by(meetings.c.date, meetings.c.id)
+            self.visit_facts[case_id].append(
+                VisitFact(day(when), bool(seen), maybe_bool(alone), day(recorded))
+            )
+        m = Meeting.__table__.c
+        self.meeting_facts: dict[int, list[MeetingFact]] = defaultdict(list)
+        for case_id, kind, status, when, chair_role, circulated, cancelled_on in _raw_rows(
+            session,
+            select(m.case_id, m.kind, m.status, m.date, m.chair_role, m.circulated,
+                   m.cancelled_on)
+            .where(m.case_id.in_(case_ids)).order_by(m.date, m.id),
         ):
-            self.meetings[meeting.case_id].append(meeting)
+            self.meeting_facts[case_id].append(
+                MeetingFact(kind, status, day(when), chair_role, day(circulated),
+                            day(cancelled_on))
+            )
         self.closures: dict[int, Closure] = {
             c.case_id: c
             for c in session.scalars(select(Closure).where(Closure.case_id.in_(case_ids)))
@@ -265,17 +276,8 @@ class _Children:
             plan_started=case.plan_started,
             stepped_down_from=case.stepped_down_from,
             stepped_down_on=case.stepped_down_on,
-            visits=tuple(
-                VisitFact(date=v.date, seen=v.seen, seen_alone=v.seen_alone, recorded=v.recorded)
-                for v in self.visits[case.id]
-            ),
-            meetings=tuple(
-                MeetingFact(
-                    kind=m.kind, status=m.status, date=m.date, chair_role=m.chair_role,
-                    circulated=m.circulated, cancelled_on=m.cancelled_on,
-                )
-                for m in self.meetings[case.id]
-            ),
+            visits=tuple(self.visit_facts[case.id]),
+            meetings=tuple(self.meeting_facts[case.id]),
             closure=ClosureFact(date=closure.date, reason=closure.reason) if closure else None,
             events=_events(case.events),
             cleared_flags=frozenset(cleared),
@@ -288,8 +290,17 @@ class _Children:
         )
 
 
-def _events(stored: dict[str, str] | None) -> dict[str, date]:
-    return {name: date.fromisoformat(text) for name, text in (stored or {}).items()}
+def _raw_rows(session: Session, statement: Any) -> list[tuple[Any, ...]]:
+    """The rows as the driver returns them, without SQLAlchemy's per-row processing."""
+    result = session.connection().execute(statement)
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()
+
+
+def _events(saved: dict[str, str] | None) -> dict[str, date]:
+    return {name: date.fromisoformat(text) for name, text in (saved or {}).items()}
 
 
 def get_case_detail(session: Session, ref: str) -> CaseDetail:
@@ -308,8 +319,19 @@ def get_case_detail(session: Session, ref: str) -> CaseDetail:
         stepped_down_from=case.stepped_down_from,
         stepped_down_on=case.stepped_down_on,
         events=_events(case.events),
-        visits=tuple(_visit_record(v) for v in children.visits[case.id]),
-        meetings=tuple(_meeting_record(m) for m in children.meetings[case.id]),
+        visits=tuple(
+            _visit_record(v)
+            for v in session.scalars(
+                select(Visit).where(Visit.case_id == case.id).order_by(Visit.date, Visit.id)
+            )
+        ),
+        meetings=tuple(
+            _meeting_record(m)
+            for m in session.scalars(
+                select(Meeting).where(Meeting.case_id == case.id)
+                .order_by(Meeting.date, Meeting.id)
+            )
+        ),
         closure=_closure_record(closure) if closure else None,
         oversight_notes=tuple(
             _note_record(n, children.actions_by_note[n.id]) for n in children.notes[case.id]
@@ -318,7 +340,7 @@ def get_case_detail(session: Session, ref: str) -> CaseDetail:
     )
 
 
-def _visit_record(v: Any) -> VisitRecord:
+def _visit_record(v: Visit) -> VisitRecord:
     assert v.id is not None
     return VisitRecord(
         id=v.id, date=v.date, seen=v.seen, seen_alone=v.seen_alone,
@@ -327,7 +349,7 @@ def _visit_record(v: Any) -> VisitRecord:
     )
 
 
-def _meeting_record(m: Any) -> MeetingRecord:
+def _meeting_record(m: Meeting) -> MeetingRecord:
     assert m.id is not None
     return MeetingRecord(
         id=m.id, kind=m.kind, status=m.status, date=m.date, chair=m.chair,

@@ -22,10 +22,10 @@ from datetime import date
 from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Boolean, Date, bindparam, insert, select, update
 from sqlmodel import Session
 
-from models import audit
+from models import audit, stored
 from models.inputs import CaseInput
 from models.tables import Case, Closure, Meeting, Visit, Worker
 from models.validation import check_cases, fail_if
@@ -128,7 +128,7 @@ class _Plan:
         )
         self.worker_names = {worker_id: name for name, worker_id in self.workers.items()}
         self.new_workers: dict[str, str | None] = {}
-        stored = {row.ref: row for row in session.execute(select(CASES)).mappings()}
+        stored_cases = {row.ref: row for row in session.execute(select(CASES)).mappings()}
         self.case_inserts: list[dict[str, Any]] = []
         self.case_updates: list[dict[str, Any]] = []
         # Visits and meetings, the bulk of an import, are handled as tuples in stored form.
@@ -143,7 +143,7 @@ class _Plan:
         dialect = session.get_bind().dialect
         self.visit_form = _StoredForm(VISITS, _VISIT_COLUMNS, _VISIT_KEY, dialect)
         self.meeting_form = _StoredForm(MEETINGS, _MEETING_COLUMNS, _MEETING_KEY, dialect)
-        existing_ids = {row["id"] for row in stored.values()}
+        existing_ids = {row["id"] for row in stored_cases.values()}
         visits = self.visit_form.read(session) if existing_ids else {}
         meetings = self.meeting_form.read(session) if existing_ids else {}
         closures = {
@@ -152,7 +152,7 @@ class _Plan:
             if row["case_id"] in existing_ids
         }
         for case in cases:
-            row = stored.get(case.ref)
+            row = stored_cases.get(case.ref)
             if row is None:
                 self._add_case(case)
             else:
@@ -335,8 +335,8 @@ _Grouped = dict[tuple[Any, ...], deque[tuple[int, _Stored]]]
 
 
 class _StoredForm:
-    """A child table's columns in a fixed order, with SQLAlchemy's own conversions to the
-    stored form (ISO date text, 0/1, ...). New values are compared with the raw stored rows
+    """A child table's columns in a fixed order, with conversions to the stored form (ISO
+    date text, 0/1: see `models.stored`). New values are compared with the raw stored rows
     and written with plain executemany: no per-row statement machinery for the bulk."""
 
     def __init__(
@@ -344,10 +344,7 @@ class _StoredForm:
     ) -> None:
         self.table, self.columns, self.key_at = table, columns, key
         self.get = attrgetter(*columns)
-        convert = [
-            _fast_equivalent(table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
-            for name in columns
-        ]
+        convert = [_to_stored(table.c[name].type, dialect) for name in columns]
         self.converted = [(i, f) for i, f in enumerate(convert) if f is not None]
 
     def of(self, child: Any) -> _Stored:
@@ -392,23 +389,13 @@ class _StoredForm:
             )
 
 
-def _fast_equivalent(convert: Any) -> Any:
-    """SQLAlchemy's date and boolean conversions for SQLite spend most of an import's time in
-    string formatting; use the plain built-ins instead when they give the same stored form."""
-    if convert is None:
-        return None
-    samples = (date(2026, 1, 5), date(999, 12, 31))
-    try:
-        if all(convert(d) == d.isoformat() for d in samples):
-            return date.isoformat
-    except (AttributeError, TypeError, ValueError):
-        pass
-    try:
-        if convert(True) == 1 and convert(False) == 0 and type(convert(True)) is int:
-            return int
-    except (AttributeError, TypeError, ValueError):
-        pass
-    return convert
+def _to_stored(column_type: Any, dialect: Any) -> Any:
+    """The conversion of a value to its stored form (None when it is stored as it is)."""
+    if isinstance(column_type, Date):
+        return stored.date_to_stored
+    if isinstance(column_type, Boolean):
+        return stored.bool_to_stored
+    return column_type.dialect_impl(dialect).bind_processor(dialect)
 
 
 def _driver_cursor(session: Session) -> Any:
