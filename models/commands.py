@@ -10,14 +10,14 @@ The bulk import, `upsert_cases`, lives in `models.upsert` and is re-exported her
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 from sqlmodel import Session, select
 
 from models import audit
+from models.db import one_transaction
 from models.inputs import ClosureInput, MeetingInput, VisitInput
 from models.tables import Case, Closure, Meeting, OversightAction, OversightNote, Visit
 from models.upsert import ImportSummary, upsert_cases
@@ -46,27 +46,6 @@ __all__ = [
     "record_meeting_held",
     "upsert_cases",
 ]
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def one_transaction(command: Callable[P, R]) -> Callable[P, R]:
-    """Commit the session when the command returns; roll back everything if it raises."""
-
-    @functools.wraps(command)
-    def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        session: Session = args[0] if args else kwargs["session"]  # type: ignore[assignment]
-        try:
-            result = command(*args, **kwargs)
-            session.commit()
-            return result
-        except BaseException:
-            session.rollback()
-            raise
-
-    return run
-
 
 # --- lookups --------------------------------------------------------------------------------
 

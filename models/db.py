@@ -5,12 +5,14 @@ Nothing here runs at import time: callers build an engine with `open_database(pa
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 import sqlalchemy.exc
 from platformdirs import user_data_dir
@@ -141,6 +143,28 @@ def session_scope(engine: Engine, *, write: bool = True) -> Iterator[Session]:
             raise
         finally:
             session.close()
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def one_transaction(command: Callable[P, R]) -> Callable[P, R]:
+    """For a function taking the session first: commit when it returns, roll back if it
+    raises, so each write command is one transaction however it is called."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        session: Session = args[0] if args else kwargs["session"]  # type: ignore[assignment]
+        try:
+            result = command(*args, **kwargs)
+            session.commit()
+            return result
+        except BaseException:
+            session.rollback()
+            raise
+
+    return run
 
 
 @contextmanager

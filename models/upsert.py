@@ -26,6 +26,7 @@ from sqlalchemy import Boolean, Date, bindparam, insert, select, update
 from sqlmodel import Session
 
 from models import audit, stored
+from models.db import one_transaction
 from models.inputs import CaseInput
 from models.tables import Case, Closure, Meeting, Visit, Worker
 from models.validation import check_cases, fail_if
@@ -93,6 +94,7 @@ class ImportSummary:
         return f"{head}. " + "; ".join(parts) + "."
 
 
+@one_transaction
 def upsert_cases(
     session: Session,
     *,
@@ -105,16 +107,11 @@ def upsert_cases(
     """Validate all `cases` (raising `ValidationFailed` with every error, each naming its
     record, before anything is written), then add or update them in one transaction with one
     audit entry per added or changed case. `dry_run` only works out the summary."""
-    try:
-        fail_if(check_cases(cases, policies=policies, today=today))
-        plan = _Plan(session, cases, dry_run)
-        if not dry_run:
-            plan.write(actor)
-            session.commit()
-        return plan.summary
-    except BaseException:
-        session.rollback()
-        raise
+    fail_if(check_cases(cases, policies=policies, today=today))
+    plan = _Plan(session, cases, dry_run)
+    if not dry_run:
+        plan.write(actor)
+    return plan.summary
 
 
 class _Plan:

@@ -187,3 +187,15 @@ def test_dry_run_reports_without_writing(engine, policies):
     assert summary.dry_run and summary.cases.added == 3
     assert str(summary).startswith("10 records would be added or changed.")
     assert table_counts(engine)["cases"] == 0
+
+
+def test_a_failure_while_writing_leaves_nothing_half_written(engine, policies, monkeypatch):
+    import models.audit
+
+    def disk_gave_out(*args, **kwargs):  # after the cases, visits and meetings are written
+        raise OSError("disk I/O error")
+
+    monkeypatch.setattr(models.audit, "record_many", disk_gave_out)
+    with pytest.raises(OSError):
+        import_cases(engine, policies, sample_cases())
+    assert set(table_counts(engine).values()) == {0}
