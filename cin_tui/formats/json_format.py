@@ -45,17 +45,19 @@ _ACCEPTED_SETS = {fields: frozenset(fields) for fields in
 
 
 class _Object(dict):
-    """A JSON object that remembers keys written twice (json.loads would keep only the last)."""
+    """A JSON object that had keys written twice (json.loads alone would keep only the last)."""
 
     duplicates: tuple[str, ...] = ()
 
 
-def _object_keeping_duplicates(pairs: list[tuple[str, object]]) -> _Object:
-    result = _Object(pairs)
-    if len(result) != len(pairs):
-        seen: set[str] = set()
-        result.duplicates = tuple(k for k, _ in pairs if k in seen or seen.add(k))
-    return result
+def _object_keeping_duplicates(pairs: list[tuple[str, object]]) -> dict:
+    result = dict(pairs)
+    if len(result) == len(pairs):
+        return result  # the usual case: a plain dict, the cheapest thing to build
+    seen: set[str] = set()
+    marked = _Object(result)
+    marked.duplicates = tuple(k for k, _ in pairs if k in seen or seen.add(k))
+    return marked
 
 
 def read_json(
