@@ -1,0 +1,570 @@
+"""Supervision reads for team managers: a team's worker lines, one worker's walkthrough pages,
+and the notes a supervision record is written from.
+
+Deadlines come from the one path (`models.caseload.load_caseload`). The timeliness measures
+replay the same engine on the case as it stood before each event:
+
+- a **visit in time** is a visit where the child was seen, made on or before the visit deadline
+  that applied on its day, that is the deadline the engine gives for the case's facts recorded
+  before that day, with "today" set to the visit's date. Visits under a procedure (or a case)
+  with no visiting timescale are not counted. The team view counts the seen visits dated in the
+  3 months to today (from the same day 3 months before, to today, both included);
+- a **meeting held in time** is judged the same way, against the earliest meeting or review
+  deadline that a meeting of its kind would have met (the "next meeting booked" deadline is
+  not a timescale and is left out);
+- **notes circulated in time** compare the circulation date with the circulation deadline of
+  that meeting.
+
+A **flag** is an open `oversight` deadline of the authority's procedure (one a manager's note
+can clear: it has a `flag_id`) or an open `assessment` deadline (such as Rochdale's assessment
+older than 12 months, met by recording the new assessment, not by a note). A case is **past an
+oversight point** when one of its flags is due today or overdue. Actions from oversight notes
+are deadlines too, but they are the manager's own and are counted apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session
+
+from models.caseload import CaseloadRow, load_caseload
+from models.errors import CaseNotFound
+from models.queries import (
+    CaseDetail,
+    MeetingRecord,
+    OversightActionRecord,
+    OversightNoteRecord,
+    VisitRecord,
+    case_facts,
+    get_case_detail,
+    list_workers,
+)
+from policies.dates import format_date
+from policies.deadlines import Deadline
+from policies.engine import compute_deadlines
+from policies.facts import CaseFacts
+from policies.timescales import add_months
+from policies.vocabulary import CIN_MEETING_KINDS, DEFAULT_MEETING_KINDS
+
+VISIT_WINDOW_MONTHS = 3
+OVERDUE_KINDS = ("visit", "meeting", "circulation", "review")
+SEEN_ALONE_FROM_AGE = 3  # years: a child this old or older is expected to be seen alone
+LATEST_VOICES = 3
+NO_TEAM = "No team recorded"
+ACTION_RULE_SUFFIX = ".oversight_action"
+MEETING_DUE_KINDS = ("meeting", "review")
+
+
+class UnknownWorker(LookupError):
+    """No worker of that name holds cases; the message lists those who do."""
+
+    def __init__(self, name: str, known: Sequence[str]) -> None:
+        self.name = name
+        listed = ", ".join(known) if known else "none yet"
+        super().__init__(f"no worker called {name!r} holds any cases; workers: {listed}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Timeliness
+
+
+@dataclass(frozen=True, slots=True)
+class Late:
+    """Something that happened after the deadline that applied to it."""
+
+    ref: str
+    what: str  # "visit", "review meeting", "notes of the initial meeting"
+    on: date   # when it happened
+    due: date
+
+
+@dataclass(frozen=True, slots=True)
+class Timeliness:
+    """How many dated events happened on or before the deadline that applied to them."""
+
+    counted: int = 0
+    in_time: int = 0
+    late: tuple[Late, ...] = ()
+
+    @property
+    def share(self) -> float | None:
+        return self.in_time / self.counted if self.counted else None
+
+    def __add__(self, other: Timeliness) -> Timeliness:
+        return Timeliness(self.counted + other.counted, self.in_time + other.in_time,
+                          self.late + other.late)
+
+    def words(self) -> str:
+        """"7 of 9 (78%)", or "none counted"."""
+        if not self.counted:
+            return "none counted"
+        return f"{self.in_time} of {self.counted} ({round(100 * self.in_time / self.counted)}%)"
+
+
+def facts_before(facts: CaseFacts, day: date) -> CaseFacts:
+    """The case as it stood at the start of `day`: only what had happened before it."""
+
+    def kept(d: date | None) -> date | None:
+        return d if d is not None and d < day else None
+
+    stepped_down = facts.stepped_down_on is not None and facts.stepped_down_on < day
+    return replace(
+        facts,
+        visits=tuple(v for v in facts.visits if v.date < day),
+        meetings=tuple(m for m in facts.meetings if m.date < day),
+        assessment_completed=kept(facts.assessment_completed),
+        plan_started=kept(facts.plan_started),
+        stepped_down_from=facts.stepped_down_from if stepped_down else None,
+        stepped_down_on=facts.stepped_down_on if stepped_down else None,
+        events={name: d for name, d in facts.events.items() if d < day},
+        closure=None,
+        cleared_flags=frozenset(),
+        oversight_actions=(),
+    )
+
+
+class Replay:
+    """Judges past events against the deadlines that applied to them (one per policy set)."""
+
+    def __init__(self, policies: Mapping[str, Any], calendar: Any) -> None:
+        self.policies = policies
+        self.calendar = calendar
+        self._narrowed: dict[tuple[str, str], Any] = {}
+
+    def _policy(self, policy_id: str, what: str) -> Any | None:
+        """The case's policy with only the rules that time `what` (visits, meetings, circulation)."""
+        key = (policy_id, what)
+        if key not in self._narrowed:
+            policy = self.policies.get(policy_id)
+            if policy is None:
+                self._narrowed[key] = None
+            else:
+                if what == "visit":
+                    keep = [r for r in policy.rules if r.kind == "visit"]
+                elif what == "meeting":
+                    keep = [r for r in policy.rules
+                            if r.kind in MEETING_DUE_KINDS and r.anchor != "booked_meeting"]
+                else:
+                    keep = [r for r in policy.rules if r.kind == "circulation"]
+                self._narrowed[key] = replace(policy, rules=tuple(keep))
+        return self._narrowed[key]
+
+    def visits(self, facts: CaseFacts, start: date, end: date) -> Timeliness:
+        """Seen visits dated from `start` to `end` (both included)."""
+        policy = self._policy(facts.policy_id, "visit")
+        if policy is None:
+            return Timeliness()
+        counted = in_time = 0
+        late: list[Late] = []
+        for visit in facts.visits:
+            if not visit.seen or not start <= visit.date <= end:
+                continue
+            due = min((d.due for d in compute_deadlines(
+                facts_before(facts, visit.date), policy, self.calendar, visit.date)
+                if d.kind == "visit"), default=None)
+            if due is None:
+                continue  # no visiting timescale applied that day
+            counted += 1
+            if visit.date <= due:
+                in_time += 1
+            else:
+                late.append(Late(facts.ref, "visit", visit.date, due))
+        return Timeliness(counted, in_time, tuple(late))
+
+    def meetings(self, facts: CaseFacts) -> Timeliness:
+        """Every held meeting of the Child in Need cycle (and family network meetings)."""
+        policy = self._policy(facts.policy_id, "meeting")
+        if policy is None:
+            return Timeliness()
+        counted = in_time = 0
+        late: list[Late] = []
+        for meeting in facts.meetings:
+            if meeting.status != "held":
+                continue
+            deadlines = compute_deadlines(facts_before(facts, meeting.date), policy,
+                                          self.calendar, meeting.date)
+            due = min((d.due for d in deadlines if d.kind in MEETING_DUE_KINDS
+                       and meeting.kind in _kinds_meeting(policy, d)), default=None)
+            if due is None:
+                continue
+            counted += 1
+            if meeting.date <= due:
+                in_time += 1
+            else:
+                late.append(Late(facts.ref, _meeting_words(meeting.kind), meeting.date, due))
+        return Timeliness(counted, in_time, tuple(late))
+
+    def circulation(self, facts: CaseFacts) -> Timeliness:
+        """Held meetings whose notes have been circulated: on time or late."""
+        policy = self._policy(facts.policy_id, "circulation")
+        if policy is None:
+            return Timeliness()
+        counted = in_time = 0
+        late: list[Late] = []
+        for meeting in facts.meetings:
+            if meeting.status != "held" or meeting.circulated is None:
+                continue
+            alone = replace(facts_before(facts, meeting.date),
+                            meetings=(replace(meeting, circulated=None),))
+            due = min((d.due for d in compute_deadlines(alone, policy, self.calendar, meeting.date)
+                       if d.kind == "circulation"), default=None)
+            if due is None:
+                continue
+            counted += 1
+            if meeting.circulated <= due:
+                in_time += 1
+            else:
+                late.append(Late(facts.ref, f"notes of the {_meeting_words(meeting.kind)} of "
+                                 f"{format_date(meeting.date)}", meeting.circulated, due))
+        return Timeliness(counted, in_time, tuple(late))
+
+
+def _kinds_meeting(policy: Any, deadline: Deadline) -> tuple[str, ...]:
+    """The meeting kinds that meet a meeting or review deadline."""
+    rule = policy.rule(deadline.rule_id)
+    return rule.meeting_kinds or DEFAULT_MEETING_KINDS[deadline.kind]
+
+
+def _meeting_words(kind: str) -> str:
+    return f"{kind.replace('_', ' ')} meeting"
+
+
+def visit_window(today: date) -> tuple[date, date]:
+    """The 3 months to today, both ends included: (23 Aug 2026, 23 Nov 2026) for 23 Nov 2026."""
+    return add_months(today, -VISIT_WINDOW_MONTHS), today
+
+
+# ---------------------------------------------------------------------------------------------
+# Flags and the other facts a manager looks at
+
+
+def is_flag(deadline: Deadline) -> bool:
+    return (deadline.kind == "oversight" and bool(deadline.flag_id)) or deadline.kind == "assessment"
+
+
+def is_action(deadline: Deadline) -> bool:
+    return deadline.kind == "oversight" and deadline.rule_id.endswith(ACTION_RULE_SUFFIX)
+
+
+def flags_of(deadlines: Iterable[Deadline]) -> tuple[Deadline, ...]:
+    return tuple(d for d in deadlines if is_flag(d))
+
+
+def clearable(deadline: Deadline) -> bool:
+    """Whether a manager's note clears this flag (an assessment flag needs the assessment)."""
+    return deadline.kind == "oversight" and bool(deadline.flag_id)
+
+
+def due_by(deadline: Deadline, today: date) -> bool:
+    return deadline.due <= today
+
+
+def describe_flag(policies: Mapping[str, Any], flag_id: str) -> str:
+    """The words for a cleared flag id: "Plan in place 16 weeks: ... (due 29 Mar 2027)"."""
+    rule_id, _, on = flag_id.partition("@")
+    policy_id = rule_id.split(".", 1)[0]
+    policy = policies.get(policy_id)
+    try:
+        label = policy.rule(rule_id).label if policy is not None else rule_id
+    except KeyError:
+        label = rule_id
+    if on:
+        try:
+            label += f" (due {format_date(date.fromisoformat(on))})"
+        except ValueError:
+            label += f" ({on})"
+    return label
+
+
+def age_on(dob: date, day: date) -> int:
+    """Whole years of age on `day`."""
+    return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+
+def last_seen(visits: Iterable[Any]) -> Any | None:
+    seen = [v for v in visits if v.seen]
+    return max(seen, key=lambda v: v.date) if seen else None
+
+
+def last_seen_alone(visits: Iterable[Any]) -> Any | None:
+    alone = [v for v in visits if v.seen and v.seen_alone]
+    return max(alone, key=lambda v: v.date) if alone else None
+
+
+def not_seen_alone_over_3(dob: date | None, visits: Iterable[Any]) -> bool:
+    """A child aged 3 or more at their last visit where they were seen, who was not seen alone
+    then (or it was not recorded). A child never seen is not counted here: the overdue visit
+    shows instead."""
+    last = last_seen(visits)
+    if last is None or dob is None or age_on(dob, last.date) < SEEN_ALONE_FROM_AGE:
+        return False
+    return last.seen_alone is not True
+
+
+# ---------------------------------------------------------------------------------------------
+# The team view
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerLine:
+    team: str
+    worker: str | None  # None: cases not allocated to a named worker
+    refs: tuple[str, ...]
+    overdue: dict[str, int] = field(default_factory=dict)  # deadline kind -> overdue deadlines
+    visits: Timeliness = Timeliness()
+    not_seen_alone: tuple[str, ...] = ()    # refs: over 3, not seen alone at the last visit
+    past_oversight: tuple[str, ...] = ()    # refs with a flag due today or overdue
+    actions_overdue: int = 0
+    no_policy: tuple[str, ...] = ()         # refs whose policy pack is missing
+
+    @property
+    def cases(self) -> int:
+        return len(self.refs)
+
+
+@dataclass(frozen=True, slots=True)
+class TeamOverview:
+    today: date
+    window: tuple[date, date]
+    lines: tuple[WorkerLine, ...]  # by team, then worker name (unallocated last)
+
+    @property
+    def teams(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(line.team for line in self.lines))
+
+    def of_team(self, team: str | None) -> tuple[WorkerLine, ...]:
+        return self.lines if team is None else tuple(l for l in self.lines if l.team == team)
+
+
+def team_overview(
+    session: Session,
+    *,
+    policies: Mapping[str, Any],
+    calendar: Any,
+    today: date,
+    amber_working_days: int = 5,
+) -> TeamOverview:
+    """One line per worker of every team, over the open cases."""
+    rows = load_caseload(session, policies=policies, calendar=calendar, today=today,
+                         amber_working_days=amber_working_days)
+    facts = {summary.ref: f for summary, f in case_facts(session)}
+    worker_teams = {w.name: w.team for w in list_workers(session)}
+    replay = Replay(policies, calendar)
+    window = visit_window(today)
+    groups: dict[tuple[str, str | None], list[CaseloadRow]] = {}
+    for row in rows:
+        team = row.summary.team or worker_teams.get(row.worker or "") or NO_TEAM
+        groups.setdefault((team, row.worker), []).append(row)
+    lines = [
+        _worker_line(team, worker, sorted(group, key=lambda r: r.ref), facts, replay, window, today)
+        for (team, worker), group in groups.items()
+    ]
+    lines.sort(key=lambda l: (l.team == NO_TEAM, l.team, l.worker is None, l.worker or ""))
+    return TeamOverview(today=today, window=window, lines=tuple(lines))
+
+
+def _worker_line(team: str, worker: str | None, rows: list[CaseloadRow],
+                 facts: Mapping[str, CaseFacts], replay: Replay, window: tuple[date, date],
+                 today: date) -> WorkerLine:
+    overdue = dict.fromkeys(OVERDUE_KINDS, 0)
+    visits = Timeliness()
+    not_alone: list[str] = []
+    past: list[str] = []
+    actions_overdue = 0
+    for row in rows:
+        for d in row.deadlines:
+            if d.status == "overdue" and d.kind in overdue:
+                overdue[d.kind] += 1
+            if is_action(d) and d.status == "overdue":
+                actions_overdue += 1
+        if any(due_by(d, today) for d in flags_of(row.deadlines)):
+            past.append(row.ref)
+        case = facts.get(row.ref)
+        if case is None:
+            continue
+        visits += replay.visits(case, *window)
+        if not_seen_alone_over_3(case.dob, case.visits):
+            not_alone.append(row.ref)
+    return WorkerLine(
+        team=team, worker=worker, refs=tuple(r.ref for r in rows), overdue=overdue,
+        visits=visits, not_seen_alone=tuple(not_alone), past_oversight=tuple(past),
+        actions_overdue=actions_overdue,
+        no_policy=tuple(r.ref for r in rows if r.error),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The walkthrough: one page per case
+
+
+@dataclass(frozen=True, slots=True)
+class OpenAction:
+    action: OversightActionRecord
+    note: OversightNoteRecord
+    deadline: Deadline | None  # the deadline it shows as (None for a closed case)
+
+
+@dataclass(frozen=True, slots=True)
+class CasePage:
+    row: CaseloadRow
+    detail: CaseDetail
+    last_seen: VisitRecord | None
+    last_seen_alone: VisitRecord | None
+    over_3_not_seen_alone: bool
+    visits: Timeliness                       # seen visits of the last 3 months against their deadlines
+    voices: tuple[VisitRecord, ...]          # the latest visits with the child's voice, newest first
+    meetings_held: tuple[MeetingRecord, ...]
+    meetings: Timeliness                     # held meetings against their deadlines
+    meetings_due: tuple[Deadline, ...]       # open meeting and review deadlines
+    cancelled: int
+    circulation: Timeliness                  # circulated notes against their deadlines
+    circulation_due: tuple[Deadline, ...]    # notes not circulated yet (open deadlines)
+    flags: tuple[Deadline, ...]
+    open_actions: tuple[OpenAction, ...]
+    notes: tuple[OversightNoteRecord, ...]   # newest first
+
+    @property
+    def ref(self) -> str:
+        return self.row.ref
+
+    @property
+    def name(self) -> str:
+        return self.row.name
+
+    @property
+    def plan_started(self) -> date | None:
+        return self.detail.plan_started
+
+    def plan_age_days(self, today: date) -> int | None:
+        started = self.detail.plan_started
+        return (today - started).days if started is not None else None
+
+    @property
+    def circulation_misses(self) -> int:
+        return len(self.circulation.late) + sum(d.status == "overdue" for d in self.circulation_due)
+
+
+def walkthrough_pages(
+    session: Session,
+    *,
+    worker: str,
+    policies: Mapping[str, Any],
+    calendar: Any,
+    today: date,
+    amber_working_days: int = 5,
+    include_closed: bool = False,
+) -> list[CasePage]:
+    """One page per case of `worker`, by ref. Raises `UnknownWorker`."""
+    rows = load_caseload(session, policies=policies, calendar=calendar, today=today,
+                         worker=worker, include_closed=include_closed,
+                         amber_working_days=amber_working_days)
+    if not rows:
+        workers = list_workers(session)
+        if worker not in {w.name for w in workers}:
+            raise UnknownWorker(worker, [w.name for w in workers if w.open_cases])
+    facts = {summary.ref: f for summary, f in
+             case_facts(session, worker=worker, include_closed=include_closed)}
+    replay = Replay(policies, calendar)
+    pages = []
+    for row in sorted(rows, key=lambda r: r.ref):
+        try:
+            detail = get_case_detail(session, row.ref)
+        except CaseNotFound:  # removed since the caseload was read: nothing to show
+            continue
+        pages.append(_page(row, detail, facts.get(row.ref, detail.facts), replay, today))
+    return pages
+
+
+def _page(row: CaseloadRow, detail: CaseDetail, facts: CaseFacts, replay: Replay,
+          today: date) -> CasePage:
+    visits = detail.visits
+    voices = tuple(sorted((v for v in visits if v.childs_voice), key=lambda v: v.date,
+                          reverse=True)[:LATEST_VOICES])
+    actions_due = {(d.label, d.due): d for d in row.deadlines if is_action(d)}
+    open_actions = tuple(
+        OpenAction(a, note, actions_due.get((f"Oversight action: {a.description}", a.due)))
+        for note in detail.oversight_notes for a in note.actions if a.done is None
+    )
+    held = tuple(m for m in detail.meetings
+                 if m.status == "held" and m.kind in (*CIN_MEETING_KINDS, "family_network"))
+    return CasePage(
+        row=row,
+        detail=detail,
+        last_seen=last_seen(visits),
+        last_seen_alone=last_seen_alone(visits),
+        over_3_not_seen_alone=not_seen_alone_over_3(detail.summary.dob, visits),
+        visits=replay.visits(facts, *visit_window(today)),
+        voices=voices,
+        meetings_held=held,
+        meetings=replay.meetings(facts),
+        meetings_due=tuple(d for d in row.deadlines if d.kind in MEETING_DUE_KINDS),
+        cancelled=sum(m.status == "cancelled" for m in detail.meetings),
+        circulation=replay.circulation(facts),
+        circulation_due=tuple(d for d in row.deadlines if d.kind == "circulation"),
+        flags=flags_of(row.deadlines),
+        open_actions=tuple(sorted(open_actions, key=lambda a: (a.action.due, a.action.id))),
+        notes=tuple(sorted(detail.oversight_notes, key=lambda n: (n.recorded, n.id), reverse=True)),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The supervision record
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSection:
+    page: CasePage
+    notes: tuple[OversightNoteRecord, ...]  # the notes recorded in the period, oldest first
+
+
+@dataclass(frozen=True, slots=True)
+class SupervisionNotes:
+    worker: str
+    team: str | None
+    since: date | None  # None: no note has ever been recorded on this worker's cases
+    today: date
+    sections: tuple[RecordSection, ...]    # cases with a note in the period, by ref
+    without_notes: tuple[CasePage, ...]     # open cases with no note in the period
+
+    @property
+    def authors(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(n.author for s in self.sections for n in s.notes))
+
+
+def supervision_notes(
+    session: Session,
+    *,
+    worker: str,
+    policies: Mapping[str, Any],
+    calendar: Any,
+    today: date,
+    since: date | None = None,
+    amber_working_days: int = 5,
+) -> SupervisionNotes:
+    """The oversight notes recorded on `worker`'s cases from `since` to today; without `since`,
+    those of the latest day a note was recorded (the last walkthrough). Closed cases are
+    included when a note was recorded on them in the period. Raises `UnknownWorker`."""
+    pages = walkthrough_pages(session, worker=worker, policies=policies, calendar=calendar,
+                              today=today, amber_working_days=amber_working_days,
+                              include_closed=True)
+    if since is None:
+        since = max((n.recorded for p in pages for n in p.notes), default=None)
+    sections = []
+    without = []
+    for page in pages:
+        notes = tuple(sorted((n for n in page.notes if since is not None and since <= n.recorded <= today),
+                             key=lambda n: (n.recorded, n.id)))
+        if notes:
+            sections.append(RecordSection(page, notes))
+        elif not page.row.closed:
+            without.append(page)
+    team = next((p.row.summary.team for p in pages if p.row.summary.team), None)
+    if team is None:
+        team = next((w.team for w in list_workers(session) if w.name == worker), None)
+    return SupervisionNotes(worker=worker, team=team, since=since, today=today,
+                            sections=tuple(sections), without_notes=tuple(without))
+

@@ -1,0 +1,204 @@
+"""The team view: one line per worker, for a team manager's supervision.
+
+Each line shows the worker's open cases, their overdue deadlines by kind, the share of visits in
+time over the last 3 months, the children over 3 not seen alone at their last visit and the
+cases past an oversight point of their authority (the measures are defined in
+`models.supervision`, and in words under the table). Enter walks through a worker's cases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from models.db import session_scope
+from models.supervision import OVERDUE_KINDS, TeamOverview, Timeliness, WorkerLine, team_overview
+from policies.dates import format_date
+from screens import keys
+from screens.caseload_view import next_in
+from screens.cells import GLYPHS, STATUS_STYLES
+from screens.store import describe_error
+from screens.widgets.line_table import Column, LineTable
+
+NOT_ALLOCATED = "Not allocated"
+KIND_LABELS = {"visit": "Visit", "meeting": "Meeting", "circulation": "Circ.", "review": "Review"}
+
+DEFINITIONS = """\
+[b]Overdue[/b]: open deadlines past their date, by kind.   \
+[b]Visits in time[/b]: of the visits from {start} to {end} where the child was seen, those made \
+on or before the visit deadline that applied on the day (worked out from what was recorded \
+before it); visits under a procedure with no visiting timescale are not counted.   \
+[b]Not alone 3+[/b]: children aged 3 or more who were not seen alone (or it was not recorded) \
+at their last visit.   [b]Oversight[/b]: cases with an oversight point of their authority \
+(or an assessment) due today or overdue, not cleared by a management note.   \
+[b]Actions[/b]: oversight actions past their due date."""
+
+
+def supervision_read(store: Any, reader: Callable[..., Any], **arguments: Any) -> Any:
+    """Run a `models.supervision` read in its own read-only transaction, with the store's
+    policies, calendar and today. Blocks on SQLite: call it from a thread worker."""
+    with session_scope(store.engine, write=False) as session:
+        return reader(session, policies=store.policies, calendar=store.calendar,
+                      today=store.today, amber_working_days=store.amber_working_days,
+                      **arguments)
+
+
+class WorkerTable(LineTable):
+    BINDINGS = keys.bindings(keys.WALKTHROUGH)
+
+
+class TeamScreen(Screen[None]):
+    BINDINGS = keys.bindings(*keys.TEAM_COMMANDS)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.overview: TeamOverview | None = None
+        self.team: str | None = None  # None: every team
+        self._loaded_version = -1
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading the team…", id="team-summary")
+        yield WorkerTable(id="team-table", row_key=lambda line: (line.team, line.worker))
+        yield Static("", id="team-definitions")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "cin · team"
+        self.sub_title = format_date(self.app.today)
+        self.query_one(WorkerTable).focus()
+        self.reload()
+
+    # ----- loading ----------------------------------------------------------------------
+
+    def reload(self) -> None:
+        if self.app.store is not None:
+            self._load(self.app.store, self.app.data_version)
+
+    @work(thread=True, exclusive=True, group="team", exit_on_error=False)
+    def _load(self, store: Any, version: int) -> None:
+        try:
+            overview = supervision_read(store, team_overview)
+        except Exception as error:  # shown to the user, never a traceback
+            self.app.call_from_thread(self._failed, describe_error(error))
+            return
+        self.app.call_from_thread(self._loaded, overview, version)
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#team-summary", Static).update(
+            Text(f"Could not read the team: {message}", style=STATUS_STYLES["overdue"]))
+
+    def _loaded(self, overview: TeamOverview, version: int) -> None:
+        self.overview = overview
+        self._loaded_version = version
+        if self.team is not None and self.team not in overview.teams:
+            self.team = None
+        self._draw()
+
+    def on_screen_resume(self) -> None:
+        if self.overview is not None and self._loaded_version != self.app.data_version:
+            self.reload()
+
+    # ----- showing ----------------------------------------------------------------------
+
+    @property
+    def lines(self) -> tuple[WorkerLine, ...]:
+        return self.overview.of_team(self.team) if self.overview else ()
+
+    def _draw(self) -> None:
+        overview = self.overview
+        assert overview is not None
+        lines = self.lines
+        self.query_one(WorkerTable).set_rows(self._columns(lines), list(lines))
+        self.query_one("#team-summary", Static).update(self._summary(lines))
+        start, end = overview.window
+        self.query_one("#team-definitions", Static).update(
+            DEFINITIONS.format(start=format_date(start), end=format_date(end)))
+
+    def _summary(self, lines: tuple[WorkerLine, ...]) -> Text:
+        cases = sum(line.cases for line in lines)
+        overdue = sum(sum(line.overdue.values()) for line in lines)
+        visits = sum((line.visits for line in lines), Timeliness())
+        workers = sum(line.worker is not None for line in lines)
+        text = Text()
+        text.append(self.team or "All teams", style="bold")
+        text.append(f" · {workers} worker{'s' if workers != 1 else ''}"
+                    f" · {cases} open case{'s' if cases != 1 else ''} · ")
+        text.append(f"{GLYPHS['overdue']} {overdue} overdue",
+                    style=STATUS_STYLES["overdue"] if overdue else STATUS_STYLES[None])
+        text.append(f" · visits in time (3 months): {visits.words()}")
+        if self.overview and len(self.overview.teams) > 1:
+            text.append("   (t: next team)", style="dim")
+        return text
+
+    def _columns(self, lines: tuple[WorkerLine, ...]) -> list[Column]:
+        worker_width = min(max([6, *(len(_worker(line)) for line in lines)]), 24)
+        columns = [Column("worker", "Worker", worker_width, _worker)]
+        if self.team is None and self.overview and len(self.overview.teams) > 1:
+            team_width = min(max([4, *(len(line.team) for line in lines)]), 20)
+            columns.append(Column("team", "Team", team_width, lambda line: line.team))
+        columns.append(Column("cases", "Cases", 5, lambda line: str(line.cases), justify="right"))
+        for kind in OVERDUE_KINDS:
+            label = f"✖ {KIND_LABELS[kind]}"
+            columns.append(Column(kind, label, max(len(label), 5),
+                                  lambda line, k=kind: _count_cell(line.overdue.get(k, 0), "overdue"),
+                                  justify="right"))
+        columns.append(Column("visits_in_time", "Visits in time", 14,
+                              lambda line: _timeliness_cell(line.visits), justify="right"))
+        columns.append(Column("not_alone", "Not alone 3+", 12,
+                              lambda line: _count_cell(len(line.not_seen_alone), "due_soon"),
+                              justify="right"))
+        columns.append(Column("oversight", "Oversight", 9,
+                              lambda line: _count_cell(len(line.past_oversight), "overdue"),
+                              justify="right"))
+        columns.append(Column("actions", "Actions", 7,
+                              lambda line: _count_cell(line.actions_overdue, "overdue"),
+                              justify="right"))
+        return columns
+
+    # ----- actions ----------------------------------------------------------------------
+
+    @on(LineTable.Selected, "#team-table")
+    def _walk(self, event: LineTable.Selected) -> None:
+        line: WorkerLine = event.row
+        if line.worker is None:
+            self.notify("These cases are not allocated to a named worker, so there is no "
+                        "walkthrough for them.", severity="warning")
+            return
+        from screens.walkthrough import WalkthroughScreen
+
+        self.app.push_screen(WalkthroughScreen(line.worker))
+
+    def action_next_team(self) -> None:
+        if self.overview is None:
+            return
+        self.team = next_in([None, *self.overview.teams], self.team)
+        self._draw()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+def _worker(line: WorkerLine) -> str:
+    return line.worker or NOT_ALLOCATED
+
+
+def _count_cell(count: int, status: str) -> Text:
+    """A count that reads without colour: "✖ 3" when there is something, "· 0" when not."""
+    if not count:
+        return Text(f"{GLYPHS[None]} 0", style=STATUS_STYLES[None])
+    return Text(f"{GLYPHS[status]} {count}", style=STATUS_STYLES[status])
+
+
+def _timeliness_cell(timeliness: Timeliness) -> Text:
+    """"6/17 35%", or "—" when no visit could be judged."""
+    if not timeliness.counted:
+        return Text("—", style=STATUS_STYLES[None])
+    share = round(100 * timeliness.in_time / timeliness.counted)
+    return Text(f"{timeliness.in_time}/{timeliness.counted} {share:>3}%")

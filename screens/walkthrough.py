@@ -1,0 +1,409 @@
+"""The supervision walkthrough: one worker's cases, one screen each.
+
+Each page shows what a manager checks in supervision: the plan's age, when the child was last
+seen and last seen alone, the child's voice from the latest visits, meetings held against those
+due, circulation misses, the oversight flags and the earlier oversight notes. On any page the
+manager records a management oversight note (its actions become `oversight` deadlines, the
+flags it addresses are cleared), marks an action done, or writes the supervision record.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from rich.console import Group
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from cin_tui.supervision_record import (
+    default_record_path,
+    family_names,
+    mask_names,
+    write_supervision_record,
+)
+from models.supervision import (
+    CasePage,
+    Timeliness,
+    clearable,
+    describe_flag,
+    supervision_notes,
+    walkthrough_pages,
+)
+from policies.dates import format_date
+from policies.deadlines import Deadline
+from screens import keys
+from screens.cells import STATUS_STYLES, age_text, countdown_cell, countdown_words, display_name
+from screens.store import describe_error
+from screens.team import supervision_read
+
+SECTIONS = (
+    ("seen", "Plan and visits"),
+    ("voice", "The child's voice (latest visits)"),
+    ("meetings", "Meetings"),
+    ("circulation", "Circulation"),
+    ("flags", "Oversight flags"),
+    ("actions", "Open oversight actions"),
+    ("notes", "Earlier oversight notes (newest first)"),
+)
+WARNING = STATUS_STYLES["overdue"]
+CAUTION = STATUS_STYLES["due_soon"]
+NONE_STYLE = STATUS_STYLES[None]
+
+
+class WalkthroughScreen(Screen[None]):
+    BINDINGS = keys.bindings(*keys.WALKTHROUGH_COMMANDS)
+
+    def __init__(self, worker: str) -> None:
+        super().__init__()
+        self.worker = worker
+        self.pages: list[CasePage] = []
+        self.index = 0
+        self.loaded = False
+        self.last_record_path: Any = None
+        self._loaded_version = -1
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="walk-body"):
+            yield Static("Loading…", id="walk-heading")
+            for key, title in SECTIONS:
+                yield Static(title, classes="section-title", id=f"walk-{key}-title")
+                yield Static("", id=f"walk-{key}", classes="walk-section")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = f"cin · walkthrough · {self.worker}"
+        self.sub_title = format_date(self.app.today)
+        self.query_one("#walk-body").focus()
+        self.reload()
+
+    # ----- loading ----------------------------------------------------------------------
+
+    @property
+    def page(self) -> CasePage | None:
+        return self.pages[self.index] if 0 <= self.index < len(self.pages) else None
+
+    def reload(self) -> None:
+        if self.app.store is not None:
+            self._load(self.app.store, self.app.data_version)
+
+    @work(thread=True, exclusive=True, group="walkthrough", exit_on_error=False)
+    def _load(self, store: Any, version: int) -> None:
+        try:
+            pages = supervision_read(store, walkthrough_pages, worker=self.worker)
+        except Exception as error:  # shown to the user, never a traceback
+            self.app.call_from_thread(self._failed, describe_error(error))
+            return
+        self.app.call_from_thread(self._loaded, pages, version)
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#walk-heading", Static).update(
+            Text(f"Could not read {self.worker}'s cases: {message}", style=WARNING))
+
+    def _loaded(self, pages: list[CasePage], version: int) -> None:
+        current = self.page.ref if self.page is not None else None
+        self.pages = pages
+        refs = [page.ref for page in pages]
+        self.index = refs.index(current) if current in refs else min(self.index, max(len(pages) - 1, 0))
+        self.loaded = True
+        self._loaded_version = version
+        self._draw()
+
+    def on_screen_resume(self) -> None:
+        if self.loaded and self._loaded_version != self.app.data_version:
+            self.reload()
+
+    def privacy_changed(self) -> None:
+        if self.loaded:
+            self._draw()
+
+    # ----- drawing ----------------------------------------------------------------------
+
+    def _draw(self) -> None:
+        page = self.page
+        heading = self.query_one("#walk-heading", Static)
+        for key, _ in SECTIONS:
+            self.query_one(f"#walk-{key}-title").display = page is not None
+            self.query_one(f"#walk-{key}").display = page is not None
+        if page is None:
+            self.sub_title = format_date(self.app.today)
+            heading.update(Text(f"{self.worker} has no open cases to walk through.", style="bold"))
+            return
+        self.sub_title = f"case {self.index + 1} of {len(self.pages)} · {format_date(self.app.today)}"
+        drawn = _PageWords(page, self.app.today, self.app.privacy, self.app.store.policies,
+                           family_names(page, self.pages))
+        heading.update(drawn.heading(self.index, len(self.pages)))
+        for key, _ in SECTIONS:
+            self.query_one(f"#walk-{key}", Static).update(getattr(drawn, key)())
+
+    # ----- moving -----------------------------------------------------------------------
+
+    def action_next_case(self) -> None:
+        self._go(+1)
+
+    def action_previous_case(self) -> None:
+        self._go(-1)
+
+    def _go(self, step: int) -> None:
+        if not self.pages:
+            return
+        target = self.index + step
+        if not 0 <= target < len(self.pages):
+            where = "last" if step > 0 else "first"
+            hint = " Press w to write the supervision record." if step > 0 else ""
+            self.notify(f"This is {self.worker}'s {where} case.{hint}", timeout=4)
+            return
+        self.index = target
+        self._draw()
+        self.query_one("#walk-body", VerticalScroll).scroll_home(animate=False)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_open_case(self) -> None:
+        if self.page is None:
+            return
+        from screens.case import CaseScreen
+
+        self.app.push_screen(CaseScreen(self.page.ref))
+
+    # ----- recording --------------------------------------------------------------------
+
+    def _saved(self, message: str | None) -> None:
+        if message:
+            self.notify(message)
+            self.app.data_changed()
+
+    def action_oversight_note(self) -> None:
+        page = self.page
+        if page is None:
+            return
+        from screens.oversight_form import OversightNoteForm
+
+        self.app.push_screen(OversightNoteForm(page=page, worker=self.worker,
+                                               author=self.app.store.actor,
+                                               today=self.app.today, privacy=self.app.privacy),
+                             self._saved)
+
+    def action_action_done(self) -> None:
+        page = self.page
+        if page is None:
+            return
+        if not page.open_actions:
+            self.notify("This case has no open oversight action.", severity="warning")
+            return
+        from screens.oversight_form import ActionDoneForm
+
+        self.app.push_screen(ActionDoneForm(page=page, today=self.app.today,
+                                            privacy=self.app.privacy), self._saved)
+
+    def action_write_record(self) -> None:
+        if self.app.store is None:
+            return
+        path = default_record_path(self.app.database_path.parent, self.worker, self.app.today)
+        self._write_record(self.app.store, path, self.app.privacy)
+
+    @work(thread=True, exclusive=True, group="walk-record", exit_on_error=False)
+    def _write_record(self, store: Any, path: Any, privacy: bool) -> None:
+        try:
+            notes = supervision_read(store, supervision_notes, worker=self.worker)
+            written = write_supervision_record(path, notes, policies=store.policies,
+                                               privacy=privacy, make_folder=True)
+        except Exception as error:  # shown to the user, never a traceback
+            self.app.call_from_thread(self.notify, f"The record was not written: "
+                                      f"{describe_error(error)}", severity="error", timeout=10)
+            return
+        count = len(notes.sections)
+        period = (f"the notes of {format_date(notes.since)}" if notes.since == notes.today
+                  else f"the notes from {format_date(notes.since)}" if notes.since
+                  else "no notes yet")
+        names = " (names as initials)" if privacy else ""
+        self.last_record_path = written
+        self.app.call_from_thread(
+            self.notify,
+            f"Supervision record written{names}: {written}\n{count} case{'s' if count != 1 else ''} "
+            f"with {period}. For HTML: cin supervision-record --worker \"{self.worker}\" --out FILE.html",
+            timeout=15,
+        )
+
+
+class _PageWords:
+    """One case page as Rich text, section by section."""
+
+    def __init__(self, page: CasePage, today: date, privacy: bool, policies: Any,
+                 names: tuple[str, ...]) -> None:
+        self.page = page
+        self.names = names
+        self.today = today
+        self.privacy = privacy
+        self.policies = policies
+
+    def masked(self, text: str) -> str:
+        return mask_names(text, self.names, self.privacy)
+
+    def heading(self, index: int, total: int) -> Group:
+        page, summary = self.page, self.page.row.summary
+        policy = self.policies.get(summary.policy_id)
+        title = Text()
+        title.append(f"Case {index + 1} of {total}  ", style="dim")
+        title.append(f"{page.ref} {display_name(page.name, self.privacy)}", style="bold")
+        title.append(f"  ·  age {age_text(summary.dob, self.today)}"
+                     f"  ·  {getattr(policy, 'name', None) or summary.policy_id}")
+        lines = [title]
+        if page.row.error:
+            lines.append(Text(f"⚠ {page.row.error}", style=WARNING))
+        return Group(*lines)
+
+    # ----- plan and visits --------------------------------------------------------------
+
+    def seen(self) -> Group:
+        page = self.page
+        lines = [Text.assemble(("Allocated ", "bold"), format_date(page.row.summary.allocated),
+                               ("   Plan ", "bold"), self._plan_words())]
+        lines.append(Text.assemble(("Last seen ", "bold"), self._visit_words(page.last_seen),
+                                   ("   Last seen alone ", "bold"),
+                                   self._when(page.last_seen_alone.date) if page.last_seen_alone
+                                   else Text("never recorded", style=CAUTION)))
+        if page.over_3_not_seen_alone:
+            reason = page.last_seen.not_alone_reason if page.last_seen else None
+            lines.append(Text(f"▲ Aged 3 or more and not seen alone at the last visit"
+                              f"{f' (reason recorded: {self.masked(reason)})' if reason else ' (no reason recorded)'}",
+                              style=CAUTION))
+        lines.append(Text.assemble(("Visits in the last 3 months ", "bold"),
+                                   _timeliness_words(page.visits, "visit", "made")))
+        visit = next((d for d in page.row.deadlines if d.kind == "visit"), None)
+        if visit is not None:
+            lines.append(_deadline_line(visit, prefix="Next visit: "))
+        return Group(*lines)
+
+    def _plan_words(self) -> Text:
+        days = self.page.plan_age_days(self.today)
+        if days is None or self.page.plan_started is None:
+            return Text("no plan start recorded", style=NONE_STYLE)
+        weeks, rest = divmod(days, 7)
+        return Text(f"started {format_date(self.page.plan_started)}: {weeks} weeks {rest} days old")
+
+    def _when(self, day: date) -> Text:
+        ago = (self.today - day).days
+        return Text(f"{format_date(day)} ({ago} day{'s' if ago != 1 else ''} ago)")
+
+    def _visit_words(self, visit: Any) -> Text:
+        if visit is None:
+            return Text("never recorded", style=WARNING)
+        text = self._when(visit.date)
+        if visit.location:
+            text.append(f", at {visit.location}")
+        text.append(", seen alone" if visit.seen_alone else
+                    ", not alone" if visit.seen_alone is False else ", alone not recorded")
+        return text
+
+    # ----- voice ------------------------------------------------------------------------
+
+    def voice(self) -> Group | Text:
+        if not self.page.voices:
+            return Text("▲ The child's voice is not recorded at any visit.", style=CAUTION)
+        return Group(*(Text.assemble((f"{format_date(v.date)}  ", "bold"),
+                                     f"“{self.masked(v.childs_voice or '')}”")
+                       for v in self.page.voices))
+
+    # ----- meetings and circulation -----------------------------------------------------
+
+    def meetings(self) -> Group:
+        page = self.page
+        held = ", ".join(f"{m.kind.replace('_', ' ')} {format_date(m.date)}" for m in page.meetings_held)
+        lines = [Text.assemble(("Held ", "bold"), f"{len(page.meetings_held)}",
+                               f" ({held})" if held else "")]
+        lines.append(Text.assemble(("Against their deadlines ", "bold"),
+                                   _timeliness_words(page.meetings, "meeting", "held")))
+        if page.cancelled:
+            lines.append(Text(f"Cancelled {page.cancelled}"))
+        if page.meetings_due:
+            lines += [_deadline_line(d, prefix="Due: ") for d in page.meetings_due]
+        else:
+            lines.append(Text("No meeting or review deadline open.", style=NONE_STYLE))
+        return Group(*lines)
+
+    def circulation(self) -> Group | Text:
+        page = self.page
+        if not page.meetings_held:
+            return Text("· No meeting held yet.", style=NONE_STYLE)
+        misses = page.circulation_misses
+        lines = [Text.assemble(("Misses ", "bold"),
+                               Text(str(misses), style=WARNING if misses else "")),
+                 Text.assemble(("Circulated ", "bold"),
+                               _timeliness_words(page.circulation, "circulation", "sent"))]
+        lines += [_deadline_line(d, prefix="Not circulated yet: ") for d in page.circulation_due]
+        return Group(*lines)
+
+    # ----- oversight --------------------------------------------------------------------
+
+    def flags(self) -> Group | Text:
+        if not self.page.flags:
+            return Text("· None open.", style=NONE_STYLE)
+        lines = []
+        for flag in self.page.flags:
+            line = _deadline_line(flag)
+            if not clearable(flag):
+                line.append("  (met by recording the assessment, not by a note)", style="dim")
+            lines.append(line)
+        return Group(*lines)
+
+    def actions(self) -> Group | Text:
+        if not self.page.open_actions:
+            return Text("· None open.", style=NONE_STYLE)
+        lines = []
+        for item in self.page.open_actions:
+            line = countdown_cell(item.deadline) if item.deadline else Text("·")
+            line = line.copy()
+            line.append("  ")
+            line.append(self.masked(item.action.description), style="bold")
+            line.append(f"  owner {item.action.owner} · due {format_date(item.action.due)}"
+                        f" · from the note of {format_date(item.note.recorded)}")
+            lines.append(line)
+        return Group(*lines)
+
+    def notes(self) -> Group | Text:
+        if not self.page.notes:
+            return Text("· No oversight note recorded yet.", style=NONE_STYLE)
+        blocks = []
+        for note in self.page.notes:
+            lines = [Text.assemble((f"{format_date(note.recorded)} · {note.author}: ", "bold"),
+                                   self.masked(note.decision)),
+                     Text(f"    Why: {self.masked(note.rationale)}")]
+            if note.cleared_flags:
+                flags = "; ".join(describe_flag(self.policies, f) for f in note.cleared_flags)
+                lines.append(Text(f"    Flags addressed: {flags}", style="dim"))
+            for action in note.actions:
+                state = f"done {format_date(action.done)}" if action.done else "open"
+                lines.append(Text(f"    Action: {self.masked(action.description)} "
+                                  f"({action.owner}, due {format_date(action.due)}, {state})"))
+            blocks.append(Group(*lines))
+        return Group(*blocks)
+
+
+def _deadline_line(deadline: Deadline, *, prefix: str = "") -> Text:
+    line = Text(prefix, style="bold")
+    line.append_text(countdown_cell(deadline))
+    line.append("  ")
+    line.append(deadline.label)
+    line.append(f"  due {format_date(deadline.due)} · {countdown_words(deadline)}")
+    return line
+
+
+def _timeliness_words(timeliness: Timeliness, what: str, done: str) -> Text:
+    """"2 of 3 in time; late: 10 Sep 2026 (due 17 Jul 2026)"."""
+    if not timeliness.counted:
+        return Text(f"none to judge (no {what} timescale applied)", style=NONE_STYLE)
+    text = Text(f"{timeliness.in_time} of {timeliness.counted} in time")
+    if timeliness.late:
+        text.append("; late: ", style=WARNING)
+        text.append(", ".join(
+            f"{late.what} {done} {format_date(late.on)} (due {format_date(late.due)})"
+            if late.what != what else f"{format_date(late.on)} (due {format_date(late.due)})"
+            for late in timeliness.late), style=WARNING)
+    return text
