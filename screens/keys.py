@@ -94,10 +94,47 @@ CANCEL = Command("cancel", "escape", "cancel", "Cancel",
 # ----- help screen ------------------------------------------------------------------------
 CLOSE_HELP = Command("close_help", "escape", "close", "Close", "Close the help.")
 
+# ----- supervision: team view and walkthrough (screens/team.py, screens/walkthrough.py) -----
+TEAM_VIEW = Command("team_view", "t", "app.team_view", "Team",
+                    "Open the team view: each worker's caseload, overdue work, visits in time "
+                    "and oversight flags.")
+WALKTHROUGH = Command("walkthrough", "enter", "select_row", "Walk through",
+                      "Step through the highlighted worker's cases, one screen each, recording "
+                      "oversight notes.")
+NEXT_TEAM = Command("team_filter", "t", "next_team", "Team",
+                    "Show one team's workers, then the next team's, then every team.")
+PRIVACY_SHOWN = Command("privacy", "p", "app.toggle_privacy", "Privacy",
+                        "Show names as initials (for a shared screen), or in full again.")
+NEXT_CASE = Command("next_case", "right,n", "next_case", "Next",
+                    "Go to this worker's next case.", key_display="n →", priority=True)
+PREVIOUS_CASE = Command("previous_case", "left,b", "previous_case", "Previous",
+                        "Go back to this worker's previous case.", key_display="b ←",
+                        priority=True)
+OVERSIGHT_NOTE = Command("oversight_note", "o", "oversight_note", "Note",
+                         "Record a management oversight note: decision, rationale, actions "
+                         "and the flags it addresses.")
+ACTION_DONE = Command("action_done", "d", "action_done", "Action done",
+                      "Mark one of this case's open oversight actions as done.")
+WRITE_RECORD = Command("supervision_record", "w", "write_record", "Write record",
+                       "Write this worker's supervision record (Markdown) to the data folder "
+                       "and say where.")
+CASE_DETAILS = Command("case_details", "enter", "open_case", "Case",
+                       "Open the full case screen (to log a visit or a meeting).")
+BACK_TO_TEAM = Command("back_to_team", "escape", "back", "Back", "Back to the team view.")
+ADD_ACTION = Command("add_action", "ctrl+n", "add_action", "Add action",
+                     "Add another action line (description, owner, due date) to the note.",
+                     priority=True)
+
 CASELOAD_COMMANDS = (HELP, SEARCH, SORT, REVERSE, WORKER, STATUS, CLOSED, LOG_VISIT,
-                     RELOAD, QUIT)
+                     TEAM_VIEW, RELOAD, QUIT)
 CASE_COMMANDS = (LOG_VISIT, BOOK_MEETING, MEETING_HELD, CIRCULATED, CANCEL_MEETING,
                  CLOSE_CASE, BACK, HELP)
 FORM_COMMANDS = (SAVE, CANCEL)
-ALL_COMMANDS = (PRIVACY, *CASELOAD_COMMANDS, OPEN_CASE, *CASE_COMMANDS, *FORM_COMMANDS, CLOSE_HELP)
+TEAM_COMMANDS = (NEXT_TEAM, PRIVACY_SHOWN, BACK, HELP)
+WALKTHROUGH_COMMANDS = (NEXT_CASE, PREVIOUS_CASE, OVERSIGHT_NOTE, ACTION_DONE, WRITE_RECORD,
+                        CASE_DETAILS, PRIVACY_SHOWN, BACK_TO_TEAM, HELP)
+SUPERVISION_COMMANDS = (WALKTHROUGH, NEXT_TEAM, NEXT_CASE, PREVIOUS_CASE, OVERSIGHT_NOTE,
+                        ACTION_DONE, WRITE_RECORD, CASE_DETAILS, BACK_TO_TEAM, ADD_ACTION)
+ALL_COMMANDS = (PRIVACY, *CASELOAD_COMMANDS, OPEN_CASE, *CASE_COMMANDS, *FORM_COMMANDS, CLOSE_HELP,
+                *SUPERVISION_COMMANDS)
 COMMANDS_BY_ID = {command.id: command for command in ALL_COMMANDS}
