@@ -82,6 +82,8 @@ def _user_error_types() -> tuple[type[BaseException], ...]:
         "policies.calendar": ("CalendarFileError",),
         "policies.packs": ("PolicyError",),
         "models.errors": ("DatabaseError", "CaseNotFound"),
+        "models.supervision": ("UnknownWorker",),
+        "cin_tui.supervision_record": ("RecordError",),
     }
     found: list[type[BaseException]] = [CliError]
     for module_name, class_names in names.items():
@@ -186,6 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
                "CIN_SETTINGS_DIR (settings folder), CIN_DEBUG=1 (show tracebacks).",
     )
     _add_common_options(parser, default=None)
+    parser.add_argument("--privacy", action="store_true", help=PRIVACY_HELP)
     parser.add_argument("--version", action="version", version=f"cin {__version__}")
     parser.set_defaults(run=run_app)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
@@ -198,6 +201,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--no-tui", action="store_true",
                       help="only build the demo database and print where it is")
+    demo.add_argument("--privacy", action="store_true", default=argparse.SUPPRESS,
+                      help=PRIVACY_HELP)
     demo.set_defaults(run=run_demo)
 
     importing = commands.add_parser(
@@ -259,7 +264,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     restore.add_argument("backup", metavar="BACKUP", help="the backup file to restore")
     restore.set_defaults(run=run_restore)
+
+    record = commands.add_parser(
+        "supervision-record", parents=[common],
+        help="write a worker's supervision record (.md or .html)",
+        description="Write the management oversight notes recorded on a worker's cases (a "
+                    "supervision walkthrough) to FILE, as Markdown (.md) or HTML (.html): one "
+                    "section per case with its flags, the decision, the rationale and the "
+                    "actions. Without --since, the notes of the latest day notes were recorded. "
+                    "The file is readable by you only.",
+    )
+    record.add_argument("--worker", metavar="NAME", required=True, help="the worker's name")
+    record.add_argument("--since", metavar="DATE",
+                        help="notes recorded on or after DATE, e.g. 2026-11-01 or 01/11/2026")
+    record.add_argument("--out", metavar="FILE", required=True, help="a .md or .html file to write")
+    record.add_argument("--privacy", action="store_true", default=argparse.SUPPRESS,
+                        help=PRIVACY_HELP)
+    record.set_defaults(run=run_supervision_record)
     return parser
+
+
+PRIVACY_HELP = "show children's names as initials (for supervision over a shared screen)"
 
 
 def _add_common_options(parser: argparse.ArgumentParser, *, default: object) -> None:
@@ -293,6 +318,7 @@ def run_app(context: Context) -> int:
         database_path=context.database_path,
         today=context.today,
         settings_dir=context.settings_dir,
+        privacy=context.args.privacy,
     ).run()
     return 0
 
@@ -320,7 +346,8 @@ def run_demo(context: Context) -> int:
         if not context.args.no_tui:
             print(f"Look at it with: cin --db {path} due")
         return 0
-    make_app(database_path=path, today=context.today, settings_dir=context.settings_dir).run()
+    make_app(database_path=path, today=context.today, settings_dir=context.settings_dir,
+             privacy=context.args.privacy).run()
     return 0
 
 
@@ -414,6 +441,36 @@ def run_policies(context: Context) -> int:
         context.policies, shipped_folder=shipped,
         user_folder=context.settings_dir / USER_POLICIES_FOLDER,
     ))
+    return 0
+
+
+def run_supervision_record(context: Context) -> int:
+    from cin_tui.supervision_record import record_format, write_supervision_record
+    from models.supervision import supervision_notes
+    from policies.dates import DateParseError, parse_date
+
+    args = context.args
+    out = Path(args.out)
+    record_format(out)  # a wrong extension is reported before anything is read
+    try:
+        since = parse_date(args.since) if args.since else None
+    except DateParseError as error:
+        raise CliError(f"--since: {error}") from None
+
+    def load(session):
+        return supervision_notes(
+            session, worker=args.worker.strip(), policies=context.policies,
+            calendar=context.calendar, today=context.today, since=since,
+            amber_working_days=context.settings.amber_working_days,
+        )
+
+    notes = _read(context, load)
+    written = write_supervision_record(out, notes, policies=context.policies,
+                                       privacy=args.privacy)
+    count = len(notes.sections)
+    print(f"Supervision record for {notes.worker} written to {written}: {count} "
+          f"case{'s' if count != 1 else ''} with notes"
+          + (f" since {_show_date(notes.since)}." if notes.since else " (no notes recorded yet)."))
     return 0
 
 
