@@ -53,8 +53,19 @@ def main(argv: Sequence[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return EXIT_UNEXPECTED
-        print(message, file=sys.stderr)
+        print(visible(message), file=sys.stderr)
         return EXIT_PROBLEM
+
+
+def visible(message: str) -> str:
+    """The message with control characters shown as escapes (`\\x1b`, `\\r`, `\\u202e`): a value
+    echoed from a file must not redraw the terminal or break the one-problem-a-line layout."""
+    if message.isprintable():
+        return message
+    return "\n".join(
+        "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in line)
+        for line in message.split("\n")
+    )
 
 
 def _show_traceback_if_debugging(env: Mapping[str, str]) -> None:

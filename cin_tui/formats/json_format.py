@@ -72,6 +72,10 @@ def read_json(
             f"line {error.lineno} column {error.colno}", "", f"not valid JSON ({error.msg})"
         ))
         return [], problems
+    except RecursionError:
+        problems.append(Problem("", "", "is nested too deeply to be a cin import file "
+                                        '(expected {"cases": [{...}, ...]})'))
+        return [], problems
     if not isinstance(document, dict) or not isinstance(document.get("cases"), list):
         problems.append(Problem(
             "", "", 'expected a JSON object with a "cases" list: {"cases": [{"ref": ..., ...}]}'

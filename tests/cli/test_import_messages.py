@@ -148,3 +148,21 @@ def test_a_file_that_is_not_utf8_says_how_to_save_it(cin, tmp_path):
     lines = problem_lines(cin("import", str(path)))
     assert lines[0].startswith(f"{path}: is not UTF-8 text")
     assert "CSV UTF-8 (Comma delimited)" in lines[0]
+
+
+def test_control_characters_from_a_file_are_shown_as_escapes(cin, tmp_path):
+    path = write_json(tmp_path / "cases.json", [case("C-1", dob="\r\x1b[2Jnot a date")])
+    result = cin("import", str(path))
+    assert result.code == 1
+    assert "\x1b" not in result.err and "\r" not in result.err
+    assert result.err.splitlines()[0].startswith(
+        f'{path}:case 1 (ref C-1):dob: "\\r\\x1b[2Jnot a date" is not a date.')
+
+
+def test_absurdly_nested_json_is_a_message_not_a_crash(cin, tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000, encoding="utf-8")
+    result = cin("import", str(path))
+    assert result.code == 1
+    assert result.err.splitlines()[0] == (
+        f'{path}: is nested too deeply to be a cin import file (expected {{"cases": [{{...}}, ...]}})')
