@@ -9,7 +9,7 @@
 # 2. Offline: with the network switched off (a private network namespace via `unshare -n` when
 #    the kernel allows it, and always the tools/nonet socket guard, which also logs any attempt),
 #    create a fresh virtualenv, `pip install --no-index --find-links wheelhouse cin-tui`, and run
-#    `cin --version`, `cin demo`, `cin due` and the zipapp's `--version` and `due`.
+#    `cin --version`, `cin demo --no-tui`, `cin due` and the zipapp's `--version` and `due`.
 # Exits non-zero on any failure, or if anything tried to reach the network.
 set -euo pipefail
 
@@ -48,14 +48,20 @@ else
   echo "network: off (socket guard only: unshare --net is not permitted here)"
 fi
 offline() {
-  env PYTHONPATH="$ROOT/tools/nonet" CIN_NONET_LOG="$NONET_LOG" PIP_NO_INDEX=1 "${NAMESPACE[@]}" "$@"
+  # No terminal input and a time limit: nothing here may wait for a person.
+  env PYTHONPATH="$ROOT/tools/nonet" CIN_NONET_LOG="${ATTEMPTS_LOG:-$NONET_LOG}" PIP_NO_INDEX=1 \
+    timeout 300 "${NAMESPACE[@]}" "$@" </dev/null
 }
 
 step "fresh virtualenv, install with the index switched off"
+# pip itself probes for IPv6 support with a socket (no connection); its attempts are logged
+# apart, as only cin's count.
+export ATTEMPTS_LOG="$WORK/pip-socket-probes.log"
 offline "$PYTHON" -m venv "$WORK/venv"
 # --isolated: ignore the user's pip.conf and PIP_* variables (no extra find-links or indexes).
 offline "$WORK/venv/bin/python" -m pip --isolated --disable-pip-version-check install --quiet \
   --no-index --find-links "$WORK/wheelhouse" cin-tui
+unset ATTEMPTS_LOG
 
 # A clean data and settings folder, a fixed "today", and a working folder outside the checkout
 # so nothing is imported from the source tree by accident.
@@ -66,7 +72,7 @@ cd "$WORK"
 
 step "cin from the virtualenv"
 offline "$WORK/venv/bin/cin" --version
-offline "$WORK/venv/bin/cin" demo >/dev/null
+offline "$WORK/venv/bin/cin" demo --no-tui >/dev/null
 offline "$WORK/venv/bin/cin" due >"$WORK/due.txt"
 head -n 5 "$WORK/due.txt"
 [[ -s "$WORK/due.txt" ]] || { echo "cin due printed nothing"; exit 1; }
