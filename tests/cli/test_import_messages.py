@@ -155,8 +155,9 @@ def test_control_characters_from_a_file_are_shown_as_escapes(cin, tmp_path):
     result = cin("import", str(path))
     assert result.code == 1
     assert "\x1b" not in result.err and "\r" not in result.err
+    # (the date reader trims the leading carriage return; the escape sequence is shown as text)
     assert result.err.splitlines()[0].startswith(
-        f'{path}:case 1 (ref C-1):dob: "\\r\\x1b[2Jnot a date" is not a date.')
+        f'{path}:case 1 (ref C-1):dob: "\\x1b[2Jnot a date" is not a date.')
 
 
 def test_absurdly_nested_json_is_a_message_not_a_crash(cin, tmp_path):
