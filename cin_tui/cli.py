@@ -387,10 +387,14 @@ def run_export(context: Context) -> int:
 
     engine = context.existing_database()
     try:
-        count = export_file(Path(context.args.file), engine)
+        count, notes = export_file(Path(context.args.file), engine)
     finally:
         engine.dispose()
     print(f"Exported {count} case{'s' if count != 1 else ''} to {context.args.file}.")
+    if notes:
+        print(f"Not included: {notes} management oversight note{'s' if notes != 1 else ''} "
+              "(the export formats carry cases, visits, meetings and closures only; the "
+              "database keeps them, and `cin supervision-record` writes them out).")
     return 0
 
 

@@ -22,8 +22,9 @@ class ExportError(ValueError):
     """The export cannot be written as asked; the message says what to do instead."""
 
 
-def export_file(path: Path, engine) -> int:
-    """Write every case in the database behind `engine` to `path`; returns how many."""
+def export_file(path: Path, engine) -> tuple[int, int]:
+    """Write every case in the database behind `engine` to `path`. Returns how many cases, and
+    how many management oversight notes the database holds that the format cannot carry."""
     from models.db import session_scope
 
     suffix = path.suffix.lower()
@@ -32,6 +33,7 @@ def export_file(path: Path, engine) -> int:
                        f"child); this name ends {path.suffix or 'with no extension'}")
     with session_scope(engine, write=False) as session:
         cases = read_all_cases(session)
+        notes = _count_oversight_notes(session)
     if suffix == ".json":
         from cin_tui.formats.json_format import write_json
 
@@ -41,7 +43,15 @@ def export_file(path: Path, engine) -> int:
 
         text, encoding = write_csv(cases), "utf-8-sig"  # the BOM tells Excel it is UTF-8
     write_private_file(path, text.encode(encoding))
-    return len(cases)
+    return len(cases), notes
+
+
+def _count_oversight_notes(session) -> int:
+    from sqlalchemy import func, select
+
+    from models.tables import OversightNote
+
+    return session.execute(select(func.count()).select_from(OversightNote)).scalar_one()
 
 
 def write_private_file(path: Path, data: bytes) -> None:

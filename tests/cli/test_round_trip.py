@@ -152,3 +152,10 @@ def test_restore_a_backup(cin, db, tmp_path):
     cin("export", str(exported))
     assert [c["ref"] for c in json.loads(exported.read_text(encoding="utf-8"))["cases"]] == [
         "EX-0001", "EX-0002"]  # C-9 came after the backup
+
+
+def test_export_says_what_it_leaves_out(cin, tmp_path):
+    demo = tmp_path / "demo.db"
+    cin("demo", "--no-tui", database=demo)
+    result = cin("export", str(tmp_path / "demo.json"), database=demo)
+    assert result.out.splitlines()[1].startswith("Not included: 9 management oversight notes")
