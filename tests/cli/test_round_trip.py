@@ -159,3 +159,14 @@ def test_export_says_what_it_leaves_out(cin, tmp_path):
     cin("demo", "--no-tui", database=demo)
     result = cin("export", str(tmp_path / "demo.json"), database=demo)
     assert result.out.splitlines()[1].startswith("Not included: 9 management oversight notes")
+
+
+def test_csv_export_import_export_is_stable(cin, tmp_path):
+    first_db, second_db = tmp_path / "first.db", tmp_path / "second.db"
+    cin("demo", "--no-tui", database=first_db)
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    assert cin("export", str(first), database=first_db).code == 0
+    assert cin("import", str(first), database=second_db).code == 0
+    assert cin("export", str(second), database=second_db).code == 0
+    assert first.read_bytes() == second.read_bytes()
+    assert first.read_bytes().startswith(b"\xef\xbb\xbfref,name,")  # BOM for Excel
