@@ -292,6 +292,10 @@ def build_parser() -> argparse.ArgumentParser:
     record.add_argument("--privacy", action="store_true", default=argparse.SUPPRESS,
                         help=PRIVACY_HELP)
     record.set_defaults(run=run_supervision_record)
+
+    from cin_tui.maintenance import add_maintenance_commands  # cin backup, cin audit
+
+    add_maintenance_commands(commands, common)
     return parser
 
 
