@@ -45,33 +45,20 @@ def add_months(d: date, months: int) -> date:
 
 
 def countdown_unit(unit: str) -> str:
-    """The unit a countdown is shown in: hours count in days."""
-    return "days" if unit == "hours" else unit
+    """The unit a countdown is shown in: working days for working-day rules, else calendar days.
+
+    Rules in weeks, months or hours still fall due on a calendar date; counting down to it in
+    whole weeks or months would have to round ("1 month left" four days before the date), so a
+    worker reads the exact number of days instead.
+    """
+    return "working_days" if unit == "working_days" else "days"
 
 
 def countdown(today: date, due: date, unit: str, calendar: WorkingCalendar) -> int:
-    """How many `unit` from today to due: 0 only on the due date, negative once late.
-
-    Weeks and months round away from zero, so "1 week" is left until the due date itself
-    and a deadline one day late is "-1 week": the sign always agrees with the status.
-    """
-    unit = countdown_unit(unit)
-    if unit == "working_days":
+    """How many working days or days from today to due: 0 on the due date, negative once late."""
+    if countdown_unit(unit) == "working_days":
         return calendar.working_days_between(today, due)
-    days = (due - today).days
-    if unit == "days" or days == 0:
-        return days
-    if unit == "weeks":
-        weeks = -(-abs(days) // 7)
-        return weeks if days > 0 else -weeks
-    # months: the fewest whole months that reach from the earlier date to the later one
-    early, late = (today, due) if days > 0 else (due, today)
-    months = (late.year - early.year) * 12 + late.month - early.month
-    while months > 1 and add_months(early, months - 1) >= late:
-        months -= 1
-    while add_months(early, months) < late:
-        months += 1
-    return months if days > 0 else -months
+    return (due - today).days
 
 
 def amount(count: int, unit: str) -> str:

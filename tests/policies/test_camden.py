@@ -26,7 +26,7 @@ def test_visit_deadline_from_the_case_frequency():
     # Every 4 weeks: seen Fri 18 Dec 2026 + 28 days -> Fri 15 Jan 2027.
     facts = case(C, visit_every=Frequency(4, "weeks"), visits=(seen(date(2026, 12, 18)),))
     d = one(facts, date(2026, 12, 21), "camden.visit")
-    assert (d.due, d.unit) == (date(2027, 1, 15), "weeks")
+    assert (d.due, d.unit) == (date(2027, 1, 15), "days")
     assert d.basis == ("4 weeks after the visit of 18 Dec 2026, when the child was last seen "
                        "(the visiting frequency recorded on the case)")
 

@@ -75,23 +75,24 @@ class TestStatus:
 
 
 class TestCountdownUnits:
-    def test_weeks_round_away_from_zero(self):
+    def test_weeks_count_down_in_days(self):
         # Wirral first review: initial meeting Fri 29 Jan 2027 + 8 weeks = Fri 26 Mar 2027.
         facts = case("wirral", meetings=(held("initial", date(2027, 1, 29)),))
-        # 1 Mar -> 26 Mar is 25 days: 4 weeks (3 weeks and 4 days, rounded up).
-        assert one(facts, date(2027, 3, 1), "wirral.first_review").countdown == 4
-        # 29 Mar is 3 days late: -1 week.
+        # 1 Mar -> 26 Mar is 25 calendar days; whole weeks would have to round ("4 weeks").
+        d = one(facts, date(2027, 3, 1), "wirral.first_review")
+        assert (d.countdown, d.unit) == (25, "days")
+        # 29 Mar is 3 days late.
         late = one(facts, date(2027, 3, 29), "wirral.first_review")
-        assert (late.countdown, late.unit, late.status) == (-1, "weeks", "overdue")
+        assert (late.countdown, late.unit, late.status) == (-3, "days", "overdue")
 
-    def test_months_round_away_from_zero(self):
+    def test_months_count_down_in_days(self):
         # Camden review: review held Mon 30 Nov 2026 + 3 months = Sun 28 Feb 2027.
         facts = case("camden", meetings=(held("review", date(2026, 11, 30)),))
-        # 1 Jan -> 28 Feb is 1 month and 27 days: 2 months.
+        # 1 Jan -> 28 Feb: 30 days left in January + 28 in February = 58 days.
         d = one(facts, date(2027, 1, 1), "camden.review")
-        assert (d.due, d.countdown, d.unit) == (date(2027, 2, 28), 2, "months")
-        # 28 Jan -> 28 Feb is exactly 1 month.
-        assert one(facts, date(2027, 1, 28), "camden.review").countdown == 1
+        assert (d.due, d.countdown, d.unit) == (date(2027, 2, 28), 58, "days")
+        # On the due date itself: 0.
+        assert one(facts, date(2027, 2, 28), "camden.review").countdown == 0
 
     def test_hours_count_down_in_days(self):
         # Leicestershire: visit record within 72 hours of a visit on Wed 23 Dec 2026

@@ -65,7 +65,7 @@ def test_first_review_within_3_months_of_the_initial_meeting():
     # Initial meeting Mon 30 Nov 2026 + 3 months -> Sun 28 Feb 2027 (no 30 Feb; not moved).
     facts = case(T, meetings=(held("initial", date(2026, 11, 30)),))
     d = one(facts, date(2026, 12, 1), "trafford.first_review")
-    assert (d.kind, d.due, d.unit) == ("review", date(2027, 2, 28), "months")
+    assert (d.kind, d.due, d.unit) == ("review", date(2027, 2, 28), "days")
 
 
 def test_later_reviews_at_most_6_monthly():

@@ -132,7 +132,7 @@ def test_complex_plan_6_months_at_a_month_end():
     # Plan started Mon 31 Aug 2026 + 6 months -> 28 Feb 2027 (no 31 Feb; a Sunday, not moved).
     facts = case(W, plan_started=date(2026, 8, 31))
     d = one(facts, date(2027, 1, 4), "wirral.complex_plan_6_months")
-    assert (d.due, d.unit) == (date(2027, 2, 28), "months")
+    assert (d.due, d.unit) == (date(2027, 2, 28), "days")
 
 
 def test_taf_step_down_5_working_days_after_the_transfer_plan():
