@@ -166,11 +166,15 @@ class CaseScreen(Screen[None]):
             heading.append(f"  due {format_date(deadline.due)} · "
                            f"{STATUS_WORDS.get(deadline.status, deadline.status)} · "
                            f"{countdown_words(deadline)}")
-            lines = [heading,
-                     Text(f"    Why: {deadline.basis}"),
-                     Text(f"    Rule {deadline.rule_id}: {deadline.citation}", style="dim")]
-            lines += [Text(f"    Note: {note}", style="italic") for note in deadline.notes]
-            blocks.append(Group(*lines))
+            details = Table.grid(padding=(0, 1))
+            details.add_column(width=3)
+            details.add_column(style="bold", no_wrap=True)
+            details.add_column(ratio=1)
+            details.add_row("", "Why", deadline.basis)
+            details.add_row("", "Rule", Text(f"{deadline.rule_id}: {deadline.citation}", style="dim"))
+            for note in deadline.notes:
+                details.add_row("", "Note", Text(note, style="italic"))
+            blocks.append(Group(heading, details))
         return Group(*blocks)
 
     # ----- timeline ---------------------------------------------------------------------

@@ -23,6 +23,7 @@ from screens.caseload_view import (
     View,
     apply_view,
     build_lines,
+    natural_widths,
     counts,
     next_in,
     with_next_sort,
@@ -31,7 +32,6 @@ from screens.caseload_view import (
 from screens.cells import (
     STATUS_STYLES,
     countdown_cell,
-    countdown_text,
     display_name,
     other_items_cell,
 )
@@ -50,6 +50,11 @@ To look around first with 25 fictional children, run
     [b]cin demo[/b]
 
 Press [b]c[/b] to show closed cases, [b]?[/b] for all keys."""
+
+
+# What may be narrowed on a small terminal, in order, and how far.
+NARROWEST = (("name", 12), ("authority", 8), ("worker", 8), ("circulation", 5))
+SHORT_LABELS = {"circulation": "Circ.", "authority": "Auth.", "worker": "Worker"}
 
 
 class CaseloadTable(LineTable):
@@ -73,6 +78,8 @@ class CaseloadScreen(Screen[None]):
         self.shown: list[CaseLine] = []
         self.view = View()
         self.worker_names: list[str] = []
+        self.widths: dict[str, int] = {}
+        self.authorities: dict[str, str] = {}
         self.loaded = False
         self._loaded_version = -1
 
@@ -110,15 +117,19 @@ class CaseloadScreen(Screen[None]):
         try:
             rows = store.caseload(include_closed=include_closed)
             lines = build_lines(rows, store.today)
+            widths = natural_widths(lines)
         except Exception as error:  # shown to the user, never a traceback
             self.app.call_from_thread(self._show_message,
                                       f"[b]Could not read the caseload[/b]\n\n{describe_error(error)}",
                                       error=True)
             return
-        self.app.call_from_thread(self._loaded, lines, version)
+        self.app.call_from_thread(self._loaded, lines, widths, version)
 
-    def _loaded(self, lines: list[CaseLine], version: int) -> None:
+    def _loaded(self, lines: list[CaseLine], widths: dict[str, int], version: int) -> None:
         self.lines = lines
+        self.widths = widths
+        self.authorities = {policy_id: self._authority(policy_id)
+                            for policy_id in {line.summary.policy_id for line in lines}}
         self.worker_names = workers_in(lines)
         if self.view.worker is not None and self.view.worker not in self.worker_names:
             self.view = replace(self.view, worker=None)
@@ -153,45 +164,49 @@ class CaseloadScreen(Screen[None]):
 
     def _columns(self) -> list[Column]:
         privacy = self.app.privacy
-        lines = self.lines
-        ref_width = max([3, *(len(line.ref) for line in lines)])
-        name_width = min(max([4, *(len(line.row.name) for line in lines)]), 28)
-        if privacy:
-            name_width = 8
+        widths = self.widths
         columns = [
-            Column("ref", "Ref", ref_width, lambda line: line.ref),
-            Column("name", "Name", name_width, lambda line: _name_cell(line, privacy)),
-            Column("age", "Age", 6, lambda line: line.age, justify="right"),
+            Column("ref", "Ref", widths["ref"], lambda line: line.ref),
+            Column("name", "Name", 8 if privacy else min(widths["name"], 28),
+                   lambda line: _name_cell(line, privacy)),
+            Column("age", "Age", widths["age"], lambda line: line.age, justify="right"),
         ]
         if len({line.row.worker for line in self.shown}) > 1:
-            worker_width = min(max([6, *(len(w) for w in self.worker_names)]), 18)
-            columns.append(Column("worker", "Worker", worker_width,
+            columns.append(Column("worker", "Worker", min(widths["worker"], 18),
                                   lambda line: line.row.worker or "—"))
-        authorities = {line.summary.policy_id: self._authority(line.summary.policy_id) for line in lines}
-        authority_width = min(max([9, *(len(name) for name in authorities.values())]), 16)
-        columns.append(Column("authority", "Authority", authority_width,
-                              lambda line: authorities.get(line.summary.policy_id, line.summary.policy_id)))
+        authorities = self.authorities
+        columns.append(Column("authority", "Authority",
+                              min(max([9, *map(len, authorities.values())]), 16),
+                              lambda line: authorities.get(line.summary.policy_id,
+                                                           line.summary.policy_id)))
         for index, (kind, label) in enumerate(COUNTDOWN_COLUMNS):
-            width = max([len(label), *(len(countdown_text(line.countdowns[index])) for line in lines)])
-            if index == 0:
-                width = max([width, *(len(_countdown_column_cell(line, 0)) for line in lines
-                                      if line.row.closed or line.row.error)])
+            width = widths[kind]
+            if index == 0 and any(line.row.closed or line.row.error for line in self.shown):
+                width = max(width, len(NO_POLICY_MARK))
             columns.append(Column(kind, label, width,
                                   lambda line, i=index: _countdown_column_cell(line, i)))
         columns.append(Column("other", "Other", 5, lambda line: other_items_cell(*line.other)))
-        return self._fit_name(columns)
+        return self._fit(columns)
 
-    def _fit_name(self, columns: list[Column]) -> list[Column]:
-        """Give the name column whatever the others leave, down to 12 cells."""
+    def _fit(self, columns: list[Column]) -> list[Column]:
+        """On a narrow terminal, narrow the name, authority and worker columns and shorten the
+        "Circulation" heading before anything scrolls sideways. Countdowns are never cut."""
         available = self.query_one(CaseloadTable).scrollable_content_region.width
         if available <= 0:
             return columns
-        used = GUTTER + sum(column.width + SEPARATOR for column in columns)
-        if used <= available:
-            return columns
-        name = columns[1]
-        narrower = max(12, name.width - (used - available))
-        columns[1] = replace(name, width=narrower)
+        for key, narrowest in NARROWEST:
+            used = GUTTER + sum(column.width + SEPARATOR for column in columns)
+            if used <= available:
+                break
+            for index, column in enumerate(columns):
+                if column.key != key or column.width <= narrowest:
+                    continue
+                if f"{key}_cells" in self.widths:
+                    # A countdown is never cut: only its heading can be shortened.
+                    narrowest = max(narrowest, self.widths[f"{key}_cells"])
+                width = max(narrowest, column.width - (used - available))
+                label = column.label if width >= len(column.label) else SHORT_LABELS.get(key, column.label)
+                columns[index] = replace(column, width=width, label=label)
         return columns
 
     def _authority(self, policy_id: str) -> str:

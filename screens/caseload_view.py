@@ -116,6 +116,23 @@ def _other_items(deadlines: Sequence[Deadline]) -> tuple[str | None, int]:
     return (worst.status, sum(1 for d in others if d.status == worst.status))
 
 
+def natural_widths(lines: Sequence[CaseLine]) -> dict[str, int]:
+    """How wide each column's longest cell is (worked out once per load, in the worker)."""
+    from screens.cells import countdown_text
+
+    widths = {
+        "ref": max([3, *(len(line.ref) for line in lines)]),
+        "name": max([4, *(len(line.row.name) for line in lines)]),
+        "age": max([3, *(len(line.age) for line in lines)]),
+        "worker": max([6, *(len(line.row.worker or "") for line in lines)]),
+    }
+    for index, (kind, label) in enumerate(COUNTDOWN_COLUMNS):
+        cells = max([1, *(len(countdown_text(line.countdowns[index])) for line in lines)])
+        widths[f"{kind}_cells"] = cells  # the cells alone: the heading may be shortened
+        widths[kind] = max(len(label), cells)
+    return widths
+
+
 def workers_in(lines: Iterable[CaseLine]) -> list[str]:
     return sorted({line.row.worker for line in lines if line.row.worker}, key=str.casefold)
 

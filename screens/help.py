@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
@@ -35,8 +36,8 @@ class HelpScreen(ModalScreen[None]):
             with VerticalScroll():
                 yield Static(self._table(), id="help-keys")
             yield Static(
-                "Keys can be moved in settings.toml, e.g.\n"
-                "  [keymap]\n  log_visit = \"ctrl+v\"",
+                Text("Keys can be moved in settings.toml (the keymap ids above), e.g.\n"
+                     "  [keymap]\n  log_visit = \"ctrl+v\""),
                 classes="dialog-note",
             )
         yield Footer()

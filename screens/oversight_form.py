@@ -90,11 +90,10 @@ class OversightNoteForm(FormScreen[str]):
                   hint="Day first (30/11/2026) or ISO (2026-11-30)"),
         ]
 
-    def action_add_action(self) -> None:
+    async def action_add_action(self) -> None:
         self.action_rows += 1
         fields = self._action_row(self.action_rows)
-        container = self.query_one("#action-rows", Vertical)
-        container.mount(*fields)
+        await self.query_one("#action-rows", Vertical).mount(*fields)
         for field in fields:
             field.show_error(None)
         fields[0].widget.focus()

@@ -106,6 +106,13 @@ class FormScreen(ModalScreen[T], Generic[T]):
             field.show_error(None)
         self.focus_first()
 
+    def on_descendant_focus(self) -> None:
+        # Marks the field being filled in. (A class, not :focus-within, because Textual does not
+        # restyle the label when focus moves between siblings.)
+        focused = self.focused
+        for field in self.query(Field):
+            field.set_class(focused is not None and field in focused.ancestors_with_self, "-focused")
+
     def focus_first(self) -> None:
         first = next(iter(self.query(Field)), None)
         if first is not None:

@@ -6,8 +6,8 @@ from datetime import date
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.widgets import Checkbox
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Checkbox, Label
 
 from models.inputs import ClosureInput
 from models.validation import CENSUS_CLOSURE_REASONS, FieldError, ValidationFailed
@@ -36,9 +36,12 @@ class Checklist(Vertical):
         self.items = items
 
     def compose(self) -> ComposeResult:
+        # The box and its wording side by side, so a long item wraps instead of being cut off.
         for index, item in enumerate(self.items):
             optional = "" if getattr(item, "required", True) else " (if it applies)"
-            yield tick(f"check-{index}", f"{item.label}{optional}")
+            with Horizontal(classes="check-item"):
+                yield tick(f"check-{index}")
+                yield Label(f"{item.label}{optional}", classes="check-label")
 
     def focus(self, scroll_visible: bool = True) -> Checklist:
         boxes = list(self.query(Checkbox))

@@ -19,6 +19,8 @@ class Choice(RadioSet):
     DEFAULT_CSS = """
     Choice { layout: horizontal; width: auto; height: auto; }
     Choice > RadioButton { width: auto; margin-right: 2; }
+    /* Unfocused, the keyboard cursor must not look like an answer. */
+    Choice:blur > RadioButton.-selected > .toggle--label { background: transparent; }
     """
 
     def __init__(self, options: Sequence[tuple[Any, str]], *, value: Any = None,

@@ -280,5 +280,7 @@ class LineTable(ScrollView, can_focus=True):
                 line.append_text(cell)
                 line.append(padding)
             line.append(" " * SEPARATOR)
-        segments = list(line.render(self.app.console))
+        # Every segment needs a style: Textual's NO_COLOR (monochrome) filter reads each one.
+        segments = [segment if segment.style is not None else Segment(segment.text, style)
+                    for segment in line.render(self.app.console)]
         return Strip(segments, line.cell_len)

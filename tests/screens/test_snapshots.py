@@ -1,0 +1,101 @@
+"""Snapshots of every screen and form at a fixed size and date, in colour and with NO_COLOR.
+
+Update after looking at the pictures: `pytest tests/screens/test_snapshots.py --snapshot-update`.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from screens.forms.close import CloseCaseForm
+from screens.forms.meeting import BookMeetingForm, CancelMeetingForm, CirculatedForm, MeetingHeldForm
+from screens.forms.visit import VisitForm
+
+from .helpers import caseload_ready, open_case, until
+
+WIDE = (120, 36)
+SMALL = (80, 24)
+
+
+@pytest.fixture(params=["colour", "no_color"])
+def colour(request, monkeypatch) -> str:
+    if request.param == "no_color":
+        monkeypatch.setenv("NO_COLOR", "1")  # read when the app is created
+    return request.param
+
+
+def at_caseload():
+    async def run_before(pilot) -> None:
+        await caseload_ready(pilot)
+
+    return run_before
+
+
+def at_case(ref: str):
+    async def run_before(pilot) -> None:
+        await open_case(pilot, ref)
+
+    return run_before
+
+
+def at_form(ref: str, key: str, form_type, fill=None):
+    async def run_before(pilot) -> None:
+        await open_case(pilot, ref)
+        await pilot.press(key)
+        await until(pilot, lambda: isinstance(pilot.app.screen, form_type), form_type.__name__)
+        if fill is not None:
+            await fill(pilot)
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", [WIDE, SMALL], ids=["120x36", "80x24"])
+def test_caseload(snap_compare, caseload_db, new_app, colour, size):
+    assert snap_compare(new_app(caseload_db), terminal_size=size, run_before=at_caseload())
+
+
+def test_caseload_empty(snap_compare, empty_db, new_app, colour, monkeypatch):
+    # The message names the database file: a relative path keeps the picture the same each run.
+    monkeypatch.chdir(empty_db.parent)
+    assert snap_compare(new_app(empty_db.relative_to(empty_db.parent)), terminal_size=WIDE,
+                        run_before=at_caseload())
+
+
+def test_case_screen(snap_compare, caseload_db, new_app, colour):
+    assert snap_compare(new_app(caseload_db), terminal_size=WIDE, run_before=at_case("WR-002"))
+
+
+@pytest.mark.parametrize(
+    ("ref", "key", "form_type"),
+    [
+        ("WR-001", "v", VisitForm),
+        ("WR-002", "b", BookMeetingForm),
+        ("WR-002", "h", MeetingHeldForm),
+        ("WR-002", "m", CirculatedForm),
+        ("CA-001", "x", CancelMeetingForm),
+        ("LC-001", "c", CloseCaseForm),
+    ],
+    ids=["visit", "book", "held", "circulated", "cancel", "close"],
+)
+def test_form(snap_compare, caseload_db, new_app, colour, ref, key, form_type):
+    assert snap_compare(new_app(caseload_db), terminal_size=WIDE,
+                        run_before=at_form(ref, key, form_type))
+
+
+def test_visit_form_with_errors(snap_compare, caseload_db, new_app, colour):
+    async def save_empty(pilot) -> None:
+        form = pilot.app.screen
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: not form.saving, "the save")
+
+    assert snap_compare(new_app(caseload_db), terminal_size=WIDE,
+                        run_before=at_form("WR-001", "v", VisitForm, save_empty))
+
+
+def test_help_screen(snap_compare, caseload_db, new_app, colour):
+    async def run_before(pilot) -> None:
+        await caseload_ready(pilot)
+        await pilot.press("question_mark")
+        await until(pilot, lambda: pilot.app.screen.__class__.__name__ == "HelpScreen", "help")
+
+    assert snap_compare(new_app(caseload_db), terminal_size=WIDE, run_before=run_before)
