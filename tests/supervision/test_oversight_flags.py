@@ -104,15 +104,14 @@ def test_rochdale_quarterly_clinic_from_6_months(make_database):
 
 
 def test_rochdale_assessment_older_than_12_months(make_database):
-    # Assessment completed Mon 17 Nov 2025 + 12 months -> Tue 17 Nov 2026: four working days
-    # late today (18, 19, 20, 23 Nov). It is an `assessment` deadline: a note does not clear it,
+    # Assessment completed Mon 17 Nov 2025 + 12 months -> Tue 17 Nov 2026: six days late today. It is an `assessment` deadline: a note does not clear it,
     # an updated assessment (Fri 20 Nov 2026) moves it to Sat 20 Nov 2027.
     db = make_database([a_case("rochdale", allocated=date(2025, 10, 1),
                                assessment_completed=date(2025, 11, 17),
                                plan_started=date(2025, 11, 24))])
     flag = flags(db, "C-1", WORKER)["rochdale.assessment_update"]
     assert (flag.kind, flag.due, flag.status) == ("assessment", date(2026, 11, 17), "overdue")
-    assert flag.countdown == -1  # months round away from zero: one month late at most
+    assert (flag.countdown, flag.unit) == (-6, "days")  # 17 Nov -> 23 Nov
     add_note(db, "C-1", decision="Update the assessment", clears=["rochdale.assessment_update"])
     assert "rochdale.assessment_update" in flags(db, "C-1", WORKER)
     updated = make_database([a_case("rochdale", allocated=date(2025, 10, 1),
