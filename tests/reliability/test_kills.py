@@ -28,7 +28,7 @@ BIG_IMPORT_CASES = 1500
 # fractions of the time from that backup appearing to the end of the import as measured here:
 # negative ones are before the backup (while the file is read and checked), the rest while the
 # rows are written and around the commit.
-IMPORT_KILL_POINTS = (-0.5, 0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+IMPORT_KILL_POINTS = (-0.5, 0.0, 0.1, 0.25, 0.4, 0.55, 0.7, 0.85)
 SAVE_KILL_AFTER = (1, 4, 11, 26, 45)  # confirmed saves before the kill
 
 

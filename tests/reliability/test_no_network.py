@@ -37,6 +37,10 @@ def test_every_main_command_works_offline(cin: Cin, tmp_path: Path) -> None:
         ("export", str(tmp_path / "out.json")),
         ("export", str(tmp_path / "out.csv")),
         ("import", "--dry-run", str(tmp_path / "out.json")),
+        ("backup", str(tmp_path / "copy.db")),
+        ("backup",),
+        ("restore", str(tmp_path / "copy.db")),
+        ("audit", "N-00001", "--changes"),
         ("--db", str(tmp_path / "demo.db"), "demo", "--no-tui"),
     ]
     for command in commands:

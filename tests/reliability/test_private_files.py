@@ -28,13 +28,15 @@ def test_database_backups_and_exports_are_private_even_with_an_open_umask(
     exports.mkdir()
     # umask 0 would make ordinary files world-readable (0666): cin must not rely on the umask.
     for command in (("import", str(first)), ("import", str(second)),
-                    ("export", str(exports / "cases.json")), ("export", str(exports / "cases.csv"))):
+                    ("export", str(exports / "cases.json")), ("export", str(exports / "cases.csv")),
+                    ("backup", str(exports / "by-hand.db")), ("backup",)):
         result = cin.run(*command, umask=0)
         assert result.returncode == 0, (command, result.stderr)
 
     backups = sorted((cin.database.parent / "backups").glob("cin-*.db"))
-    assert backups, "the second import backs the database up first"
-    files = [cin.database, *backups, exports / "cases.json", exports / "cases.csv"]
+    assert len(backups) == 2, "the second import backs the database up first; so does `cin backup`"
+    files = [cin.database, *backups, exports / "cases.json", exports / "cases.csv",
+             exports / "by-hand.db"]
     assert {str(f): oct(_mode(f)) for f in files} == {str(f): oct(0o600) for f in files}
     for folder in (cin.database.parent, cin.database.parent / "backups"):
         assert _mode(folder) == 0o700, folder
