@@ -72,7 +72,7 @@ class WalkthroughScreen(Screen[None]):
         with VerticalScroll(id="walk-body"):
             yield Static("Loading…", id="walk-heading")
             for key, title in SECTIONS:
-                yield Static(title, classes="section-title", id=f"walk-{key}-title")
+                yield Static(title, classes="walk-title", id=f"walk-{key}-title")
                 yield Static("", id=f"walk-{key}", classes="walk-section")
         yield Footer()
 
