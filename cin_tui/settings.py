@@ -45,7 +45,7 @@ def settings_dir(env: Mapping[str, str] | None = None) -> Path:
         return Path(configured).expanduser()
     from platformdirs import user_config_dir
 
-    return Path(user_config_dir(APP_NAME))
+    return Path(user_config_dir(APP_NAME, appauthor=False))
 
 
 def _default_worker() -> str:
