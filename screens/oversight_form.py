@@ -144,7 +144,8 @@ class OversightNoteForm(FormScreen[str]):
         parts = []
         if value["actions"]:
             count = len(value["actions"])
-            parts.append(f"{count} action{'s' if count != 1 else ''} now showing as deadlines")
+            parts.append(f"{count} action{'s' if count != 1 else ''} now showing as "
+                         f"{'deadlines' if count != 1 else 'a deadline'}")
         if value["cleared_flags"]:
             count = len(value["cleared_flags"])
             parts.append(f"{count} flag{'s' if count != 1 else ''} cleared")

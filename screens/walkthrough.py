@@ -318,8 +318,9 @@ class _PageWords:
         held = ", ".join(f"{m.kind.replace('_', ' ')} {format_date(m.date)}" for m in page.meetings_held)
         lines = [Text.assemble(("Held ", "bold"), f"{len(page.meetings_held)}",
                                f" ({held})" if held else "")]
-        lines.append(Text.assemble(("Against their deadlines ", "bold"),
-                                   _timeliness_words(page.meetings, "meeting", "held")))
+        if page.meetings_held:
+            lines.append(Text.assemble(("Against their deadlines ", "bold"),
+                                       _timeliness_words(page.meetings, "meeting", "held")))
         if page.cancelled:
             lines.append(Text(f"Cancelled {page.cancelled}"))
         if page.meetings_due:
