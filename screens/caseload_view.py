@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from operator import attrgetter
 from datetime import date, timedelta
 from typing import Any
 
 from policies.deadlines import Deadline
-from screens.cells import STATUS_RANK, age_in_months, age_text, most_urgent, urgency_key
+from screens.cells import STATUS_RANK, age_in_months, age_text, urgency_key
 
 # The four countdown columns, each the most urgent deadline of its kind.
 COUNTDOWN_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -45,21 +46,41 @@ _LAST = (9, date.max)
 
 @dataclass(frozen=True, slots=True)
 class CaseLine:
-    """One case as the table shows it, worked out once per load."""
+    """One case as the table shows it, worked out once per load.
 
-    row: Any  # models.caseload.CaseloadRow
-    summary: Any  # models.queries.CaseSummary
+    It keeps only what the table, its filters and the header counts need: the case summary and
+    the few deadlines on show, not every deadline of every case (20,000 cases' worth would make
+    each of Python's full garbage collections scan millions of objects while the user types).
+    """
+
+    summary: Any  # models.queries.CaseSummary: ref, name, dob, worker, policy_id, closed, ...
+    error: str | None  # why the case has no deadlines (its policy pack is missing)
     age: str
     age_months: int | None
     countdowns: tuple[Deadline | None, ...]  # in COUNTDOWN_COLUMNS order
     urgent: Deadline | None  # the most urgent deadline of any kind
     other: tuple[str | None, int]  # worst status among the other kinds, and how many have it
     statuses: frozenset[str]
+    urgency: tuple[int, date, str]  # the default sort key: errors first, then most urgent
+    overdue: int  # how many deadlines are overdue
+    due_this_week: int  # how many are not overdue and due from today to Sunday
     search_text: str
 
     @property
     def ref(self) -> str:
-        return self.row.ref
+        return self.summary.ref
+
+    @property
+    def name(self) -> str:
+        return self.summary.name
+
+    @property
+    def worker(self) -> str | None:
+        return self.summary.worker
+
+    @property
+    def closed(self) -> bool:
+        return self.summary.closed
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,37 +104,54 @@ class Counts:
 
 def build_lines(rows: Iterable[Any], today: date) -> list[CaseLine]:
     lines = []
+    column_kinds = [kind for kind, _ in COUNTDOWN_COLUMNS]
+    sunday = today + timedelta(days=6 - today.weekday())
     for row in rows:
-        by_kind: dict[str, Deadline] = {}
+        overdue = this_week = 0
+        # One pass over the deadlines, each urgency key worked out once (20,000 cases).
+        by_kind: dict[str, tuple[tuple[int, date], Deadline]] = {}
+        urgent: tuple[tuple[int, date], Deadline] | None = None
+        other: tuple[tuple[int, date], Deadline] | None = None
+        other_statuses: list[str] = []
         for deadline in row.deadlines:
-            current = by_kind.get(deadline.kind)
-            if current is None or urgency_key(deadline) < urgency_key(current):
-                by_kind[deadline.kind] = deadline
+            if deadline.status == "overdue":
+                overdue += 1
+            elif today <= deadline.due <= sunday:
+                this_week += 1
+            key = (STATUS_RANK.get(deadline.status, 3), deadline.due)
+            if urgent is None or key < urgent[0]:
+                urgent = (key, deadline)
+            if deadline.kind in _COLUMN_KINDS:
+                current = by_kind.get(deadline.kind)
+                if current is None or key < current[0]:
+                    by_kind[deadline.kind] = (key, deadline)
+            else:
+                other_statuses.append(deadline.status)
+                if other is None or key < other[0]:
+                    other = (key, deadline)
         summary = row.summary
         dob = summary.dob
+        countdowns = tuple(by_kind[kind][1] if kind in by_kind else None for kind in column_kinds)
+        worst_other = other[1].status if other is not None else None
         lines.append(
             CaseLine(
-                row=row,
                 summary=summary,
+                error=row.error,
                 age=age_text(dob, today),
                 age_months=age_in_months(dob, today) if dob is not None else None,
-                countdowns=tuple(by_kind.get(kind) for kind, _ in COUNTDOWN_COLUMNS),
-                urgent=most_urgent(row.deadlines),
-                other=_other_items(row.deadlines),
+                countdowns=countdowns,
+                urgent=urgent[1] if urgent is not None else None,
+                other=(worst_other, other_statuses.count(worst_other) if worst_other else 0),
                 statuses=frozenset(deadline.status for deadline in row.deadlines),
-                search_text=f"{row.ref}\n{row.name}".casefold(),
+                urgency=((-1, date.min, summary.ref) if row.error else
+                         (*urgent[0], summary.ref) if urgent is not None else
+                         (*_LAST, summary.ref)),
+                overdue=overdue,
+                due_this_week=this_week,
+                search_text=f"{summary.ref}\n{summary.name}".casefold(),
             )
         )
     return lines
-
-
-def _other_items(deadlines: Sequence[Deadline]) -> tuple[str | None, int]:
-    """Deadlines of kinds without a column (recording, preparation, assessment, oversight)."""
-    others = [d for d in deadlines if d.kind not in _COLUMN_KINDS]
-    worst = most_urgent(others)
-    if worst is None:
-        return (None, 0)
-    return (worst.status, sum(1 for d in others if d.status == worst.status))
 
 
 def natural_widths(lines: Sequence[CaseLine]) -> dict[str, int]:
@@ -122,9 +160,9 @@ def natural_widths(lines: Sequence[CaseLine]) -> dict[str, int]:
 
     widths = {
         "ref": max([3, *(len(line.ref) for line in lines)]),
-        "name": max([4, *(len(line.row.name) for line in lines)]),
+        "name": max([4, *(len(line.name) for line in lines)]),
         "age": max([3, *(len(line.age) for line in lines)]),
-        "worker": max([6, *(len(line.row.worker or "") for line in lines)]),
+        "worker": max([6, *(len(line.worker or "") for line in lines)]),
     }
     for index, (kind, label) in enumerate(COUNTDOWN_COLUMNS):
         cells = max([1, *(len(countdown_text(line.countdowns[index])) for line in lines)])
@@ -134,7 +172,7 @@ def natural_widths(lines: Sequence[CaseLine]) -> dict[str, int]:
 
 
 def workers_in(lines: Iterable[CaseLine]) -> list[str]:
-    return sorted({line.row.worker for line in lines if line.row.worker}, key=str.casefold)
+    return sorted({line.worker for line in lines if line.worker}, key=str.casefold)
 
 
 def apply_view(lines: Sequence[CaseLine], view: View) -> list[CaseLine]:
@@ -143,8 +181,8 @@ def apply_view(lines: Sequence[CaseLine], view: View) -> list[CaseLine]:
     shown = [
         line
         for line in lines
-        if (view.include_closed or not line.row.closed)
-        and (view.worker is None or line.row.worker == view.worker)
+        if (view.include_closed or not line.closed)
+        and (view.worker is None or line.worker == view.worker)
         and (view.status == "all" or view.status in line.statuses)
         and (not needle or needle in line.search_text)
     ]
@@ -157,18 +195,15 @@ def apply_view(lines: Sequence[CaseLine], view: View) -> list[CaseLine]:
 
 
 def counts(lines: Iterable[CaseLine], today: date) -> Counts:
-    """Overdue deadlines and those due by the end of this week (Sunday), over open cases."""
-    sunday = today + timedelta(days=6 - today.weekday())
+    """Overdue deadlines and those due by the end of this week (Sunday), over open cases.
+    (`today` is the one the lines were built for.)"""
     cases = overdue = this_week = 0
     for line in lines:
-        if line.row.closed:
+        if line.closed:
             continue
         cases += 1
-        for deadline in line.row.deadlines:
-            if deadline.status == "overdue":
-                overdue += 1
-            elif today <= deadline.due <= sunday:
-                this_week += 1
+        overdue += line.overdue
+        this_week += line.due_this_week
     return Counts(cases=cases, overdue=overdue, due_this_week=this_week)
 
 
@@ -199,17 +234,17 @@ def _sort_key(sort: str):
     if sort == "ref":
         return lambda line: line.ref.casefold()
     if sort == "name":
-        return lambda line: (line.row.name.casefold(), line.ref)
+        return lambda line: (line.name.casefold(), line.ref)
     if sort == "age":
         # Youngest first; no date of birth last.
         return lambda line: (line.age_months is None, line.age_months or 0, line.ref)
     if sort == "worker":
-        return lambda line: ((line.row.worker or "\uffff").casefold(), line.ref)
+        return lambda line: ((line.worker or "\uffff").casefold(), line.ref)
     if sort == "authority":
         return lambda line: (line.summary.policy_id, line.ref)
-    # A case whose deadlines could not be worked out comes first: it needs attention.
-    return lambda line: ((-1, date.min) if line.row.error else
-                         urgency_key(line.urgent) if line.urgent else _LAST, line.ref)
+    # Worked out when the lines were built: a case whose deadlines could not be worked out
+    # comes first (it needs attention), then the most urgent deadline first.
+    return attrgetter("urgency")
 
 
 def _is_empty(line: CaseLine, sort: str) -> bool:
@@ -217,11 +252,11 @@ def _is_empty(line: CaseLine, sort: str) -> bool:
     if sort in kinds:
         return line.countdowns[kinds.index(sort)] is None
     if sort == "urgency":
-        return line.urgent is None and not line.row.error
+        return line.urgent is None and not line.error
     if sort == "other":
         return line.other[0] is None
     if sort == "age":
         return line.age_months is None
     if sort == "worker":
-        return not line.row.worker
+        return not line.worker
     return False

@@ -12,6 +12,8 @@ monochrome terminal, with NO_COLOR, and for colour-blind users:
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from datetime import date
 
 from rich.text import Text
@@ -123,3 +125,15 @@ def display_name(name: str, privacy: bool) -> str:
         return name
     initials = [part[0].upper() + "." for part in name.replace("-", " ").split() if part]
     return " ".join(initials) or "—"
+
+
+def mask_names(text: str, names: Iterable[str], privacy: bool) -> str:
+    """In privacy mode, each part of these children's names written in `text` becomes its
+    initial ("Poppy said Pip" -> "P. said P."), so recorded words do not give a name away.
+    Names are matched as written (capitalised), so "kit" in "a PE kit" stays."""
+    if not privacy or not text:
+        return text
+    parts = {p for name in names for p in re.split(r"[\s\-]+", name) if len(p) > 1}
+    for part in sorted(parts, key=len, reverse=True):
+        text = re.sub(rf"\b{re.escape(part)}\b\.?", part[0].upper() + ".", text)
+    return text

@@ -20,24 +20,26 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from cin_tui.supervision_record import (
-    default_record_path,
-    family_names,
-    mask_names,
-    write_supervision_record,
-)
 from models.supervision import (
     CasePage,
     Timeliness,
     clearable,
     describe_flag,
+    family_names,
     supervision_notes,
     walkthrough_pages,
 )
 from policies.dates import format_date
 from policies.deadlines import Deadline
 from screens import keys
-from screens.cells import STATUS_STYLES, age_text, countdown_cell, countdown_words, display_name
+from screens.cells import (
+    STATUS_STYLES,
+    age_text,
+    countdown_cell,
+    countdown_words,
+    display_name,
+    mask_names,
+)
 from screens.store import describe_error
 from screens.team import supervision_read
 
@@ -205,15 +207,12 @@ class WalkthroughScreen(Screen[None]):
     def action_write_record(self) -> None:
         if self.app.store is None:
             return
-        path = default_record_path(self.app.database_path.parent, self.worker, self.app.today)
-        self._write_record(self.app.store, path, self.app.privacy)
+        self._write_record(self.app.privacy)
 
     @work(thread=True, exclusive=True, group="walk-record", exit_on_error=False)
-    def _write_record(self, store: Any, path: Any, privacy: bool) -> None:
+    def _write_record(self, privacy: bool) -> None:
         try:
-            notes = supervision_read(store, supervision_notes, worker=self.worker)
-            written = write_supervision_record(path, notes, policies=store.policies,
-                                               privacy=privacy, make_folder=True)
+            written, notes = self.app.write_supervision_record(self.worker, privacy=privacy)
         except Exception as error:  # shown to the user, never a traceback
             self.app.call_from_thread(self.notify, f"The record was not written: "
                                       f"{describe_error(error)}", severity="error", timeout=10)
