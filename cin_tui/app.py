@@ -130,6 +130,22 @@ class CinApp(App[None]):
         self.notify("Privacy mode on: names shown as initials" if self.privacy
                     else "Privacy mode off: names shown in full")
 
+    def write_supervision_record(self, worker: str, *, privacy: bool) -> tuple[Path, Any]:
+        """Write the walkthrough notes of `worker` as Markdown in the database's folder.
+
+        Blocks on SQLite and the file system: the walkthrough calls it from a thread worker.
+        Returns the file written and the notes it holds."""
+        from cin_tui.supervision_record import default_record_path, write_supervision_record
+        from models.supervision import supervision_notes
+        from screens.team import supervision_read
+
+        store = self.store
+        notes = supervision_read(store, supervision_notes, worker=worker)
+        path = default_record_path(self.database_path.parent, worker, self.today)
+        written = write_supervision_record(path, notes, policies=store.policies,
+                                           privacy=privacy, make_folder=True)
+        return written, notes
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The command palette lists the same commands as the footer and the help screen."""
         seen: set[str] = set()

@@ -18,10 +18,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from models.supervision import CasePage, RecordSection, SupervisionNotes, describe_flag
+from models.supervision import CasePage, RecordSection, SupervisionNotes, describe_flag, family_names
 from policies.dates import format_date
 from policies.deadlines import Deadline
-from screens.cells import display_name
+from screens.cells import display_name, mask_names
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 HTML_SUFFIXES = (".html", ".htm")
@@ -35,25 +35,6 @@ class RecordError(ValueError):
 
 # ---------------------------------------------------------------------------------------------
 # Names
-
-
-def mask_names(text: str, names: Iterable[str], privacy: bool) -> str:
-    """In privacy mode, each part of these children's names written in `text` becomes its
-    initial ("Poppy said Pip" -> "P. said P."), so recorded words do not give a name away.
-    Names are matched as written (capitalised), so "kit" in "a PE kit" stays."""
-    if not privacy or not text:
-        return text
-    parts = {p for name in names for p in re.split(r"[\s\-]+", name) if len(p) > 1}
-    for part in sorted(parts, key=len, reverse=True):
-        text = re.sub(rf"\b{re.escape(part)}\b\.?", part[0].upper() + ".", text)
-    return text
-
-
-def family_names(page: CasePage, pages: Iterable[CasePage]) -> tuple[str, ...]:
-    """The child's name and their siblings' (same family) among `pages`."""
-    family = page.row.summary.family
-    siblings = [p.name for p in pages if family and p.row.summary.family == family]
-    return tuple(dict.fromkeys([page.name, *siblings]))
 
 
 def child_heading(ref: str, name: str, privacy: bool) -> str:

@@ -568,3 +568,9 @@ def supervision_notes(
     return SupervisionNotes(worker=worker, team=team, since=since, today=today,
                             sections=tuple(sections), without_notes=tuple(without))
 
+
+def family_names(page: CasePage, pages: Iterable[CasePage]) -> tuple[str, ...]:
+    """The child's name and their siblings' (same family) among `pages`."""
+    family = page.row.summary.family
+    siblings = [p.name for p in pages if family and p.row.summary.family == family]
+    return tuple(dict.fromkeys([page.name, *siblings]))
