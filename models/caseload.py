@@ -3,47 +3,32 @@ rows -> `CaseFacts` -> `policies.engine.compute_deadlines` -> `CaseloadRow`."""
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
+import sqlite3
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlmodel import Session
 
 from models.errors import CaseNotFound
-from models.queries import CaseSummary, case_facts
-from policies.deadlines import Deadline
+from models.queries import case_facts, case_facts_by_id
+from models.rows import CaseloadRow, CaseSummary
+from models.stored_deadlines import (
+    computed_for_key,
+    encode_deadlines,
+    read_caseload,
+    stale_case_ids,
+)
 from policies.engine import compute_deadlines
 
+__all__ = ["CaseloadRow", "CaseSummary", "load_case", "load_caseload", "refresh_deadlines"]
 
-@dataclass(frozen=True, slots=True)
-class CaseloadRow:
-    """One case and its open deadlines (soonest first). `error` says why a case has no
-    deadlines when they could not be worked out (its policy pack is not installed)."""
-
-    summary: CaseSummary
-    deadlines: tuple[Deadline, ...]
-    error: str | None = None
-
-    @property
-    def ref(self) -> str:
-        return self.summary.ref
-
-    @property
-    def name(self) -> str:
-        return self.summary.name
-
-    @property
-    def worker(self) -> str | None:
-        return self.summary.worker
-
-    @property
-    def closed(self) -> bool:
-        return self.summary.closed
-
-    @property
-    def next_deadline(self) -> Deadline | None:
-        return self.deadlines[0] if self.deadlines else None
+# Up to this many stale cases are read by id; more, and the whole caseload is read at once.
+_FEW_CASES = 500
+_FIRST_YEAR, _LAST_YEAR = 1990, 2100  # WorkingCalendar's default span: no reload
 
 
 def load_caseload(
@@ -55,15 +40,104 @@ def load_caseload(
     worker: str | None = None,
     include_closed: bool = False,
     amber_working_days: int = 5,
+    settings_inputs: str | None = None,
 ) -> list[CaseloadRow]:
     """Every open case (and closed ones if asked), one worker's if `worker` is given, with its
     deadlines. Ordered: cases with an error first (they need attention), then by the soonest
-    deadline, then cases with none; ties by ref."""
-    rows = [
-        _row(summary, facts, policies, calendar, today, amber_working_days)
-        for summary, facts in case_facts(session, include_closed=include_closed, worker=worker)
-    ]
-    return sorted(rows, key=_order)
+    deadline, then cases with none; ties by ref.
+
+    Deadlines not yet stored for these inputs are worked out and stored first (in this
+    session's transaction), then everything is read back through the one reader of stored
+    deadlines. `settings_inputs` (models.stored_deadlines.settings_inputs_key) is given by
+    callers that loaded the packs and calendar from the settings folder, so a later read-only
+    start can find these deadlines without loading them."""
+    computed_for = refresh_deadlines(
+        session, policies=policies, calendar=calendar, today=today,
+        amber_working_days=amber_working_days, settings_inputs=settings_inputs,
+    )
+    rows = read_caseload(_driver_connection(session), computed_for=computed_for,
+                         include_closed=include_closed, worker=worker)
+    assert rows is not None, "every case was refreshed in this transaction"
+    return rows
+
+
+def refresh_deadlines(
+    session: Session,
+    *,
+    policies: Mapping[str, Any],
+    calendar: Any,
+    today: date,
+    amber_working_days: int = 5,
+    settings_inputs: str | None = None,
+) -> str:
+    """Work out and store the deadlines of every case whose stored ones are missing or were
+    worked out for other inputs; returns the inputs' `computed_for` key. The only writer of
+    stored deadlines."""
+    computed_for = computed_for_key(
+        inputs_digest(policies, calendar), today=today, amber_working_days=amber_working_days
+    )
+    connection = _driver_connection(session)
+    stale = stale_case_ids(connection, computed_for)
+    if stale:
+        if len(stale) > _FEW_CASES:
+            found = case_facts_by_id(session)
+            wanted = set(stale)
+            found = [item for item in found if item[0] in wanted]
+        else:
+            found = case_facts_by_id(session, case_ids=stale)
+        stored = []
+        for case_id, summary, facts in found:
+            row = _row(summary, facts, policies, calendar, today, amber_working_days)
+            stored.append((case_id, computed_for, row.error, encode_deadlines(row.deadlines)))
+        connection.executemany(
+            "INSERT OR REPLACE INTO case_deadlines (case_id, computed_for, error, deadlines) "
+            "VALUES (?, ?, ?, ?)", stored,
+        )
+    if settings_inputs is not None:
+        # Only the latest: a key per settings edit or day would otherwise pile up.
+        connection.execute("DELETE FROM deadline_inputs WHERE inputs != ?", (settings_inputs,))
+        connection.execute(
+            "INSERT OR REPLACE INTO deadline_inputs (inputs, computed_for) VALUES (?, ?)",
+            (settings_inputs, computed_for),
+        )
+    return computed_for
+
+
+def inputs_digest(policies: Mapping[str, Any], calendar: Any) -> str:
+    """A digest of the packs and the calendar as loaded: every field of every policy, and every
+    weekday off from 1990 to 2100 (beyond that, the holidays version in the code digest)."""
+    policy_text = json.dumps(
+        {policy_id: _canonical(policy) for policy_id, policy in sorted(policies.items())},
+        sort_keys=True, ensure_ascii=False,
+    )
+    days_off = calendar.non_working_weekdays(_FIRST_YEAR, _LAST_YEAR)
+    h = hashlib.sha256(policy_text.encode())
+    h.update(b"|calendar|")
+    h.update(",".join(map(str, days_off)).encode())
+    return h.hexdigest()
+
+
+def _canonical(value: Any) -> Any:
+    """A JSON-able form of a policy that is the same in every process (sets sorted)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [type(value).__name__,
+                {f.name: _canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}]
+    if isinstance(value, Mapping):
+        return sorted(([_canonical(k), _canonical(v)] for k, v in value.items()), key=repr)
+    if isinstance(value, (set, frozenset)):
+        return ["set", sorted((_canonical(v) for v in value), key=repr)]
+    if isinstance(value, (list, tuple)):
+        return [_canonical(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, date):
+        return ["date", value.isoformat()]
+    return ["repr", type(value).__name__, repr(value)]
+
+
+def _driver_connection(session: Session) -> sqlite3.Connection:
+    session.flush()  # raw SQL below must see anything the caller added in this session
+    return session.connection().connection.driver_connection  # type: ignore[return-value]
 
 
 def load_case(
@@ -104,11 +178,3 @@ def _row(
         facts, policy, calendar, today, amber_working_days=amber_working_days
     )
     return CaseloadRow(summary, tuple(sorted(deadlines, key=lambda d: d.due)))
-
-
-def _order(row: CaseloadRow) -> tuple[int, date, str]:
-    if row.error is not None:
-        return (0, date.min, row.ref)
-    if row.next_deadline is not None:
-        return (1, row.next_deadline.due, row.ref)
-    return (2, date.max, row.ref)

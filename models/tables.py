@@ -134,3 +134,27 @@ class AuditEntry(SQLModel, table=True):
     summary: str
     before: dict[str, Any] | None = _json_column()
     after: dict[str, Any] | None = _json_column()
+
+
+class CaseDeadlines(SQLModel, table=True):
+    """A case's deadlines as the engine last worked them out (models/stored_deadlines.py).
+
+    Written only by `models.caseload.refresh_deadlines`; triggers delete the row whenever the
+    case or anything recorded on it changes, and `computed_for` names every other input."""
+
+    __tablename__ = "case_deadlines"
+
+    case_id: int = Field(foreign_key="cases.id", primary_key=True)
+    computed_for: str  # models.stored_deadlines: the key of policies, calendar, day, amber
+    error: str | None = None
+    deadlines: str  # JSON, models.stored_deadlines.encode_deadlines
+
+
+class DeadlineInputs(SQLModel, table=True):
+    """Which `computed_for` key the settings files of the last full load gave, so a read-only
+    start can find the stored deadlines without loading the packs and calendar."""
+
+    __tablename__ = "deadline_inputs"
+
+    inputs: str = Field(primary_key=True)
+    computed_for: str

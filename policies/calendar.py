@@ -15,8 +15,6 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
 
-import holidays
-
 from policies.dates import DateParseError, parse_date
 
 CLOSURE_DAYS_FILE = "closure-days.txt"
@@ -69,6 +67,8 @@ class WorkingCalendar:
         self._first_year, self._last_year = first_year, last_year
         self._first_ordinal = date(first_year, 1, 1).toordinal()
         self._last_ordinal = date(last_year, 12, 31).toordinal()
+        import holidays  # here, not at the top: read-only starts never build a calendar
+
         self._bank_holiday_names = dict(
             holidays.UK(subdiv="ENG", years=range(first_year, last_year + 1)).items()
         )
@@ -110,6 +110,13 @@ class WorkingCalendar:
         weekday_number = k + bisect_right(self._working_rank_after, k)
         weeks, day_of_week = divmod(weekday_number - 1, 5)
         return 7 * weeks + day_of_week + 1
+
+    def non_working_weekdays(self, first_year: int, last_year: int) -> list[int]:
+        """The ordinals of every Monday-to-Friday day off from `first_year` to `last_year`:
+        together with the weekends, everything that decides a working-day count there."""
+        first, last = date(first_year, 1, 1).toordinal(), date(last_year, 12, 31).toordinal()
+        self._cover(first, last)
+        return [o for o in self._non_working if first <= o <= last]
 
     def is_working_day(self, d: date) -> bool:
         ordinal = d.toordinal()

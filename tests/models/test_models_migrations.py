@@ -14,6 +14,7 @@ from sqlmodel import SQLModel
 from models.backup import default_backup_folder, list_backups
 from models.db import make_engine, open_database, session_scope
 from models.migrate import current_revision, head_revision, upgrade
+from models.stored_deadlines import SCHEMA_REVISION
 from models.queries import audit_log, get_case_detail
 
 
@@ -45,7 +46,7 @@ def test_a_first_version_database_is_upgraded_on_open_and_keeps_its_rows(db_path
     _make_first_version_database(db_path)
     engine = open_database(db_path)
     try:
-        assert current_revision(engine) == head_revision() == "0002"
+        assert current_revision(engine) == head_revision() == SCHEMA_REVISION == "0003"
         with session_scope(engine, write=False) as session:
             detail = get_case_detail(session, "C1")
             assert detail.summary.name == "Amy"

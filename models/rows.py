@@ -1,0 +1,67 @@
+"""The rows a caseload read returns: plain frozen dataclasses, importing nothing heavier than
+`policies.deadlines`, so the read-only start (models/stored_deadlines.py) can build them without
+SQLAlchemy. `models.queries` and `models.caseload` re-export them under their old names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from policies.deadlines import Deadline
+
+
+@dataclass(frozen=True, slots=True)
+class CaseSummary:
+    ref: str
+    name: str
+    dob: date | None
+    worker: str | None
+    team: str | None
+    policy_id: str
+    family: str | None
+    closed: bool
+    allocated: date
+    closure_date: date | None = None
+    disabled: bool = False
+    private_fostering: bool = False
+    visit_every: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseloadRow:
+    """One case and its open deadlines (soonest first). `error` says why a case has no
+    deadlines when they could not be worked out (its policy pack is not installed)."""
+
+    summary: CaseSummary
+    deadlines: tuple[Deadline, ...]
+    error: str | None = None
+
+    @property
+    def ref(self) -> str:
+        return self.summary.ref
+
+    @property
+    def name(self) -> str:
+        return self.summary.name
+
+    @property
+    def worker(self) -> str | None:
+        return self.summary.worker
+
+    @property
+    def closed(self) -> bool:
+        return self.summary.closed
+
+    @property
+    def next_deadline(self) -> Deadline | None:
+        return self.deadlines[0] if self.deadlines else None
+
+
+def caseload_order(row: CaseloadRow) -> tuple[int, date, str]:
+    """Cases with an error first (they need attention), then by the soonest deadline, then
+    cases with none; ties by ref."""
+    if row.error is not None:
+        return (0, date.min, row.ref)
+    if row.deadlines:
+        return (1, row.deadlines[0].due, row.ref)
+    return (2, date.max, row.ref)
