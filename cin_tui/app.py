@@ -59,34 +59,61 @@ class CinApp(App[None]):
     @work(thread=True, exclusive=True, group="start", exit_on_error=False)
     def _start(self) -> None:
         try:
-            settings, store = self._open()
+            settings = self._settings()
+            self._show_stored_caseload(settings)
+            store = self._open(settings)
         except Exception as error:  # every start-up failure is shown, never a traceback
             self.call_from_thread(self._start_failed, describe_error(error))
             return
         self.call_from_thread(self._started, settings, store)
 
-    def _open(self) -> tuple[Any, CaseStore]:
+    def _settings(self) -> Any:
         from cin_tui.settings import Settings, load_settings
+
+        if self.settings_dir is not None:
+            return load_settings(self.settings_dir)
+        return Settings(worker=self._actor or "cin user")
+
+    def _show_stored_caseload(self, settings: Any) -> None:
+        """Paint the caseload from the stored deadlines when they are current for today and
+        these settings (plain sqlite3, before SQLAlchemy, Alembic or holidays are imported).
+        The full store opened next reloads it, so the screen ends on the one path's answer."""
+        from models.stored_deadlines import fast_caseload
+        from screens.caseload import prepare_lines
+
+        rows = fast_caseload(self.database_path, self.settings_dir, today=self.today,
+                             amber_working_days=settings.amber_working_days)
+        if rows is None:
+            return
+        lines, widths = prepare_lines(rows, self.today)
+        del rows
+        self.call_from_thread(self._stored_caseload_ready, lines, widths)
+
+    def _stored_caseload_ready(self, lines: Any, widths: Any) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, CaseloadScreen) and not screen.loaded:
+                screen.show_lines(lines, widths)
+
+    def _open(self, settings: Any) -> CaseStore:
         from models.db import open_database
+        from models.stored_deadlines import settings_inputs_key
         from policies.calendar import load_calendar
         from policies.packs import load_policies
 
-        if self.settings_dir is not None:
-            settings = load_settings(self.settings_dir)
-        else:
-            settings = Settings(worker=self._actor or "cin user")
         policies = load_policies(self.settings_dir)
         calendar = load_calendar(self.settings_dir)
         engine = open_database(self.database_path)
-        store = CaseStore(
+        return CaseStore(
             engine=engine,
             policies=policies,
             calendar=calendar,
             today=self.today,
             actor=self._actor or settings.worker,
             amber_working_days=settings.amber_working_days,
+            settings_inputs=settings_inputs_key(
+                self.settings_dir, today=self.today,
+                amber_working_days=settings.amber_working_days),
         )
-        return settings, store
 
     def _started(self, settings: Any, store: CaseStore) -> None:
         self.settings = settings

@@ -404,15 +404,10 @@ def run_export(context: Context) -> int:
 
 def run_due(context: Context) -> int:
     from cin_tui import output
-    from models.caseload import load_caseload
 
-    def load(session):
-        return load_caseload(
-            session, policies=context.policies, calendar=context.calendar, today=context.today,
-            worker=context.args.worker, amber_working_days=context.settings.amber_working_days,
-        )
-
-    rows = _read(context, load)
+    rows = _stored_caseload(context)
+    if rows is None:
+        rows = _read(context, _caseload_reader(context), write=True)
     for row in rows:
         if row.error:
             print(f"cin: warning: {row.ref}: {row.error}", file=sys.stderr)
@@ -507,15 +502,46 @@ def run_restore(context: Context) -> int:
     return 0
 
 
-def _read(context: Context, read):
-    """Run `read(session)` in a read-only transaction on the existing database."""
+def _stored_caseload(context: Context):
+    """The caseload from the stored deadlines when they are current for these settings and
+    this day (models.stored_deadlines: plain sqlite3, nothing heavy imported); else None."""
+    from models.stored_deadlines import fast_caseload
+
+    settings = context.settings  # a bad settings file is reported, whichever path answers
+    return fast_caseload(
+        context.database_path, context.settings_dir, today=context.today,
+        amber_working_days=settings.amber_working_days, worker=context.args.worker,
+    )
+
+
+def _caseload_reader(context: Context):
+    """`read(session)` for `_read`: the full path, which works out and stores any deadlines
+    not yet stored for these settings and this day, then reads them back."""
+    from models.caseload import load_caseload
+    from models.stored_deadlines import settings_inputs_key
+
+    def read(session):
+        amber = context.settings.amber_working_days
+        return load_caseload(
+            session, policies=context.policies, calendar=context.calendar, today=context.today,
+            worker=context.args.worker, amber_working_days=amber,
+            settings_inputs=settings_inputs_key(context.settings_dir, today=context.today,
+                                                amber_working_days=amber),
+        )
+
+    return read
+
+
+def _read(context: Context, read, *, write: bool = False):
+    """Run `read(session)` in one transaction on the existing database (`write=True` when it
+    may store worked-out deadlines: the write lock is then taken at the start)."""
     from models.db import session_scope
 
     # Policies, calendar and settings first: a bad pack is reported before the database opens.
     context.policies, context.calendar, context.today, context.settings  # noqa: B018
     engine = context.existing_database()
     try:
-        with session_scope(engine, write=False) as session:
+        with session_scope(engine, write=write) as session:
             return read(session)
     finally:
         engine.dispose()

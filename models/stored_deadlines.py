@@ -17,6 +17,7 @@ the full path, which works everything out and stores it before answering.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -187,6 +188,20 @@ def read_caseload(
         conditions.append("c.ref = ?")
         parameters.append(ref)
     sql = _READ + (" WHERE " + " AND ".join(conditions) if conditions else "")
+    # Hundreds of thousands of objects and no cycles: the cyclic collector would rescan them
+    # many times over while they are built.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _read_rows(connection, sql, parameters, computed_for)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _read_rows(
+    connection: sqlite3.Connection, sql: str, parameters: list[str], computed_for: str
+) -> list[CaseloadRow] | None:
     day = date_from_stored
     decode = _Decoder().decode
     rows = []

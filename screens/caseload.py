@@ -55,6 +55,13 @@ To look around first with 25 fictional children, run
 Press [b]c[/b] to show closed cases, [b]?[/b] for all keys."""
 
 
+def prepare_lines(rows: Any, today: Any) -> tuple[list[CaseLine], dict[str, int]]:
+    """The table lines of caseload rows and their natural column widths (off the UI thread)."""
+    with _cyclic_gc_paused():
+        lines = build_lines(rows, today)
+        return lines, natural_widths(lines)
+
+
 # What may be narrowed on a small terminal, in order, and how far.
 NARROWEST = (("name", 12), ("authority", 8), ("worker", 8), ("circulation", 5))
 SHORT_LABELS = {"circulation": "Circ.", "authority": "Auth.", "worker": "Worker"}
@@ -120,15 +127,19 @@ class CaseloadScreen(Screen[None]):
         try:
             with _cyclic_gc_paused():
                 rows = store.caseload(include_closed=include_closed)
-                lines = build_lines(rows, store.today)
-                del rows  # every case's full deadline list: freed before the UI thread runs
-                widths = natural_widths(lines)
+            lines, widths = prepare_lines(rows, store.today)
+            del rows  # every case's full deadline list: freed before the UI thread runs
         except Exception as error:  # shown to the user, never a traceback
             self.app.call_from_thread(self._show_message,
                                       f"[b]Could not read the caseload[/b]\n\n{describe_error(error)}",
                                       error=True)
             return
         self.app.call_from_thread(self._loaded, lines, widths, version)
+
+    def show_lines(self, lines: list[CaseLine], widths: dict[str, int]) -> None:
+        """Show lines worked out before the store opened (the stored deadlines at start);
+        the store's own load follows and replaces them."""
+        self._loaded(lines, widths, -1)
 
     def _loaded(self, lines: list[CaseLine], widths: dict[str, int], version: int) -> None:
         self.lines = lines

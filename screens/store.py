@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine
+if TYPE_CHECKING:  # imported when first used: the first paint needs none of them
+    from sqlalchemy import Engine
 
-from models import caseload as caseload_queries
-from models import commands, queries
-from models.db import session_scope
-from policies.calendar import WorkingCalendar
+    from policies.calendar import WorkingCalendar
 
 
 @dataclass(slots=True)
@@ -30,9 +28,18 @@ class CaseStore:
 
     # ----- reads ------------------------------------------------------------------------
 
+    # The settings-files key (models.stored_deadlines.settings_inputs_key) when the packs and
+    # calendar were loaded from the settings folder, so the next start can read the stored
+    # deadlines without loading them.
+    settings_inputs: str | None = None
+
     def caseload(self, *, include_closed: bool = False) -> list[Any]:
-        """`models.caseload.CaseloadRow` for every open case (and closed ones if asked)."""
-        with session_scope(self.engine, write=False) as session:
+        """`models.caseload.CaseloadRow` for every open case (and closed ones if asked).
+        Deadlines not stored yet for today and these settings are worked out and stored."""
+        from models import caseload as caseload_queries
+        from models.db import session_scope
+
+        with session_scope(self.engine) as session:
             return caseload_queries.load_caseload(
                 session,
                 policies=self.policies,
@@ -40,11 +47,16 @@ class CaseStore:
                 today=self.today,
                 include_closed=include_closed,
                 amber_working_days=self.amber_working_days,
+                settings_inputs=self.settings_inputs,
             )
 
     def case(self, ref: str) -> tuple[Any, Any]:
         """(`queries.CaseDetail`, `caseload.CaseloadRow`) for one case: its record and deadlines,
         read in one transaction so they agree."""
+        from models import caseload as caseload_queries
+        from models import queries
+        from models.db import session_scope
+
         with session_scope(self.engine, write=False) as session:
             detail = queries.get_case_detail(session, ref)
             row = caseload_queries.load_case(
@@ -58,10 +70,16 @@ class CaseStore:
         return detail, row
 
     def case_detail(self, ref: str) -> Any:
+        from models import queries
+        from models.db import session_scope
+
         with session_scope(self.engine, write=False) as session:
             return queries.get_case_detail(session, ref)
 
     def siblings(self, ref: str) -> list[Any]:
+        from models import queries
+        from models.db import session_scope
+
         with session_scope(self.engine, write=False) as session:
             return list(queries.siblings_of(session, ref))
 
@@ -75,6 +93,9 @@ class CaseStore:
 
         Raises `models.validation.ValidationFailed` (nothing written) on bad input.
         """
+        from models import commands
+        from models.db import session_scope
+
         command = getattr(commands, command_name)
         with session_scope(self.engine) as session:
             return command(session, actor=self.actor, today=self.today, **arguments)
