@@ -52,7 +52,7 @@ def test_every_key_is_in_the_readme_key_table() -> None:
 
     text = README.read_text(encoding="utf-8")
     table = text[text.index("## Keys"):text.index("## Your own caseload")]
-    shown = {"question_mark": "?", "slash": "/"}
+    shown = {"question_mark": "?", "slash": "/", "right": "→", "left": "←"}
     missing = [c.id for c in ALL_COMMANDS
                if f"`{shown.get(k := c.key.split(',')[0], k)}`" not in table]
     assert missing == []
