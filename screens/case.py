@@ -17,6 +17,7 @@ from textual.widgets import Footer, Header, Static
 from policies.dates import format_date
 from screens import keys
 from screens.cells import (
+    COUNTDOWN_WIDTH,
     STATUS_STYLES,
     STATUS_WORDS,
     age_text,
@@ -42,6 +43,7 @@ STEP_DOWN_WORDS = {
     "supervision_order": "a supervision order",
     "cp_conference": "a child protection conference (no plan)",
 }
+LOCATION_WORDS = {"home": "at home", "school": "at school", "other": "elsewhere"}
 FREQUENCY_UNITS = {"wd": "working days", "d": "days", "w": "weeks", "m": "months"}
 
 
@@ -159,15 +161,17 @@ class CaseScreen(Screen[None]):
             return Text("· Nothing due under this authority's procedure.", style="dim")
         blocks = []
         for deadline in row.deadlines:
-            heading = Text()
-            heading.append_text(countdown_cell(deadline))
-            heading.append("  ")
-            heading.append(deadline.label, style="bold")
-            heading.append(f"  due {format_date(deadline.due)} · "
-                           f"{STATUS_WORDS.get(deadline.status, deadline.status)} · "
-                           f"{countdown_words(deadline)}")
+            # Two grids sharing the first column's width, so wrapped lines hang under the text.
+            heading = Table.grid(padding=(0, 2))
+            heading.add_column(width=COUNTDOWN_WIDTH, no_wrap=True)
+            heading.add_column(ratio=1)
+            what = Text(deadline.label, style="bold")
+            what.append(f"  due {format_date(deadline.due)} · "
+                        f"{STATUS_WORDS.get(deadline.status, deadline.status)} · "
+                        f"{countdown_words(deadline)}", style="not bold")
+            heading.add_row(countdown_cell(deadline), what)
             details = Table.grid(padding=(0, 1))
-            details.add_column(width=3)
+            details.add_column(width=COUNTDOWN_WIDTH + 1)
             details.add_column(style="bold", no_wrap=True)
             details.add_column(ratio=1)
             details.add_row("", "Why", deadline.basis)
@@ -306,7 +310,8 @@ def _step_down_words(detail: Any) -> str:
 
 
 def _visit_words(visit: Any) -> str:
-    parts = [f"at {visit.location}" if visit.location else "place not recorded"]
+    parts = [LOCATION_WORDS.get(visit.location, f"at {visit.location}") if visit.location
+             else "place not recorded"]
     if not visit.seen:
         parts.append("child NOT seen")
     elif visit.seen_alone:
@@ -333,11 +338,11 @@ def _meeting_words(meeting: Any) -> str:
         reason = f": {meeting.cancel_reason}" if meeting.cancel_reason else ""
         return f"cancelled{when}{reason}"
     parts = ["held"]
+    role = meeting.chair_role.replace("_", " ") if meeting.chair_role else None
     if meeting.chair:
-        role = f" ({meeting.chair_role})" if meeting.chair_role else ""
-        parts.append(f"chair {meeting.chair}{role}")
-    elif meeting.chair_role:
-        parts.append(f"chaired by {meeting.chair_role}")
+        parts.append(f"chair {meeting.chair}" + (f" ({role})" if role else ""))
+    elif role:
+        parts.append(f"chaired by {role}")
     if meeting.family_attended is not None:
         parts.append("family attended" if meeting.family_attended else "family did not attend")
     parts.append(f"circulated {format_date(meeting.circulated)}" if meeting.circulated

@@ -145,7 +145,7 @@ def test_logging_a_visit_in_the_real_cin_changes_the_countdown(tmp_path: Path):
         terminal.wait_for("▐●▌ Home")
         terminal.keys("C-s")
         terminal.wait_for("Visit logged for Amira Hassan")
-        terminal.wait_for("✔ 20 wd  Child seen")  # the case screen's own deadline list
+        terminal.wait_for("due 21 Dec 2026")  # the case screen's own deadline list
         terminal.keys("Escape")
         after = terminal.wait_for("Showing 1 of 1")  # back on the caseload
         assert visit_cell(after) == "✔ 20 wd"
