@@ -23,6 +23,11 @@ from screens.help import HelpScreen
 from screens.store import CaseStore, describe_error
 
 
+# How many of the most urgent cases are painted from the stored deadlines before the whole
+# caseload has loaded: more than any screen shows.
+FIRST_SCREEN_ROWS = 120
+
+
 class CinApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "cin"
@@ -82,17 +87,18 @@ class CinApp(App[None]):
         from screens.caseload import prepare_lines
 
         rows = fast_caseload(self.database_path, self.settings_dir, today=self.today,
-                             amber_working_days=settings.amber_working_days)
+                             amber_working_days=settings.amber_working_days,
+                             limit=FIRST_SCREEN_ROWS)
         if rows is None:
             return
         lines, widths = prepare_lines(rows, self.today)
-        del rows
-        self.call_from_thread(self._stored_caseload_ready, lines, widths)
+        partial = len(rows) >= FIRST_SCREEN_ROWS
+        self.call_from_thread(self._stored_caseload_ready, lines, widths, partial)
 
-    def _stored_caseload_ready(self, lines: Any, widths: Any) -> None:
+    def _stored_caseload_ready(self, lines: Any, widths: Any, partial: bool) -> None:
         for screen in self.screen_stack:
             if isinstance(screen, CaseloadScreen) and not screen.loaded:
-                screen.show_lines(lines, widths)
+                screen.show_lines(lines, widths, partial=partial)
 
     def _open(self, settings: Any) -> CaseStore:
         from models.db import open_database

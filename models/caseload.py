@@ -88,10 +88,13 @@ def refresh_deadlines(
         stored = []
         for case_id, summary, facts in found:
             row = _row(summary, facts, policies, calendar, today, amber_working_days)
-            stored.append((case_id, computed_for, row.error, encode_deadlines(row.deadlines)))
+            first_due = row.deadlines[0].due.isoformat() if row.deadlines else None
+            stored.append((case_id, computed_for, row.error, encode_deadlines(row.deadlines),
+                           first_due))
         connection.executemany(
-            "INSERT OR REPLACE INTO case_deadlines (case_id, computed_for, error, deadlines) "
-            "VALUES (?, ?, ?, ?)", stored,
+            "INSERT OR REPLACE INTO case_deadlines "
+            "(case_id, computed_for, error, deadlines, first_due) VALUES (?, ?, ?, ?, ?)",
+            stored,
         )
     if settings_inputs is not None:
         # Only the latest: a key per settings edit or day would otherwise pile up.

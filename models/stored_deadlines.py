@@ -174,11 +174,14 @@ def read_caseload(
     include_closed: bool = False,
     worker: str | None = None,
     ref: str | None = None,
+    limit: int | None = None,
 ) -> list[CaseloadRow] | None:
     """Every open case (closed ones too if asked; one worker's or one ref's if given) with its
     stored deadlines, in `caseload_order`; None if any of those cases has no current stored
-    deadlines (then refresh them first: `models.caseload.refresh_deadlines`)."""
-    conditions, parameters = [], []
+    deadlines (then refresh them first: `models.caseload.refresh_deadlines`). With `limit`,
+    only the first `limit` cases in that order (the first screen of a large caseload)."""
+    conditions: list[str] = []
+    parameters: list[object] = []
     if not include_closed:
         conditions.append("cl.id IS NULL")
     if worker is not None:
@@ -188,6 +191,13 @@ def read_caseload(
         conditions.append("c.ref = ?")
         parameters.append(ref)
     sql = _READ + (" WHERE " + " AND ".join(conditions) if conditions else "")
+    if limit is not None:
+        # Any case not stored for these inputs first (so it is seen, and None returned), then
+        # caseload_order in SQL: errors first, then by the soonest deadline, then cases with
+        # none; ties by ref (SQLite compares text as UTF-8 bytes: Python's order).
+        sql += (" ORDER BY (d.computed_for IS ?), (d.error IS NULL), (d.first_due IS NULL),"
+                " d.first_due, c.ref LIMIT ?")
+        parameters += [computed_for, limit]
     # Hundreds of thousands of objects and no cycles: the cyclic collector would rescan them
     # many times over while they are built.
     collecting = gc.isenabled()
@@ -200,7 +210,7 @@ def read_caseload(
 
 
 def _read_rows(
-    connection: sqlite3.Connection, sql: str, parameters: list[str], computed_for: str
+    connection: sqlite3.Connection, sql: str, parameters: list[object], computed_for: str
 ) -> list[CaseloadRow] | None:
     day = date_from_stored
     decode = _Decoder().decode
@@ -245,10 +255,11 @@ def fast_caseload(
     amber_working_days: int,
     include_closed: bool = False,
     worker: str | None = None,
+    limit: int | None = None,
 ) -> list[CaseloadRow] | None:
     """The caseload straight from the stored deadlines, if they are all current for these
-    settings and this day; None otherwise (or on any database problem: the full path then
-    reports it properly)."""
+    settings and this day (the first `limit` cases of it, if given); None otherwise (or on any
+    database problem: the full path then reports it properly)."""
     try:
         if not Path(database).is_file():
             return None
@@ -267,7 +278,7 @@ def fast_caseload(
             if computed_for is None:
                 return None
             return read_caseload(connection, computed_for=computed_for,
-                                 include_closed=include_closed, worker=worker)
+                                 include_closed=include_closed, worker=worker, limit=limit)
     except (OSError, sqlite3.Error, ValueError):
         return None
     finally:

@@ -148,6 +148,7 @@ class CaseDeadlines(SQLModel, table=True):
     computed_for: str  # models.stored_deadlines: the key of policies, calendar, day, amber
     error: str | None = None
     deadlines: str  # JSON, models.stored_deadlines.encode_deadlines
+    first_due: str | None = None  # ISO date of the soonest deadline, for reading in order
 
 
 class DeadlineInputs(SQLModel, table=True):

@@ -91,6 +91,7 @@ class CaseloadScreen(Screen[None]):
         self.widths: dict[str, int] = {}
         self.authorities: dict[str, str] = {}
         self.loaded = False
+        self.partial = False  # showing only the first screen of cases while the rest load
         self._loaded_version = -1
 
     def compose(self) -> ComposeResult:
@@ -136,12 +137,19 @@ class CaseloadScreen(Screen[None]):
             return
         self.app.call_from_thread(self._loaded, lines, widths, version)
 
-    def show_lines(self, lines: list[CaseLine], widths: dict[str, int]) -> None:
-        """Show lines worked out before the store opened (the stored deadlines at start);
-        the store's own load follows and replaces them."""
+    def show_lines(self, lines: list[CaseLine], widths: dict[str, int], *,
+                   partial: bool) -> None:
+        """Show lines worked out before the store opened (the stored deadlines at start):
+        all of them, or (`partial`) only the most urgent cases, in order. The store's own load
+        follows and replaces them; until then a partial list says so and is not searched."""
+        self.partial = partial
         self._loaded(lines, widths, -1)
+        if partial:
+            self.loaded = False  # keys that need every case wait for the full load
 
     def _loaded(self, lines: list[CaseLine], widths: dict[str, int], version: int) -> None:
+        if version >= 0:
+            self.partial = False
         self.lines = lines
         self.widths = widths
         self.authorities = {policy_id: self._authority(policy_id)
@@ -234,6 +242,11 @@ class CaseloadScreen(Screen[None]):
         total = counts(self.lines if self.view.worker is None
                        else [line for line in self.lines if line.worker == self.view.worker],
                        self.app.today)
+        if self.partial:
+            self.query_one("#summary", Static).update(
+                f"Loading the whole caseload… the {len(self.lines)} most urgent cases first")
+            self.query_one("#view-state", Static).update("")
+            return
         summary = Text()
         summary.append(f"✖ {total.overdue} overdue", style=STATUS_STYLES["overdue"])
         summary.append("   ")

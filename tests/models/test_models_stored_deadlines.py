@@ -394,3 +394,26 @@ def _apply(engine, step, today) -> None:
             _import(engine, _case(step[1], allocated=step[2], visit_every=step[3]), today=today)
         except ValidationFailed:
             pass
+
+
+def test_the_first_screen_read_is_the_start_of_the_whole_read(caseload, tmp_path):
+    from models.stored_deadlines import read_caseload
+
+    key = computed_for_key(inputs_digest(POLICIES, CALENDAR), today=TODAY, amber_working_days=5)
+    _import(caseload, _case("A3"), _case("Z9".replace("Z", "B"), policy="wirral"))
+    missing = {k: v for k, v in POLICIES.items() if k != "camden"}
+    with session_scope(caseload) as session:
+        connection = session.connection().connection.driver_connection
+        assert read_caseload(connection, computed_for=key, limit=2) is None  # A3 not stored
+        load_caseload(session, policies=POLICIES, calendar=CALENDAR, today=TODAY)
+        whole = read_caseload(connection, computed_for=key)
+        for limit in range(len(whole) + 2):
+            assert read_caseload(connection, computed_for=key, limit=limit) == whole[:limit]
+        # With an error row (camden not installed) it still comes first.
+        other = computed_for_key(inputs_digest(missing, CALENDAR), today=TODAY,
+                                 amber_working_days=5)
+        load_caseload(session, policies=missing, calendar=CALENDAR, today=TODAY)
+        whole = read_caseload(connection, computed_for=other)
+        assert whole[0].error is not None
+        for limit in range(len(whole) + 2):
+            assert read_caseload(connection, computed_for=other, limit=limit) == whole[:limit]

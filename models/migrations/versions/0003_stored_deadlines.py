@@ -44,6 +44,8 @@ def upgrade() -> None:
         sa.Column("computed_for", sa.String(), nullable=False),
         sa.Column("error", sa.String(), nullable=True),
         sa.Column("deadlines", sa.String(), nullable=False),
+        # The soonest due date (ISO), so the most urgent cases can be read first, in order.
+        sa.Column("first_due", sa.String(), nullable=True),
     )
     op.create_table(
         "deadline_inputs",
