@@ -478,7 +478,7 @@ def run_supervision_record(context: Context) -> int:
             amber_working_days=context.settings.amber_working_days,
         )
 
-    notes = _read(context, load)
+    notes = _read(context, load, write=True)  # may store today's deadlines
     written = write_supervision_record(out, notes, policies=context.policies,
                                        privacy=args.privacy)
     count = len(notes.sections)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import secrets
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date
 from typing import Any
 
@@ -24,7 +25,8 @@ from models.stored_deadlines import (
 )
 from policies.engine import compute_deadlines
 
-__all__ = ["CaseloadRow", "CaseSummary", "load_case", "load_caseload", "refresh_deadlines"]
+__all__ = ["CaseloadRow", "CaseSummary", "load_case", "load_caseload", "load_caseload_changes",
+           "refresh_deadlines"]
 
 # Up to this many stale cases are read by id; more, and the whole caseload is read at once.
 _FEW_CASES = 500
@@ -61,6 +63,35 @@ def load_caseload(
     return rows
 
 
+def load_caseload_changes(
+    session: Session,
+    *,
+    policies: Mapping[str, Any],
+    calendar: Any,
+    today: date,
+    known_batches: Collection[int],
+    include_closed: bool = False,
+    amber_working_days: int = 5,
+    settings_inputs: str | None = None,
+) -> tuple[list[CaseloadRow], frozenset[int]]:
+    """Like `load_caseload`, but only the cases (open or closed, whatever `include_closed`
+    says, so a reader learns of a closure) whose deadlines were stored since the batches
+    `known_batches` (all of them if none is known); and every batch now stored, for next
+    time. A case whose facts or inputs changed is always stored again, in a new batch."""
+    computed_for = refresh_deadlines(
+        session, policies=policies, calendar=calendar, today=today,
+        amber_working_days=amber_working_days, settings_inputs=settings_inputs,
+    )
+    connection = _driver_connection(session)
+    batches = frozenset(b for (b,) in connection.execute(
+        "SELECT DISTINCT batch FROM case_deadlines WHERE computed_for = ?", (computed_for,)))
+    rows = read_caseload(connection, computed_for=computed_for,
+                         include_closed=include_closed or bool(known_batches),
+                         not_in_batches=known_batches)
+    assert rows is not None, "every case was refreshed in this transaction"
+    return rows, batches
+
+
 def refresh_deadlines(
     session: Session,
     *,
@@ -86,14 +117,16 @@ def refresh_deadlines(
         else:
             found = case_facts_by_id(session, case_ids=stale)
         stored = []
+        batch = secrets.randbits(62)
         for case_id, summary, facts in found:
             row = _row(summary, facts, policies, calendar, today, amber_working_days)
             first_due = row.deadlines[0].due.isoformat() if row.deadlines else None
             stored.append((case_id, computed_for, row.error, encode_deadlines(row.deadlines),
-                           first_due))
+                           first_due, batch))
         connection.executemany(
             "INSERT OR REPLACE INTO case_deadlines "
-            "(case_id, computed_for, error, deadlines, first_due) VALUES (?, ?, ?, ?, ?)",
+            "(case_id, computed_for, error, deadlines, first_due, batch) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
             stored,
         )
     if settings_inputs is not None:

@@ -22,7 +22,7 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -175,11 +175,13 @@ def read_caseload(
     worker: str | None = None,
     ref: str | None = None,
     limit: int | None = None,
+    not_in_batches: Collection[int] = (),
 ) -> list[CaseloadRow] | None:
     """Every open case (closed ones too if asked; one worker's or one ref's if given) with its
     stored deadlines, in `caseload_order`; None if any of those cases has no current stored
     deadlines (then refresh them first: `models.caseload.refresh_deadlines`). With `limit`,
-    only the first `limit` cases in that order (the first screen of a large caseload)."""
+    only the first `limit` cases in that order (the first screen of a large caseload). With
+    `not_in_batches`, only the cases stored in other batches (see load_caseload_changes)."""
     conditions: list[str] = []
     parameters: list[object] = []
     if not include_closed:
@@ -190,6 +192,11 @@ def read_caseload(
     if ref is not None:
         conditions.append("c.ref = ?")
         parameters.append(ref)
+    if not_in_batches:
+        # A row not current (or missing) is kept, so it is seen and None returned.
+        conditions.append("(d.computed_for IS NOT ? OR d.batch NOT IN "
+                          "(SELECT value FROM json_each(?)))")
+        parameters += [computed_for, json.dumps(sorted(not_in_batches))]
     sql = _READ + (" WHERE " + " AND ".join(conditions) if conditions else "")
     if limit is not None:
         # Any case not stored for these inputs first (so it is seen, and None returned), then

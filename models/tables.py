@@ -149,6 +149,7 @@ class CaseDeadlines(SQLModel, table=True):
     error: str | None = None
     deadlines: str  # JSON, models.stored_deadlines.encode_deadlines
     first_due: str | None = None  # ISO date of the soonest deadline, for reading in order
+    batch: int  # shared by the rows stored together (models.stored_deadlines.read_caseload)
 
 
 class DeadlineInputs(SQLModel, table=True):

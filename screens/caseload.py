@@ -92,6 +92,10 @@ class CaseloadScreen(Screen[None]):
         self.authorities: dict[str, str] = {}
         self.loaded = False
         self.partial = False  # showing only the first screen of cases while the rest load
+        # The stored-deadline batches the lines hold (models.caseload.load_caseload_changes),
+        # and whether they were read with closed cases.
+        self._batches: frozenset[int] = frozenset()
+        self._batches_closed = False
         self._loaded_version = -1
 
     def compose(self) -> ComposeResult:
@@ -121,21 +125,43 @@ class CaseloadScreen(Screen[None]):
             return
         if app.store is None:
             return  # the app calls reload() again once it has started
-        self._load(app.store, self.view.include_closed, app.data_version)
+        include_closed = self.view.include_closed
+        known = self._batches if self._batches_closed == include_closed else frozenset()
+        self._load(app.store, include_closed, app.data_version, known, self.lines, self.widths)
 
     @work(thread=True, exclusive=True, group="caseload", exit_on_error=False)
-    def _load(self, store: Any, include_closed: bool, version: int) -> None:
+    def _load(self, store: Any, include_closed: bool, version: int, known: frozenset[int],
+              lines: list[CaseLine], widths: dict[str, int]) -> None:
+        """Read the cases stored since the last load (all of them the first time, or when the
+        day, settings or the closed-cases choice changed) and merge them into the lines."""
         try:
             with _cyclic_gc_paused():
-                rows = store.caseload(include_closed=include_closed)
-            lines, widths = prepare_lines(rows, store.today)
+                rows, batches = store.caseload_changes(known_batches=known,
+                                                       include_closed=include_closed)
+            if known:
+                changed = {row.ref for row in rows}
+                new_lines, new_widths = prepare_lines(
+                    [row for row in rows if include_closed or not row.closed], store.today)
+                lines = [line for line in lines if line.ref not in changed] + new_lines
+                widths = {key: max(widths.get(key, 0), new_widths.get(key, 0))
+                          for key in widths.keys() | new_widths.keys()}
+            else:
+                lines, widths = prepare_lines(rows, store.today)
             del rows  # every case's full deadline list: freed before the UI thread runs
         except Exception as error:  # shown to the user, never a traceback
             self.app.call_from_thread(self._show_message,
                                       f"[b]Could not read the caseload[/b]\n\n{describe_error(error)}",
                                       error=True)
             return
-        self.app.call_from_thread(self._loaded, lines, widths, version)
+        self.app.call_from_thread(self._loaded_batches, lines, widths, version, batches,
+                                  include_closed)
+
+    def _loaded_batches(self, lines: list[CaseLine], widths: dict[str, int], version: int,
+                        batches: frozenset[int], include_closed: bool) -> None:
+        if version < self._loaded_version:
+            return  # an older load finished after a newer one
+        self._batches, self._batches_closed = batches, include_closed
+        self._loaded(lines, widths, version)
 
     def show_lines(self, lines: list[CaseLine], widths: dict[str, int], *,
                    partial: bool) -> None:

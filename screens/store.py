@@ -50,6 +50,27 @@ class CaseStore:
                 settings_inputs=self.settings_inputs,
             )
 
+    def caseload_changes(
+        self, *, known_batches: frozenset[int], include_closed: bool = False
+    ) -> tuple[list[Any], frozenset[int]]:
+        """The `CaseloadRow`s stored since the batches `known_batches` (every row if none; open
+        and closed ones once some are known, so a closure is seen), and the batches now stored:
+        after a save, only the cases it changed. See models.caseload.load_caseload_changes."""
+        from models import caseload as caseload_queries
+        from models.db import session_scope
+
+        with session_scope(self.engine) as session:
+            return caseload_queries.load_caseload_changes(
+                session,
+                policies=self.policies,
+                calendar=self.calendar,
+                today=self.today,
+                known_batches=known_batches,
+                include_closed=include_closed,
+                amber_working_days=self.amber_working_days,
+                settings_inputs=self.settings_inputs,
+            )
+
     def case(self, ref: str) -> tuple[Any, Any]:
         """(`queries.CaseDetail`, `caseload.CaseloadRow`) for one case: its record and deadlines,
         read in one transaction so they agree."""

@@ -41,9 +41,12 @@ at their last visit.   [b]Oversight[/b]: cases with an oversight point of their 
 
 
 def supervision_read(store: Any, reader: Callable[..., Any], **arguments: Any) -> Any:
-    """Run a `models.supervision` read in its own read-only transaction, with the store's
-    policies, calendar and today. Blocks on SQLite: call it from a thread worker."""
-    with session_scope(store.engine, write=False) as session:
+    """Run a `models.supervision` read in its own transaction, with the store's policies,
+    calendar and today. Blocks on SQLite: call it from a thread worker. It takes the write lock
+    at the start because the read may store deadlines not yet worked out for today
+    (models.caseload.refresh_deadlines); a read-only transaction would fail to, were another
+    copy saving at the same moment."""
+    with session_scope(store.engine) as session:
         return reader(session, policies=store.policies, calendar=store.calendar,
                       today=store.today, amber_working_days=store.amber_working_days,
                       **arguments)

@@ -16,7 +16,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models import commands
-from models.caseload import inputs_digest, load_caseload, refresh_deadlines
+from models.caseload import (
+    inputs_digest,
+    load_caseload,
+    load_caseload_changes,
+    refresh_deadlines,
+)
 from models.db import open_database, session_scope
 from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
 from models.queries import case_facts
@@ -36,6 +41,13 @@ TODAY = date(2026, 11, 23)  # a Monday
 POLICIES = load_policies(None)
 CALENDAR = WorkingCalendar()
 REFS = ("A1", "A2", "B1", "L1")
+
+
+def _closure(ref: str, when: date) -> ClosureInput:
+    """A closure with every item of the case's pack checklist done."""
+    policy = POLICIES[{"A": "wirral", "B": "camden", "L": "leicestershire"}[ref[0]]]
+    return ClosureInput(when, "RC8", note="done",
+                        checklist={item.id: True for item in policy.closure_checklist})
 
 
 def _visit(when: date, seen: bool = True) -> VisitInput:
@@ -192,7 +204,8 @@ def test_oversight_notes_and_actions(caseload):
 
 def test_closing_a_case_leaves_it_no_deadlines(caseload):
     closed = _run(caseload, "close_case", ref="B1", policies=POLICIES, actor="t", today=TODAY,
-                  closure=ClosureInput(date(2026, 11, 20), "RC8", note="done"))
+                  closure=_closure("B1", date(2026, 11, 20)))
+    assert closed
     rows = assert_store_matches_engine(caseload)
     if closed:
         assert [row.deadlines for row in rows if row.ref == "B1"] == [()]
@@ -348,13 +361,20 @@ def test_any_sequence_of_changes_keeps_the_store_equal_to_the_engine(tmp_path_fa
     try:
         _import(engine, *(_case(ref) for ref in REFS))
         today, amber = TODAY, 5
+        merged, known = {}, frozenset()  # what a screen reading only the changes holds
         for step in steps:
             _apply(engine, step, today)
             if step[0] == "day":
                 today = TODAY + timedelta(days=step[1])
             if step[0] == "amber":
                 amber = step[1]
-            assert_store_matches_engine(engine, today=today, amber=amber)
+            with session_scope(engine) as session:
+                changed, known = load_caseload_changes(
+                    session, policies=POLICIES, calendar=CALENDAR, today=today,
+                    known_batches=known, include_closed=True, amber_working_days=amber)
+            merged.update({row.ref: row for row in changed})
+            rows = assert_store_matches_engine(engine, today=today, amber=amber)
+            assert merged == {row.ref: row for row in rows}
     finally:
         engine.dispose()
 
@@ -388,7 +408,7 @@ def _apply(engine, step, today) -> None:
              cleared_flags=["wirral.visit"] if step[3] else [], today=today)
     elif kind == "close":
         _run(engine, "close_case", ref=step[1], policies=POLICIES, actor="t", today=today,
-             closure=ClosureInput(step[2], "RC8", note="done"))
+             closure=_closure(step[1], step[2]))
     elif kind == "reimport":
         try:
             _import(engine, _case(step[1], allocated=step[2], visit_every=step[3]), today=today)
@@ -417,3 +437,22 @@ def test_the_first_screen_read_is_the_start_of_the_whole_read(caseload, tmp_path
         assert whole[0].error is not None
         for limit in range(len(whole) + 2):
             assert read_caseload(connection, computed_for=other, limit=limit) == whole[:limit]
+
+
+def test_after_a_save_only_the_changed_cases_are_read_again(caseload):
+    def changes(known):
+        with session_scope(caseload) as session:
+            return load_caseload_changes(session, policies=POLICIES, calendar=CALENDAR,
+                                         today=TODAY, known_batches=known)
+
+    everything, known = changes(frozenset())
+    assert sorted(row.ref for row in everything) == sorted(REFS)
+    assert changes(known)[0] == []
+    assert _run(caseload, "log_visit", ref="A2", visit=_visit(date(2026, 11, 20)),
+                actor="t", today=TODAY)
+    changed, known = changes(known)
+    assert [row.ref for row in changed] == ["A2"]
+    assert _run(caseload, "close_case", ref="B1", policies=POLICIES, actor="t", today=TODAY,
+                closure=_closure("B1", date(2026, 11, 20)))
+    changed, known = changes(known)
+    assert [(row.ref, row.closed, row.deadlines) for row in changed] == [("B1", True, ())]

@@ -46,6 +46,9 @@ def upgrade() -> None:
         sa.Column("deadlines", sa.String(), nullable=False),
         # The soonest due date (ISO), so the most urgent cases can be read first, in order.
         sa.Column("first_due", sa.String(), nullable=True),
+        # A random number shared by the rows stored together, so a reader that has seen some
+        # batches can read only the cases stored since (the TUI after a save).
+        sa.Column("batch", sa.Integer(), nullable=False),
     )
     op.create_table(
         "deadline_inputs",
