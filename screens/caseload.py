@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -38,6 +35,7 @@ from screens.cells import (
     display_name,
     other_items_cell,
 )
+from screens import heap
 from screens.store import describe_error
 from screens.widgets.line_table import GUTTER, SEPARATOR, Column, LineTable
 
@@ -118,7 +116,7 @@ class CaseloadScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="caseload", exit_on_error=False)
     def _load(self, store: Any, include_closed: bool, version: int) -> None:
         try:
-            with _cyclic_gc_paused():
+            with heap.bulk_allocation():
                 rows = store.caseload(include_closed=include_closed)
                 lines = build_lines(rows, store.today)
                 del rows  # every case's full deadline list: freed before the UI thread runs
@@ -332,20 +330,6 @@ class CaseloadScreen(Screen[None]):
         from screens.forms.visit import open_visit_form
 
         open_visit_form(self, line.ref)
-
-
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Building 20,000 cases' lines makes hundreds of thousands of objects and none of them
-    cycles; Python's cyclic collector would rescan the whole heap many times meanwhile (it cost
-    more than building the lines). Reference counting still frees everything as usual."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _name_cell(line: CaseLine, privacy: bool) -> Text:
