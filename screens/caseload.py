@@ -116,11 +116,12 @@ class CaseloadScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="caseload", exit_on_error=False)
     def _load(self, store: Any, include_closed: bool, version: int) -> None:
         try:
-            with heap.bulk_allocation():
+            with heap.collector_paused():
                 rows = store.caseload(include_closed=include_closed)
                 lines = build_lines(rows, store.today)
                 del rows  # every case's full deadline list: freed before the UI thread runs
                 widths = natural_widths(lines)
+            heap.settle(len(lines))
         except Exception as error:  # shown to the user, never a traceback
             self.app.call_from_thread(self._show_message,
                                       f"[b]Could not read the caseload[/b]\n\n{describe_error(error)}",
