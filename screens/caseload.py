@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from rich.markup import escape
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from policies.dates import format_date
-from screens import keys
+from screens import heap, keys
 from screens.caseload_view import (
     COUNTDOWN_COLUMNS,
     SORT_LABELS,
@@ -23,8 +24,8 @@ from screens.caseload_view import (
     View,
     apply_view,
     build_lines,
-    natural_widths,
     counts,
+    natural_widths,
     next_in,
     with_next_sort,
     workers_in,
@@ -35,7 +36,6 @@ from screens.cells import (
     display_name,
     other_items_cell,
 )
-from screens import heap
 from screens.store import describe_error
 from screens.widgets.line_table import GUTTER, SEPARATOR, Column, LineTable
 
@@ -106,7 +106,7 @@ class CaseloadScreen(Screen[None]):
     def reload(self) -> None:
         app = self.app
         if app.startup_error is not None:
-            self._show_message(f"[b]cin could not open the caseload[/b]\n\n{app.startup_error}",
+            self._show_message(f"[b]cin could not open the caseload[/b]\n\n{escape(app.startup_error)}",
                                error=True)
             return
         if app.store is None:
@@ -124,7 +124,7 @@ class CaseloadScreen(Screen[None]):
             heap.settle(len(lines))
         except Exception as error:  # shown to the user, never a traceback
             self.app.call_from_thread(self._show_message,
-                                      f"[b]Could not read the caseload[/b]\n\n{describe_error(error)}",
+                                      f"[b]Could not read the caseload[/b]\n\n{escape(describe_error(error))}",
                                       error=True)
             return
         self.app.call_from_thread(self._loaded, lines, widths, version)
@@ -153,9 +153,9 @@ class CaseloadScreen(Screen[None]):
         self._update_summary()
         if not any(not line.closed for line in self.lines) and not self.view.include_closed:
             path = self.app.database_path
-            self._show_message(EMPTY_MESSAGE.format(path=path))
+            self._show_message(EMPTY_MESSAGE.format(path=escape(str(path))))
         elif not self.shown:
-            self._show_message("No cases match. " + self._view_words()
+            self._show_message("No cases match. " + escape(self._view_words())
                                + "\nEscape clears the search; [b]f[/b] and [b]w[/b] change the filters.")
         else:
             self._show_message(None)
@@ -230,7 +230,7 @@ class CaseloadScreen(Screen[None]):
         if self.view.worker is not None:
             summary.append(f" for {self.view.worker}")
         self.query_one("#summary", Static).update(summary)
-        self.query_one("#view-state", Static).update(self._view_words())
+        self.query_one("#view-state", Static).update(Text(self._view_words()))
 
     def _view_words(self) -> str:
         view = self.view

@@ -119,7 +119,7 @@ def build_lines(rows: Iterable[Any], today: date) -> list[CaseLine]:
                 overdue += 1
             elif today <= deadline.due <= sunday:
                 this_week += 1
-            key = (STATUS_RANK.get(deadline.status, 3), deadline.due)
+            key = urgency_key(deadline)
             if urgent is None or key < urgent[0]:
                 urgent = (key, deadline)
             if deadline.kind in _COLUMN_KINDS:
