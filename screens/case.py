@@ -137,7 +137,8 @@ class CaseScreen(Screen[None]):
         table.add_column(style="bold", no_wrap=True)
         table.add_column(ratio=1)
         for left, right in zip(facts[0::2], facts[1::2] + [("", "")]):
-            table.add_row(left[0], left[1], right[0], right[1])
+            # Text, not str: a name or a pack's wording is never read as markup.
+            table.add_row(left[0], Text(left[1]), right[0], Text(right[1]))
         return table
 
     def _family_words(self) -> str:
@@ -174,7 +175,7 @@ class CaseScreen(Screen[None]):
             details.add_column(width=COUNTDOWN_WIDTH + 1)
             details.add_column(style="bold", no_wrap=True)
             details.add_column(ratio=1)
-            details.add_row("", "Why", deadline.basis)
+            details.add_row("", "Why", Text(deadline.basis))
             details.add_row("", "Rule", Text(f"{deadline.rule_id}: {deadline.citation}", style="dim"))
             for note in deadline.notes:
                 details.add_row("", "Note", Text(note, style="italic"))
@@ -199,7 +200,7 @@ class CaseScreen(Screen[None]):
         table.add_column(style="bold", no_wrap=True)
         table.add_column(ratio=1)
         for when, _, what, words in sorted(entries, key=lambda e: (e[0], e[1]), reverse=True):
-            table.add_row(format_date(when), what, words)
+            table.add_row(format_date(when), Text(what), Text(words))
         return table
 
     # ----- forms ------------------------------------------------------------------------
@@ -207,7 +208,7 @@ class CaseScreen(Screen[None]):
     def _open(self, form: Any) -> None:
         def done(message: str | None) -> None:
             if message:
-                self.app.notify(message)
+                self.app.notify(message, markup=False)
                 self.app.data_changed()
 
         self.app.push_screen(form, done)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
+from rich.markup import escape
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from policies.dates import format_date
-from screens import keys
+from screens import heap, keys
 from screens.caseload_view import (
     COUNTDOWN_COLUMNS,
     SORT_LABELS,
@@ -26,8 +24,8 @@ from screens.caseload_view import (
     View,
     apply_view,
     build_lines,
-    natural_widths,
     counts,
+    natural_widths,
     next_in,
     with_next_sort,
     workers_in,
@@ -57,7 +55,7 @@ Press [b]c[/b] to show closed cases, [b]?[/b] for all keys."""
 
 def prepare_lines(rows: Any, today: Any) -> tuple[list[CaseLine], dict[str, int]]:
     """The table lines of caseload rows and their natural column widths (off the UI thread)."""
-    with _cyclic_gc_paused():
+    with heap.collector_paused():
         lines = build_lines(rows, today)
         return lines, natural_widths(lines)
 
@@ -120,7 +118,7 @@ class CaseloadScreen(Screen[None]):
     def reload(self) -> None:
         app = self.app
         if app.startup_error is not None:
-            self._show_message(f"[b]cin could not open the caseload[/b]\n\n{app.startup_error}",
+            self._show_message(f"[b]cin could not open the caseload[/b]\n\n{escape(app.startup_error)}",
                                error=True)
             return
         if app.store is None:
@@ -135,7 +133,7 @@ class CaseloadScreen(Screen[None]):
         """Read the cases stored since the last load (all of them the first time, or when the
         day, settings or the closed-cases choice changed) and merge them into the lines."""
         try:
-            with _cyclic_gc_paused():
+            with heap.collector_paused():
                 rows, batches = store.caseload_changes(known_batches=known,
                                                        include_closed=include_closed)
             if known:
@@ -148,9 +146,11 @@ class CaseloadScreen(Screen[None]):
             else:
                 lines, widths = prepare_lines(rows, store.today)
             del rows  # every case's full deadline list: freed before the UI thread runs
+            if not known:
+                heap.settle(len(lines))  # a whole caseload read: see screens/heap.py
         except Exception as error:  # shown to the user, never a traceback
             self.app.call_from_thread(self._show_message,
-                                      f"[b]Could not read the caseload[/b]\n\n{describe_error(error)}",
+                                      f"[b]Could not read the caseload[/b]\n\n{escape(describe_error(error))}",
                                       error=True)
             return
         self.app.call_from_thread(self._loaded_batches, lines, widths, version, batches,
@@ -199,9 +199,9 @@ class CaseloadScreen(Screen[None]):
         self._update_summary()
         if not any(not line.closed for line in self.lines) and not self.view.include_closed:
             path = self.app.database_path
-            self._show_message(EMPTY_MESSAGE.format(path=path))
+            self._show_message(EMPTY_MESSAGE.format(path=escape(str(path))))
         elif not self.shown:
-            self._show_message("No cases match. " + self._view_words()
+            self._show_message("No cases match. " + escape(self._view_words())
                                + "\nEscape clears the search; [b]f[/b] and [b]w[/b] change the filters.")
         else:
             self._show_message(None)
@@ -281,7 +281,7 @@ class CaseloadScreen(Screen[None]):
         if self.view.worker is not None:
             summary.append(f" for {self.view.worker}")
         self.query_one("#summary", Static).update(summary)
-        self.query_one("#view-state", Static).update(self._view_words())
+        self.query_one("#view-state", Static).update(Text(self._view_words()))
 
     def _view_words(self) -> str:
         view = self.view
@@ -382,20 +382,6 @@ class CaseloadScreen(Screen[None]):
         from screens.forms.visit import open_visit_form
 
         open_visit_form(self, line.ref)
-
-
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Building 20,000 cases' lines makes hundreds of thousands of objects and none of them
-    cycles; Python's cyclic collector would rescan the whole heap many times meanwhile (it cost
-    more than building the lines). Reference counting still frees everything as usual."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _name_cell(line: CaseLine, privacy: bool) -> Text:

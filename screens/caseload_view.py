@@ -62,6 +62,7 @@ class CaseLine:
     other: tuple[str | None, int]  # worst status among the other kinds, and how many have it
     statuses: frozenset[str]
     urgency: tuple[int, date, str]  # the default sort key: errors first, then most urgent
+    column_keys: tuple[tuple[int, date, str], ...]  # sort keys of the countdown columns
     overdue: int  # how many deadlines are overdue
     due_this_week: int  # how many are not overdue and due from today to Sunday
     search_text: str
@@ -118,7 +119,7 @@ def build_lines(rows: Iterable[Any], today: date) -> list[CaseLine]:
                 overdue += 1
             elif today <= deadline.due <= sunday:
                 this_week += 1
-            key = (STATUS_RANK.get(deadline.status, 3), deadline.due)
+            key = urgency_key(deadline)
             if urgent is None or key < urgent[0]:
                 urgent = (key, deadline)
             if deadline.kind in _COLUMN_KINDS:
@@ -132,6 +133,10 @@ def build_lines(rows: Iterable[Any], today: date) -> list[CaseLine]:
         summary = row.summary
         dob = summary.dob
         countdowns = tuple(by_kind[kind][1] if kind in by_kind else None for kind in column_kinds)
+        # Sort keys made here, in the worker: sorting 20,000 lines by a column then allocates
+        # nothing (allocating keys on the UI thread set off full garbage collections).
+        column_keys = tuple((*by_kind[kind][0], summary.ref) if kind in by_kind
+                            else (*_LAST, summary.ref) for kind in column_kinds)
         worst_other = other[1].status if other is not None else None
         lines.append(
             CaseLine(
@@ -146,6 +151,7 @@ def build_lines(rows: Iterable[Any], today: date) -> list[CaseLine]:
                 urgency=((-1, date.min, summary.ref) if row.error else
                          (*urgent[0], summary.ref) if urgent is not None else
                          (*_LAST, summary.ref)),
+                column_keys=column_keys,
                 overdue=overdue,
                 due_this_week=this_week,
                 search_text=f"{summary.ref}\n{summary.name}".casefold(),
@@ -223,12 +229,7 @@ def _sort_key(sort: str):
     kinds = [kind for kind, _ in COUNTDOWN_COLUMNS]
     if sort in kinds:
         index = kinds.index(sort)
-
-        def by_column(line: CaseLine):
-            deadline = line.countdowns[index]
-            return (urgency_key(deadline) if deadline else _LAST, line.ref)
-
-        return by_column
+        return lambda line: line.column_keys[index]
     if sort == "other":
         return lambda line: (STATUS_RANK.get(line.other[0], 9), -line.other[1], line.ref)
     if sort == "ref":

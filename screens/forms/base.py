@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Generic, TypeVar
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -46,16 +47,16 @@ class Field(Horizontal):
         self.record = record
 
     def compose(self) -> ComposeResult:
-        yield Label(self.label, classes="field-label")
+        yield Label(Text(self.label), classes="field-label")
         with Vertical(classes="field-input"):
             yield self.widget
             if self.hint:
-                yield Label(self.hint, classes="field-hint")
+                yield Label(Text(self.hint), classes="field-hint")
             yield Label("", classes="field-error")
 
     def show_error(self, message: str | None) -> None:
         error = self.query_one(".field-error", Label)
-        error.update(f"✖ {message}" if message else "")
+        error.update(Text(f"✖ {message}") if message else "")
         error.display = bool(message)
         self.set_class(bool(message), "has-error")
 
@@ -90,7 +91,7 @@ class FormScreen(ModalScreen[T], Generic[T]):
         with Vertical(classes="dialog form"):
             yield Static(self.FORM_TITLE, classes="dialog-title")
             if subtitle := self.subtitle():
-                yield Static(subtitle, classes="dialog-subtitle")
+                yield Static(Text(subtitle), classes="dialog-subtitle")
             yield Label("", id="form-error", classes="field-error")
             with VerticalScroll(classes="form-body"):
                 yield from self.fields()
@@ -212,7 +213,7 @@ class FormScreen(ModalScreen[T], Generic[T]):
             if messages and first_bad is None:
                 first_bad = field
         form_error = self.query_one("#form-error", Label)
-        form_error.update("\n".join(f"✖ {message}" for message in unplaced))
+        form_error.update(Text("\n".join(f"✖ {message}" for message in unplaced)))
         form_error.display = bool(unplaced)
         if errors:
             self.notify("Nothing was saved: please correct the fields marked ✖.",
@@ -232,10 +233,12 @@ def text_input(widget_id: str, placeholder: str = "") -> Input:
 
 
 def tick(widget_id: str, label: str = "", value: bool = False) -> Tick:
-    return Tick(label, value=value, id=widget_id, compact=True)
+    return Tick(Text(label), value=value, id=widget_id, compact=True)
 
 
 def select(widget_id: str, options: list[tuple[str, Any]], *, prompt: str = "Choose…",
            value: Any = Select.NULL) -> Select:
+    options = [(Text(label) if isinstance(label, str) else label, option)
+               for label, option in options]
     return Select(options, id=widget_id, prompt=prompt, value=value, compact=True,
                   allow_blank=value is Select.NULL)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Label
@@ -41,7 +42,7 @@ class Checklist(Vertical):
             optional = "" if getattr(item, "required", True) else " (if it applies)"
             with Horizontal(classes="check-item"):
                 yield tick(f"check-{index}")
-                yield Label(f"{item.label}{optional}", classes="check-label")
+                yield Label(Text(f"{item.label}{optional}"), classes="check-label")
 
     def focus(self, scroll_visible: bool = True) -> Checklist:
         boxes = list(self.query(Checkbox))

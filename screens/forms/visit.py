@@ -7,6 +7,7 @@ from functools import partial
 from datetime import date
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
@@ -63,7 +64,7 @@ class VisitForm(FormScreen[str]):
                     hint="The day this visit was written up")
         for index, sibling in enumerate(self.sibling_children):
             with Vertical(classes="sibling"):
-                yield Static(f"Sibling: {self._who(sibling)}", classes="sibling-title")
+                yield Static(Text(f"Sibling: {self._who(sibling)}"), classes="sibling-title")
                 yield Field("include", "Seen on this visit too?",
                             tick(f"s{index}-include",
                                  f"log this visit for {display_name(sibling.name, self.privacy)} as well"),
@@ -163,14 +164,14 @@ def _fetch_and_open(app: Any, ref: str) -> None:
         siblings = app.store.siblings(ref)
     except Exception as error:  # shown to the user, never a traceback
         app.call_from_thread(app.notify, f"Could not open the visit form: {describe_error(error)}",
-                             severity="error")
+                             severity="error", markup=False)
         return
     child = child_of(detail)
     others = [child_of(s) for s in siblings if not getattr(s, "closed", False)]
 
     def done(message: str | None) -> None:
         if message:
-            app.notify(message)
+            app.notify(message, markup=False)
             app.data_changed()
 
     app.call_from_thread(app.push_screen,

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from .helpers import caseload_ready, open_case, widget_text
+from datetime import date
+
+from models.inputs import CaseInput, VisitInput
+from screens.forms.visit import VisitForm
+
+from .helpers import caseload_ready, field_error, open_case, until, widget_text
+from .test_visit_form import save_and_wait_for_errors, type_into
 
 
 def text_of(screen, widget_id: str) -> str:
@@ -69,3 +75,26 @@ async def test_keys_that_cannot_apply_say_why(caseload_db, new_app):
         assert app.screen.__class__.__name__ == "CaseScreen"
         assert any("No booked meeting: book one first (b)" in str(n.message)
                    for n in app._notifications)
+
+
+async def test_square_brackets_in_names_and_words_are_shown_as_typed(make_database, new_app):
+    # Textual and Rich read "[b]" as markup; a child's name or voice, or text typed into a
+    # form, must never be.
+    database = make_database([
+        CaseInput(ref="WR-009", name="Zoë [b]Brackets[/b]", policy="wirral", family="f9",
+                  allocated=date(2026, 9, 1), dob=date(2016, 1, 1),
+                  visits=[VisitInput(date=date(2026, 11, 2), seen=True, seen_alone=True,
+                                     childs_voice="I said [no] and [/x]")]),
+        CaseInput(ref="WR-010", name="Sib [i]Ling", policy="wirral", family="f9",
+                  allocated=date(2026, 9, 1)),
+    ])
+    app = new_app(database)
+    async with app.run_test(size=(140, 50)) as pilot:
+        screen = await open_case(pilot, "WR-009")
+        assert "Zoë [b]Brackets[/b]" in widget_text(screen.query_one("#case-facts"))
+        assert "I said [no] and [/x]" in widget_text(screen.query_one("#case-timeline"))
+        await pilot.press("v")
+        await until(pilot, lambda: isinstance(app.screen, VisitForm), "the visit form")
+        await type_into(pilot, "#date", "[oops")
+        await save_and_wait_for_errors(pilot)
+        assert '"[oops" is not a date' in field_error(app.screen, "date")

@@ -5,7 +5,23 @@ Expected countdowns are worked out by hand in conftest.py's `fixture_cases`.
 
 from __future__ import annotations
 
-from .helpers import caseload_ready, column_text, row_text, shown_refs, table_lines
+from datetime import date
+
+from models.commands import upsert_cases
+from models.db import open_database, session_scope
+from models.inputs import CaseInput
+from policies.packs import load_policies
+
+from .conftest import TODAY, fixture_cases
+from .helpers import (
+    caseload_ready,
+    column_text,
+    open_case,
+    row_text,
+    shown_refs,
+    table_lines,
+    widget_text,
+)
 
 
 async def test_each_child_shows_hand_worked_countdowns(caseload_db, new_app):
@@ -175,3 +191,25 @@ async def test_a_database_that_cannot_be_opened_is_explained_not_a_traceback(tmp
         assert "cin could not open the caseload" in message
         assert "folder" in message
         assert "Traceback" not in message
+
+
+async def test_a_case_whose_policy_pack_is_missing_is_flagged_first(tmp_path, new_app):
+    # Imported while a user's own pack "northshire" was installed; opened without it.
+    packs = load_policies(None)
+    database = tmp_path / "cin.db"
+    engine = open_database(database)
+    with session_scope(engine) as session:
+        upsert_cases(session, actor="test", today=TODAY,
+                     policies={**packs, "northshire": packs["wirral"]},
+                     cases=[*fixture_cases(),
+                            CaseInput(ref="NS-001", name="Nia Shaw", policy="northshire",
+                                      allocated=date(2026, 9, 1), worker="Jo King")])
+    engine.dispose()
+    app = new_app(database)
+    async with app.run_test(size=(140, 30)) as pilot:
+        screen = await caseload_ready(pilot)
+        assert shown_refs(screen)[0] == "NS-001"
+        assert column_text(screen, "NS-001", "Visit") == "⚠ no policy"
+        case = await open_case(pilot, "NS-001")
+        words = " ".join(widget_text(case.query_one("#case-deadlines")).split())
+        assert "'northshire' is not installed" in words
