@@ -407,7 +407,12 @@ def run_due(context: Context) -> int:
 
     rows = _stored_caseload(context)
     if rows is None:
-        rows = _read(context, _caseload_reader(context), write=True)
+        from models.errors import DatabaseLocked
+
+        try:
+            rows = _read(context, _caseload_reader(context), write=True)
+        except DatabaseLocked:  # another copy is saving: work them out without storing
+            rows = _read(context, _caseload_reader(context, store=False))
     for row in rows:
         if row.error:
             print(f"cin: warning: {row.ref}: {row.error}", file=sys.stderr)
@@ -514,7 +519,7 @@ def _stored_caseload(context: Context):
     )
 
 
-def _caseload_reader(context: Context):
+def _caseload_reader(context: Context, *, store: bool = True):
     """`read(session)` for `_read`: the full path, which works out and stores any deadlines
     not yet stored for these settings and this day, then reads them back."""
     from models.caseload import load_caseload
@@ -524,7 +529,7 @@ def _caseload_reader(context: Context):
         amber = context.settings.amber_working_days
         return load_caseload(
             session, policies=context.policies, calendar=context.calendar, today=context.today,
-            worker=context.args.worker, amber_working_days=amber,
+            worker=context.args.worker, amber_working_days=amber, store=store,
             settings_inputs=settings_inputs_key(context.settings_dir, today=context.today,
                                                 amber_working_days=amber),
         )

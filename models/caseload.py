@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from models.errors import CaseNotFound
 from models.queries import case_facts, case_facts_by_id
-from models.rows import CaseloadRow, CaseSummary
+from models.rows import CaseloadRow, CaseSummary, caseload_order
 from models.stored_deadlines import (
     computed_for_key,
     encode_deadlines,
@@ -43,6 +43,7 @@ def load_caseload(
     include_closed: bool = False,
     amber_working_days: int = 5,
     settings_inputs: str | None = None,
+    store: bool = True,
 ) -> list[CaseloadRow]:
     """Every open case (and closed ones if asked), one worker's if `worker` is given, with its
     deadlines. Ordered: cases with an error first (they need attention), then by the soonest
@@ -52,7 +53,18 @@ def load_caseload(
     session's transaction), then everything is read back through the one reader of stored
     deadlines. `settings_inputs` (models.stored_deadlines.settings_inputs_key) is given by
     callers that loaded the packs and calendar from the settings folder, so a later read-only
-    start can find these deadlines without loading them."""
+    start can find these deadlines without loading them.
+
+    `store=False` works them out in memory without storing anything, for a read-only
+    transaction when another copy of cin holds the write lock: the same engine, the same
+    answer, only not kept."""
+    if not store:
+        return sorted(
+            (_row(summary, facts, policies, calendar, today, amber_working_days)
+             for summary, facts in case_facts(session, include_closed=include_closed,
+                                              worker=worker)),
+            key=caseload_order,
+        )
     computed_for = refresh_deadlines(
         session, policies=policies, calendar=calendar, today=today,
         amber_working_days=amber_working_days, settings_inputs=settings_inputs,
@@ -73,11 +85,18 @@ def load_caseload_changes(
     include_closed: bool = False,
     amber_working_days: int = 5,
     settings_inputs: str | None = None,
+    store: bool = True,
 ) -> tuple[list[CaseloadRow], frozenset[int]]:
     """Like `load_caseload`, but only the cases (open or closed, whatever `include_closed`
     says, so a reader learns of a closure) whose deadlines were stored since the batches
     `known_batches` (all of them if none is known); and every batch now stored, for next
-    time. A case whose facts or inputs changed is always stored again, in a new batch."""
+    time. A case whose facts or inputs changed is always stored again, in a new batch.
+    `store=False`: every case, worked out in memory (see load_caseload), and no batch."""
+    if not store:
+        rows = load_caseload(session, policies=policies, calendar=calendar, today=today,
+                             include_closed=include_closed,
+                             amber_working_days=amber_working_days, store=False)
+        return rows, frozenset()
     computed_for = refresh_deadlines(
         session, policies=policies, calendar=calendar, today=today,
         amber_working_days=amber_working_days, settings_inputs=settings_inputs,

@@ -36,19 +36,7 @@ class CaseStore:
     def caseload(self, *, include_closed: bool = False) -> list[Any]:
         """`models.caseload.CaseloadRow` for every open case (and closed ones if asked).
         Deadlines not stored yet for today and these settings are worked out and stored."""
-        from models import caseload as caseload_queries
-        from models.db import session_scope
-
-        with session_scope(self.engine) as session:
-            return caseload_queries.load_caseload(
-                session,
-                policies=self.policies,
-                calendar=self.calendar,
-                today=self.today,
-                include_closed=include_closed,
-                amber_working_days=self.amber_working_days,
-                settings_inputs=self.settings_inputs,
-            )
+        return self.caseload_changes(known_batches=frozenset(), include_closed=include_closed)[0]
 
     def caseload_changes(
         self, *, known_batches: frozenset[int], include_closed: bool = False
@@ -58,18 +46,26 @@ class CaseStore:
         after a save, only the cases it changed. See models.caseload.load_caseload_changes."""
         from models import caseload as caseload_queries
         from models.db import session_scope
+        from models.errors import DatabaseLocked
 
-        with session_scope(self.engine) as session:
-            return caseload_queries.load_caseload_changes(
-                session,
-                policies=self.policies,
-                calendar=self.calendar,
-                today=self.today,
-                known_batches=known_batches,
-                include_closed=include_closed,
-                amber_working_days=self.amber_working_days,
-                settings_inputs=self.settings_inputs,
-            )
+        def read(store: bool) -> tuple[list[Any], frozenset[int]]:
+            with session_scope(self.engine, write=store) as session:
+                return caseload_queries.load_caseload_changes(
+                    session,
+                    policies=self.policies,
+                    calendar=self.calendar,
+                    today=self.today,
+                    known_batches=known_batches,
+                    include_closed=include_closed,
+                    amber_working_days=self.amber_working_days,
+                    settings_inputs=self.settings_inputs,
+                    store=store,
+                )
+
+        try:
+            return read(store=True)
+        except DatabaseLocked:  # another copy is saving: work them out without storing
+            return read(store=False)
 
     def case(self, ref: str) -> tuple[Any, Any]:
         """(`queries.CaseDetail`, `caseload.CaseloadRow`) for one case: its record and deadlines,

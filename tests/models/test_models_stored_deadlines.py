@@ -456,3 +456,15 @@ def test_after_a_save_only_the_changed_cases_are_read_again(caseload):
                 closure=_closure("B1", date(2026, 11, 20)))
     changed, known = changes(known)
     assert [(row.ref, row.closed, row.deadlines) for row in changed] == [("B1", True, ())]
+
+
+def test_worked_out_without_storing_is_the_same_answer(caseload):
+    with session_scope(caseload, write=False) as session:
+        unstored = load_caseload(session, policies=POLICIES, calendar=CALENDAR, today=TODAY,
+                                 include_closed=True, store=False)
+        changes, batches = load_caseload_changes(
+            session, policies=POLICIES, calendar=CALENDAR, today=TODAY,
+            known_batches=frozenset([1]), store=False)
+    assert batches == frozenset()
+    assert unstored == assert_store_matches_engine(caseload)
+    assert changes == [row for row in unstored if not row.closed]
