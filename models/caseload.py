@@ -159,16 +159,21 @@ def refresh_deadlines(
 
 
 def inputs_digest(policies: Mapping[str, Any], calendar: Any) -> str:
-    """A digest of the packs and the calendar as loaded: every field of every policy, and every
-    weekday off from 1990 to 2100 (beyond that, the holidays version in the code digest)."""
+    """A digest of the packs and the calendar as loaded: every field of every policy, every
+    weekday off from 1990 to 2100, and the user's own days off in any year."""
     policy_text = json.dumps(
         {policy_id: _canonical(policy) for policy_id, policy in sorted(policies.items())},
         sort_keys=True, ensure_ascii=False,
     )
     days_off = calendar.non_working_weekdays(_FIRST_YEAR, _LAST_YEAR)
+    # The user's own days off whatever their year (bank holidays outside the span are the
+    # holidays package's, whose version is in the code digest).
+    own = sorted(d.toordinal() for d in (*calendar.extra_bank_holidays, *calendar.closure_days))
     h = hashlib.sha256(policy_text.encode())
     h.update(b"|calendar|")
     h.update(",".join(map(str, days_off)).encode())
+    h.update(b"|own|")
+    h.update(",".join(map(str, own)).encode())
     return h.hexdigest()
 
 

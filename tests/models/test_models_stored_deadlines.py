@@ -259,6 +259,8 @@ def test_every_input_changes_the_key():
     assert computed_for_key(base, today=TODAY + timedelta(days=1), amber_working_days=5) != key
     assert computed_for_key(base, today=TODAY, amber_working_days=6) != key
     assert inputs_digest(POLICIES, WorkingCalendar(extra_bank_holidays=[date(2027, 3, 1)])) != base
+    far = inputs_digest(POLICIES, WorkingCalendar(closure_days=[date(2150, 3, 2)]))
+    assert far != base  # a day off outside the span the calendar digest covers day by day
     fewer = {k: v for k, v in POLICIES.items() if k != "wirral"}
     assert inputs_digest(fewer, CALENDAR) != base
 
