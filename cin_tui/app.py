@@ -18,7 +18,7 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from screens import keys
-from screens.caseload import CaseloadScreen
+from screens.caseload import CaseloadScreen, LoadedCaseload, read_caseload
 from screens.help import HelpScreen
 from screens.store import CaseStore, describe_error
 
@@ -63,7 +63,12 @@ class CinApp(App[None]):
         except Exception as error:  # every start-up failure is shown, never a traceback
             self.call_from_thread(self._start_failed, describe_error(error))
             return
-        self.call_from_thread(self._started, settings, store)
+        try:
+            # Read the first caseload here too, rather than wait for the UI thread to ask.
+            first = read_caseload(store, include_closed=False)
+        except Exception:  # the caseload screen reads it again and shows what went wrong
+            first = None
+        self.call_from_thread(self._started, settings, store, first)
 
     def _open(self) -> tuple[Any, CaseStore]:
         from cin_tui.settings import Settings, load_settings
@@ -88,12 +93,17 @@ class CinApp(App[None]):
         )
         return settings, store
 
-    def _started(self, settings: Any, store: CaseStore) -> None:
+    def _started(self, settings: Any, store: CaseStore, first: LoadedCaseload | None) -> None:
         self.settings = settings
         self.store = store
         if settings.keymap:
             self.set_keymap(settings.keymap)
-        self.data_changed()
+        self.data_version += 1
+        for screen in self.screen_stack:
+            if isinstance(screen, CaseloadScreen) and first is not None:
+                screen.show_loaded(first, self.data_version)
+            elif (reload := getattr(screen, "reload", None)) is not None:
+                reload()
 
     def _start_failed(self, message: str) -> None:
         self.startup_error = message

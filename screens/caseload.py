@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rich.markup import escape
@@ -56,6 +56,24 @@ Press [b]c[/b] to show closed cases, [b]?[/b] for all keys."""
 # What may be narrowed on a small terminal, in order, and how far.
 NARROWEST = (("name", 12), ("authority", 8), ("worker", 8), ("circulation", 5))
 SHORT_LABELS = {"circulation": "Circ.", "authority": "Auth.", "worker": "Worker"}
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedCaseload:
+    lines: list[CaseLine]
+    widths: dict[str, int]
+    include_closed: bool
+
+
+def read_caseload(store: Any, *, include_closed: bool) -> LoadedCaseload:
+    """Read every case and build its table line. Blocks on SQLite: call it from a worker."""
+    with heap.collector_paused():
+        rows = store.caseload(include_closed=include_closed)
+        lines = build_lines(rows, store.today)
+        del rows  # every case's full deadline list: freed before the UI thread runs
+        widths = natural_widths(lines)
+    heap.settle(len(lines))
+    return LoadedCaseload(lines, widths, include_closed)
 
 
 class CaseloadTable(LineTable):
@@ -116,20 +134,21 @@ class CaseloadScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="caseload", exit_on_error=False)
     def _load(self, store: Any, include_closed: bool, version: int) -> None:
         try:
-            with heap.collector_paused():
-                rows = store.caseload(include_closed=include_closed)
-                lines = build_lines(rows, store.today)
-                del rows  # every case's full deadline list: freed before the UI thread runs
-                widths = natural_widths(lines)
-            heap.settle(len(lines))
+            loaded = read_caseload(store, include_closed=include_closed)
         except Exception as error:  # shown to the user, never a traceback
             self.app.call_from_thread(self._show_message,
                                       f"[b]Could not read the caseload[/b]\n\n{escape(describe_error(error))}",
                                       error=True)
             return
-        self.app.call_from_thread(self._loaded, lines, widths, version)
+        self.app.call_from_thread(self.show_loaded, loaded, version)
 
-    def _loaded(self, lines: list[CaseLine], widths: dict[str, int], version: int) -> None:
+    def show_loaded(self, loaded: LoadedCaseload, version: int) -> None:
+        """Show a caseload read by `read_caseload` (the app's start-up worker reads the first
+        one itself, saving a round trip through the UI thread)."""
+        if loaded.include_closed != self.view.include_closed:
+            self.reload()  # the user toggled closed cases while it was being read
+            return
+        lines, widths = loaded.lines, loaded.widths
         self.lines = lines
         self.widths = widths
         self.authorities = {policy_id: self._authority(policy_id)
