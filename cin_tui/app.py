@@ -27,7 +27,7 @@ class CinApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "cin"
     SUB_TITLE = "Child in Need caseload"
-    BINDINGS = keys.bindings(keys.HELP, keys.PRIVACY)
+    BINDINGS = [*keys.bindings(keys.HELP), keys.PRIVACY.binding(show=False)]
 
     def __init__(
         self,
