@@ -36,7 +36,9 @@ class HelpScreen(ModalScreen[None]):
             with VerticalScroll():
                 yield Static(self._table(), id="help-keys")
             yield Static(
-                Text("Keys can be moved in settings.toml (the keymap ids above), e.g.\n"
+                Text("\"▲ N due this week\" counts what is due from today to Sunday; on a "
+                     "Saturday or Sunday, to the end of the coming week (Mon-Sun).\n"
+                     "Keys can be moved in settings.toml (the keymap ids above), e.g.\n"
                      "  [keymap]\n  log_visit = \"ctrl+v\""),
                 classes="dialog-note",
             )
