@@ -55,6 +55,9 @@ Press [b]c[/b] to show closed cases, [b]?[/b] for all keys."""
 
 # What may be narrowed on a small terminal, in order, and how far.
 NARROWEST = (("name", 12), ("authority", 8), ("worker", 8), ("circulation", 5))
+# What may be left out, least needed first, when narrowing is not enough (80 columns): the
+# ref, name, four countdowns and Other always stay (the case screen has the rest).
+DROPPABLE = ("authority", "age", "worker")
 SHORT_LABELS = {"circulation": "Circ.", "authority": "Auth.", "worker": "Worker"}
 
 
@@ -213,12 +216,15 @@ class CaseloadScreen(Screen[None]):
 
     def _fit(self, columns: list[Column]) -> list[Column]:
         """On a narrow terminal, narrow the name, authority and worker columns and shorten the
-        "Circulation" heading before anything scrolls sideways. Countdowns are never cut."""
+        "Circulation" heading, then leave out authority, age and worker, before anything
+        scrolls sideways; a name narrowed more than needed gets the room back (a long one ends
+        in "…"). Countdowns are never cut."""
         available = self.query_one(CaseloadTable).scrollable_content_region.width
         if available <= 0:
             return columns
+        full_name = next((column.width for column in columns if column.key == "name"), 0)
         for key, narrowest in NARROWEST:
-            used = GUTTER + sum(column.width + SEPARATOR for column in columns)
+            used = _used_width(columns)
             if used <= available:
                 break
             for index, column in enumerate(columns):
@@ -230,7 +236,13 @@ class CaseloadScreen(Screen[None]):
                 width = max(narrowest, column.width - (used - available))
                 label = column.label if width >= len(column.label) else SHORT_LABELS.get(key, column.label)
                 columns[index] = replace(column, width=width, label=label)
-        return columns
+        for key in DROPPABLE:
+            if _used_width(columns) <= available:
+                break
+            columns = [column for column in columns if column.key != key]
+        spare = available - _used_width(columns)
+        return [replace(column, width=min(full_name, column.width + spare))
+                if column.key == "name" and spare > 0 else column for column in columns]
 
     def _authority(self, policy_id: str) -> str:
         policy = self.app.store.policy(policy_id) if self.app.store else None
@@ -350,6 +362,10 @@ class CaseloadScreen(Screen[None]):
         from screens.forms.visit import open_visit_form
 
         open_visit_form(self, line.ref)
+
+
+def _used_width(columns: list[Column]) -> int:
+    return GUTTER + sum(column.width + SEPARATOR for column in columns)
 
 
 def _name_cell(line: CaseLine, privacy: bool) -> Text:
