@@ -18,7 +18,7 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from screens import keys
-from screens.caseload import CaseloadScreen
+from screens.caseload import CaseloadScreen, LoadedCaseload, read_caseload
 from screens.help import HelpScreen
 from screens.store import CaseStore, describe_error
 
@@ -32,7 +32,7 @@ class CinApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "cin"
     SUB_TITLE = "Child in Need caseload"
-    BINDINGS = keys.bindings(keys.HELP, keys.PRIVACY)
+    BINDINGS = [*keys.bindings(keys.HELP), keys.PRIVACY.binding(show=False)]
 
     def __init__(
         self,
@@ -70,7 +70,12 @@ class CinApp(App[None]):
         except Exception as error:  # every start-up failure is shown, never a traceback
             self.call_from_thread(self._start_failed, describe_error(error))
             return
-        self.call_from_thread(self._started, settings, store)
+        try:
+            # Read the first caseload here too, rather than wait for the UI thread to ask.
+            first = read_caseload(store, include_closed=False)
+        except Exception:  # the caseload screen reads it again and shows what went wrong
+            first = None
+        self.call_from_thread(self._started, settings, store, first)
 
     def _settings(self) -> Any:
         from cin_tui.settings import Settings, load_settings
@@ -98,7 +103,8 @@ class CinApp(App[None]):
     def _stored_caseload_ready(self, lines: Any, widths: Any, partial: bool) -> None:
         for screen in self.screen_stack:
             if isinstance(screen, CaseloadScreen) and not screen.loaded:
-                screen.show_lines(lines, widths, partial=partial)
+                screen.show_loaded(LoadedCaseload(lines, widths, include_closed=False), -1,
+                                   partial=partial)
 
     def _open(self, settings: Any) -> CaseStore:
         from models.db import open_database
@@ -121,12 +127,17 @@ class CinApp(App[None]):
                 amber_working_days=settings.amber_working_days),
         )
 
-    def _started(self, settings: Any, store: CaseStore) -> None:
+    def _started(self, settings: Any, store: CaseStore, first: LoadedCaseload | None) -> None:
         self.settings = settings
         self.store = store
         if settings.keymap:
             self.set_keymap(settings.keymap)
-        self.data_changed()
+        self.data_version += 1
+        for screen in self.screen_stack:
+            if isinstance(screen, CaseloadScreen) and first is not None:
+                screen.show_loaded(first, self.data_version)
+            elif (reload := getattr(screen, "reload", None)) is not None:
+                reload()
 
     def _start_failed(self, message: str) -> None:
         self.startup_error = message

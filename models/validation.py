@@ -298,6 +298,13 @@ def check_closure(
             "or after every other date of the case (CIN census rules 8810 and 8565)",
         ))
     errors += _check_checklist(closure, policy, historic=historic, prefix=f)
+    if not historic and closure.step_down_to_early_help and not (closure.lead_professional or "").strip():
+        # Old records are imported as they were; a closure made now names who takes over.
+        errors.append(FieldError(
+            f"{f}lead_professional",
+            "a step-down to Early Help needs its lead professional: give their name and agency "
+            "(the person who leads the Early Help support), or untick the step-down",
+        ))
     return errors
 
 

@@ -145,6 +145,8 @@ class CaseScreen(Screen[None]):
         family = self.case_detail.summary.family
         if not family:
             return "no sibling group recorded"
+        # The group's key is often the family's surname: in privacy mode only its initials.
+        family = display_name(family, self.app.privacy)
         if not self.sibling_cases:
             return f"{family}: no other open cases"
         names = ", ".join(f"{display_name(s.name, self.app.privacy)} ({s.ref})" for s in self.sibling_cases)

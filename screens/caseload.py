@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rich.markup import escape
@@ -53,6 +53,23 @@ To look around first with 25 fictional children, run
 Press [b]c[/b] to show closed cases, [b]?[/b] for all keys."""
 
 
+# What may be narrowed on a small terminal, in order, and how far.
+NARROWEST = (("name", 12), ("authority", 8), ("worker", 8), ("circulation", 5))
+# What may be left out, least needed first, when narrowing is not enough (80 columns): the
+# ref, name, four countdowns and Other always stay (the case screen has the rest).
+DROPPABLE = ("authority", "age", "worker")
+SHORT_LABELS = {"circulation": "Circ.", "authority": "Auth.", "worker": "Worker"}
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedCaseload:
+    lines: list[CaseLine]
+    widths: dict[str, int]
+    include_closed: bool
+    # The stored-deadline batches the lines hold (models.caseload.load_caseload_changes).
+    batches: frozenset[int] = frozenset()
+
+
 def prepare_lines(rows: Any, today: Any) -> tuple[list[CaseLine], dict[str, int]]:
     """The table lines of caseload rows and their natural column widths (off the UI thread)."""
     with heap.collector_paused():
@@ -60,9 +77,30 @@ def prepare_lines(rows: Any, today: Any) -> tuple[list[CaseLine], dict[str, int]
         return lines, natural_widths(lines)
 
 
-# What may be narrowed on a small terminal, in order, and how far.
-NARROWEST = (("name", 12), ("authority", 8), ("worker", 8), ("circulation", 5))
-SHORT_LABELS = {"circulation": "Circ.", "authority": "Auth.", "worker": "Worker"}
+def read_caseload(store: Any, *, include_closed: bool,
+                  since: LoadedCaseload | None = None) -> LoadedCaseload:
+    """Read the cases and build their table lines. Blocks on SQLite: call it from a worker.
+
+    Given the caseload read last time (`since`, read with the same closed-cases choice), only
+    the cases stored since are read and merged into it (after a save: the cases it changed);
+    otherwise every case."""
+    known = since.batches if since is not None and since.include_closed == include_closed \
+        else frozenset()
+    with heap.collector_paused():
+        rows, batches = store.caseload_changes(known_batches=known,
+                                               include_closed=include_closed)
+    if known and since is not None:
+        changed = {row.ref for row in rows}
+        new_lines, new_widths = prepare_lines(
+            [row for row in rows if include_closed or not row.closed], store.today)
+        lines = [line for line in since.lines if line.ref not in changed] + new_lines
+        widths = {key: max(since.widths.get(key, 0), new_widths.get(key, 0))
+                  for key in since.widths.keys() | new_widths.keys()}
+        return LoadedCaseload(lines, widths, include_closed, batches)
+    lines, widths = prepare_lines(rows, store.today)
+    del rows  # every case's full deadline list: freed before the UI thread runs
+    heap.settle(len(lines))
+    return LoadedCaseload(lines, widths, include_closed, batches)
 
 
 class CaseloadTable(LineTable):
@@ -90,10 +128,7 @@ class CaseloadScreen(Screen[None]):
         self.authorities: dict[str, str] = {}
         self.loaded = False
         self.partial = False  # showing only the first screen of cases while the rest load
-        # The stored-deadline batches the lines hold (models.caseload.load_caseload_changes),
-        # and whether they were read with closed cases.
-        self._batches: frozenset[int] = frozenset()
-        self._batches_closed = False
+        self._last_read: LoadedCaseload | None = None  # what the next load merges into
         self._loaded_version = -1
 
     def compose(self) -> ComposeResult:
@@ -123,59 +158,35 @@ class CaseloadScreen(Screen[None]):
             return
         if app.store is None:
             return  # the app calls reload() again once it has started
-        include_closed = self.view.include_closed
-        known = self._batches if self._batches_closed == include_closed else frozenset()
-        self._load(app.store, include_closed, app.data_version, known, self.lines, self.widths)
+        self._load(app.store, self.view.include_closed, app.data_version, self._last_read)
 
     @work(thread=True, exclusive=True, group="caseload", exit_on_error=False)
-    def _load(self, store: Any, include_closed: bool, version: int, known: frozenset[int],
-              lines: list[CaseLine], widths: dict[str, int]) -> None:
-        """Read the cases stored since the last load (all of them the first time, or when the
-        day, settings or the closed-cases choice changed) and merge them into the lines."""
+    def _load(self, store: Any, include_closed: bool, version: int,
+              since: LoadedCaseload | None) -> None:
         try:
-            with heap.collector_paused():
-                rows, batches = store.caseload_changes(known_batches=known,
-                                                       include_closed=include_closed)
-            if known:
-                changed = {row.ref for row in rows}
-                new_lines, new_widths = prepare_lines(
-                    [row for row in rows if include_closed or not row.closed], store.today)
-                lines = [line for line in lines if line.ref not in changed] + new_lines
-                widths = {key: max(widths.get(key, 0), new_widths.get(key, 0))
-                          for key in widths.keys() | new_widths.keys()}
-            else:
-                lines, widths = prepare_lines(rows, store.today)
-            del rows  # every case's full deadline list: freed before the UI thread runs
-            if not known:
-                heap.settle(len(lines))  # a whole caseload read: see screens/heap.py
+            loaded = read_caseload(store, include_closed=include_closed, since=since)
         except Exception as error:  # shown to the user, never a traceback
             self.app.call_from_thread(self._show_message,
                                       f"[b]Could not read the caseload[/b]\n\n{escape(describe_error(error))}",
                                       error=True)
             return
-        self.app.call_from_thread(self._loaded_batches, lines, widths, version, batches,
-                                  include_closed)
+        self.app.call_from_thread(self.show_loaded, loaded, version)
 
-    def _loaded_batches(self, lines: list[CaseLine], widths: dict[str, int], version: int,
-                        batches: frozenset[int], include_closed: bool) -> None:
+    def show_loaded(self, loaded: LoadedCaseload, version: int, *,
+                    partial: bool = False) -> None:
+        """Show a caseload read by `read_caseload` (the app's start-up worker reads the first
+        one itself, saving a round trip through the UI thread). `partial`: only the most
+        urgent cases, painted from the stored deadlines before the store opened; the full
+        read follows and replaces them, and until then the summary says so."""
+        if loaded.include_closed != self.view.include_closed:
+            self.reload()  # the user toggled closed cases while it was being read
+            return
         if version < self._loaded_version:
-            return  # an older load finished after a newer one
-        self._batches, self._batches_closed = batches, include_closed
-        self._loaded(lines, widths, version)
-
-    def show_lines(self, lines: list[CaseLine], widths: dict[str, int], *,
-                   partial: bool) -> None:
-        """Show lines worked out before the store opened (the stored deadlines at start):
-        all of them, or (`partial`) only the most urgent cases, in order. The store's own load
-        follows and replaces them; until then a partial list says so and is not searched."""
+            return  # an older read finished after a newer one
         self.partial = partial
-        self._loaded(lines, widths, -1)
-        if partial:
-            self.loaded = False  # keys that need every case wait for the full load
-
-    def _loaded(self, lines: list[CaseLine], widths: dict[str, int], version: int) -> None:
-        if version >= 0:
-            self.partial = False
+        if not partial:
+            self._last_read = loaded
+        lines, widths = loaded.lines, loaded.widths
         self.lines = lines
         self.widths = widths
         self.authorities = {policy_id: self._authority(policy_id)
@@ -183,7 +194,7 @@ class CaseloadScreen(Screen[None]):
         self.worker_names = workers_in(lines)
         if self.view.worker is not None and self.view.worker not in self.worker_names:
             self.view = replace(self.view, worker=None)
-        self.loaded = True
+        self.loaded = not partial  # keys that need every case wait for the full read
         self._loaded_version = version
         self._refresh_view()
 
@@ -240,12 +251,15 @@ class CaseloadScreen(Screen[None]):
 
     def _fit(self, columns: list[Column]) -> list[Column]:
         """On a narrow terminal, narrow the name, authority and worker columns and shorten the
-        "Circulation" heading before anything scrolls sideways. Countdowns are never cut."""
+        "Circulation" heading, then leave out authority, age and worker, before anything
+        scrolls sideways; a name narrowed more than needed gets the room back (a long one ends
+        in "…"). Countdowns are never cut."""
         available = self.query_one(CaseloadTable).scrollable_content_region.width
         if available <= 0:
             return columns
+        full_name = next((column.width for column in columns if column.key == "name"), 0)
         for key, narrowest in NARROWEST:
-            used = GUTTER + sum(column.width + SEPARATOR for column in columns)
+            used = _used_width(columns)
             if used <= available:
                 break
             for index, column in enumerate(columns):
@@ -257,7 +271,13 @@ class CaseloadScreen(Screen[None]):
                 width = max(narrowest, column.width - (used - available))
                 label = column.label if width >= len(column.label) else SHORT_LABELS.get(key, column.label)
                 columns[index] = replace(column, width=width, label=label)
-        return columns
+        for key in DROPPABLE:
+            if _used_width(columns) <= available:
+                break
+            columns = [column for column in columns if column.key != key]
+        spare = available - _used_width(columns)
+        return [replace(column, width=min(full_name, column.width + spare))
+                if column.key == "name" and spare > 0 else column for column in columns]
 
     def _authority(self, policy_id: str) -> str:
         policy = self.app.store.policy(policy_id) if self.app.store else None
@@ -382,6 +402,10 @@ class CaseloadScreen(Screen[None]):
         from screens.forms.visit import open_visit_form
 
         open_visit_form(self, line.ref)
+
+
+def _used_width(columns: list[Column]) -> int:
+    return GUTTER + sum(column.width + SEPARATOR for column in columns)
 
 
 def _name_cell(line: CaseLine, privacy: bool) -> Text:

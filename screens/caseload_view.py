@@ -64,7 +64,7 @@ class CaseLine:
     urgency: tuple[int, date, str]  # the default sort key: errors first, then most urgent
     column_keys: tuple[tuple[int, date, str], ...]  # sort keys of the countdown columns
     overdue: int  # how many deadlines are overdue
-    due_this_week: int  # how many are not overdue and due from today to Sunday
+    due_this_week: int  # how many are not overdue and due from today to `week_end(today)`
     search_text: str
 
     @property
@@ -100,13 +100,21 @@ class View:
 class Counts:
     cases: int
     overdue: int  # deadlines already late
-    due_this_week: int  # deadlines not late, due from today to Sunday
+    due_this_week: int  # deadlines not late, due from today to `week_end(today)`
+
+
+def week_end(today: date) -> date:
+    """The last day of "this week" for the header's "▲ N due this week": this Sunday from
+    Monday to Friday; on a Saturday or Sunday the Sunday after, because a worker opening the
+    app at the weekend is planning the week ahead (Mon-Sun), not the day or two left."""
+    this_sunday = today + timedelta(days=6 - today.weekday())
+    return this_sunday + timedelta(days=7) if today.weekday() >= 5 else this_sunday
 
 
 def build_lines(rows: Iterable[Any], today: date) -> list[CaseLine]:
     lines = []
     column_kinds = [kind for kind, _ in COUNTDOWN_COLUMNS]
-    sunday = today + timedelta(days=6 - today.weekday())
+    sunday = week_end(today)
     for row in rows:
         overdue = this_week = 0
         # One pass over the deadlines, each urgency key worked out once (20,000 cases).
@@ -201,7 +209,7 @@ def apply_view(lines: Sequence[CaseLine], view: View) -> list[CaseLine]:
 
 
 def counts(lines: Iterable[CaseLine], today: date) -> Counts:
-    """Overdue deadlines and those due by the end of this week (Sunday), over open cases.
+    """Overdue deadlines and those due by the end of this week (`week_end`), over open cases.
     (`today` is the one the lines were built for.)"""
     cases = overdue = this_week = 0
     for line in lines:

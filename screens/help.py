@@ -19,6 +19,10 @@ ALWAYS = (
     ("ctrl+q", "Quit from anywhere"),
 )
 
+DUE_THIS_WEEK = ("The caseload's \"▲ N due this week\" counts what is due from today to Sunday; "
+                 "on a Saturday or Sunday it counts to the end of the coming week (Mon-Sun), "
+                 "the week being planned.")
+
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = keys.bindings(keys.CLOSE_HELP) + [
@@ -35,6 +39,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static("Keys", classes="dialog-title")
             with VerticalScroll():
                 yield Static(self._table(), id="help-keys")
+                yield Static(Text(DUE_THIS_WEEK), id="help-due-this-week", classes="dialog-note")
             yield Static(
                 Text("Keys can be moved in settings.toml (the keymap ids above), e.g.\n"
                      "  [keymap]\n  log_visit = \"ctrl+v\""),

@@ -25,12 +25,13 @@ class Command:
     key_display: str | None = None
     priority: bool = False
 
-    def binding(self) -> Binding:
+    def binding(self, *, show: bool | None = None) -> Binding:
+        """`show` overrides whether the footer shows it (one command, shown on some screens)."""
         return Binding(
             self.key,
             self.action,
             self.title,
-            show=self.show,
+            show=self.show if show is None else show,
             key_display=self.key_display,
             priority=self.priority,
             tooltip=self.help,
@@ -46,8 +47,9 @@ def bindings(*commands: Command) -> list[Binding]:
 HELP = Command("help", "question_mark", "help", "Keys", "List every key on this screen.",
                key_display="?")
 
-PRIVACY = Command("privacy", "p", "toggle_privacy", "Privacy",
-                  "Show names as initials (for a shared screen), or in full again.", show=False)
+# Bound app-wide but hidden there (`app.py`); the supervision screens show it in their footer.
+PRIVACY = Command("privacy", "p", "app.toggle_privacy", "Privacy",
+                  "Show names as initials (for a shared screen), or in full again.")
 
 # ----- caseload ---------------------------------------------------------------------------
 OPEN_CASE = Command("open_case", "enter", "select_row", "Open",
@@ -103,8 +105,6 @@ WALKTHROUGH = Command("walkthrough", "enter", "select_row", "Walk through",
                       "oversight notes.")
 NEXT_TEAM = Command("team_filter", "t", "next_team", "Team",
                     "Show one team's workers, then the next team's, then every team.")
-PRIVACY_SHOWN = Command("privacy", "p", "app.toggle_privacy", "Privacy",
-                        "Show names as initials (for a shared screen), or in full again.")
 NEXT_CASE = Command("next_case", "right,n", "next_case", "Next",
                     "Go to this worker's next case.", key_display="n →", priority=True)
 PREVIOUS_CASE = Command("previous_case", "left,b", "previous_case", "Previous",
@@ -130,9 +130,9 @@ CASELOAD_COMMANDS = (HELP, SEARCH, SORT, REVERSE, WORKER, STATUS, CLOSED, LOG_VI
 CASE_COMMANDS = (LOG_VISIT, BOOK_MEETING, MEETING_HELD, CIRCULATED, CANCEL_MEETING,
                  CLOSE_CASE, BACK, HELP)
 FORM_COMMANDS = (SAVE, CANCEL)
-TEAM_COMMANDS = (NEXT_TEAM, PRIVACY_SHOWN, BACK, HELP)
+TEAM_COMMANDS = (NEXT_TEAM, PRIVACY, BACK, HELP)
 WALKTHROUGH_COMMANDS = (NEXT_CASE, PREVIOUS_CASE, OVERSIGHT_NOTE, ACTION_DONE, WRITE_RECORD,
-                        CASE_DETAILS, PRIVACY_SHOWN, BACK_TO_TEAM, HELP)
+                        CASE_DETAILS, PRIVACY, BACK_TO_TEAM, HELP)
 SUPERVISION_COMMANDS = (WALKTHROUGH, NEXT_TEAM, NEXT_CASE, PREVIOUS_CASE, OVERSIGHT_NOTE,
                         ACTION_DONE, WRITE_RECORD, CASE_DETAILS, BACK_TO_TEAM, ADD_ACTION)
 ALL_COMMANDS = (PRIVACY, *CASELOAD_COMMANDS, OPEN_CASE, *CASE_COMMANDS, *FORM_COMMANDS, CLOSE_HELP,

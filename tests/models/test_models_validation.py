@@ -296,6 +296,23 @@ def test_form_closure_needs_the_required_checklist_items(policies):
     assert check_closure(closure, case_dates=[], today=TODAY, policy=policy, historic=True) == []
 
 
+def test_form_step_down_to_early_help_needs_the_lead_professional(policies):
+    policy = policies["wirral"]
+    closure = ClosureInput(date(2026, 11, 20), "RC9", step_down_to_early_help=True,
+                           lead_professional="  ")
+    assert messages(check_closure(closure, case_dates=[], today=TODAY, policy=policy)) == [
+        "lead_professional: a step-down to Early Help needs its lead professional: give their "
+        "name and agency (the person who leads the Early Help support), or untick the step-down"
+    ]
+    named = replace(closure, lead_professional="Kay Ross, Oak School")
+    assert check_closure(named, case_dates=[], today=TODAY, policy=policy) == []
+    # No step-down, no lead professional needed.
+    no_step_down = replace(closure, step_down_to_early_help=False)
+    assert check_closure(no_step_down, case_dates=[], today=TODAY, policy=policy) == []
+    # An imported old record is taken as it was kept.
+    assert check_closure(closure, case_dates=[], today=TODAY, policy=policy, historic=True) == []
+
+
 def test_unknown_checklist_item(policies):
     closure = ClosureInput(date(2026, 11, 20), "RC7", checklist={"letters_sent": True})
     errors = check_closure(closure, case_dates=[], today=TODAY, policy=policies["leicestershire"])

@@ -213,3 +213,33 @@ async def test_a_case_whose_policy_pack_is_missing_is_flagged_first(tmp_path, ne
         case = await open_case(pilot, "NS-001")
         words = " ".join(widget_text(case.query_one("#case-deadlines")).split())
         assert "'northshire' is not installed" in words
+
+
+async def test_at_80_columns_every_countdown_and_other_fit_beside_ref_and_name(caseload_db, new_app):
+    app = new_app(caseload_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await caseload_ready(pilot)
+        lines = table_lines(screen)
+        header = lines[0]
+        for label in ("Ref", "Name", "Visit", "Meeting", "Circ.", "Review", "Other"):
+            assert label in header, header
+        assert all(len(line) <= 80 for line in lines), lines
+        # No sideways scrolling (no horizontal scrollbar): the whole line is on screen.
+        table = screen.query_one("#caseload")
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        assert not table.show_horizontal_scrollbar
+        # Same hand-worked countdowns as at 140 columns, whole (see conftest.py).
+        assert column_text(screen, "WR-001", "Visit") == "✖ 4 wd late"
+        assert column_text(screen, "WR-002", "Circ.") == "✖ 7 d late"
+        assert column_text(screen, "CA-001", "Review").startswith("✔ 43")
+        assert "Amira Hassan" in row_text(screen, "WR-001")
+
+
+async def test_at_120_columns_nothing_is_left_out(caseload_db, new_app):
+    app = new_app(caseload_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await caseload_ready(pilot)
+        header = table_lines(screen)[0]
+        for label in ("Ref", "Name", "Age", "Worker", "Authority", "Visit", "Meeting",
+                      "Circulation", "Review", "Other"):
+            assert label in header, header

@@ -7,7 +7,7 @@ from datetime import date
 from types import SimpleNamespace
 
 from policies.deadlines import Citation, Deadline
-from screens.caseload_view import View, apply_view, build_lines, counts, with_next_sort
+from screens.caseload_view import View, apply_view, build_lines, counts, week_end, with_next_sort
 
 TODAY = date(2026, 11, 23)  # Monday
 
@@ -114,3 +114,31 @@ def test_other_kinds_are_summarised_not_given_columns():
 def test_reversed_urgency_keeps_cases_with_nothing_due_at_the_bottom():
     view = replace(View(), reverse=True)
     assert refs(view) == ["C3", "B2", "A1", "D4"]
+
+
+def test_this_week_ends_this_sunday_on_a_weekday_and_next_sunday_at_the_weekend():
+    # Mon 23 Nov 2026 and Fri 27 Nov 2026 -> this Sunday, 29 Nov.
+    assert week_end(date(2026, 11, 23)) == date(2026, 11, 29)
+    assert week_end(date(2026, 11, 27)) == date(2026, 11, 29)
+    # Sat 21 Nov and Sun 22 Nov 2026: the worker plans the coming Mon 23 - Sun 29 Nov week.
+    assert week_end(date(2026, 11, 21)) == date(2026, 11, 29)
+    assert week_end(date(2026, 11, 22)) == date(2026, 11, 29)
+
+
+def test_on_a_sunday_due_this_week_counts_the_coming_week():
+    sunday = date(2026, 11, 22)  # a Sunday
+    rows = [
+        row("S1", "Due today", "Jo", due("visit", date(2026, 11, 22), "due_soon")),
+        row("S2", "Due next Sunday", "Jo", due("visit", date(2026, 11, 29), "due_soon")),
+        row("S3", "Due Monday week", "Jo", due("visit", date(2026, 11, 30), "ok")),
+        row("S4", "Late", "Jo", due("visit", date(2026, 11, 20), "overdue")),
+    ]
+    # Sun 22 Nov counts what is due 22-29 Nov: S1 and S2; S3 (Mon 30 Nov) is the week after;
+    # S4 is overdue, counted as such and not again.
+    total = counts(build_lines(rows, sunday), sunday)
+    assert (total.overdue, total.due_this_week) == (1, 2)
+    # On Fri 27 Nov the same 29 Nov item is still this week, 30 Nov is not.
+    friday = date(2026, 11, 27)
+    rows = [row("F1", "Sun", "Jo", due("visit", date(2026, 11, 29), "due_soon")),
+            row("F2", "Mon", "Jo", due("visit", date(2026, 11, 30), "due_soon"))]
+    assert counts(build_lines(rows, friday), friday).due_this_week == 1

@@ -72,6 +72,24 @@ async def test_step_down_to_early_help_with_the_lead_professional(caseload_db, n
             "RC9", True, "Kay Ross, Oak School")
 
 
+async def test_step_down_without_a_lead_professional_is_refused_next_to_that_field(
+        caseload_db, new_app):
+    app = new_app(caseload_db)
+    async with app.run_test(size=(140, 60)) as pilot:
+        form = await open_form(pilot, "WR-003", "c", CloseCaseForm)
+        form.query_one("#reason").value = "RC9"
+        form.query_one("#step_down_to_early_help").focus()
+        await pilot.press("space")
+        await tick_all(pilot, form)
+        await save_and_wait_for_errors(pilot)
+        assert "step-down to Early Help needs its lead professional" in field_error(
+            form, "lead_professional")
+        assert stored_case(caseload_db, "WR-003").closure is None
+        await type_into(pilot, "#lead_professional", "Kay Ross, Oak School")
+        await saved(pilot, form)
+        assert stored_case(caseload_db, "WR-003").closure.lead_professional == "Kay Ross, Oak School"
+
+
 async def test_a_reason_is_required_and_the_date_cannot_be_before_the_last_visit(
         caseload_db, new_app):
     app = new_app(caseload_db)

@@ -56,3 +56,40 @@ async def test_a_keymap_in_settings_moves_a_key(caseload_db, new_app, tmp_path):
         await until(pilot, lambda: app.screen.__class__.__name__ == "VisitForm", "the visit form")
         titles = [command.title for command in app.get_system_commands(app.screen_stack[-2])]
         assert "Visit (^l)" in titles
+
+
+def test_each_keymap_id_is_declared_by_one_command():
+    # Two declarations of one id could disagree (key, action, words); the keymap moves one id.
+    declared = [value for value in vars(keys).values() if isinstance(value, keys.Command)]
+    ids = [command.id for command in declared]
+    assert sorted(ids) == sorted(set(ids))
+    assert keys.COMMANDS_BY_ID["privacy"] is keys.PRIVACY
+
+
+async def test_privacy_is_hidden_on_the_caseload_footer_and_a_keymap_moves_it(
+        caseload_db, new_app, tmp_path):
+    settings = tmp_path / "settings"
+    settings.mkdir()
+    (settings / "settings.toml").write_text('[keymap]\nprivacy = "ctrl+y"\n', encoding="utf-8")
+    app = new_app(caseload_db, settings_dir=settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await caseload_ready(pilot)
+        shown = [active.binding.id for active in screen.active_bindings.values()
+                 if active.binding.show]
+        assert "privacy" not in shown  # the caseload footer has no room for it
+        assert not app.privacy
+        await pilot.press("p")
+        await pilot.pause()
+        assert not app.privacy  # p no longer toggles privacy
+        await pilot.press("ctrl+y")
+        await until(pilot, lambda: app.privacy, "privacy mode")
+
+
+async def test_help_explains_what_due_this_week_means_at_the_weekend(caseload_db, new_app):
+    app = new_app(caseload_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await caseload_ready(pilot)
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen), "the help screen")
+        words = " ".join(widget_text(app.screen.query_one("#help-due-this-week")).split())
+        assert "on a Saturday or Sunday it counts to the end of the coming week" in words

@@ -14,6 +14,7 @@ from screens.forms.visit import VisitForm
 from .helpers import caseload_ready, open_case, until
 
 WIDE = (120, 36)
+MEDIUM = (100, 30)
 SMALL = (80, 24)
 
 
@@ -49,7 +50,7 @@ def at_form(ref: str, key: str, form_type, fill=None):
     return run_before
 
 
-@pytest.mark.parametrize("size", [WIDE, SMALL], ids=["120x36", "80x24"])
+@pytest.mark.parametrize("size", [WIDE, MEDIUM, SMALL], ids=["120x36", "100x30", "80x24"])
 def test_caseload(snap_compare, caseload_db, new_app, colour, size):
     assert snap_compare(new_app(caseload_db), terminal_size=size, run_before=at_caseload())
 
@@ -65,7 +66,7 @@ def test_case_screen(snap_compare, caseload_db, new_app, colour):
     assert snap_compare(new_app(caseload_db), terminal_size=WIDE, run_before=at_case("WR-002"))
 
 
-@pytest.mark.parametrize(
+FORMS = pytest.mark.parametrize(
     ("ref", "key", "form_type"),
     [
         ("WR-001", "v", VisitForm),
@@ -77,8 +78,20 @@ def test_case_screen(snap_compare, caseload_db, new_app, colour):
     ],
     ids=["visit", "book", "held", "circulated", "cancel", "close"],
 )
+
+
+@FORMS
 def test_form(snap_compare, caseload_db, new_app, colour, ref, key, form_type):
     assert snap_compare(new_app(caseload_db), terminal_size=WIDE,
+                        run_before=at_form(ref, key, form_type))
+
+
+@FORMS
+def test_form_at_80x24_without_colour(snap_compare, caseload_db, new_app, monkeypatch,
+                                      ref, key, form_type):
+    # Issue 6 item 8: every form works on an 80x24 monochrome terminal (NO_COLOR).
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert snap_compare(new_app(caseload_db), terminal_size=SMALL,
                         run_before=at_form(ref, key, form_type))
 
 
