@@ -167,6 +167,15 @@ LEFT JOIN case_deadlines AS d ON d.case_id = c.id
 """
 
 
+_READ_IDS = """
+SELECT c.id
+FROM cases AS c
+LEFT JOIN workers AS w ON w.id = c.worker_id
+LEFT JOIN closures AS cl ON cl.case_id = c.id
+LEFT JOIN case_deadlines AS d ON d.case_id = c.id
+"""
+
+
 def read_caseload(
     connection: sqlite3.Connection,
     *,
@@ -197,13 +206,16 @@ def read_caseload(
         conditions.append("(d.computed_for IS NOT ? OR d.batch NOT IN "
                           "(SELECT value FROM json_each(?)))")
         parameters += [computed_for, json.dumps(sorted(not_in_batches))]
-    sql = _READ + (" WHERE " + " AND ".join(conditions) if conditions else "")
+    where = " WHERE " + " AND ".join(conditions) if conditions else ""
+    sql = _READ + where
     if limit is not None:
         # Any case not stored for these inputs first (so it is seen, and None returned), then
         # caseload_order in SQL: errors first, then by the soonest deadline, then cases with
-        # none; ties by ref (SQLite compares text as UTF-8 bytes: Python's order).
-        sql += (" ORDER BY (d.computed_for IS ?), (d.error IS NULL), (d.first_due IS NULL),"
-                " d.first_due, c.ref LIMIT ?")
+        # none; ties by ref (SQLite compares text as UTF-8 bytes: Python's order). Only the
+        # ids are sorted (not every case's deadlines); the rows are then read by id.
+        first = (_READ_IDS + where + " ORDER BY (d.computed_for IS ?), (d.error IS NULL),"
+                 " (d.first_due IS NULL), d.first_due, c.ref LIMIT ?")
+        sql = _READ + f" WHERE c.id IN ({first})"
         parameters += [computed_for, limit]
     # Hundreds of thousands of objects and no cycles: the cyclic collector would rescan them
     # many times over while they are built.
