@@ -9,6 +9,7 @@ import functools
 import os
 import sqlite3
 import stat
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -107,7 +108,7 @@ def make_engine(path: Path, busy_timeout: float = DEFAULT_BUSY_TIMEOUT_SECONDS) 
         try:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
-            cursor.execute("PRAGMA journal_mode=WAL")
+            _use_write_ahead_log(cursor, busy_timeout)
             # FULL: a commit is on disk (WAL synced) before the save is confirmed.
             cursor.execute("PRAGMA synchronous=FULL")
         finally:
@@ -119,6 +120,21 @@ def make_engine(path: Path, busy_timeout: float = DEFAULT_BUSY_TIMEOUT_SECONDS) 
         connection.exec_driver_sql(f"BEGIN {mode}".strip())
 
     return engine
+
+
+def _use_write_ahead_log(cursor: sqlite3.Cursor, busy_timeout: float) -> None:
+    # Switching a new file to WAL needs the other connections out of the way, and SQLite says
+    # "locked" at once instead of waiting (two copies opening a new database together): retry
+    # for as long as a busy wait would have waited.
+    give_up = time.monotonic() + busy_timeout
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc).lower() or time.monotonic() > give_up:
+                raise
+            time.sleep(0.01)
 
 
 @contextmanager
