@@ -82,7 +82,8 @@ class ImportSummary:
                                                  self.closures))
 
     def __str__(self) -> str:
-        verb = "would be" if self.dry_run else "were"
+        one = self.changes == 1
+        verb = ("would be" if self.dry_run else "was" if one else "were")
         parts = [
             f"{name}: {c.added} added, {c.changed} changed, {c.unchanged} unchanged"
             for name, c in (("cases", self.cases), ("visits", self.visits),
@@ -90,7 +91,7 @@ class ImportSummary:
         ]
         head = "Nothing would change" if self.dry_run else "Nothing changed"
         if self.changes:
-            head = f"{self.changes} records {verb} added or changed"
+            head = f"{self.changes} record{'' if one else 's'} {verb} added or changed"
         return f"{head}. " + "; ".join(parts) + "."
 
 

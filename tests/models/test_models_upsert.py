@@ -189,6 +189,14 @@ def test_dry_run_reports_without_writing(engine, policies):
     assert table_counts(engine)["cases"] == 0
 
 
+def test_one_record_is_reported_in_the_singular(engine, policies):
+    # One case with no visits, meetings or closure: one record added.
+    summary = import_cases(engine, policies, [CaseInput(ref="S1", name="Sam Single",
+                                                        allocated=date(2026, 11, 2),
+                                                        policy="wirral")])
+    assert str(summary).startswith("1 record was added or changed.")
+
+
 def test_a_failure_while_writing_leaves_nothing_half_written(engine, policies, monkeypatch):
     import models.audit
 
