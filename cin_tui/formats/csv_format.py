@@ -19,7 +19,13 @@ from datetime import date
 from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
 from policies.facts import MEETING_KINDS
 
-from cin_tui.formats.fields import FieldReader, Problem, census_code_upper, record_label
+from cin_tui.formats.fields import (
+    FieldReader,
+    Problem,
+    census_code_upper,
+    read_case,
+    record_label,
+)
 
 COLUMNS = (
     "ref", "name", "dob", "policy", "worker", "team", "family", "disabled", "allocated",
@@ -123,34 +129,12 @@ def _read_row(
     reader: FieldReader, cells: dict[str, str], default_policy: str | None,
     default_worker: str | None, given: frozenset[str],
 ) -> CaseInput | None:
-    get = cells.get
-    ref = reader.text("ref", get("ref"), required=True, what="the case reference")
-    name = reader.text("name", get("name"), required=True, what="the child's name")
-    allocated = reader.date("allocated", get("allocated"), required=True,
-                            what="the date the case was allocated")
-    policy = reader.text("policy", get("policy"), required=default_policy is None,
-                         what="the policy pack id (or give --policy)") or default_policy
-    case = CaseInput(
-        ref=ref or "",
-        name=name or "",
-        allocated=allocated or date.min,
-        policy=policy or "",
-        dob=reader.date("dob", get("dob")),
-        worker=reader.text("worker", get("worker")) or default_worker,
-        team=reader.text("team", get("team")),
-        family=reader.text("family", get("family")),
-        disabled=bool(reader.boolean("disabled", get("disabled"))),
-        assessment_completed=reader.date("assessment_completed", get("assessment_completed")),
-        plan_started=reader.date("plan_started", get("plan_started")),
+    return read_case(reader, cells.get, default_policy, default_worker, lambda: dict(
         visits=_visits(reader, cells),
         meetings=_meetings(reader, cells),
         closure=_closure(reader, cells),
-        source=reader.record,
         fields_given=given,
-    )
-    if ref is None or name is None or allocated is None or policy is None:
-        return None
-    return case
+    ))
 
 
 def _visits(reader: FieldReader, cells: dict[str, str]) -> list[VisitInput]:

@@ -6,9 +6,11 @@ None for that field, so an import can report everything wrong with a file in one
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from models.inputs import CaseInput
 from policies.dates import DateParseError, parse_date, parse_frequency
 from policies.facts import Frequency
 
@@ -156,3 +158,34 @@ def census_code_upper(reason: str) -> str:
     """"rc8" is census code RC8; a pack's own closure reasons are kept as written."""
     upper = reason.upper()
     return upper if len(upper) == 3 and upper.startswith("RC") and upper[2].isdigit() else reason
+
+
+def read_case(reader: FieldReader, get: Callable[[str], object], default_policy: str | None,
+              default_worker: str | None, read_rest: Callable[[], dict]) -> CaseInput | None:
+    """The case fields both import formats share, then `read_rest()`: the format's own fields
+    (its history, and in JSON the fields a CSV case list has no column for). None when a
+    required field is missing (the reader has recorded why)."""
+    ref = reader.text("ref", get("ref"), required=True, what="the case reference")
+    name = reader.text("name", get("name"), required=True, what="the child's name")
+    allocated = reader.date("allocated", get("allocated"), required=True,
+                            what="the date the case was allocated")
+    policy = reader.text("policy", get("policy"), required=default_policy is None,
+                         what="the policy pack id (or give --policy)") or default_policy
+    case = CaseInput(
+        ref=ref or "",
+        name=name or "",
+        allocated=allocated or date.min,
+        policy=policy or "",
+        dob=reader.date("dob", get("dob")),
+        worker=reader.text("worker", get("worker")) or default_worker,
+        team=reader.text("team", get("team")),
+        family=reader.text("family", get("family")),
+        disabled=bool(reader.boolean("disabled", get("disabled"))),
+        assessment_completed=reader.date("assessment_completed", get("assessment_completed")),
+        plan_started=reader.date("plan_started", get("plan_started")),
+        source=reader.record,
+        **read_rest(),
+    )
+    if ref is None or name is None or allocated is None or policy is None:
+        return None
+    return case

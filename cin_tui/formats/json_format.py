@@ -21,6 +21,7 @@ from cin_tui.formats.fields import (
     census_code_upper,
     describe_json_value,
     is_blank,
+    read_case,
     record_label,
 )
 
@@ -112,38 +113,17 @@ def _read_case(
 ) -> CaseInput | None:
     _check_keys(reader, "", record, CASE_FIELDS)
     get = record.get
-    ref = reader.text("ref", get("ref"), required=True, what="the case reference")
-    name = reader.text("name", get("name"), required=True, what="the child's name")
-    allocated = reader.date("allocated", get("allocated"), required=True,
-                            what="the date the case was allocated")
-    policy = reader.text("policy", get("policy"), required=default_policy is None,
-                         what="the policy pack id (or give --policy)") or default_policy
-    case = CaseInput(
-        ref=ref or "",
-        name=name or "",
-        allocated=allocated or date.min,
-        policy=policy or "",
-        dob=reader.date("dob", get("dob")),
-        worker=reader.text("worker", get("worker")) or default_worker,
-        team=reader.text("team", get("team")),
-        family=reader.text("family", get("family")),
-        disabled=bool(reader.boolean("disabled", get("disabled"))),
+    return read_case(reader, get, default_policy, default_worker, lambda: dict(
         private_fostering=bool(reader.boolean("private_fostering", get("private_fostering"))),
         visit_every=reader.frequency("visit_every", get("visit_every")),
-        assessment_completed=reader.date("assessment_completed", get("assessment_completed")),
-        plan_started=reader.date("plan_started", get("plan_started")),
         stepped_down_from=reader.word("stepped_down_from", get("stepped_down_from")),
         stepped_down_on=reader.date("stepped_down_on", get("stepped_down_on")),
         events=_read_events(reader, get("events")),
         visits=_read_list(reader, "visits", get("visits"), _read_visit),
         meetings=_read_list(reader, "meetings", get("meetings"), _read_meeting),
         closure=_read_closure(reader, get("closure")),
-        source=reader.record,
         fields_given=_fields_given(record, default_policy, default_worker),
-    )
-    if ref is None or name is None or allocated is None or policy is None:
-        return None
-    return case
+    ))
 
 
 def _fields_given(record: dict, default_policy: str | None,
