@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_caseload_paint.py [--sizes 25,5000,20000] [--repeats 7]
 
-For each size it builds (once, cached in bench/out/paint/) a database through the real import
+For each size it builds (once, cached in bench/out/) a database through the real import
 path with `bench_import.generate`'s authority-like caseload (a year of visits and meetings per
 child), then alternates, in one process, headless (`App.run_test`):
 
@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import sqlite3
 import statistics
 import sys
 import time
@@ -32,59 +30,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from textual.app import App, ComposeResult  # noqa: E402
-from textual.widgets import DataTable, Footer, Header  # noqa: E402
+from textual.app import App  # noqa: E402
+from textual.widgets import DataTable  # noqa: E402
 
-from bench_import import generate  # noqa: E402  (the same caseload as the import benchmark)
+from bare_app import BareApp  # noqa: E402  (the yardstick every issue-7 bench uses)
+from bench_support import database_with  # noqa: E402  (cached databases, real import path)
 from cin_tui.app import make_app  # noqa: E402
-from cin_tui.importer import import_parsed, read_case_file  # noqa: E402
-from policies.calendar import WorkingCalendar  # noqa: E402
-from policies.packs import load_policies  # noqa: E402
 from screens.caseload import CaseloadScreen, CaseloadTable  # noqa: E402
 
 TODAY = date(2026, 11, 23)
 SIZE = (120, 36)
-OUT = ROOT / "bench" / "out" / "paint"
-
-
-class BareApp(App[None]):
-    """The yardstick: Header, a 25-row DataTable, Footer."""
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield DataTable()
-        yield Footer()
-
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("Ref", "Name", "Age", "Visit", "Meeting", "Circulation", "Review")
-        for i in range(25):
-            table.add_row(f"B-{i:06d}", f"Bench Child {i}", "9 y", "✔ 12 wd", "· —",
-                          "· —", "✔ 35 d")
-
-
-def database_with(children: int) -> Path:
-    path = OUT / f"caseload-{children}.db"
-    if path.exists() and _cases_in(path) == children:
-        return path
-    OUT.mkdir(parents=True, exist_ok=True)
-    for stale in OUT.glob(f"caseload-{children}.db*"):
-        stale.unlink()
-    source = OUT / f"caseload-{children}.json"
-    source.write_text(json.dumps(generate(children, 2026, WorkingCalendar())), encoding="utf-8")
-    parsed = read_case_file(source)
-    assert not parsed.problems, parsed.problems[:3]
-    import_parsed(parsed, database=path, actor="bench", policies=load_policies(None), today=TODAY)
-    source.unlink()
-    return path
-
-
-def _cases_in(path: Path) -> int:
-    try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
-            return connection.execute("SELECT COUNT(*) FROM cases").fetchone()[0]
-    except sqlite3.Error:
-        return -1
 
 
 async def time_until(app: App, painted) -> float:
