@@ -256,6 +256,11 @@ def import_report_text(report) -> str:
     if summary.changed_refs:
         lines.append(f"{'Would change' if report.dry_run else 'Changed'}: "
                      f"{_ref_list(summary.changed_refs)}")
+    if report.dry_run and summary.details:
+        from cin_tui.import_changes import change_lines
+
+        lines += change_lines(summary.details)
+    lines += summary.notes
     if report.backup is not None:
         lines.append(f"The database as it was before this import is backed up in {report.backup}")
     if report.dry_run:

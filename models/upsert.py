@@ -37,7 +37,7 @@ from models.db import one_transaction
 from models.inputs import CaseInput
 from models.tables import Case, Closure, Meeting, Visit, Worker, new_uid
 from models.validation import FieldError, check_cases, fail_if
-from policies.dates import format_frequency
+from policies.dates import format_date, format_frequency
 
 CASES = Case.__table__
 VISITS = Visit.__table__
@@ -347,7 +347,8 @@ class _Plan:
                 "closure" in case.fields_given and not case.summary_history:
             self.summary.notes.append(
                 f"{case.ref}: the file gives no closure but the case is closed on "
-                f"{closure['date']}; an import never reopens a case, so it stays closed.")
+                f"{format_date(closure['date'])}; an import never reopens a case, so it stays "
+                "closed.")
 
         if not changed and not notes:
             self.summary.cases.unchanged += 1
