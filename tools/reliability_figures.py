@@ -41,6 +41,10 @@ def main(argv: list[str]) -> int:
         ("SIGKILLs during a large import survived", totals["kills survived (import)"]),
         ("SIGKILLs during form saves survived", totals["kills survived (form save)"]),
         ("records lost", totals["records lost"]),
+        ("exports (JSON and CSV) imported again, each changing nothing", totals["export re-imports tried"]),
+        ("partial JSON updates checked field by field", totals["partial updates tried"]),
+        ("... refused, nothing written", totals["partial updates refused, nothing written"]),
+        ("recorded values lost by an import", totals["recorded values lost"]),
     ]
     print("\n| what | count |\n| --- | ---: |")
     for label, count in rows:
