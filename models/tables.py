@@ -10,7 +10,7 @@ Dates are calendar dates (`date`), stored by SQLite as ISO text. Timestamps (`cr
 
 from __future__ import annotations
 
-import uuid
+import os
 from datetime import date, datetime
 from typing import Any
 
@@ -19,7 +19,13 @@ from sqlmodel import Field, SQLModel
 
 
 def new_uid() -> str:
-    return str(uuid.uuid4())
+    """A random (version 4) UUID as text; as `str(uuid.uuid4())`, a few times faster, which
+    counts when an import gives identities to hundreds of thousands of records."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = (raw[6] & 0x0F) | 0x40  # version 4
+    raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = raw.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def _json_column() -> Any:

@@ -275,7 +275,7 @@ class _Plan:
             closure = _closure_values(case.closure)
             self.closure_inserts.append((case.ref, closure))
             self.summary.closures.added += 1
-            after["closure"] = closure
+            after["closure"] = _json_ready(closure)
         self._note_change(CaseChange(
             case.ref,
             "Imported a new case"
@@ -330,7 +330,7 @@ class _Plan:
                 self.closure_inserts.append((case.ref, new))
                 self.summary.closures.added += 1
                 notes.append("closed")
-                after["closure"] = new
+                after["closure"] = _json_ready(new)
             else:
                 merged_closure = _merged_closure(closure, case.closure, new)
                 differs = [c for c in _CLOSURE_COLUMNS if closure[c] != merged_closure[c]]
@@ -339,8 +339,8 @@ class _Plan:
                         {"id": closure["id"], **{c: merged_closure[c] for c in differs}})
                     self.summary.closures.changed += 1
                     notes.append("closure changed")
-                    before["closure"] = {c: closure[c] for c in differs}
-                    after["closure"] = {c: merged_closure[c] for c in differs}
+                    before["closure"] = _json_ready({c: closure[c] for c in differs})
+                    after["closure"] = _json_ready({c: merged_closure[c] for c in differs})
                 else:
                     self.summary.closures.unchanged += 1
         elif closure is not None and case.fields_given is not None and \
@@ -472,7 +472,7 @@ class _Plan:
             {"actor": actor, "action": "import", "case_ref": change.ref,
              "summary": change.summary, "before": change.before, "after": change.after}
             for change in self.summary.details
-        ])
+        ], json_ready=True)
 
     def _readable(self, values: dict[str, Any]) -> dict[str, Any]:
         """Audit values name the worker rather than giving a row id, and dates as ISO text."""
@@ -557,10 +557,15 @@ class _StoredForm:
         """A record for the audit: its id, its natural key, and its values (only those that
         differ from `other`, when given)."""
         shown: dict[str, Any] = {"id": uid}
-        for i, name in enumerate(self.columns):
-            if other is None or i in self.key_at or values[i] != other[i]:
-                value = values[i]
-                shown[name] = bool(value) if i in self.booleans and value is not None else value
+        if other is None:
+            shown.update(zip(self.columns, values))
+        else:
+            shown.update((name, values[i]) for i, name in enumerate(self.columns)
+                         if i in self.key_at or values[i] != other[i])
+        for i in self.booleans:
+            name = self.columns[i]
+            if shown.get(name) is not None:
+                shown[name] = bool(shown[name])
         return shown
 
     def empty(self) -> _StoredChildren:
@@ -591,6 +596,10 @@ class _StoredForm:
             _driver_cursor(session).executemany(
                 f"UPDATE {self.table.name} SET {assignments} WHERE id = ?", rows
             )
+
+
+def _json_ready(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
 
 
 def _agrees(stored_values: _Stored, new: _Stored, given: tuple[int, ...]) -> bool:
