@@ -35,9 +35,11 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def migrate_to_head(
-    engine: Engine, *, backups_kept: int, backup_folder: Path | None = None
+    engine: Engine, *, backups_kept: int, backup_folder: Path | None = None,
+    backup_before: bool = True,
 ) -> None:
-    """Upgrade to the latest schema, backing up first when an existing database would change."""
+    """Upgrade to the latest schema, backing up first when an existing database would change
+    (`backup_before=False` for a file cin is building, which has nothing to lose)."""
     from models.backup import automatic_backup
     from models.db import database_path
 
@@ -48,7 +50,7 @@ def migrate_to_head(
         return
     if current is not None and _unknown_revision(script, current):
         raise errors.DatabaseTooNew(path, current)
-    if _has_tables(engine):
+    if backup_before and _has_tables(engine):
         automatic_backup(path, reason="before-migration", keep=backups_kept, folder=backup_folder)
     upgrade(engine, "head")
 
@@ -74,3 +76,8 @@ def _unknown_revision(script: ScriptDirectory, revision: str) -> bool:
 def _has_tables(engine: Engine) -> bool:
     with engine.connect() as connection:
         return bool(inspect(connection).get_table_names())
+
+
+def known_revision(revision: str) -> bool:
+    """True when this version of cin has the migration `revision` (it is not from a newer one)."""
+    return not _unknown_revision(ScriptDirectory.from_config(alembic_config()), revision)

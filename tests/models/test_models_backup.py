@@ -60,10 +60,10 @@ def test_automatic_backups_are_named_by_time_and_rotated(db_path, engine, add_ca
 
 def test_rotation_leaves_other_files_alone(tmp_path):
     (tmp_path / "my-notes.db").write_text("mine")
-    for name in ("cin-20261101-090000-000000-x.db", "cin-20261102-090000-000000-x.db"):
+    for name in ("cin-20261101-090000-000000-by-hand.db", "cin-20261102-090000-000000-by-hand.db"):
         (tmp_path / name).write_text("")
     removed = rotate_backups(tmp_path, keep=1)
-    assert [p.name for p in removed] == ["cin-20261101-090000-000000-x.db"]
+    assert [p.name for p in removed] == ["cin-20261101-090000-000000-by-hand.db"]
     assert (tmp_path / "my-notes.db").exists()
 
 
@@ -78,7 +78,7 @@ def test_restore_replaces_the_database_and_keeps_what_it_replaced(
     saved = backup_database(engine, tmp_path / "saved.db")
     add_case("C2")  # made after the backup: the restore takes it away...
     engine.dispose()
-    replaced = restore_database(saved, db_path, actor="Sam")
+    replaced = restore_database(saved, db_path, actor="Sam").replaced
     assert refs(db_path) == ["C1"]
     assert refs(replaced) == ["C1", "C2"]  # ...but a copy of what was replaced is kept
     assert mode(replaced) == 0o600
@@ -87,7 +87,8 @@ def test_restore_replaces_the_database_and_keeps_what_it_replaced(
         [entry] = audit_log(session, newest_first=True, limit=1)
     restored.dispose()
     assert (entry.action, entry.actor) == ("restore", "Sam")
-    assert entry.after == {"restored_from": str(saved)}
+    assert entry.after["restored_from"] == str(saved)
+    assert entry.before["replaced_copy_kept_at"] == str(replaced)
 
 
 def test_restore_refuses_a_damaged_backup_and_changes_nothing(db_path, engine, add_case, tmp_path):
@@ -107,7 +108,7 @@ def test_restore_over_a_damaged_database_keeps_the_damaged_file(db_path, engine,
     for suffix in ("-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
     db_path.write_bytes(b"garbage" * 1000)
-    kept = restore_database(saved, db_path)
+    kept = restore_database(saved, db_path).replaced
     assert kept.read_bytes() == b"garbage" * 1000
     assert refs(db_path) == ["C1"]
 

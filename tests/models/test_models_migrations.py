@@ -46,7 +46,7 @@ def test_a_first_version_database_is_upgraded_on_open_and_keeps_its_rows(db_path
     _make_first_version_database(db_path)
     engine = open_database(db_path)
     try:
-        assert current_revision(engine) == head_revision() == SCHEMA_REVISION == "0003"
+        assert current_revision(engine) == head_revision() == SCHEMA_REVISION == "0005"
         with session_scope(engine, write=False) as session:
             detail = get_case_detail(session, "C1")
             assert detail.summary.name == "Amy"
