@@ -419,8 +419,11 @@ def _path_of(source: Engine | Path | str) -> Path:
 
 
 def _make_private_folder(folder: Path) -> None:
+    """Make `folder` and any missing parents 0700 (mkdir(parents=True) would use the umask)."""
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        missing = [p for p in (folder, *folder.parents) if not p.exists()]
+        for path in reversed(missing):
+            path.mkdir(mode=0o700, exist_ok=True)
     except OSError as exc:
         raise errors.DatabaseFolderNotWritable(folder, exc.strerror or str(exc)) from exc
 

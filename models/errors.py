@@ -64,8 +64,8 @@ class NotACinDatabase(DatabaseError):
         self.found = found
         self.latest_backup = latest_backup
         if latest_backup is not None:
-            todo = ("If your caseload should be here, " + restore_advice(latest_backup, backup_facts)
-                    + " Otherwise choose another path with --db PATH or CIN_DB.")
+            advice = restore_advice(latest_backup, backup_facts)
+            todo = ("If your caseload should be here: t" + advice[1:] + " Otherwise choose another path with --db PATH or CIN_DB.")
         else:
             todo = ("If your caseload should be here, put a backup of it back with "
                     "`cin restore BACKUP`; otherwise choose another path with --db PATH or CIN_DB "
