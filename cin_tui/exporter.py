@@ -86,7 +86,7 @@ def read_all_cases(session) -> list[CaseInput]:
         visits[row["case_id"]].append(VisitInput(
             date=row["date"], seen=row["seen"], seen_alone=row["seen_alone"],
             not_alone_reason=row["not_alone_reason"], childs_voice=row["childs_voice"],
-            location=row["location"], recorded=row["recorded"],
+            location=row["location"], recorded=row["recorded"], uid=row["uid"],
         ))
     meetings: dict[int, list[MeetingInput]] = defaultdict(list)
     for row in session.execute(select(meetings_table).order_by(meetings_table.c.id)).mappings():
@@ -94,7 +94,7 @@ def read_all_cases(session) -> list[CaseInput]:
             kind=row["kind"], status=row["status"], date=row["date"], chair=row["chair"],
             chair_role=row["chair_role"], family_attended=row["family_attended"],
             circulated=row["circulated"], cancelled_on=row["cancelled_on"],
-            cancel_reason=row["cancel_reason"],
+            cancel_reason=row["cancel_reason"], uid=row["uid"],
         ))
     closures: dict[int, ClosureInput] = {}
     for row in session.execute(select(closures_table)).mappings():

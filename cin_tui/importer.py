@@ -68,6 +68,10 @@ def read_case_file(
         raise ImportFailed(label, [Problem(
             "", "", f"cin reads .json and .csv files; this one ends {path.suffix or 'with no extension'}"
         )])
+    if path.exists() and not path.is_file():  # a FIFO or device would block or never end
+        raise ImportFailed(label, [Problem(
+            "", "", "is not a regular file (a folder, pipe or device); give the path of a "
+                    ".json or .csv file")])
     try:
         data = path.read_bytes()
     except OSError as error:

@@ -22,6 +22,10 @@ class VisitInput:
     childs_voice: str | None = None
     location: str | None = None  # "home", "school" or "other"
     recorded: date | None = None
+    # Its identity (a JSON export's "id"); None: matched by date and `seen` instead.
+    uid: str | None = None
+    # The fields the source gave; on re-import the others keep their stored values. None: all.
+    fields_given: frozenset[str] | None = None
 
 
 @dataclass(slots=True)
@@ -35,6 +39,8 @@ class MeetingInput:
     circulated: date | None = None
     cancelled_on: date | None = None
     cancel_reason: str | None = None
+    uid: str | None = None  # as VisitInput.uid; None: matched by kind and date
+    fields_given: frozenset[str] | None = None
 
 
 @dataclass(slots=True)
@@ -45,6 +51,7 @@ class ClosureInput:
     step_down_to_early_help: bool = False
     lead_professional: str | None = None
     checklist: dict[str, bool] = field(default_factory=dict)  # pack checklist item id -> done
+    fields_given: frozenset[str] | None = None  # as VisitInput.fields_given
 
 
 @dataclass(slots=True)
@@ -71,6 +78,15 @@ class CaseInput:
     source: str | None = None
     # Other dated anchor events named by pack rules (policies.facts.CaseFacts.events).
     events: dict[str, date] = field(default_factory=dict)
-    # The case fields the source actually gave (e.g. a CSV's columns). None means all of them.
-    # On re-import, fields not given keep their stored values instead of being blanked.
+    # The case fields the source actually gave (a JSON record's keys, a CSV row's non-blank
+    # cells). None means all of them. On re-import, fields not given keep their stored values.
     fields_given: frozenset[str] | None = None
+    # Fields filled from --policy / --worker because the record named none: on re-import they
+    # fill an empty stored value but never replace one.
+    defaulted: frozenset[str] = frozenset()
+    # Event names given as null (cleared); `events` holds the ones given with a date.
+    cleared_events: frozenset[str] = frozenset()
+    # The history is a case list's summary (CSV: last visit, next meeting...), not the record
+    # itself: it may add a visit or meeting, fill what was not recorded, or move a booked
+    # meeting to held, but never changes or blanks a recorded value.
+    summary_history: bool = False

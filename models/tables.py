@@ -10,11 +10,16 @@ Dates are calendar dates (`date`), stored by SQLite as ISO text. Timestamps (`cr
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
+
+
+def new_uid() -> str:
+    return str(uuid.uuid4())
 
 
 def _json_column() -> Any:
@@ -58,6 +63,8 @@ class Visit(SQLModel, table=True):
     __tablename__ = "visits"
 
     id: int | None = Field(default=None, primary_key=True)
+    # The visit's identity for life: written by exports, matched by imports (migration 0004).
+    uid: str | None = Field(default_factory=new_uid, unique=True, index=True)
     case_id: int = Field(foreign_key="cases.id", index=True)
     date: date
     seen: bool = True
@@ -72,6 +79,7 @@ class Meeting(SQLModel, table=True):
     __tablename__ = "meetings"
 
     id: int | None = Field(default=None, primary_key=True)
+    uid: str | None = Field(default_factory=new_uid, unique=True, index=True)
     case_id: int = Field(foreign_key="cases.id", index=True)
     kind: str  # policies.facts.MEETING_KINDS
     status: str  # policies.facts.MEETING_STATUSES

@@ -4,19 +4,26 @@ Built for authority-sized files (tens of thousands of children, each with a year
 meetings): existing rows are read with a few whole-table queries and the changes are written
 with executemany inserts and updates, never one ORM flush per row.
 
-Matching, so that importing the same data twice changes nothing:
-- a case by its `ref`;
-- a visit by (date, seen) within its case, a meeting by (kind, date); when several share a
-  key they are matched in the order they appear. A match whose other fields differ is updated.
-- the closure by its case.
-An import never deletes: visits, meetings or a closure missing from the file are kept, and a
-case field the source did not give (`CaseInput.fields_given`) keeps its stored value.
+The merge rules (docs/formats.md, "How an import merges"), so that an import changes only what
+its file carries and re-importing any export changes nothing:
+- a case is matched by its `ref`; a case field the record does not give
+  (`CaseInput.fields_given`) keeps its stored value, and only a given value (JSON `null`
+  included) replaces it. A --policy/--worker default never replaces a stored value.
+- a visit or meeting is matched by its identity (`uid`, the JSON `id`) when it has one, else by
+  (date, seen) / (kind, date), preferring a stored record that already agrees; the fields it
+  gives replace the stored ones, the others are kept. Unmatched ones are added.
+- a case list's summary (`CaseInput.summary_history`, CSV) never changes a recorded value: a
+  claim already satisfied changes nothing, one that fills what was not recorded (seen alone not
+  recorded, a booked meeting now held) fills it, anything else is added as a new record.
+- the closure is matched by its case; events and the closure checklist merge name by name.
+An import never deletes: visits, meetings or a closure missing from the file are kept. Every
+change gets an audit entry with the real values before and after.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
-from collections.abc import Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from operator import attrgetter
@@ -28,8 +35,8 @@ from sqlmodel import Session
 from models import audit, stored
 from models.db import one_transaction
 from models.inputs import CaseInput
-from models.tables import Case, Closure, Meeting, Visit, Worker
-from models.validation import check_cases, fail_if
+from models.tables import Case, Closure, Meeting, Visit, Worker, new_uid
+from models.validation import FieldError, check_cases, fail_if
 from policies.dates import format_frequency
 
 CASES = Case.__table__
@@ -64,6 +71,17 @@ class Counts:
     unchanged: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class CaseChange:
+    """One case's change as the audit records it: the values before and after (only the fields,
+    visits, meetings and closure that changed or were added)."""
+
+    ref: str
+    summary: str
+    before: dict[str, Any] | None  # None: the case is new
+    after: dict[str, Any]
+
+
 @dataclass
 class ImportSummary:
     """What an import added and changed (or, for a dry run, would add and change)."""
@@ -75,6 +93,9 @@ class ImportSummary:
     added_refs: list[str] = field(default_factory=list)
     changed_refs: list[str] = field(default_factory=list)
     dry_run: bool = False
+    details: list[CaseChange] = field(default_factory=list)  # in file order
+    # Things the file says that an import does not do, for the user to act on.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def changes(self) -> int:
@@ -110,9 +131,42 @@ def upsert_cases(
     audit entry per added or changed case. `dry_run` only works out the summary."""
     fail_if(check_cases(cases, policies=policies, today=today))
     plan = _Plan(session, cases, dry_run)
+    fail_if(plan.errors)
     if not dry_run:
         plan.write(actor)
     return plan.summary
+
+
+_Stored = tuple[Any, ...]
+
+
+@dataclass(slots=True)
+class _StoredChild:
+    id: int
+    case_id: int
+    uid: str
+    values: _Stored
+
+
+class _StoredChildren:
+    """A child table's stored rows, findable by identity and by natural key; each row can be
+    matched once per import."""
+
+    def __init__(self, rows: Iterable[_StoredChild], key_at: tuple[int, int]) -> None:
+        self.key_at = key_at
+        self.by_uid: dict[str, _StoredChild] = {}
+        self.by_key: dict[tuple[Any, ...], list[_StoredChild]] = defaultdict(list)
+        for row in rows:
+            self.by_uid[row.uid] = row
+            self.by_key[self.key(row.case_id, row.values)].append(row)
+        self.taken: set[int] = set()
+
+    def key(self, case_id: int, values: _Stored) -> tuple[Any, ...]:
+        return (case_id, values[self.key_at[0]], values[self.key_at[1]])
+
+    def candidates(self, case_id: int, values: _Stored) -> list[_StoredChild]:
+        return [row for row in self.by_key.get(self.key(case_id, values), ())
+                if row.id not in self.taken]
 
 
 class _Plan:
@@ -121,6 +175,7 @@ class _Plan:
     def __init__(self, session: Session, cases: Sequence[CaseInput], dry_run: bool) -> None:
         self.session = session
         self.summary = ImportSummary(dry_run=dry_run)
+        self.errors: list[FieldError] = []
         self.workers: dict[str, int] = dict(
             session.execute(select(WORKERS.c.name, WORKERS.c.id)).all()
         )
@@ -130,20 +185,22 @@ class _Plan:
         self.case_inserts: list[dict[str, Any]] = []
         self.case_updates: list[dict[str, Any]] = []
         # Visits and meetings, the bulk of an import, are handled as tuples in stored form.
-        self.visit_inserts: list[tuple[str, tuple[Any, ...]]] = []
-        self.visit_updates: list[tuple[Any, ...]] = []
-        self.meeting_inserts: list[tuple[str, tuple[Any, ...]]] = []
+        self.visit_inserts: list[tuple[str, str, _Stored]] = []   # (ref, uid, values)
+        self.visit_updates: list[tuple[Any, ...]] = []            # (*values, id)
+        self.meeting_inserts: list[tuple[str, str, _Stored]] = []
         self.meeting_updates: list[tuple[Any, ...]] = []
         self.closure_inserts: list[tuple[str, dict[str, Any]]] = []
         self.closure_updates: list[dict[str, Any]] = []
-        self.audit: dict[str, dict[str, Any]] = {}
+        self.uids_in_file: dict[str, str] = {}  # uid -> the record that gave it first
 
         dialect = session.get_bind().dialect
         self.visit_form = _StoredForm(VISITS, _VISIT_COLUMNS, _VISIT_KEY, dialect)
         self.meeting_form = _StoredForm(MEETINGS, _MEETING_COLUMNS, _MEETING_KEY, dialect)
+        any_stored = bool(stored_cases)
+        self.visits = self.visit_form.read(session) if any_stored else self.visit_form.empty()
+        self.meetings = (self.meeting_form.read(session) if any_stored
+                         else self.meeting_form.empty())
         existing_ids = {row["id"] for row in stored_cases.values()}
-        visits = self.visit_form.read(session) if existing_ids else {}
-        meetings = self.meeting_form.read(session) if existing_ids else {}
         closures = {
             row["case_id"]: row
             for row in session.execute(select(CLOSURES)).mappings()
@@ -154,18 +211,9 @@ class _Plan:
             if row is None:
                 self._add_case(case)
             else:
-                self._update_case(case, row, visits, meetings, closures.get(row["id"]))
+                self._update_case(case, row, closures.get(row["id"]))
 
     # --- working out changes
-
-    def _case_values(self, case: CaseInput, *, only_given: bool) -> dict[str, Any]:
-        given = case.fields_given
-        values: dict[str, Any] = {}
-        for name, column in _CASE_FIELDS.items():
-            if only_given and given is not None and name not in given:
-                continue
-            values[column] = self._case_value(case, name)
-        return values
 
     def _case_value(self, case: CaseInput, name: str) -> Any:
         if name == "worker":
@@ -175,6 +223,23 @@ class _Plan:
         if name == "events":
             return {k: v.isoformat() for k, v in sorted(case.events.items())} or None
         return getattr(case, name)
+
+    def _changed_case_values(self, case: CaseInput, row: Mapping[str, Any]) -> dict[str, Any]:
+        """The columns whose given value differs from the stored one."""
+        given = case.fields_given
+        changed: dict[str, Any] = {}
+        for name, column in _CASE_FIELDS.items():
+            if given is not None and name not in given and name not in case.defaulted:
+                continue
+            if name in case.defaulted and row[column] is not None:
+                continue  # a --policy/--worker default fills a gap, never replaces
+            if name == "events":
+                value = _merged_events(row[column], case)
+            else:
+                value = self._case_value(case, name)
+            if row[column] != value:
+                changed[column] = value
+        return changed
 
     def _worker_key(self, name: str | None, team: str | None) -> int | str | None:
         """The worker's id, or their name when the worker is new (resolved at write time)."""
@@ -187,64 +252,78 @@ class _Plan:
         return name
 
     def _add_case(self, case: CaseInput) -> None:
-        values = self._case_values(case, only_given=False)
+        values = {column: self._case_value(case, name) for name, column in _CASE_FIELDS.items()}
         self.case_inserts.append({"ref": case.ref, **values})
         self.summary.cases.added += 1
         self.summary.added_refs.append(case.ref)
-        for visit in case.visits:
-            self.visit_inserts.append((case.ref, self.visit_form.of(visit)))
-        for meeting in case.meetings:
-            self.meeting_inserts.append((case.ref, self.meeting_form.of(meeting)))
-        self.summary.visits.added += len(case.visits)
-        self.summary.meetings.added += len(case.meetings)
+        after = self._readable(values)
+        for what, children, form, inserts, counts in (
+            ("visits", case.visits, self.visit_form, self.visit_inserts, self.summary.visits),
+            ("meetings", case.meetings, self.meeting_form, self.meeting_inserts,
+             self.summary.meetings),
+        ):
+            added = []
+            for index, child in enumerate(children, start=1):
+                uid = self._uid_for(case, what, index, child.uid, form, None)
+                new = form.of(child)
+                inserts.append((case.ref, uid, new))
+                added.append(form.readable(uid, new))
+            counts.added += len(children)
+            if added:
+                after[what] = added
         if case.closure is not None:
-            self.closure_inserts.append((case.ref, _closure_values(case.closure)))
+            closure = _closure_values(case.closure)
+            self.closure_inserts.append((case.ref, closure))
             self.summary.closures.added += 1
-        self.audit[case.ref] = {
-            "summary": "Imported a new case"
+            after["closure"] = closure
+        self._note_change(CaseChange(
+            case.ref,
+            "Imported a new case"
             + _child_counts(len(case.visits), len(case.meetings), case.closure is not None),
-            "before": None,
-            "after": self._readable(values),
-        }
+            None, after,
+        ))
 
     def _update_case(
-        self,
-        case: CaseInput,
-        row: Mapping[str, Any],
-        visits: _Grouped,
-        meetings: _Grouped,
-        closure: Mapping[str, Any] | None,
+        self, case: CaseInput, row: Mapping[str, Any], closure: Mapping[str, Any] | None,
     ) -> None:
         case_id = row["id"]
-        values = self._case_values(case, only_given=True)
-        changed = {col: v for col, v in values.items() if row[col] != v}
+        changed = self._changed_case_values(case, row)
         if changed:
             self.case_updates.append({"id": case_id, **changed})
         notes: list[str] = []
-        before: dict[str, Any] = {col: row[col] for col in changed}
-        after: dict[str, Any] = dict(changed)
+        before: dict[str, Any] = self._readable({col: row[col] for col in changed})
+        after: dict[str, Any] = self._readable(dict(changed))
 
-        for children, form, grouped, inserts, updates, counts, what in (
-            (case.visits, self.visit_form, visits, self.visit_inserts, self.visit_updates,
-             self.summary.visits, "visit"),
-            (case.meetings, self.meeting_form, meetings, self.meeting_inserts,
-             self.meeting_updates, self.summary.meetings, "meeting"),
+        for what, children, form, stored_rows, inserts, updates, counts in (
+            ("visits", case.visits, self.visit_form, self.visits, self.visit_inserts,
+             self.visit_updates, self.summary.visits),
+            ("meetings", case.meetings, self.meeting_form, self.meetings,
+             self.meeting_inserts, self.meeting_updates, self.summary.meetings),
         ):
+            was: list[dict[str, Any]] = []
+            now: list[dict[str, Any]] = []
             added = updated = 0
-            for child in children:
-                new = form.of(child)
-                match = _take(grouped, form.key(case_id, new))
+            for index, child in enumerate(children, start=1):
+                match, merged = self._match(case, case_id, what, index, child, form, stored_rows)
                 if match is None:
-                    inserts.append((case.ref, new))
+                    uid = self._uid_for(case, what, index, child.uid, form, stored_rows)
+                    inserts.append((case.ref, uid, merged))
+                    now.append(form.readable(uid, merged))
                     added += 1
-                elif match[1] != new:
-                    updates.append((*new, match[0]))
+                elif merged != match.values:
+                    updates.append((*merged, match.id))
+                    was.append(form.readable(match.uid, match.values, merged))
+                    now.append(form.readable(match.uid, merged, match.values))
                     updated += 1
                 else:
                     counts.unchanged += 1
             counts.added += added
             counts.changed += updated
-            notes += _change_note(what, added, updated)
+            notes += _change_note(what[:-1], added, updated)
+            if was:
+                before[what] = was
+            if now:
+                after[what] = now
         if case.closure is not None:
             new = _closure_values(case.closure)
             if closure is None:
@@ -252,14 +331,23 @@ class _Plan:
                 self.summary.closures.added += 1
                 notes.append("closed")
                 after["closure"] = new
-            elif any(closure[c] != new[c] for c in _CLOSURE_COLUMNS):
-                self.closure_updates.append({"id": closure["id"], **new})
-                self.summary.closures.changed += 1
-                notes.append("closure changed")
-                before["closure"] = {c: closure[c] for c in _CLOSURE_COLUMNS}
-                after["closure"] = new
             else:
-                self.summary.closures.unchanged += 1
+                merged_closure = _merged_closure(closure, case.closure, new)
+                differs = [c for c in _CLOSURE_COLUMNS if closure[c] != merged_closure[c]]
+                if differs:
+                    self.closure_updates.append(
+                        {"id": closure["id"], **{c: merged_closure[c] for c in differs}})
+                    self.summary.closures.changed += 1
+                    notes.append("closure changed")
+                    before["closure"] = {c: closure[c] for c in differs}
+                    after["closure"] = {c: merged_closure[c] for c in differs}
+                else:
+                    self.summary.closures.unchanged += 1
+        elif closure is not None and case.fields_given is not None and \
+                "closure" in case.fields_given and not case.summary_history:
+            self.summary.notes.append(
+                f"{case.ref}: the file gives no closure but the case is closed on "
+                f"{closure['date']}; an import never reopens a case, so it stays closed.")
 
         if not changed and not notes:
             self.summary.cases.unchanged += 1
@@ -268,11 +356,83 @@ class _Plan:
         self.summary.changed_refs.append(case.ref)
         fields = [_field_name(col) for col in changed]
         what = ([f"changed {', '.join(fields)}"] if fields else []) + notes
-        self.audit[case.ref] = {
-            "summary": "Imported changes: " + "; ".join(what),
-            "before": self._readable(before),
-            "after": self._readable(after),
-        }
+        self._note_change(CaseChange(case.ref, "Imported changes: " + "; ".join(what),
+                                     before, after))
+
+    def _match(
+        self, case: CaseInput, case_id: int, what: str, index: int, child: Any,
+        form: _StoredForm, stored_rows: _StoredChildren,
+    ) -> tuple[_StoredChild | None, _Stored]:
+        """The stored record `child` is, if any, and its values after the merge."""
+        new = form.of(child)
+        given = form.given_at(child.fields_given)
+        if child.uid is not None:
+            if not self._claim_uid(case, what, index, child.uid):
+                return None, new
+            match = stored_rows.by_uid.get(child.uid)
+            if match is not None and match.case_id != case_id:
+                self.errors.append(FieldError(
+                    f"{what}[{index}].id",
+                    f"{child.uid} is the id of a {what[:-1]} of another case; give a new id, "
+                    "or none", case.source))
+                return None, new
+        elif case.summary_history:
+            return self._match_summary(case_id, new, given, form, stored_rows)
+        else:
+            candidates = stored_rows.candidates(case_id, new)
+            match = next((row for row in candidates if _agrees(row.values, new, given)),
+                         candidates[0] if candidates else None)
+        if match is None:
+            return None, new
+        stored_rows.taken.add(match.id)
+        return match, _merge(match.values, new, given)
+
+    def _match_summary(
+        self, case_id: int, new: _Stored, given: tuple[int, ...], form: _StoredForm,
+        stored_rows: _StoredChildren,
+    ) -> tuple[_StoredChild | None, _Stored]:
+        candidates = stored_rows.candidates(case_id, new)
+        for row in candidates:
+            if form.satisfies(row.values, new, given):
+                stored_rows.taken.add(row.id)
+                return row, row.values
+        for row in candidates:
+            filled = form.fill(row.values, new, given)
+            if filled is not None:
+                stored_rows.taken.add(row.id)
+                return row, filled
+        return None, new
+
+    def _uid_for(self, case: CaseInput, what: str, index: int, uid: str | None,
+                 form: _StoredForm, stored_rows: _StoredChildren | None) -> str:
+        """The identity a new record gets: the file's (when unused), or a new one."""
+        if uid is None:
+            return new_uid()
+        if stored_rows is None:  # a new case: its records' ids must be unused
+            if self._claim_uid(case, what, index, uid) and uid in self._all_stored(form).by_uid:
+                self.errors.append(FieldError(
+                    f"{what}[{index}].id",
+                    f"{uid} is already the id of a {what[:-1]} of another case; give a new "
+                    "id, or none", case.source))
+        return uid
+
+    def _claim_uid(self, case: CaseInput, what: str, index: int, uid: str) -> bool:
+        """Each id once per file; False (and reported) when given before."""
+        record = f"{case.source or case.ref} {what}[{index}]"
+        first = self.uids_in_file.setdefault(uid, record)
+        if first == record:
+            return True
+        self.errors.append(FieldError(
+            f"{what}[{index}].id",
+            f"{uid} is given twice (also {first}); each {what[:-1]} needs its own id",
+            case.source))
+        return False
+
+    def _all_stored(self, form: _StoredForm) -> _StoredChildren:
+        return self.visits if form is self.visit_form else self.meetings
+
+    def _note_change(self, change: CaseChange) -> None:
+        self.summary.details.append(change)
 
     # --- writing
 
@@ -304,21 +464,25 @@ class _Plan:
             (self.visit_form, self.visit_inserts, self.visit_updates),
             (self.meeting_form, self.meeting_inserts, self.meeting_updates),
         ):
-            form.insert(self.session, [(case_ids[ref], *values) for ref, values in inserts])
+            form.insert(self.session,
+                        [(case_ids[ref], uid, *values) for ref, uid, values in inserts])
             form.update(self.session, updates)
         audit.record_many(self.session, [
-            {"actor": actor, "action": "import", "case_ref": ref, **entry}
-            for ref, entry in self.audit.items()
+            {"actor": actor, "action": "import", "case_ref": change.ref,
+             "summary": change.summary, "before": change.before, "after": change.after}
+            for change in self.summary.details
         ])
 
     def _readable(self, values: dict[str, Any]) -> dict[str, Any]:
-        """Audit values name the worker rather than giving a row id."""
-        if "worker_id" not in values:
-            return values
-        worker = values["worker_id"]
-        names = self.worker_names
-        readable = {k: v for k, v in values.items() if k != "worker_id"}
-        readable["worker"] = names.get(worker, worker) if isinstance(worker, int) else worker
+        """Audit values name the worker rather than giving a row id, and dates as ISO text."""
+        readable: dict[str, Any] = {}
+        for column, value in values.items():
+            if column == "worker_id":
+                names = self.worker_names
+                readable["worker"] = names.get(value, value) if isinstance(value, int) else value
+            else:
+                readable[_field_name(column)] = (value.isoformat() if isinstance(value, date)
+                                                 else value)
         return readable
 
     def _resolve_worker(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -326,10 +490,6 @@ class _Plan:
         if isinstance(worker, str):
             return {**values, "worker_id": self.workers[worker]}
         return values
-
-
-_Stored = tuple[Any, ...]
-_Grouped = dict[tuple[Any, ...], deque[tuple[int, _Stored]]]
 
 
 class _StoredForm:
@@ -344,6 +504,11 @@ class _StoredForm:
         self.get = attrgetter(*columns)
         convert = [_to_stored(table.c[name].type, dialect) for name in columns]
         self.converted = [(i, f) for i, f in enumerate(convert) if f is not None]
+        self.booleans = {i for i, name in enumerate(columns)
+                         if isinstance(table.c[name].type, Boolean)}
+        self.all_given = tuple(range(len(columns)))
+        self._given_cache: dict[frozenset[str], tuple[int, ...]] = {}
+        self.status_at = columns.index("status") if "status" in columns else None
 
     def of(self, child: Any) -> _Stored:
         values = list(self.get(child))
@@ -352,28 +517,68 @@ class _StoredForm:
                 values[i] = convert(values[i])
         return tuple(values)
 
-    def key(self, case_id: int, values: _Stored) -> tuple[Any, ...]:
-        return (case_id, values[self.key_at[0]], values[self.key_at[1]])
+    def given_at(self, fields_given: frozenset[str] | None) -> tuple[int, ...]:
+        """The positions of the columns a record gave (every one when None)."""
+        if fields_given is None:
+            return self.all_given
+        cached = self._given_cache.get(fields_given)
+        if cached is None:
+            cached = tuple(i for i, c in enumerate(self.columns) if c in fields_given)
+            self._given_cache[fields_given] = cached
+        return cached
 
-    def read(self, session: Session) -> _Grouped:
-        """Every stored row as (id, values), grouped by (case_id, key), in id order."""
-        sql = (
-            f"SELECT id, case_id, {', '.join(self.columns)} FROM {self.table.name} "
-            "ORDER BY case_id, id"
-        )
-        grouped: _Grouped = defaultdict(deque)
-        key_a, key_b = self.key_at
-        for row in _driver_cursor(session).execute(sql):
-            values = row[2:]
-            grouped[(row[1], values[key_a], values[key_b])].append((row[0], values))
-        return grouped
+    def satisfies(self, stored_values: _Stored, claim: _Stored, given: tuple[int, ...]) -> bool:
+        """A summary's claim is already true of a stored record. A booked meeting is satisfied
+        by one since held or cancelled: the summary is older than the record."""
+        for i in given:
+            if stored_values[i] == claim[i]:
+                continue
+            if i == self.status_at and claim[i] == "booked":
+                continue
+            return False
+        return True
+
+    def fill(self, stored_values: _Stored, claim: _Stored,
+             given: tuple[int, ...]) -> _Stored | None:
+        """The stored record with what the summary adds (a value not recorded, a booked meeting
+        now held), or None when the claim would change a recorded value."""
+        values = list(stored_values)
+        for i in given:
+            if stored_values[i] is None:
+                values[i] = claim[i]
+            elif i == self.status_at and (stored_values[i], claim[i]) == ("booked", "held"):
+                values[i] = claim[i]
+            elif stored_values[i] != claim[i]:
+                return None
+        return tuple(values)
+
+    def readable(self, uid: str, values: _Stored, other: _Stored | None = None) -> dict[str, Any]:
+        """A record for the audit: its id, its natural key, and its values (only those that
+        differ from `other`, when given)."""
+        shown: dict[str, Any] = {"id": uid}
+        for i, name in enumerate(self.columns):
+            if other is None or i in self.key_at or values[i] != other[i]:
+                value = values[i]
+                shown[name] = bool(value) if i in self.booleans and value is not None else value
+        return shown
+
+    def empty(self) -> _StoredChildren:
+        return _StoredChildren((), self.key_at)
+
+    def read(self, session: Session) -> _StoredChildren:
+        """Every stored row, in id order."""
+        sql = (f"SELECT id, case_id, uid, {', '.join(self.columns)} FROM {self.table.name} "
+               "ORDER BY case_id, id")
+        rows = (_StoredChild(row[0], row[1], row[2], row[3:])
+                for row in _driver_cursor(session).execute(sql))
+        return _StoredChildren(rows, self.key_at)
 
     def insert(self, session: Session, rows: list[tuple[Any, ...]]) -> None:
-        """Rows are (case_id, *values)."""
+        """Rows are (case_id, uid, *values)."""
         if rows:
-            marks = ", ".join("?" * (len(self.columns) + 1))
+            marks = ", ".join("?" * (len(self.columns) + 2))
             _driver_cursor(session).executemany(
-                f"INSERT INTO {self.table.name} (case_id, {', '.join(self.columns)}) "
+                f"INSERT INTO {self.table.name} (case_id, uid, {', '.join(self.columns)}) "
                 f"VALUES ({marks})",
                 rows,
             )
@@ -385,6 +590,43 @@ class _StoredForm:
             _driver_cursor(session).executemany(
                 f"UPDATE {self.table.name} SET {assignments} WHERE id = ?", rows
             )
+
+
+def _agrees(stored_values: _Stored, new: _Stored, given: tuple[int, ...]) -> bool:
+    return all(stored_values[i] == new[i] for i in given)
+
+
+def _merge(stored_values: _Stored, new: _Stored, given: tuple[int, ...]) -> _Stored:
+    if len(given) == len(new):
+        return new
+    values = list(stored_values)
+    for i in given:
+        values[i] = new[i]
+    return tuple(values)
+
+
+def _merged_events(stored_events: dict[str, str] | None, case: CaseInput) -> dict[str, str] | None:
+    """Events merge name by name: a date given replaces, a name given as null clears, the others
+    are kept."""
+    events = dict(stored_events or {})
+    for name in case.cleared_events:
+        events.pop(name, None)
+    events.update({name: when.isoformat() for name, when in case.events.items()})
+    return dict(sorted(events.items())) or None
+
+
+def _merged_closure(stored_closure: Mapping[str, Any], closure: Any,
+                    new: dict[str, Any]) -> dict[str, Any]:
+    given = closure.fields_given
+    merged = {c: stored_closure[c] for c in _CLOSURE_COLUMNS}
+    for column in _CLOSURE_COLUMNS:
+        if given is not None and column not in given:
+            continue
+        if column == "checklist" and new["checklist"] is not None:
+            merged["checklist"] = {**(stored_closure["checklist"] or {}), **new["checklist"]}
+        else:
+            merged[column] = new[column]
+    return merged
 
 
 def _to_stored(column_type: Any, dialect: Any) -> Any:
@@ -399,11 +641,6 @@ def _to_stored(column_type: Any, dialect: Any) -> Any:
 def _driver_cursor(session: Session) -> Any:
     """A sqlite3 cursor on the session's own connection, inside its transaction."""
     return session.connection().connection.dbapi_connection.cursor()
-
-
-def _take(grouped: _Grouped, key: tuple[Any, ...]) -> tuple[int, _Stored] | None:
-    rows = grouped.get(key)
-    return rows.popleft() if rows else None
 
 
 def _update_by_id(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:

@@ -11,6 +11,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests judge correctness, never speed: on a loaded 2-core CI machine Hypothesis's
+# timing checks (slow data generation, per-example deadline) fail runs that found nothing wrong.
+settings.register_profile(
+    "cin", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("cin")
 
 TODAY = date(2026, 11, 23)  # a Monday
 

@@ -8,12 +8,19 @@ The summary columns become history on import (docs/formats.md, "CSV"):
 - `next_meeting` -> a booked meeting of kind `next_meeting_kind` (default: `review` when a
   meeting has been held, else `initial`);
 - `closed` + `closure_reason` -> the closure.
+
+A row is a summary of one child, so it never changes or blanks what is recorded: an empty cell
+keeps the stored value, and the history it implies only adds (models/upsert.py).
+
+Cells a spreadsheet would run as a formula (beginning = + - @, tab or carriage return) are
+written with a leading apostrophe, and read back without it, so the round trip is exact.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 
 from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
@@ -66,18 +73,17 @@ def read_csv(
     if not _header_is_usable(columns, rows[0], default_policy, problems):
         return [], problems
 
-    given = _fields_given(columns, default_policy, default_worker)
     cases: list[CaseInput] = []
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
-        cells = dict(zip(columns, row))
+        cells = {column: unneutralise(cell) for column, cell in zip(columns, row)}
         reader = FieldReader(record_label("row", number, cells.get("ref")), problems)
         if len(row) > len(columns) and any(cell.strip() for cell in row[len(columns):]):
             reader.problem("", f"has {len(row)} cells but the header names {len(columns)} columns")
             continue
         before = len(problems)
-        case = _read_row(reader, cells, default_policy, default_worker, given)
+        case = _read_row(reader, cells, default_policy, default_worker)
         if case is not None and len(problems) == before:
             cases.append(case)
     return cases, problems
@@ -106,15 +112,11 @@ def _header_is_usable(columns: list[str], raw: list[str], default_policy: str | 
     return ok
 
 
-def _fields_given(columns: list[str], default_policy: str | None,
-                  default_worker: str | None) -> frozenset[str]:
-    """The CaseInput fields this file's columns give; the others keep their stored values."""
-    given = {_FIELD_OF_COLUMN.get(column, column) for column in columns if column}
-    if default_policy:
-        given.add("policy")
-    if default_worker:
-        given.add("worker")
-    return frozenset(given)
+def _fields_given(cells: dict[str, str]) -> frozenset[str]:
+    """The case fields this row gives: its non-blank cells. The others keep their stored
+    values (an empty cell means "not in this list", never "clear it")."""
+    return frozenset(_FIELD_OF_COLUMN.get(column, column)
+                     for column, cell in cells.items() if column and cell.strip())
 
 
 _FIELD_OF_COLUMN = {
@@ -127,14 +129,21 @@ _FIELD_OF_COLUMN = {
 
 def _read_row(
     reader: FieldReader, cells: dict[str, str], default_policy: str | None,
-    default_worker: str | None, given: frozenset[str],
+    default_worker: str | None,
 ) -> CaseInput | None:
     return read_case(reader, cells.get, default_policy, default_worker, lambda: dict(
         visits=_visits(reader, cells),
         meetings=_meetings(reader, cells),
         closure=_closure(reader, cells),
-        fields_given=given,
+        fields_given=_fields_given(cells),
+        summary_history=True,
     ))
+
+
+_VISIT_CLAIM = frozenset({"date", "seen"})
+_ALONE_CLAIM = frozenset({"date", "seen", "seen_alone"})
+_MEETING_CLAIM = frozenset({"kind", "status", "date"})
+_CLOSURE_CLAIM = frozenset({"date", "reason"})
 
 
 def _visits(reader: FieldReader, cells: dict[str, str]) -> list[VisitInput]:
@@ -142,8 +151,9 @@ def _visits(reader: FieldReader, cells: dict[str, str]) -> list[VisitInput]:
     last_alone = reader.date("last_seen_alone", cells.get("last_seen_alone"))
     visits = []
     if last_visit is not None:
-        visits.append(VisitInput(date=last_visit, seen=True,
-                                 seen_alone=True if last_alone == last_visit else None))
+        alone = last_alone == last_visit
+        visits.append(VisitInput(date=last_visit, seen=True, seen_alone=True if alone else None,
+                                 fields_given=_ALONE_CLAIM if alone else _VISIT_CLAIM))
     if last_alone is not None:
         if last_visit is None and not cells.get("last_visit", "").strip():
             reader.problem("last_seen_alone",
@@ -153,7 +163,8 @@ def _visits(reader: FieldReader, cells: dict[str, str]) -> list[VisitInput]:
                            f"is after last_visit ({last_visit.isoformat()}); the child cannot "
                            "have been seen alone after the last visit")
         elif last_visit is not None and last_alone < last_visit:
-            visits.append(VisitInput(date=last_alone, seen=True, seen_alone=True))
+            visits.append(VisitInput(date=last_alone, seen=True, seen_alone=True,
+                                     fields_given=_ALONE_CLAIM))
     return visits
 
 
@@ -182,7 +193,7 @@ def _meeting(reader: FieldReader, cells: dict[str, str], date_column: str, kind_
     kind = kind or default_kind
     if when is None or kind is None:
         return None
-    return MeetingInput(kind=kind, status=status, date=when)
+    return MeetingInput(kind=kind, status=status, date=when, fields_given=_MEETING_CLAIM)
 
 
 def _closure(reader: FieldReader, cells: dict[str, str]) -> ClosureInput | None:
@@ -195,7 +206,7 @@ def _closure(reader: FieldReader, cells: dict[str, str]) -> ClosureInput | None:
                        "is required when closed is given: census code RC1-RC9 or the pack's own reason")
     if closed is None or reason is None:
         return None
-    return ClosureInput(date=closed, reason=census_code_upper(reason))
+    return ClosureInput(date=closed, reason=census_code_upper(reason), fields_given=_CLOSURE_CLAIM)
 
 
 def column_for(case: CaseInput, field: str) -> str:
@@ -267,5 +278,20 @@ def write_csv(cases: list[CaseInput]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for case in sorted(cases, key=lambda c: c.ref):
-        writer.writerow(summary_row(case))
+        writer.writerow({column: neutralise(cell) for column, cell in summary_row(case).items()})
     return buffer.getvalue()
+
+
+# A cell a spreadsheet would run as a formula: = + - @, tab or CR first, after any apostrophes
+# (so a value that itself begins with apostrophes round-trips too).
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+
+
+def neutralise(cell: str) -> str:
+    """The cell as a spreadsheet shows as text: a leading apostrophe before a formula."""
+    return "'" + cell if _FORMULA.match(cell) else cell
+
+
+def unneutralise(cell: str) -> str:
+    """The value `neutralise` wrote: one leading apostrophe off a neutralised formula."""
+    return cell[1:] if cell.startswith("'") and _FORMULA.match(cell, 1) else cell

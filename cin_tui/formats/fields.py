@@ -32,10 +32,17 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+class LongNumber(str):
+    """A JSON integer too long to be any value of a case: kept as its digits, refused by the
+    field that meets it."""
+
+
 def describe_json_value(value: object) -> str:
     """How a JSON value reads to a person: 'a number (42)', 'a list', 'true'."""
     if value is True or value is False:
         return str(value).lower()
+    if isinstance(value, LongNumber):
+        return f"a number {len(str(value))} digits long"
     if isinstance(value, (int, float)):
         return f"a number ({value})"
     if isinstance(value, list):
@@ -169,21 +176,27 @@ def read_case(reader: FieldReader, get: Callable[[str], object], default_policy:
     name = reader.text("name", get("name"), required=True, what="the child's name")
     allocated = reader.date("allocated", get("allocated"), required=True,
                             what="the date the case was allocated")
-    policy = reader.text("policy", get("policy"), required=default_policy is None,
-                         what="the policy pack id (or give --policy)") or default_policy
+    named_policy = reader.text("policy", get("policy"), required=default_policy is None,
+                               what="the policy pack id (or give --policy)")
+    named_worker = reader.text("worker", get("worker"))
+    policy = named_policy or default_policy
+    defaulted = {field for field, named, default in (("policy", named_policy, default_policy),
+                                                     ("worker", named_worker, default_worker))
+                 if named is None and default}
     case = CaseInput(
         ref=ref or "",
         name=name or "",
         allocated=allocated or date.min,
         policy=policy or "",
         dob=reader.date("dob", get("dob")),
-        worker=reader.text("worker", get("worker")) or default_worker,
+        worker=named_worker or default_worker,
         team=reader.text("team", get("team")),
         family=reader.text("family", get("family")),
         disabled=bool(reader.boolean("disabled", get("disabled"))),
         assessment_completed=reader.date("assessment_completed", get("assessment_completed")),
         plan_started=reader.date("plan_started", get("plan_started")),
         source=reader.record,
+        defaulted=frozenset(defaulted),
         **read_rest(),
     )
     if ref is None or name is None or allocated is None or policy is None:

@@ -8,6 +8,8 @@ in a fixed order), so export -> import into an empty database -> export gives id
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterator
 from datetime import date
 
 from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
@@ -17,6 +19,7 @@ from policies.vocabulary import EVENTS
 
 from cin_tui.formats.fields import (
     FieldReader,
+    LongNumber,
     Problem,
     census_code_upper,
     describe_json_value,
@@ -31,10 +34,10 @@ CASE_FIELDS = (
     "stepped_down_on", "events", "visits", "meetings", "closure",
 )
 VISIT_FIELDS = (
-    "date", "seen", "seen_alone", "not_alone_reason", "childs_voice", "location", "recorded",
+    "id", "date", "seen", "seen_alone", "not_alone_reason", "childs_voice", "location", "recorded",
 )
 MEETING_FIELDS = (
-    "kind", "status", "date", "chair", "chair_role", "family_attended", "circulated",
+    "id", "kind", "status", "date", "chair", "chair_role", "family_attended", "circulated",
     "cancelled_on", "cancel_reason",
 )
 CLOSURE_FIELDS = (
@@ -43,6 +46,37 @@ CLOSURE_FIELDS = (
 
 _ACCEPTED_SETS = {fields: frozenset(fields) for fields in
                   (("cases",), CASE_FIELDS, VISIT_FIELDS, MEETING_FIELDS, CLOSURE_FIELDS)}
+
+
+_LONGEST_NUMBER = 20  # digits; no field of a case takes a longer number
+
+
+def _bounded_int(digits: str) -> int | LongNumber:
+    # Python refuses to convert integers of over 4,300 digits with an error that names no
+    # record; longer than any field takes, a number is kept as text and refused by its field.
+    return LongNumber(digits) if len(digits) > _LONGEST_NUMBER else int(digits)
+
+
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _lone_surrogates(value: object, path: str) -> Iterator[str]:
+    """Where the document holds a lone surrogate, named as a field path (the character itself
+    cannot be printed)."""
+    if isinstance(value, str):
+        if _SURROGATE.search(value):
+            yield path or "(value)"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            name = _SURROGATE.sub("?", key)
+            where = f"{path}.{name}" if path else name
+            if name != key:
+                yield where
+            yield from _lone_surrogates(item, where)
+    elif isinstance(value, list):
+        for index, item in enumerate(value, start=1):
+            yield from _lone_surrogates(item, f"{path}[{index}]")
 
 
 class _Object(dict):
@@ -67,7 +101,8 @@ def read_json(
     """Parse a JSON import file. Returns the cases that read cleanly and every problem found."""
     problems: list[Problem] = []
     try:
-        document = json.loads(text.removeprefix("\ufeff"), object_pairs_hook=_object_keeping_duplicates)
+        document = json.loads(text.removeprefix("\ufeff"), object_pairs_hook=_object_keeping_duplicates,
+                              parse_int=_bounded_int)
     except json.JSONDecodeError as error:
         problems.append(Problem(
             f"line {error.lineno} column {error.colno}", "", f"not valid JSON ({error.msg})"
@@ -82,6 +117,12 @@ def read_json(
             "", "", 'expected a JSON object with a "cases" list: {"cases": [{"ref": ..., ...}]}'
         ))
         return [], problems
+    if _ESCAPED_SURROGATE.search(text):  # only \u escapes can make one; checked where present
+        problems += [Problem("", path, "contains half of an escaped character pair (a lone "
+                             "surrogate), which is not text; check the program that wrote the file")
+                     for path in _lone_surrogates(document, "")]
+        if problems:
+            return [], problems
     file_reader = FieldReader("", problems)
     _check_keys(file_reader, "", document, ("cases",))
 
@@ -119,22 +160,19 @@ def _read_case(
         stepped_down_from=reader.word("stepped_down_from", get("stepped_down_from")),
         stepped_down_on=reader.date("stepped_down_on", get("stepped_down_on")),
         events=_read_events(reader, get("events")),
+        cleared_events=_cleared_events(record),
         visits=_read_list(reader, "visits", get("visits"), _read_visit),
         meetings=_read_list(reader, "meetings", get("meetings"), _read_meeting),
         closure=_read_closure(reader, get("closure")),
-        fields_given=_fields_given(record, default_policy, default_worker),
+        fields_given=_fields_given(record),
     ))
 
 
-def _fields_given(record: dict, default_policy: str | None,
-                  default_worker: str | None) -> frozenset[str]:
-    """Keys left out of a record keep their stored values on re-import; `null` clears one."""
-    given = {key for key in record if key in CASE_FIELDS}
-    if default_policy:
-        given.add("policy")
-    if default_worker:
-        given.add("worker")
-    return frozenset(given)
+def _fields_given(record: dict) -> frozenset[str]:
+    """Keys left out of a record keep their stored values on re-import; `null` clears one.
+    An empty `events` object carries nothing (events merge name by name)."""
+    return frozenset(key for key in record if key in CASE_FIELDS
+                     and not (key == "events" and record[key] == {}))
 
 
 def _read_list(reader: FieldReader, field: str, value: object, read_item) -> list:
@@ -168,6 +206,8 @@ def _read_visit(reader: FieldReader, prefix: str, item: dict) -> VisitInput | No
         childs_voice=reader.text(prefix + "childs_voice", get("childs_voice")),
         location=reader.word(prefix + "location", get("location")),
         recorded=reader.date(prefix + "recorded", get("recorded")),
+        uid=_read_id(reader, prefix + "id", get("id")),
+        fields_given=_given(item, VISIT_FIELDS),
     )
     return visit if when is not None else None
 
@@ -190,6 +230,8 @@ def _read_meeting(reader: FieldReader, prefix: str, item: dict) -> MeetingInput 
         circulated=reader.date(prefix + "circulated", get("circulated")),
         cancelled_on=reader.date(prefix + "cancelled_on", get("cancelled_on")),
         cancel_reason=reader.text(prefix + "cancel_reason", get("cancel_reason")),
+        uid=_read_id(reader, prefix + "id", get("id")),
+        fields_given=_given(item, MEETING_FIELDS),
     )
     return meeting if None not in (kind, status, when) else None
 
@@ -215,11 +257,15 @@ def _read_closure(reader: FieldReader, value: object) -> ClosureInput | None:
         ),
         lead_professional=reader.text("closure.lead_professional", get("lead_professional")),
         checklist=_read_checklist(reader, get("checklist")),
+        # An empty checklist object carries nothing: items merge one by one; null clears all.
+        fields_given=frozenset(key for key in value if key in CLOSURE_FIELDS
+                               and not (key == "checklist" and value[key] == {})),
     )
     return closure if when is not None and reason is not None else None
 
 
 def _read_events(reader: FieldReader, value: object) -> dict[str, date]:
+    """The events given a date; one given as null is cleared (`_cleared_events`)."""
     if is_blank(value):
         return {}
     if not isinstance(value, dict):
@@ -231,10 +277,45 @@ def _read_events(reader: FieldReader, value: object) -> dict[str, date]:
         if name not in EVENTS:
             reader.problem(f"events.{name}", f"unknown event; accepted: {', '.join(EVENTS)}")
             continue
+        if when is None:
+            continue
         parsed = reader.date(f"events.{name}", when, required=True, what=f"the date of {EVENTS[name]}")
         if parsed is not None:
             events[name] = parsed
     return events
+
+
+def _cleared_events(record: dict) -> frozenset[str]:
+    """`"events": null` clears every event; `{"name": null}` clears that one."""
+    if "events" not in record:
+        return frozenset()
+    value = record["events"]
+    if value is None:
+        return frozenset(EVENTS)
+    if isinstance(value, dict):
+        return frozenset(name for name, when in value.items() if when is None and name in EVENTS)
+    return frozenset()
+
+
+def _given(item: dict, accepted: tuple[str, ...]) -> frozenset[str] | None:
+    """The fields a visit or meeting object gives (None: all of them, the usual case)."""
+    given = frozenset(key for key in item if key in accepted and key != "id")
+    return None if len(given) == len(accepted) - 1 else given
+
+
+def _read_id(reader: FieldReader, field: str, value: object) -> str | None:
+    """A record's identity: a UUID as cin writes it, or a system's own id (letters, digits and
+    . _ : - up to 64 characters)."""
+    if value is None:
+        return None
+    text = reader.text(field, value)
+    if text is None:
+        return None
+    if len(text) > 64 or not text.isascii() or not all(c.isalnum() or c in "._:-" for c in text):
+        reader.problem(field, f"{describe_json_value(text[:70])} is not an id; use letters, "
+                              "digits and . _ : - (up to 64 characters), or leave it out")
+        return None
+    return text
 
 
 def _read_checklist(reader: FieldReader, value: object) -> dict[str, bool]:
@@ -291,6 +372,7 @@ def case_to_json(case: CaseInput) -> dict:
         "events": {name: _iso(when) for name, when in sorted(case.events.items())},
         "visits": [
             {
+                "id": v.uid,
                 "date": _iso(v.date),
                 "seen": v.seen,
                 "seen_alone": v.seen_alone,
@@ -303,6 +385,7 @@ def case_to_json(case: CaseInput) -> dict:
         ],
         "meetings": [
             {
+                "id": m.uid,
                 "kind": m.kind,
                 "status": m.status,
                 "date": _iso(m.date),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from datetime import date
 
 import pytest
@@ -46,13 +47,16 @@ def test_a_first_version_database_is_upgraded_on_open_and_keeps_its_rows(db_path
     _make_first_version_database(db_path)
     engine = open_database(db_path)
     try:
-        assert current_revision(engine) == head_revision() == SCHEMA_REVISION == "0005"
+        assert current_revision(engine) == head_revision() == SCHEMA_REVISION
         with session_scope(engine, write=False) as session:
             detail = get_case_detail(session, "C1")
             assert detail.summary.name == "Amy"
             assert detail.summary.worker == "Sam"
             assert [v.date for v in detail.visits] == [date(2026, 11, 2)]
             assert [a.summary for a in audit_log(session)] == ["Imported a new case"]
+        with engine.connect() as connection:  # migration 0004 gave the old visit an identity
+            (uid,) = connection.exec_driver_sql("SELECT uid FROM visits").one()
+        assert uuid.UUID(uid).version == 4
     finally:
         engine.dispose()
 

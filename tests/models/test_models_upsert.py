@@ -118,8 +118,23 @@ def test_a_changed_record_is_updated_in_place(engine, policies):
     assert [m.circulated for m in detail.meetings] == [date(2026, 2, 6), None]
     assert len(detail.visits) == 4
     assert entry.summary == "Imported changes: changed name; 1 visit added; 1 meeting changed"
-    assert entry.before == {"name": "Amy Smith"}
-    assert entry.after == {"name": "Amy Smith-Jones"}
+    # The audit holds the real values before and after: the name, the added visit whole, and
+    # the meeting's circulation date (with the meeting's identity and key to find it by).
+    initial_uid = entry.before["meetings"][0]["id"]
+    assert entry.before == {
+        "name": "Amy Smith",
+        "meetings": [{"id": initial_uid, "kind": "initial", "date": "2026-02-02",
+                      "circulated": "2026-02-05"}],
+    }
+    [added_visit] = entry.after["visits"]
+    assert entry.after == {
+        "name": "Amy Smith-Jones",
+        "visits": [{"id": added_visit["id"], "date": "2026-11-16", "seen": True,
+                    "seen_alone": True, "not_alone_reason": None, "childs_voice": None,
+                    "location": "home", "recorded": None}],
+        "meetings": [{"id": initial_uid, "kind": "initial", "date": "2026-02-02",
+                      "circulated": "2026-02-06"}],
+    }
 
 
 def test_an_import_never_deletes(engine, policies):

@@ -6,7 +6,7 @@ is set to cin's, so cin recognises its own files without reading a table. Backup
 which is how cin tells a backup of this caseload from a backup of another one.
 
 Revision ID: 0005
-Revises: 0003 (to be re-chained after 0004, record uids, lands on main)
+Revises: 0004
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
