@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from alembic import command
@@ -13,6 +14,9 @@ from sqlalchemy import Engine, inspect
 from models import errors
 
 MIGRATIONS_FOLDER = Path(__file__).resolve().parent / "migrations"
+# Alembic keeps the running migration in module globals (`alembic.op`, `alembic.context`): two
+# threads migrating at once, even different files, would trip over each other.
+_ALEMBIC_LOCK = threading.Lock()
 
 
 def alembic_config(connection=None) -> Config:  # type: ignore[no-untyped-def]
@@ -60,7 +64,7 @@ def upgrade(engine: Engine, revision: str) -> None:
     cin opening a database at once migrate it once, one after the other."""
     from models.db import BEGIN_OPTION
 
-    with engine.connect() as connection:
+    with _ALEMBIC_LOCK, engine.connect() as connection:
         connection = connection.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
         with connection.begin():
             command.upgrade(alembic_config(connection), revision)
