@@ -125,7 +125,8 @@ def advised_backup(database: Path | str) -> tuple[Path, Facts] | None:
             facts = read_facts(path)
         except NotCin:
             continue
-        if expected is None or facts.identity == expected:
+        # An own backup without identity was taken just before the upgrade that added it.
+        if expected is None or facts.identity in (None, expected):
             return path, facts
     return None
 
@@ -189,7 +190,11 @@ def restore_database(
             "Install that version of cin to restore it; this version cannot read it.")
     live = _live_state(dest)
     expected = live.identity if live.identity else _identity_of_own_backups(dest)
-    if expected is not None and facts.identity != expected and not other_caseload:
+    # Backups are kept per database only since identities exist, so one in this database's own
+    # folder without an identity is the copy taken just before the upgrade that added it.
+    own_legacy = facts.identity is None and _same_folder(src.parent, folder)
+    if (expected is not None and facts.identity != expected and not own_legacy
+            and not other_caseload):
         raise errors.RestoreRefused(src, *_other_caseload_message(src, facts, live))
     carried: list[tuple] = []
     building = dest.with_name(f".{dest.name}.restoring-{uuid.uuid4().hex[:8]}")
@@ -282,9 +287,25 @@ def _live_state(dest: Path) -> _Live:
                  entries=_audit_entries(dest))
 
 
+def _same_folder(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
 def _identity_of_own_backups(dest: Path) -> str | None:
-    advice = advised_backup(dest)
-    return advice[1].identity if advice else None
+    """Which caseload a database that cannot say was: its newest sound backup that says."""
+    for path in list(reversed(list_backups(default_backup_folder(dest))))[:_ADVICE_CANDIDATES]:
+        if backup_reason(path) == "damaged" or integrity_problems(path):
+            continue
+        try:
+            identity = read_facts(path).identity
+        except NotCin:
+            continue
+        if identity is not None:
+            return identity
+    return None
 
 
 def _other_caseload_message(src: Path, facts: Facts, live: _Live) -> tuple[str, str]:

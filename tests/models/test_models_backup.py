@@ -349,3 +349,14 @@ def test_a_missing_audit_guard_refuses_audited_writes_until_repaired(db_path, en
             assert [a.action for a in audit_log(session)][-1] == "repair_audit_guard"
     finally:
         engine.dispose()
+
+
+def test_the_backup_taken_before_the_identity_upgrade_restores_as_this_caseload(db_path):
+    _legacy_database(db_path)
+    open_database(db_path).dispose()  # upgrades, after a before-migration backup
+    identity = _identity(db_path)
+    [before_upgrade] = list_backups(default_backup_folder(db_path))
+    assert _identity(before_upgrade) is None
+    result = restore_database(before_upgrade, db_path)
+    assert result.backup.identity is None
+    assert _identity(db_path) == identity
