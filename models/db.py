@@ -110,7 +110,8 @@ def not_cin_error(path: Path, not_cin: Exception) -> errors.DatabaseError:
     found = getattr(not_cin, "found", str(not_cin))
     if getattr(not_cin, "damaged", False):
         return errors.DatabaseCorrupt(path, backup, facts, found=found)
-    return errors.NotACinDatabase(path, found, backup, facts)
+    empty = path.is_file() and path.stat().st_size == 0
+    return errors.NotACinDatabase(path, found, backup, facts, replaceable=empty)
 
 
 def _create_database(path: Path, busy_timeout: float) -> None:

@@ -57,19 +57,24 @@ class DatabaseCorrupt(DatabaseError):
 
 
 class NotACinDatabase(DatabaseError):
-    """Something other than a cin database is at the database path: cin never writes to it."""
+    """Something other than a cin database is at the database path: cin never writes to it.
+    An empty file may be put right with a restore; another program's file is not replaced."""
 
     def __init__(self, path: Path | str | None, found: str, latest_backup: Path | None = None,
-                 backup_facts: str = "") -> None:
+                 backup_facts: str = "", *, replaceable: bool = False) -> None:
         self.found = found
         self.latest_backup = latest_backup
-        if latest_backup is not None:
+        elsewhere = ("choose another path with --db PATH or CIN_DB (cin makes a new database "
+                     "only where there is no file)")
+        if not replaceable:
+            todo = (f"For your caseload, {elsewhere}. If your caseload should be at this path, "
+                    "move this file away first, then put a backup back with `cin restore BACKUP`.")
+        elif latest_backup is not None:
             advice = restore_advice(latest_backup, backup_facts)
-            todo = ("If your caseload should be here: t" + advice[1:] + " Otherwise choose another path with --db PATH or CIN_DB.")
+            todo = f"If your caseload should be here: t{advice[1:]} Otherwise {elsewhere}."
         else:
             todo = ("If your caseload should be here, put a backup of it back with "
-                    "`cin restore BACKUP`; otherwise choose another path with --db PATH or CIN_DB "
-                    "(cin makes a new database only where there is no file).")
+                    f"`cin restore BACKUP`; otherwise {elsewhere}.")
         super().__init__(path, f"The database path holds {found}, not a cin database",
                          f"cin has not changed it. {todo}")
 
