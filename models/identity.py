@@ -36,9 +36,9 @@ class Facts:
         """`5 cases, last change 23 Nov 2026 14:02 UTC`, for messages."""
         cases = "cases unknown" if self.cases is None else (
             f"{self.cases} case{'' if self.cases == 1 else 's'}")
-        when = (self.last_change.strftime("%d %b %Y %H:%M UTC") if self.last_change
-                else "no changes recorded")
-        return f"{cases}, last change {when}" if self.last_change else f"{cases}, {when}"
+        if self.last_change is None:
+            return f"{cases}, no changes recorded"
+        return f"{cases}, last change {self.last_change.strftime('%d %b %Y %H:%M UTC')}"
 
 
 class NotCin(Exception):
