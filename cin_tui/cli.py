@@ -269,11 +269,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     restore = commands.add_parser(
         "restore", parents=[common], help="replace the database with one of its backups",
-        description="Replace the database with a backup (cin keeps them in the `backups` folder "
-                    "beside the database). The backup is checked first, and the database it "
-                    "replaces is itself backed up.",
+        description="Replace the database with a backup (cin keeps them in backups/<database "
+                    "file name>/ beside the database). Before the database is touched, the "
+                    "backup is checked: sound, a cin database of a version this cin can read, "
+                    "and of the same caseload. The database it replaces is kept (never rotated "
+                    "out), and audit entries made after the backup are kept in the restored "
+                    "audit trail, followed by an entry for the restore.",
     )
     restore.add_argument("backup", metavar="BACKUP", help="the backup file to restore")
+    restore.add_argument("--other-caseload", action="store_true",
+                         help="restore even though the backup is not recorded as being of this "
+                              "caseload (a backup of another database, or one made before cin "
+                              "recorded which caseload a backup belongs to)")
     restore.set_defaults(run=run_restore)
 
     record = commands.add_parser(
@@ -497,13 +504,19 @@ def run_restore(context: Context) -> int:
     from models.backup import restore_database
 
     source = Path(context.args.backup).expanduser()
-    replaced = restore_database(
+    result = restore_database(
         source, context.database_path, actor=context.settings.worker,
-        keep=context.settings.backups_to_keep,
+        keep=context.settings.backups_to_keep, other_caseload=context.args.other_caseload,
     )
     print(f"Restored {context.database_path} from {source}.")
-    if replaced is not None:
-        print(f"The database it replaced is kept in {replaced}")
+    print(f"The backup holds {result.backup.describe()}.")
+    if result.replaced is not None:
+        print(f"The database it replaced is kept in {result.replaced}")
+    if result.carried_entries:
+        n = result.carried_entries
+        print(f"{n} audit entr{'y' if n == 1 else 'ies'} made after the backup {'is' if n == 1 else 'are'} "
+              "kept in the audit trail (`cin audit`); the changes they record are not in the "
+              "restored data.")
     return 0
 
 

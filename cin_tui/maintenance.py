@@ -1,4 +1,5 @@
-"""`cin backup [FILE]` and `cin audit [REF]`: keeping the data safe and every change traceable.
+"""`cin backup [FILE]`, `cin audit [REF]` and `cin repair-audit-guard`: keeping the data safe
+and every change traceable.
 
 (`cin restore BACKUP` lives in `cin_tui.cli`.) Both commands work through `models`: the backup
 through SQLite's backup API (`models.backup`, safe while another copy of cin is running), the
@@ -22,10 +23,11 @@ def add_maintenance_commands(commands: argparse._SubParsersAction,
         "backup", parents=[common], help="copy the database to a backup file (safe at any time)",
         description="Copy the database through SQLite's backup API, which is safe while cin is "
                     "open elsewhere. The database is checked first, so a damaged one is not "
-                    "copied over good backups. Without FILE the copy goes into the `backups` "
-                    "folder beside the database, which keeps the newest ones (backups_to_keep "
-                    "in settings.toml). The file is readable by you only; put it back with "
-                    "`cin restore FILE`.",
+                    "copied over good backups. Without FILE the copy goes into "
+                    "backups/<database file name>/ beside the database, where the newest "
+                    "routine backups are kept (backups_to_keep in settings.toml; copies kept "
+                    "because of damage or before a restore are never deleted). The file is "
+                    "readable by you only; put it back with `cin restore FILE`.",
     )
     backup.add_argument("file", metavar="FILE", nargs="?",
                         help="where to write the copy (a new file; default: the backups folder)")
@@ -47,6 +49,16 @@ def add_maintenance_commands(commands: argparse._SubParsersAction,
                        help="print a JSON array with every field, before and after in full")
     audit.set_defaults(run=run_audit)
 
+    guard = commands.add_parser(
+        "repair-audit-guard", parents=[common],
+        help="put back the audit trail's guard if it was removed",
+        description="The audit trail is protected by two triggers that refuse changing or "
+                    "deleting entries. If they are removed (with the sqlite3 shell, say), cin "
+                    "refuses to save changes until they are back. This puts them back and "
+                    "records that in the audit trail.",
+    )
+    guard.set_defaults(run=run_repair_audit_guard)
+
 
 def _count(text: str) -> int:
     try:
@@ -64,14 +76,15 @@ def _count(text: str) -> int:
 def run_backup(context) -> int:  # context: cin_tui.cli.Context
     from cin_tui.cli import CliError
     from models import errors
-    from models.backup import (automatic_backup, backup_database, default_backup_folder,
-                               integrity_problems, latest_backup)
+    from models.backup import advised_backup, automatic_backup, backup_database, integrity_problems
 
     database = context.database_path
     engine = context.existing_database()  # says clearly if there is none, or it is not cin's
     engine.dispose()
     if integrity_problems(database):
-        raise errors.DatabaseCorrupt(database, latest_backup(default_backup_folder(database)))
+        advice = advised_backup(database)
+        raise (errors.DatabaseCorrupt(database, advice[0], advice[1].describe()) if advice
+               else errors.DatabaseCorrupt(database))
     if context.args.file is None:
         written = automatic_backup(database, reason="by-hand",
                                    keep=context.settings.backups_to_keep)
@@ -86,6 +99,23 @@ def run_backup(context) -> int:  # context: cin_tui.cli.Context
                            "overwrite files when backing up).")
         backup_database(database, written)
     print(f"Backed up {database} to {written}.")
+    return 0
+
+
+# cin repair-audit-guard
+
+
+def run_repair_audit_guard(context) -> int:  # context: cin_tui.cli.Context
+    from models.guard import repair_audit_guard
+
+    context.existing_database().dispose()  # says clearly if there is none, or it is not cin's
+    repaired = repair_audit_guard(context.database_path, actor=context.settings.worker)
+    if not repaired:
+        print(f"The audit guard of {context.database_path} is in place; nothing to repair.")
+    else:
+        print(f"Put back the audit guard of {context.database_path} ({', '.join(repaired)}); "
+              "this is recorded in the audit trail. Entries changed or deleted while it was "
+              "off cannot be known from this database: compare with a backup if in doubt.")
     return 0
 
 

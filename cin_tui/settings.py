@@ -88,7 +88,9 @@ def _settings_from_table(raw: dict, path: Path, folder: Path) -> Settings:
     elif not isinstance(worker, str) or not worker.strip():
         raise SettingsError(f'{path}: worker: expected your name as text, e.g. worker = "Sam Patel"')
     amber = _whole_number(raw, "amber_working_days", DEFAULT_AMBER_WORKING_DAYS, path, upper=60)
-    backups = _whole_number(raw, "backups_to_keep", DEFAULT_BACKUPS_TO_KEEP, path, upper=1000)
+    # At least one: with none kept, the backup just made would be deleted as it was named.
+    backups = _whole_number(raw, "backups_to_keep", DEFAULT_BACKUPS_TO_KEEP, path,
+                            lower=1, upper=1000)
     keymap = raw.get("keymap", {})
     if not isinstance(keymap, dict):
         raise SettingsError(f'{path}: keymap: expected a table, e.g. [keymap] then log_visit = "v"')
@@ -106,11 +108,13 @@ def _settings_from_table(raw: dict, path: Path, folder: Path) -> Settings:
     )
 
 
-def _whole_number(raw: dict, key: str, default: int, path: Path, *, upper: int) -> int:
+def _whole_number(raw: dict, key: str, default: int, path: Path, *, upper: int,
+                  lower: int = 0) -> int:
     value = raw.get(key, default)
     # bool is an int in Python: `amber_working_days = true` is a mistake, not 1.
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= upper:
-        raise SettingsError(f"{path}: {key}: expected a whole number from 0 to {upper}, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int) or not lower <= value <= upper:
+        raise SettingsError(
+            f"{path}: {key}: expected a whole number from {lower} to {upper}, got {value!r}")
     return value
 
 

@@ -10,8 +10,9 @@ import os
 import sqlite3
 import stat
 import time
+import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
@@ -45,44 +46,108 @@ def open_database(
     backups_kept: int = DEFAULT_BACKUPS_KEPT,
     backup_folder: Path | None = None,
 ) -> Engine:
-    """Open (creating if needed) the database at `path` and migrate it to the latest schema.
+    """Open the cin database at `path` (creating it only where there is no file at all) and
+    migrate it to the latest schema.
 
-    A new file is created readable and writable by its owner only (0600). An existing database
-    that a migration would change is backed up first (see `models.backup`). Problems the user
-    can act on raise a `models.errors.DatabaseError` subclass.
+    A new database is built beside `path` and then linked into place complete, readable and
+    writable by its owner only (0600), so a file at `path` is never half made. An existing file
+    that is not a cin database (empty, another program's, not SQLite) is refused and never
+    written. An existing database that a migration would change is backed up first (see
+    `models.backup`). When the audit guard has been removed, the engine refuses audited
+    changes (see `models.guard`). Problems the user can act on raise a
+    `models.errors.DatabaseError` subclass.
     """
+    from models.guard import missing_guard_triggers, refuse_audited_writes
+    from models.migrate import migrate_to_head
+
     path = Path(path).expanduser()
-    _create_file(path)
+    if not _existing_file(path):
+        _create_database(path, busy_timeout)
     engine = make_engine(path, busy_timeout)
     try:
         with translate_errors(path):
-            from models.migrate import migrate_to_head
-
             migrate_to_head(engine, backups_kept=backups_kept, backup_folder=backup_folder)
+            missing = missing_guard_triggers(engine)
+        if missing:
+            refuse_audited_writes(engine, missing)
     except BaseException:
         engine.dispose()
         raise
     return engine
 
 
-def _create_file(path: Path) -> None:
+def _existing_file(path: Path) -> bool:
+    """True when a cin database is at `path`, False when nothing is; raises for anything else."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:
         raise errors.DatabaseFolderNotWritable(path.parent, exc.strerror or str(exc)) from exc
-    if path.exists():
-        if path.is_dir():
-            raise errors.DatabaseFolderNotWritable(path, "this is a folder, not a file")
-        if _is_read_only(path):
-            raise errors.DatabaseReadOnly(path)
-        return
+    if not path.exists():
+        return False
+    if path.is_dir():
+        raise errors.DatabaseFolderNotWritable(path, "this is a folder, not a file")
+    refuse_what_is_not_cin(path)
+    if _is_read_only(path):
+        raise errors.DatabaseReadOnly(path)
+    return True
+
+
+def refuse_what_is_not_cin(path: Path) -> None:
+    """Raise the user's error for a file at `path` that is not a cin database."""
+    from models.identity import NotCin, check_cin_file
+
     try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    except FileExistsError:
-        return  # made by another process a moment ago; open it like any existing file
+        check_cin_file(path)
+    except NotCin as not_cin:
+        raise not_cin_error(path, not_cin) from None
+
+
+def not_cin_error(path: Path, not_cin: Exception) -> errors.DatabaseError:
+    from models.backup import advised_backup
+
+    advice = advised_backup(path)
+    backup, facts = (advice[0], advice[1].describe()) if advice else (None, "")
+    found = getattr(not_cin, "found", str(not_cin))
+    if getattr(not_cin, "damaged", False):
+        return errors.DatabaseCorrupt(path, backup, facts, found=found)
+    empty = path.is_file() and path.stat().st_size == 0
+    return errors.NotACinDatabase(path, found, backup, facts, replaceable=empty)
+
+
+def _create_database(path: Path, busy_timeout: float) -> None:
+    """Build a new database in a private file beside `path`, then link it into place only if
+    nothing is there yet (another copy of cin may have made it a moment ago: then theirs is
+    used). Hard links fail on some file systems; then a rename, which is very nearly as safe."""
+    from models.migrate import migrate_to_head
+
+    building = path.with_name(f".{path.name}.new-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    try:
+        fd = os.open(building, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     except OSError as exc:
         raise errors.DatabaseFolderNotWritable(path.parent, exc.strerror or str(exc)) from exc
     os.close(fd)
+    try:
+        engine = make_engine(building, busy_timeout)
+        try:
+            with translate_errors(path):
+                migrate_to_head(engine, backups_kept=1, backup_before=False)
+        finally:
+            engine.dispose()
+        with closing(sqlite3.connect(building)) as connection:  # fold the WAL into the file
+            connection.execute("PRAGMA journal_mode=DELETE")
+        try:
+            os.link(building, path)
+        except FileExistsError:
+            pass
+        except OSError:
+            if not path.exists():
+                os.replace(building, path)
+    except OSError as exc:
+        raise errors.DatabaseFolderNotWritable(path.parent, exc.strerror or str(exc)) from exc
+    finally:
+        for leftover in (building, Path(f"{building}-wal"), Path(f"{building}-shm"),
+                         Path(f"{building}-journal")):
+            leftover.unlink(missing_ok=True)
 
 
 def _is_read_only(path: Path) -> bool:
@@ -204,17 +269,24 @@ def translate_error(exc: BaseException, path: Path | None) -> errors.DatabaseErr
     if "readonly database" in message or "read-only" in message:
         return errors.DatabaseReadOnly(path)
     if "file is not a database" in message or "malformed" in message or "encrypted" in message:
-        return errors.DatabaseCorrupt(path, _latest_backup(path))
+        return _corrupt(path)
     if "unable to open database file" in message:
         return errors.DatabaseFolderNotWritable(path.parent if path else None, str(original))
     if "disk i/o error" in message or "disk is full" in message:
         return errors.DatabaseWriteFailed(path, str(original))
+    from models.guard import GUARD_MISSING
+
+    if GUARD_MISSING in message:
+        missing = str(original).split(GUARD_MISSING + ":", 1)[-1].strip()
+        return errors.AuditGuardMissing(path, [m.strip() for m in missing.split(",") if m.strip()])
     return None
 
 
-def _latest_backup(path: Path | None) -> Path | None:
+def _corrupt(path: Path | None) -> errors.DatabaseCorrupt:
     if path is None:
-        return None
-    from models.backup import default_backup_folder, latest_backup
+        return errors.DatabaseCorrupt(None)
+    from models.backup import advised_backup
 
-    return latest_backup(default_backup_folder(path))
+    advice = advised_backup(path)
+    return (errors.DatabaseCorrupt(path, advice[0], advice[1].describe()) if advice
+            else errors.DatabaseCorrupt(path))

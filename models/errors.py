@@ -38,19 +38,71 @@ class DatabaseReadOnly(DatabaseError):
 
 
 class DatabaseCorrupt(DatabaseError):
-    def __init__(self, path: Path | str | None, latest_backup: Path | None = None) -> None:
+    """`latest_backup` is a backup checked to be sound (and of this caseload, where the damaged
+    file still says which caseload it was); `backup_facts` describes it for the message."""
+
+    def __init__(self, path: Path | str | None, latest_backup: Path | None = None,
+                 backup_facts: str = "", found: str = "") -> None:
         self.latest_backup = latest_backup
-        if latest_backup is not None:
+        todo = f"{restore_advice(latest_backup, backup_facts)} The damaged file is left as it is."
+        if latest_backup is None:
             todo = (
-                f"The latest backup is {latest_backup}; restore it with "
-                f"`cin restore {latest_backup}`. The damaged file is left as it is."
+                "No backup was found that is sound and of this caseload. Keep the file (IT may be able to recover it); "
+                "if you have a backup of this caseload, put it back with `cin restore BACKUP`, "
+                "otherwise start a new database with --db PATH. The file is left as it is."
             )
+        found_text = f"cin found {found}. " if found else ""
+        super().__init__(path, "The database file is damaged or is not a cin database",
+                         found_text + todo)
+
+
+class NotACinDatabase(DatabaseError):
+    """Something other than a cin database is at the database path: cin never writes to it.
+    An empty file may be put right with a restore; another program's file is not replaced."""
+
+    def __init__(self, path: Path | str | None, found: str, latest_backup: Path | None = None,
+                 backup_facts: str = "", *, replaceable: bool = False) -> None:
+        self.found = found
+        self.latest_backup = latest_backup
+        elsewhere = ("choose another path with --db PATH or CIN_DB (cin makes a new database "
+                     "only where there is no file)")
+        if not replaceable:
+            todo = (f"For your caseload, {elsewhere}. If your caseload should be at this path, "
+                    "move this file away first, then put a backup back with `cin restore BACKUP`.")
+        elif latest_backup is not None:
+            advice = restore_advice(latest_backup, backup_facts)
+            todo = f"If your caseload should be here: t{advice[1:]} Otherwise {elsewhere}."
         else:
-            todo = (
-                "No backup was found. Keep the file (IT may be able to recover it) and start a "
-                "new database with --db PATH."
-            )
-        super().__init__(path, "The database file is damaged or is not a cin database", todo)
+            todo = ("If your caseload should be here, put a backup of it back with "
+                    f"`cin restore BACKUP`; otherwise {elsewhere}.")
+        super().__init__(path, f"The database path holds {found}, not a cin database",
+                         f"cin has not changed it. {todo}")
+
+
+class AuditGuardMissing(DatabaseError):
+    def __init__(self, path: Path | str | None, missing: list[str]) -> None:
+        self.missing = missing
+        super().__init__(
+            path,
+            "The audit trail is not protected: its guard (trigger "
+            f"{', '.join(missing)}) has been removed outside cin, so cin will not save changes",
+            "Reading still works. Put the guard back with `cin repair-audit-guard` (that repair "
+            "is itself recorded in the audit trail), and ask whoever removed it why; entries "
+            "changed or deleted while it was off can be compared with a backup.",
+        )
+
+
+class RestoreRefused(DatabaseError):
+    """A restore that was checked and refused before the database was touched."""
+
+    def __init__(self, backup: Path | str, what: str, todo: str) -> None:
+        super().__init__(backup, what, f"{todo} Nothing was changed.")
+
+
+def restore_advice(backup: Path | None, facts: str = "") -> str:
+    detail = f" ({facts})" if facts else ""
+    return (f"The newest sound backup of it is {backup}{detail}; put it back with "
+            f"`cin restore {backup}`.")
 
 
 class DatabaseFolderNotWritable(DatabaseError):

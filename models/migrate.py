@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from alembic import command
@@ -13,6 +14,9 @@ from sqlalchemy import Engine, inspect
 from models import errors
 
 MIGRATIONS_FOLDER = Path(__file__).resolve().parent / "migrations"
+# Alembic keeps the running migration in module globals (`alembic.op`, `alembic.context`): two
+# threads migrating at once, even different files, would trip over each other.
+_ALEMBIC_LOCK = threading.Lock()
 
 
 def alembic_config(connection=None) -> Config:  # type: ignore[no-untyped-def]
@@ -35,9 +39,11 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def migrate_to_head(
-    engine: Engine, *, backups_kept: int, backup_folder: Path | None = None
+    engine: Engine, *, backups_kept: int, backup_folder: Path | None = None,
+    backup_before: bool = True,
 ) -> None:
-    """Upgrade to the latest schema, backing up first when an existing database would change."""
+    """Upgrade to the latest schema, backing up first when an existing database would change
+    (`backup_before=False` for a file cin is building, which has nothing to lose)."""
     from models.backup import automatic_backup
     from models.db import database_path
 
@@ -48,7 +54,7 @@ def migrate_to_head(
         return
     if current is not None and _unknown_revision(script, current):
         raise errors.DatabaseTooNew(path, current)
-    if _has_tables(engine):
+    if backup_before and _has_tables(engine):
         automatic_backup(path, reason="before-migration", keep=backups_kept, folder=backup_folder)
     upgrade(engine, "head")
 
@@ -58,7 +64,7 @@ def upgrade(engine: Engine, revision: str) -> None:
     cin opening a database at once migrate it once, one after the other."""
     from models.db import BEGIN_OPTION
 
-    with engine.connect() as connection:
+    with _ALEMBIC_LOCK, engine.connect() as connection:
         connection = connection.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
         with connection.begin():
             command.upgrade(alembic_config(connection), revision)
@@ -74,3 +80,8 @@ def _unknown_revision(script: ScriptDirectory, revision: str) -> bool:
 def _has_tables(engine: Engine) -> bool:
     with engine.connect() as connection:
         return bool(inspect(connection).get_table_names())
+
+
+def known_revision(revision: str) -> bool:
+    """True when this version of cin has the migration `revision` (it is not from a newer one)."""
+    return not _unknown_revision(ScriptDirectory.from_config(alembic_config()), revision)

@@ -32,7 +32,7 @@ from models.stored import date_from_stored
 from policies.deadlines import Citation, Deadline
 
 # The Alembic revision this reader understands (tests/models check it is the migrations' head).
-SCHEMA_REVISION = "0004"
+SCHEMA_REVISION = "0005"
 
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 # The code whose behaviour decides deadlines: a change to any of it makes every stored row stale.

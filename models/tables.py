@@ -174,3 +174,14 @@ class DeadlineInputs(SQLModel, table=True):
 
     inputs: str = Field(primary_key=True)
     computed_for: str
+
+
+class DatabaseIdentity(SQLModel, table=True):
+    """Which caseload this file is: one row, made with the database, copied into its backups
+    (see models/identity.py). A CHECK keeps it to one row (migration 0005)."""
+
+    __tablename__ = "database_identity"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str
+    created_at: datetime  # UTC

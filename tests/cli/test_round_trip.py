@@ -104,7 +104,7 @@ def test_a_real_import_into_a_database_with_cases_keeps_a_backup(cin, db, tmp_pa
     changed = write_json(tmp_path / "changed.json", [case("C-9")])
     result = cin("import", str(changed))
     assert result.code == 0
-    (backup,) = (db.parent / "backups").iterdir()
+    (backup,) = (db.parent / "backups" / db.name).iterdir()
     assert f"backed up in {backup}" in result.out
 
 
@@ -144,7 +144,7 @@ def test_export_without_a_database_says_how_to_make_one(cin, db, tmp_path):
 def test_restore_a_backup(cin, db, tmp_path):
     assert cin("import", str(TEMPLATE)).code == 0
     assert cin("import", str(write_json(tmp_path / "more.json", [case("C-9")]))).code == 0
-    (backup,) = (db.parent / "backups").iterdir()
+    (backup,) = (db.parent / "backups" / db.name).iterdir()
     result = cin("restore", str(backup))
     assert result.code == 0
     assert result.out.startswith(f"Restored {db} from {backup}.")

@@ -72,7 +72,8 @@ def test_settings_file(tmp_path):
     ("worker = 3\n", 'worker: expected your name as text, e.g. worker = "Sam Patel"'),
     ("amber_working_days = -1\n", "amber_working_days: expected a whole number from 0 to 60, got -1"),
     ("amber_working_days = true\n", "amber_working_days: expected a whole number from 0 to 60, got True"),
-    ("backups_to_keep = 'ten'\n", "backups_to_keep: expected a whole number from 0 to 1000, got 'ten'"),
+    ("backups_to_keep = 'ten'\n", "backups_to_keep: expected a whole number from 1 to 1000, got 'ten'"),
+    ("backups_to_keep = 0\n", "backups_to_keep: expected a whole number from 1 to 1000, got 0"),
     ("colour = 'blue'\n", "unknown setting colour; accepted: worker, amber_working_days, "
                           "backups_to_keep, keymap"),
     ("keymap = 'v'\n", 'keymap: expected a table, e.g. [keymap] then log_visit = "v"'),

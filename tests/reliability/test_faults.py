@@ -127,7 +127,7 @@ def test_database_locked_by_another_copy(cin: Cin, tmp_path: Path) -> None:
 def test_damaged_database_offers_the_latest_backup(cin: Cin, tmp_path: Path, damage: str) -> None:
     _with_cases(cin, tmp_path, prefix="F")
     _with_cases(cin, tmp_path, prefix="G")  # the second import makes an automatic backup first
-    backups = sorted((cin.database.parent / "backups").glob("cin-*.db"))
+    backups = sorted((cin.database.parent / "backups" / cin.database.name).glob("cin-*.db"))
     assert backups, "an import into a database with cases makes a backup first"
     data = cin.database.read_bytes()
     if damage == "overwritten":

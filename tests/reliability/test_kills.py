@@ -51,7 +51,7 @@ def _fresh_copy(baseline: Path, folder: Path) -> Cin:
 def _wait_for_backup(run: Cin, process: subprocess.Popen) -> float:
     """Wait until the import has made its backup (it writes next); returns the seconds waited."""
     started = time.monotonic()
-    backups = run.database.parent / "backups"
+    backups = run.database.parent / "backups" / run.database.name
     while not (backups.is_dir() and any(backups.glob("cin-*before-import*.db"))):
         assert process.poll() is None, "the import ended without making a backup first"
         time.sleep(0.002)

@@ -58,7 +58,7 @@ def test_backup_without_a_file_goes_to_the_backups_folder(cin: Cin, tmp_path: Pa
     refs = _setup(cin, tmp_path)
     result = cin.run("backup")
     assert result.returncode == 0, result.stderr
-    (made,) = (cin.database.parent / "backups").glob("cin-*-by-hand.db")
+    (made,) = (cin.database.parent / "backups" / cin.database.name).glob("cin-*-by-hand.db")
     assert database_state(made)[1] == refs
 
 
@@ -95,7 +95,7 @@ def test_restore_puts_a_backup_back_keeps_what_it_replaced_and_is_audited(
 
     result = cin.run("restore", str(tmp_path / "before-rename.db"))
     assert result.returncode == 0, result.stderr
-    (kept,) = (cin.database.parent / "backups").glob("cin-*before-restore*.db")
+    (kept,) = (cin.database.parent / "backups" / cin.database.name).glob("cin-*before-restore*.db")
     assert str(kept) in result.stdout
 
     import sqlite3
@@ -140,7 +140,7 @@ def test_the_way_out_of_a_damaged_database_is_the_command_cin_suggests(
     assert result.returncode == 0, result.stderr
     assert cin.run("due").returncode == 0
     assert database_state(cin.database)[1] == refs
-    assert list((cin.database.parent / "backups").glob("cin-*damaged*.db")), \
+    assert list((cin.database.parent / "backups" / cin.database.name).glob("cin-*damaged*.db")), \
         "the damaged file is kept for IT, not deleted"
 
 

@@ -33,12 +33,13 @@ def test_database_backups_and_exports_are_private_even_with_an_open_umask(
         result = cin.run(*command, umask=0)
         assert result.returncode == 0, (command, result.stderr)
 
-    backups = sorted((cin.database.parent / "backups").glob("cin-*.db"))
+    backups = sorted((cin.database.parent / "backups" / cin.database.name).glob("cin-*.db"))
     assert len(backups) == 2, "the second import backs the database up first; so does `cin backup`"
     files = [cin.database, *backups, exports / "cases.json", exports / "cases.csv",
              exports / "by-hand.db"]
     assert {str(f): oct(_mode(f)) for f in files} == {str(f): oct(0o600) for f in files}
-    for folder in (cin.database.parent, cin.database.parent / "backups"):
+    for folder in (cin.database.parent, cin.database.parent / "backups",
+                   cin.database.parent / "backups" / cin.database.name):
         assert _mode(folder) == 0o700, folder
 
 

@@ -1,0 +1,49 @@
+"""Database identity: which caseload a file (or a backup of it) belongs to.
+
+A one-row table holds a UUID made when the database is created (or, for a database made before
+this revision, when it is first opened by this version), and the SQLite header's application id
+is set to cin's, so cin recognises its own files without reading a table. Backups carry both,
+which is how cin tells a backup of this caseload from a backup of another one.
+
+Revision ID: 0005
+Revises: 0004
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0005"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+CIN_APPLICATION_ID = 0x43494E31  # "CIN1"; models.identity holds the same value
+
+
+def upgrade() -> None:
+    op.create_table(
+        "database_identity",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("uuid", sa.String(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.CheckConstraint("id = 1", name="one_identity"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    bind = op.get_bind()
+    bind.execute(
+        sa.text("INSERT INTO database_identity (id, uuid, created_at) VALUES (1, :uuid, :at)"),
+        {"uuid": str(uuid.uuid4()),
+         "at": datetime.now(timezone.utc).replace(tzinfo=None).isoformat(sep=" ")},
+    )
+    if bind.exec_driver_sql("PRAGMA application_id").scalar() == 0:  # the demo keeps its own
+        bind.exec_driver_sql(f"PRAGMA application_id = {CIN_APPLICATION_ID}")
+
+
+def downgrade() -> None:
+    op.drop_table("database_identity")
+    op.get_bind().exec_driver_sql("PRAGMA application_id = 0")
