@@ -19,6 +19,7 @@ from policies.dates import DateParseError, format_date, parse_date
 from screens import keys
 from screens.cells import STATUS_WORDS, display_name
 from screens.forms.base import Field, FormScreen, date_input, select, tick
+from screens.text import user_text
 
 FIRST_ACTION_ROWS = 2
 _COMMAND_ACTION_FIELD = re.compile(r"actions\[(\d+)\]\.(\w+)")
@@ -62,7 +63,7 @@ class OversightNoteForm(FormScreen[str]):
                     hint="Why: the reasons, as they will be case-noted")
         if self.flags:
             rows = [Horizontal(tick(f"flag-{i}", self._flag_state(flag)),
-                               Static(flag.label, classes="flag-words"), classes="flag-row")
+                               Static(user_text(flag.label), classes="flag-words"), classes="flag-row")
                     for i, flag in enumerate(self.flags)]
             yield Field("cleared_flags", "Flags addressed", Vertical(*rows, classes="flag-ticks"),
                         hint="Space ticks a flag this note answers: it is cleared")
