@@ -328,13 +328,19 @@ def run_app(context: Context) -> int:
         build_parser().print_help()
         return 0
     context.settings  # noqa: B018 - report a bad settings file before the screen opens
-    make_app(
+    app = make_app(
         database_path=context.database_path,
         today=context.today,
         settings_dir=context.settings_dir,
         privacy=context.args.privacy,
-    ).run()
-    return 0
+    )
+    app.run()
+    return _app_exit_code(app)
+
+
+def _app_exit_code(app) -> int:
+    """70 when a bug stopped the app (it has printed what to do), else 0."""
+    return EXIT_UNEXPECTED if getattr(app, "unexpected_error", None) else 0
 
 
 def _app_factory():
@@ -360,9 +366,10 @@ def run_demo(context: Context) -> int:
         if not context.args.no_tui:
             print(f"Look at it with: cin --db {path} due")
         return 0
-    make_app(database_path=path, today=context.today, settings_dir=context.settings_dir,
-             privacy=context.args.privacy).run()
-    return 0
+    app = make_app(database_path=path, today=context.today, settings_dir=context.settings_dir,
+                   privacy=context.args.privacy)
+    app.run()
+    return _app_exit_code(app)
 
 
 def run_import(context: Context) -> int:
