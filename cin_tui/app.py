@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.content import Content
 from textual.screen import Screen
@@ -166,6 +166,13 @@ class CinApp(App[None]):
     def format_title(self, title: str, sub_title: str) -> Content:
         """Screen titles name children and workers: shown as typed, never as control codes."""
         return super().format_title(safe_text(title), safe_text(sub_title))
+
+    async def on_event(self, event: events.Event) -> None:
+        # Pasted text reaches a field as it will be drawn: a control character (an escape
+        # sequence copied from somewhere) is written as its escape, never sent to the terminal.
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            event.text = safe_text(event.text, multiline=True)
+        await super().on_event(event)
 
     def _handle_exception(self, error: Exception) -> None:
         """An error nothing else caught (a bug): stop with a plain message that says what to do,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from rich.markup import escape
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -154,8 +153,7 @@ class CaseloadScreen(Screen[None]):
     def reload(self) -> None:
         app = self.app
         if app.startup_error is not None:
-            self._show_message("[b]cin could not open the caseload[/b]\n\n"
-                               + escape(shown(app.startup_error, multiline=True)),
+            self._show_message(_problem("cin could not open the caseload", app.startup_error),
                                error=True)
             return
         if app.store is None:
@@ -169,8 +167,8 @@ class CaseloadScreen(Screen[None]):
             loaded = read_caseload(store, include_closed=include_closed, since=since)
         except Exception as error:  # shown to the user, never a traceback
             self.app.call_from_thread(self._show_message,
-                                      "[b]Could not read the caseload[/b]\n\n"
-                                      + escape(shown(describe_error(error), multiline=True)),
+                                      _problem("Could not read the caseload",
+                                               describe_error(error)),
                                       error=True)
             return
         self.app.call_from_thread(self.show_loaded, loaded, version)
@@ -213,10 +211,13 @@ class CaseloadScreen(Screen[None]):
         self._update_summary()
         if not any(not line.closed for line in self.lines) and not self.view.include_closed:
             path = self.app.database_path
-            self._show_message(EMPTY_MESSAGE.format(path=escape(shown(path))))
+            before, after = EMPTY_MESSAGE.split("{path}")
+            self._show_message(Text.assemble(Text.from_markup(before), shown(path),
+                                             Text.from_markup(after)))
         elif not self.shown:
-            self._show_message("No cases match. " + escape(self._view_words())
-                               + "\nEscape clears the search; [b]f[/b] and [b]w[/b] change the filters.")
+            self._show_message(Text.assemble(
+                "No cases match. ", self._view_words(), "\nEscape clears the search; ",
+                ("f", "bold"), " and ", ("w", "bold"), " change the filters."))
         else:
             self._show_message(None)
 
@@ -320,15 +321,17 @@ class CaseloadScreen(Screen[None]):
             parts.append(f'search: "{view.search}"')
         return shown(" · ".join(parts))
 
-    def _show_message(self, markup: str | None, *, error: bool = False) -> None:
+    def _show_message(self, content: Text | None, *, error: bool = False) -> None:
+        """A message instead of (or above) the table; a Text, so nothing in it (a search, a
+        path, an error that echoes a name) is read as markup."""
         message = self.query_one("#message", Static)
         table = self.query_one(CaseloadTable)
         message.set_class(error, "error")
-        if markup is None:
+        if content is None:
             message.display = False
             table.display = True
             return
-        message.update(markup)
+        message.update(content)
         message.display = True
         table.display = bool(self.shown)
 
@@ -405,6 +408,10 @@ class CaseloadScreen(Screen[None]):
         from screens.forms.visit import open_visit_form
 
         open_visit_form(self, line.ref)
+
+
+def _problem(title: str, message: str) -> Text:
+    return Text.assemble((title, "bold"), "\n\n", shown(message, multiline=True))
 
 
 def _used_width(columns: list[Column]) -> int:

@@ -163,3 +163,18 @@ async def test_saving_a_note_on_a_child_named_with_markup_shows_no_traceback(hos
         assert any("Amy [/i] Jones" in n.message for n in app._notifications)
         assert app.return_code is None  # still running: nothing stopped the app
     assert app._exception is None
+
+
+async def test_pasted_control_characters_are_shown_as_escapes(hostile_db, new_app):
+    from textual import events
+
+    app = new_app(hostile_db)
+    async with app.run_test(size=(160, 40), notifications=True) as pilot:
+        await started(pilot)
+        await pilot.press("slash")
+        search = app.screen.query_one("#search")
+        assert app.focused is search
+        app.post_message(events.Paste("Amy\x1b]52;c;aGFja2Vk\x07\x1b[2J\u202e"))
+        await until(pilot, lambda: search.value, "the pasted text")
+        assert search.value == "Amy\\x1b]52;c;aGFja2Vk\\x07\\x1b[2J\\u202e"
+        assert_inert(drawn(app))
