@@ -178,3 +178,18 @@ async def test_pasted_control_characters_are_shown_as_escapes(hostile_db, new_ap
         await until(pilot, lambda: search.value, "the pasted text")
         assert search.value == "Amy\\x1b]52;c;aGFja2Vk\\x07\\x1b[2J\\u202e"
         assert_inert(drawn(app))
+
+
+async def test_a_search_that_looks_like_markup_is_shown_as_typed(hostile_db, new_app):
+    """`[2J` passed rich.markup.escape unchanged and then made Textual's markup parser fail on
+    the message's own `[b]f[/b]`: typing it in the search stopped the app."""
+    app = new_app(hostile_db)
+    async with app.run_test(size=(160, 40), notifications=True) as pilot:
+        await started(pilot)
+        await pilot.press("slash", "left_square_bracket", "2", "J")
+        await pilot.pause()
+        assert app.screen.query_one("#search").value == "[2J"
+        screen = drawn(app)
+        assert 'No cases match. Showing 0 of 4 · worker: all · status: all cases · sort: most ' \
+               'urgent · search: "[2J"' in screen
+    assert app._exception is None
