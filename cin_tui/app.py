@@ -8,18 +8,22 @@ from thread workers of its own.
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
+from textual.content import Content
 from textual.screen import Screen
 
 from screens import keys
 from screens.caseload import CaseloadScreen, LoadedCaseload, read_caseload
 from screens.help import HelpScreen
+from policies.safe_text import safe_text
 from screens.store import CaseStore, describe_error
 
 
@@ -43,6 +47,7 @@ class CinApp(App[None]):
         privacy: bool = False,
         actor: str | None = None,
         cursor_blink: bool = True,
+        log_folder: Path | None = None,
     ) -> None:
         super().__init__()
         self.database_path = Path(database_path)
@@ -56,6 +61,11 @@ class CinApp(App[None]):
         self.settings: Any = None
         # Bumped after every save, so screens know their copy of the data is stale.
         self.data_version = 0
+        self._log_folder = log_folder
+        # Set when an unexpected error stopped the app (see _handle_exception): the CLI then
+        # exits 70, and the message printed says where the details were written.
+        self.unexpected_error: str | None = None
+        self._exit_message: str | None = None
 
     def on_mount(self) -> None:
         self.push_screen(CaseloadScreen())
@@ -151,6 +161,90 @@ class CinApp(App[None]):
             if reload is not None:
                 reload()
 
+    # ----- text, errors and screenshots -------------------------------------------------
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """Screen titles name children and workers: shown as typed, never as control codes."""
+        return super().format_title(safe_text(title), safe_text(sub_title))
+
+    async def on_event(self, event: events.Event) -> None:
+        # Pasted text reaches a field as it will be drawn: a control character (an escape
+        # sequence copied from somewhere) is written as its escape, never sent to the terminal.
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            event.text = safe_text(event.text, multiline=True)
+        await super().on_event(event)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An error nothing else caught (a bug): stop with a plain message that says what to do,
+        never Textual's traceback (its locals would print a child's name on the terminal, and
+        on any screen share). Every save is one transaction, so the data is as it was after the
+        last completed save. The details go to a log file readable by the user only."""
+        self._return_code = 1
+        if self._exception is None:  # run_test() re-raises it, so tests see the real error
+            self._exception = error
+            self._exception_event.set()
+        log = write_error_log(error, self._log_folder)
+        self.unexpected_error = type(error).__name__
+        message = unexpected_error_message(error, log)
+        if os.environ.get("CIN_DEBUG", "").strip() not in ("", "0"):  # as `cin` does
+            import traceback
+
+            message += "\n\n" + safe_text("".join(traceback.format_exception(error)),
+                                         multiline=True)
+        self._exit_message = message
+        self._close_messages_no_wait()
+
+    def _print_error_renderables(self) -> None:
+        """After the terminal is restored: the plain message of _handle_exception, as is (not
+        wrapped, so the log's path can be copied whole); Textual's own otherwise."""
+        if self._exit_message is None:
+            super()._print_error_renderables()
+            return
+        self._exit_renderables.clear()
+        sys.stderr.write(self._exit_message + "\n")
+        sys.stderr.flush()
+        self._exit_message = None
+
+    @property
+    def screenshots_folder(self) -> Path:
+        from cin_tui.settings import screenshots_folder
+
+        return screenshots_folder(self.settings)
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        self.deliver_screenshot(filename, path)
+
+    def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
+                           time_format: str | None = None) -> str | None:
+        """The command palette's "Save screenshot": saved (readable by the user only) in the
+        screenshots folder, and the user told where; never to ~/Downloads."""
+        try:
+            saved = self.save_screenshot(filename, path, time_format)
+        except OSError as error:
+            self.notify(safe_text(f"The screenshot was not saved: {error.strerror or error} "
+                                  f"({error.filename or self.screenshots_folder})."),
+                        title="Screenshot", severity="error", markup=False)
+            return None
+        self.notify(safe_text(f"Screenshot saved to {saved} (readable by you only: it shows "
+                              "children's names)."), title="Screenshot", markup=False, timeout=8)
+        return None
+
+    def save_screenshot(self, filename: str | None = None, path: str | None = None,
+                        time_format: str | None = None) -> str:
+        """Write an SVG of the screen into `path` (default: the screenshots folder, created
+        0700 if missing), mode 0600. Returns the file's path."""
+        import time
+
+        from cin_tui.exporter import write_private_file
+
+        folder = Path(path).expanduser() if path else self.screenshots_folder
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        stamp = time.strftime(time_format or "%Y-%m-%d-%H%M%S")  # the clock, for a unique name
+        name = Path(filename or f"cin-screenshot-{stamp}.svg").name
+        target = folder / name
+        write_private_file(target, self.export_screenshot().encode("utf-8"))
+        return str(target)
+
     # ----- keys -------------------------------------------------------------------------
 
     def action_help(self) -> None:
@@ -207,6 +301,39 @@ class CinApp(App[None]):
         yield from super().get_system_commands(screen)
 
 
+def write_error_log(error: BaseException, folder: Path | None = None) -> Path | None:
+    """The error's traceback (no local variables) in a new file readable by the user only, in
+    `folder` (default: the user's log folder); None if it cannot be written."""
+    import tempfile
+    import traceback
+
+    try:
+        if folder is None:
+            from platformdirs import user_log_dir
+
+            from cin_tui.settings import APP_NAME
+
+            folder = Path(user_log_dir(APP_NAME, appauthor=False))
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix="cin-error-", suffix=".log", dir=folder)  # 0600
+        with open(handle, "w", encoding="utf-8", errors="backslashreplace") as out:
+            out.write("".join(traceback.format_exception(error)))
+        return Path(name)
+    except Exception:  # the message still says what to do
+        return None
+
+
+def unexpected_error_message(error: BaseException, log: Path | None) -> str:
+    """What the terminal shows after a bug stopped the app: plain words, no user data."""
+    where = (f"The details are in this file (readable by you only); please send it with a "
+             f"report:\n    {safe_text(str(log))}" if log is not None
+             else "Run `cin` again with CIN_DEBUG=1 to see the details, and please report them.")
+    return (f"cin stopped: something unexpected went wrong ({type(error).__name__}).\n"
+            "Your cases are safe: everything you saved before this is kept (each save is "
+            "complete or not made at all); only a form that was open and not yet saved is lost.\n"
+            f"{where}\nStart cin again to carry on.")
+
+
 def _runner(app: App, action: str, node: Any):
     async def run() -> None:
         await app.run_action(action, node)
@@ -222,6 +349,7 @@ def make_app(
     privacy: bool = False,
     actor: str | None = None,
     cursor_blink: bool = True,
+    log_folder: Path | None = None,
 ) -> CinApp:
     """Build the app. `settings_dir=None` means built-in defaults only: the shipped policy
     packs, England & Wales bank holidays and the default keys (what tests want); the CLI passes
@@ -233,4 +361,5 @@ def make_app(
         privacy=privacy,
         actor=actor,
         cursor_blink=cursor_blink,
+        log_folder=log_folder,
     )

@@ -47,7 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = user_message(error)
         if message is None:
             print(
-                f"cin: something unexpected went wrong ({type(error).__name__}: {error}).\n"
+                visible(f"cin: something unexpected went wrong ({type(error).__name__}: {error}).")
+                + "\n"
                 "Nothing more was changed. Run the command again with CIN_DEBUG=1 to see the "
                 "details, and please report them.",
                 file=sys.stderr,
@@ -58,14 +59,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def visible(message: str) -> str:
-    """The message with control characters shown as escapes (`\\x1b`, `\\r`, `\\u202e`): a value
-    echoed from a file must not redraw the terminal or break the one-problem-a-line layout."""
-    if message.isprintable():
-        return message
-    return "\n".join(
-        "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in line)
-        for line in message.split("\n")
-    )
+    """The message with control characters and bidi overrides shown visibly (`␛`, `␍`,
+    `\\u202e`), newlines kept: a value echoed from a file or the database must not redraw the
+    terminal or break the one-problem-a-line layout. See policies.safe_text."""
+    from policies.safe_text import safe_text
+
+    return safe_text(message, multiline=True)
 
 
 def _show_traceback_if_debugging(env: Mapping[str, str]) -> None:
@@ -336,13 +335,19 @@ def run_app(context: Context) -> int:
         build_parser().print_help()
         return 0
     context.settings  # noqa: B018 - report a bad settings file before the screen opens
-    make_app(
+    app = make_app(
         database_path=context.database_path,
         today=context.today,
         settings_dir=context.settings_dir,
         privacy=context.args.privacy,
-    ).run()
-    return 0
+    )
+    app.run()
+    return _app_exit_code(app)
+
+
+def _app_exit_code(app) -> int:
+    """70 when a bug stopped the app (it has printed what to do), else 0."""
+    return EXIT_UNEXPECTED if getattr(app, "unexpected_error", None) else 0
 
 
 def _app_factory():
@@ -368,9 +373,10 @@ def run_demo(context: Context) -> int:
         if not context.args.no_tui:
             print(f"Look at it with: cin --db {path} due")
         return 0
-    make_app(database_path=path, today=context.today, settings_dir=context.settings_dir,
-             privacy=context.args.privacy).run()
-    return 0
+    app = make_app(database_path=path, today=context.today, settings_dir=context.settings_dir,
+                   privacy=context.args.privacy)
+    app.run()
+    return _app_exit_code(app)
 
 
 def run_import(context: Context) -> int:
@@ -422,10 +428,12 @@ def run_due(context: Context) -> int:
             rows = _read(context, _caseload_reader(context, store=False))
     for row in rows:
         if row.error:
-            print(f"cin: warning: {row.ref}: {row.error}", file=sys.stderr)
+            print(visible(f"cin: warning: {row.ref}: {row.error}"), file=sys.stderr)
     items = output.due_items(rows, today=context.today, within_days=context.args.within)
     if context.args.json:
-        sys.stdout.write(output.due_json(items))
+        from policies.safe_text import safe_json
+
+        sys.stdout.write(safe_json(output.due_json(items)))
     else:
         width = _terminal_width() if sys.stdout.isatty() else None
         sys.stdout.write(output.due_table(items, today=context.today, width=width))
@@ -494,9 +502,10 @@ def run_supervision_record(context: Context) -> int:
     written = write_supervision_record(out, notes, policies=context.policies,
                                        privacy=args.privacy)
     count = len(notes.sections)
-    print(f"Supervision record for {notes.worker} written to {written}: {count} "
-          f"case{'s' if count != 1 else ''} with notes"
-          + (f" since {_show_date(notes.since)}." if notes.since else " (no notes recorded yet)."))
+    print(visible(f"Supervision record for {notes.worker} written to {written}: {count} "
+                  f"case{'s' if count != 1 else ''} with notes"
+                  + (f" since {_show_date(notes.since)}." if notes.since
+                     else " (no notes recorded yet).")))
     return 0
 
 

@@ -15,6 +15,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from policies.safe_text import safe_text
+
 
 def add_maintenance_commands(commands: argparse._SubParsersAction,
                              common: argparse.ArgumentParser) -> None:
@@ -184,15 +186,14 @@ def changed_fields(before: dict | None, after: dict | None) -> list[str]:
 
 def _show(value: Any) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    text = _visible(text.replace("\n", " "))
+    text = _visible(text)
     return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _visible(text: str) -> str:
     # Values typed by people may hold control characters: never send them to the terminal raw.
-    from cin_tui.cli import visible
-
-    return visible(text.replace("\n", " "))
+    # One line per entry, so a line break in a note reads as a space.
+    return safe_text(text.replace("\r\n", " ").replace("\n", " "))
 
 
 def _local_time(at: datetime) -> str:

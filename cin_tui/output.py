@@ -16,6 +16,7 @@ from pathlib import Path
 
 from policies.dates import format_date
 from policies.deadlines import Deadline
+from policies.safe_text import safe_text
 
 UNIT_WORDS = {"working_days": "WD", "days": "days", "weeks": "weeks", "months": "months"}
 UNIT_WORD_ONE = {"working_days": "WD", "days": "day", "weeks": "week", "months": "month"}
@@ -123,8 +124,8 @@ def due_table(items: list[DueItem], *, today: date, width: int | None = 80) -> s
     header = ("Due", "", "When", "Ref", "Child", "Deadline")
     rows = [
         (format_date(i.deadline.due), STATUS_WORDS.get(i.deadline.status, ""),
-         countdown_text(i.deadline.countdown, i.deadline.unit, short=True), i.ref, i.name,
-         i.deadline.label)
+         countdown_text(i.deadline.countdown, i.deadline.unit, short=True), safe_text(i.ref),
+         safe_text(i.name), safe_text(i.deadline.label))
         for i in items
     ]
     # When too wide, the deadline label gives way first (down to 24), then the child's name.
@@ -168,43 +169,43 @@ def _fit(text: str, width: int) -> str:
 
 def explain_text(row, policy, *, today: date, width: int = 80) -> str:
     """Every deadline of one case (a `models.caseload.CaseloadRow`) with its rule, citation,
-    basis and notes."""
+    basis and notes. Every piece of stored or pack text goes through `safe_text`."""
     case = row.summary
-    lines = [f"{case.ref}  {case.name}"]
+    lines = [f"{safe_text(case.ref)}  {safe_text(case.name)}"]
     facts = [f"born {format_date(case.dob)}"] if case.dob is not None else []
-    facts.append(f"worker {case.worker or 'not allocated'}")
+    facts.append(f"worker {safe_text(case.worker or 'not allocated')}")
     if case.team:
-        facts.append(f"team {case.team}")
+        facts.append(f"team {safe_text(case.team)}")
     if case.family:
-        facts.append(f"family {case.family}")
+        facts.append(f"family {safe_text(case.family)}")
     lines.append(", ".join(facts))
     procedure = f" ({policy.citation_procedure})" if policy is not None else ""
-    lines.append(f"Policy: {case.policy_id}{procedure}")
+    lines.append(safe_text(f"Policy: {case.policy_id}{procedure}"))
     lines.append(f"Today: {format_date(today)}")
     lines.append("")
     if row.error:
-        lines.append(f"No deadlines: {row.error}")
+        lines.append(f"No deadlines: {safe_text(row.error)}")
     elif case.closed:
         closed = f" on {format_date(case.closure_date)}" if case.closure_date else ""
         lines.append(f"This case was closed{closed}: it has no open deadlines.")
     elif not row.deadlines:
         lines.append("No open deadlines.")
     for number, d in enumerate(row.deadlines, start=1):
-        lines.extend(_wrapped(f"{number}. ".ljust(3), d.label, width))
+        lines.extend(_wrapped(f"{number}. ".ljust(3), safe_text(d.label), width))
         lines.append(f"   Due:    {format_date(d.due)} ({countdown_text(d.countdown, d.unit)}, "
                      f"{STATUS_PHRASES.get(d.status, d.status)})")
-        lines.append(f"   Rule:   {d.rule_id}")
-        lines.extend(_wrapped("   Source: ", str(d.citation), width))
-        lines.extend(_wrapped("   Basis:  ", d.basis, width))
+        lines.append(f"   Rule:   {safe_text(d.rule_id)}")
+        lines.extend(_wrapped("   Source: ", safe_text(str(d.citation)), width))
+        lines.extend(_wrapped("   Basis:  ", safe_text(d.basis), width))
         for note in d.notes:
-            lines.extend(_wrapped("   Note:   ", note, width))
+            lines.extend(_wrapped("   Note:   ", safe_text(note), width))
         lines.append("")
     if policy is not None and policy.notes:
         if lines[-1]:
             lines.append("")
-        lines.append(f"About the {policy.id} pack:")
+        lines.append(f"About the {safe_text(policy.id)} pack:")
         for note in policy.notes:
-            lines.extend(_wrapped("- ", note, width))
+            lines.extend(_wrapped("- ", safe_text(note), width))
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -227,18 +228,19 @@ def policies_text(policies: Mapping[str, object], *, shipped_folder: Path,
     lines = []
     for policy_id in sorted(policies):
         policy = policies[policy_id]
-        lines.append(f"{policy_id}: {policy.name}")
-        lines.append(f"    procedure: {policy.citation_procedure}")
+        lines.append(safe_text(f"{policy_id}: {policy.name}"))
+        lines.append(f"    procedure: {safe_text(policy.citation_procedure)}")
         for file_name in (part.strip() for part in policy.origin.split("+")):
             if not file_name:
                 continue
             user_file = user_folder / file_name
             if user_file.is_file():
-                lines.append(f"    yours:     {user_file}")
+                lines.append(f"    yours:     {safe_text(str(user_file))}")
             else:
-                lines.append(f"    shipped:   {shipped_folder / file_name}")
+                lines.append(f"    shipped:   {safe_text(str(shipped_folder / file_name))}")
     lines.append("")
-    lines.append(f"Your own packs and overrides go in {user_folder} (see docs/policies.md).")
+    lines.append(f"Your own packs and overrides go in {safe_text(str(user_folder))} "
+                 "(see docs/policies.md).")
     return "\n".join(lines) + "\n"
 
 
@@ -249,7 +251,7 @@ def import_report_text(report) -> str:
     """What an import did (or, with --dry-run, would do)."""
     summary = report.summary
     count = len(report.cases)
-    lines = [f"{report.file}: {count} case{'s' if count != 1 else ''} read. {summary}"]
+    lines = [safe_text(f"{report.file}: {count} case{'s' if count != 1 else ''} read. {summary}")]
     would = "Would add" if report.dry_run else "Added"
     if summary.added_refs:
         lines.append(f"{would}: {_ref_list(summary.added_refs)}")
@@ -262,12 +264,13 @@ def import_report_text(report) -> str:
         lines += change_lines(summary.details)
     lines += summary.notes
     if report.backup is not None:
-        lines.append(f"The database as it was before this import is backed up in {report.backup}")
+        lines.append("The database as it was before this import is backed up in "
+                     f"{safe_text(str(report.backup))}")
     if report.dry_run:
         lines.append("Dry run: nothing was written.")
     return "\n".join(lines)
 
 
 def _ref_list(refs: list[str], limit: int = 20) -> str:
-    shown = ", ".join(refs[:limit])
+    shown = ", ".join(safe_text(ref) for ref in refs[:limit])
     return shown + (f" and {len(refs) - limit} more" if len(refs) > limit else "")

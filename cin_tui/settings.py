@@ -21,7 +21,8 @@ APP_NAME = "cin-tui"
 DEFAULT_AMBER_WORKING_DAYS = 5
 DEFAULT_BACKUPS_TO_KEEP = 10
 
-_ACCEPTED_KEYS = ("worker", "amber_working_days", "backups_to_keep", "keymap")
+_ACCEPTED_KEYS = ("worker", "amber_working_days", "backups_to_keep", "keymap", "screenshots_folder")
+SCREENSHOTS_FOLDER = "screenshots"  # in the user's data folder, unless settings.toml says
 
 
 class SettingsError(ValueError):
@@ -35,6 +36,7 @@ class Settings:
     backups_to_keep: int = DEFAULT_BACKUPS_TO_KEEP
     keymap: dict[str, str] = field(default_factory=dict)  # binding id -> key
     folder: Path | None = None       # where these settings came from
+    screenshots_folder: Path | None = None  # None: screenshots in the user's data folder
 
 
 def settings_dir(env: Mapping[str, str] | None = None) -> Path:
@@ -105,7 +107,31 @@ def _settings_from_table(raw: dict, path: Path, folder: Path) -> Settings:
         backups_to_keep=backups,
         keymap=dict(keymap),
         folder=folder,
+        screenshots_folder=_folder(raw, "screenshots_folder", path, folder),
     )
+
+
+def _folder(raw: dict, key: str, path: Path, settings_folder: Path) -> Path | None:
+    """A folder named in settings.toml: `~` is the home folder, a relative name is inside the
+    settings folder."""
+    value = raw.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise SettingsError(
+            f'{path}: {key}: expected a folder as text, e.g. {key} = "~/cin-screenshots"')
+    return settings_folder / Path(value.strip()).expanduser()
+
+
+def screenshots_folder(settings: Settings | None) -> Path:
+    """Where screenshots go: `screenshots_folder` from settings.toml, else the `screenshots`
+    folder of the user's data folder (beside the default database, never ~/Downloads: they
+    show children's names)."""
+    if settings is not None and settings.screenshots_folder is not None:
+        return settings.screenshots_folder
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False)) / SCREENSHOTS_FOLDER
 
 
 def _whole_number(raw: dict, key: str, default: int, path: Path, *, upper: int,

@@ -21,6 +21,7 @@ from typing import Any
 from models.supervision import CasePage, RecordSection, SupervisionNotes, describe_flag, family_names
 from policies.dates import format_date
 from policies.deadlines import Deadline
+from policies.safe_text import safe_text
 from screens.cells import display_name, mask_names
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -152,14 +153,20 @@ def _case_policy(section: RecordSection, policies: Mapping[str, Any]) -> str:
 # ---------------------------------------------------------------------------------------------
 # Markdown
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~])")
 _MD_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])", re.MULTILINE)
 
 
-def md(text: str) -> str:
-    """Recorded text as Markdown that reads as written (no accidental emphasis, links, HTML or
-    table breaks); line breaks are kept."""
-    escaped = _MD_SPECIAL.sub(r"\\\1", text.replace("\r\n", "\n").replace("\r", "\n"))
+def md(text: str, *, multiline: bool = False) -> str:
+    """Recorded text as Markdown that reads as written (no accidental emphasis, links, HTML,
+    entities or table breaks) and holds no control character (policies.safe_text). Line breaks
+    are kept only in `multiline` text (a decision, a rationale); in a heading, a list item or
+    a table cell a line break is shown as "␊" so it cannot end the heading or the row."""
+    if multiline:
+        text = safe_text(text.replace("\r\n", "\n").replace("\r", "\n"), multiline=True)
+    else:
+        text = safe_text(text)
+    escaped = _MD_SPECIAL.sub(r"\\\1", text)
     escaped = _MD_LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", escaped)
     return escaped.replace("\n", "\\\n")
 
@@ -184,9 +191,11 @@ def render_markdown(notes: SupervisionNotes, *, policies: Mapping[str, Any], pri
         out += [f"- {md(_flag_words(d))}" for d in page.flags] or ["- none"]
         for note in section.notes:
             out += ["", f"### Note of {format_date(note.recorded)} by {md(note.author)}", ""]
-            out.append(f"**Decision:** {md(mask_names(note.decision, names, privacy))}")
+            out.append("**Decision:** "
+                       + md(mask_names(note.decision, names, privacy), multiline=True))
             out.append("")
-            out.append(f"**Rationale:** {md(mask_names(note.rationale, names, privacy))}")
+            out.append("**Rationale:** "
+                       + md(mask_names(note.rationale, names, privacy), multiline=True))
             out.append("")
             flags = [describe_flag(policies, flag) for flag in note.cleared_flags]
             out.append("**Flags addressed:** " + ("; ".join(md(f) for f in flags) if flags else "none"))
@@ -226,7 +235,9 @@ th, td { border: 1px solid #999; padding: .25rem .5rem; text-align: left; vertic
 
 
 def h(text: str) -> str:
-    return html.escape(text, quote=True)
+    """Recorded text as HTML text: escaped, and with no control character (policies.safe_text;
+    line breaks kept, the record's long text is shown with white-space: pre-wrap)."""
+    return html.escape(safe_text(text, multiline=True), quote=True)
 
 
 def render_html(notes: SupervisionNotes, *, policies: Mapping[str, Any], privacy: bool = False) -> str:

@@ -36,6 +36,7 @@ from screens.forms.meeting import (
 )
 from screens.forms.visit import VisitForm, child_of
 from screens.store import describe_error
+from screens.text import shown, user_text
 
 STEP_DOWN_WORDS = {
     "cp_plan": "a child protection plan",
@@ -91,7 +92,7 @@ class CaseScreen(Screen[None]):
 
     def _failed(self, message: str) -> None:
         self.query_one("#case-facts", Static).update(
-            Text(f"Could not read case {self.ref}: {message}", style=STATUS_STYLES["overdue"]))
+            user_text(f"Could not read case {self.ref}: {message}", STATUS_STYLES["overdue"]))
 
     def _loaded(self, detail: Any, row: Any, siblings: list[Any]) -> None:
         self.case_detail, self.case_row, self.sibling_cases = detail, row, siblings
@@ -138,7 +139,7 @@ class CaseScreen(Screen[None]):
         table.add_column(ratio=1)
         for left, right in zip(facts[0::2], facts[1::2] + [("", "")]):
             # Text, not str: a name or a pack's wording is never read as markup.
-            table.add_row(left[0], Text(left[1]), right[0], Text(right[1]))
+            table.add_row(left[0], user_text(left[1]), right[0], user_text(right[1]))
         return table
 
     def _family_words(self) -> str:
@@ -157,7 +158,7 @@ class CaseScreen(Screen[None]):
     def _deadlines(self) -> Group | Text:
         row = self.case_row
         if row.error:
-            return Text(f"⚠ {row.error}", style=STATUS_STYLES["overdue"])
+            return user_text(f"⚠ {row.error}", STATUS_STYLES["overdue"])
         if row.summary.closed:
             return Text("· None: the case is closed.", style="dim")
         if not row.deadlines:
@@ -168,7 +169,7 @@ class CaseScreen(Screen[None]):
             heading = Table.grid(padding=(0, 2))
             heading.add_column(width=COUNTDOWN_WIDTH, no_wrap=True)
             heading.add_column(ratio=1)
-            what = Text(deadline.label, style="bold")
+            what = user_text(deadline.label, "bold")
             what.append(f"  due {format_date(deadline.due)} · "
                         f"{STATUS_WORDS.get(deadline.status, deadline.status)} · "
                         f"{countdown_words(deadline)}", style="not bold")
@@ -177,10 +178,10 @@ class CaseScreen(Screen[None]):
             details.add_column(width=COUNTDOWN_WIDTH + 1)
             details.add_column(style="bold", no_wrap=True)
             details.add_column(ratio=1)
-            details.add_row("", "Why", Text(deadline.basis))
-            details.add_row("", "Rule", Text(f"{deadline.rule_id}: {deadline.citation}", style="dim"))
+            details.add_row("", "Why", user_text(deadline.basis, multiline=True))
+            details.add_row("", "Rule", user_text(f"{deadline.rule_id}: {deadline.citation}", "dim"))
             for note in deadline.notes:
-                details.add_row("", "Note", Text(note, style="italic"))
+                details.add_row("", "Note", user_text(note, "italic", multiline=True))
             blocks.append(Group(heading, details))
         return Group(*blocks)
 
@@ -202,7 +203,7 @@ class CaseScreen(Screen[None]):
         table.add_column(style="bold", no_wrap=True)
         table.add_column(ratio=1)
         for when, _, what, words in sorted(entries, key=lambda e: (e[0], e[1]), reverse=True):
-            table.add_row(format_date(when), Text(what), Text(words))
+            table.add_row(format_date(when), user_text(what), user_text(words, multiline=True))
         return table
 
     # ----- forms ------------------------------------------------------------------------
@@ -210,7 +211,7 @@ class CaseScreen(Screen[None]):
     def _open(self, form: Any) -> None:
         def done(message: str | None) -> None:
             if message:
-                self.app.notify(message, markup=False)
+                self.app.notify(shown(message, multiline=True), markup=False)
                 self.app.data_changed()
 
         self.app.push_screen(form, done)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from rich.markup import escape
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -37,6 +36,7 @@ from screens.cells import (
     other_items_cell,
 )
 from screens.store import describe_error
+from screens.text import shown
 from screens.widgets.line_table import GUTTER, SEPARATOR, Column, LineTable
 
 EMPTY_MESSAGE = """\
@@ -153,7 +153,7 @@ class CaseloadScreen(Screen[None]):
     def reload(self) -> None:
         app = self.app
         if app.startup_error is not None:
-            self._show_message(f"[b]cin could not open the caseload[/b]\n\n{escape(app.startup_error)}",
+            self._show_message(_problem("cin could not open the caseload", app.startup_error),
                                error=True)
             return
         if app.store is None:
@@ -167,7 +167,8 @@ class CaseloadScreen(Screen[None]):
             loaded = read_caseload(store, include_closed=include_closed, since=since)
         except Exception as error:  # shown to the user, never a traceback
             self.app.call_from_thread(self._show_message,
-                                      f"[b]Could not read the caseload[/b]\n\n{escape(describe_error(error))}",
+                                      _problem("Could not read the caseload",
+                                               describe_error(error)),
                                       error=True)
             return
         self.app.call_from_thread(self.show_loaded, loaded, version)
@@ -210,10 +211,13 @@ class CaseloadScreen(Screen[None]):
         self._update_summary()
         if not any(not line.closed for line in self.lines) and not self.view.include_closed:
             path = self.app.database_path
-            self._show_message(EMPTY_MESSAGE.format(path=escape(str(path))))
+            before, after = EMPTY_MESSAGE.split("{path}")
+            self._show_message(Text.assemble(Text.from_markup(before), shown(path),
+                                             Text.from_markup(after)))
         elif not self.shown:
-            self._show_message("No cases match. " + escape(self._view_words())
-                               + "\nEscape clears the search; [b]f[/b] and [b]w[/b] change the filters.")
+            self._show_message(Text.assemble(
+                "No cases match. ", self._view_words(), "\nEscape clears the search; ",
+                ("f", "bold"), " and ", ("w", "bold"), " change the filters."))
         else:
             self._show_message(None)
 
@@ -227,14 +231,14 @@ class CaseloadScreen(Screen[None]):
         privacy = self.app.privacy
         widths = self.widths
         columns = [
-            Column("ref", "Ref", widths["ref"], lambda line: line.ref),
+            Column("ref", "Ref", widths["ref"], lambda line: shown(line.ref)),
             Column("name", "Name", 8 if privacy else min(widths["name"], 28),
                    lambda line: _name_cell(line, privacy)),
             Column("age", "Age", widths["age"], lambda line: line.age, justify="right"),
         ]
         if len({line.worker for line in self.shown}) > 1:
             columns.append(Column("worker", "Worker", min(widths["worker"], 18),
-                                  lambda line: line.worker or "—"))
+                                  lambda line: shown(line.worker or "—")))
         authorities = self.authorities
         columns.append(Column("authority", "Authority",
                               min(max([9, *map(len, authorities.values())]), 16),
@@ -282,7 +286,7 @@ class CaseloadScreen(Screen[None]):
     def _authority(self, policy_id: str) -> str:
         policy = self.app.store.policy(policy_id) if self.app.store else None
         name = getattr(policy, "name", None) or policy_id
-        return name if len(name) <= 16 else policy_id.title()
+        return shown(name if len(name) <= 16 else policy_id.title())
 
     def _update_summary(self) -> None:
         total = counts(self.lines if self.view.worker is None
@@ -299,7 +303,7 @@ class CaseloadScreen(Screen[None]):
         summary.append(f"▲ {total.due_this_week} due this week", style=STATUS_STYLES["due_soon"])
         summary.append(f"   {total.cases} open case{'s' if total.cases != 1 else ''}")
         if self.view.worker is not None:
-            summary.append(f" for {self.view.worker}")
+            summary.append(f" for {shown(self.view.worker)}")
         self.query_one("#summary", Static).update(summary)
         self.query_one("#view-state", Static).update(Text(self._view_words()))
 
@@ -315,17 +319,19 @@ class CaseloadScreen(Screen[None]):
             parts.append("closed cases shown")
         if view.search:
             parts.append(f'search: "{view.search}"')
-        return " · ".join(parts)
+        return shown(" · ".join(parts))
 
-    def _show_message(self, markup: str | None, *, error: bool = False) -> None:
+    def _show_message(self, content: Text | None, *, error: bool = False) -> None:
+        """A message instead of (or above) the table; a Text, so nothing in it (a search, a
+        path, an error that echoes a name) is read as markup."""
         message = self.query_one("#message", Static)
         table = self.query_one(CaseloadTable)
         message.set_class(error, "error")
-        if markup is None:
+        if content is None:
             message.display = False
             table.display = True
             return
-        message.update(markup)
+        message.update(content)
         message.display = True
         table.display = bool(self.shown)
 
@@ -402,6 +408,10 @@ class CaseloadScreen(Screen[None]):
         from screens.forms.visit import open_visit_form
 
         open_visit_form(self, line.ref)
+
+
+def _problem(title: str, message: str) -> Text:
+    return Text.assemble((title, "bold"), "\n\n", shown(message, multiline=True))
 
 
 def _used_width(columns: list[Column]) -> int:

@@ -19,6 +19,7 @@ from datetime import date
 from rich.text import Text
 
 from policies.deadlines import Deadline
+from policies.safe_text import safe_text
 
 UNIT_ABBREVIATIONS = {"working_days": "wd", "days": "d", "weeks": "w", "months": "mo"}
 UNIT_WORDS = {
@@ -120,11 +121,12 @@ def yes_no(value: bool | None) -> str:
 
 
 def display_name(name: str, privacy: bool) -> str:
-    """The child's name, or only initials in privacy mode ("Amira Hassan" -> "A. H.")."""
+    """The child's name, or only initials in privacy mode ("Amira Hassan" -> "A. H."), safe
+    for the terminal (policies.safe_text: a control character is shown, never sent)."""
     if not privacy:
-        return name
+        return safe_text(name)
     initials = [part[0].upper() + "." for part in name.replace("-", " ").split() if part]
-    return " ".join(initials) or "—"
+    return safe_text(" ".join(initials)) or "—"
 
 
 def mask_names(text: str, names: Iterable[str], privacy: bool) -> str:

@@ -10,6 +10,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Static
 
 from screens import keys
+from screens.text import user_text
 
 ALWAYS = (
     ("↑ ↓  PgUp PgDn  Home End", "Move through the list"),
@@ -58,7 +59,9 @@ class HelpScreen(ModalScreen[None]):
             if binding.id not in keys.COMMANDS_BY_ID or binding.id in seen:
                 continue
             seen.add(binding.id)
-            table.add_row(self.app.get_key_display(binding), binding.tooltip, binding.id)
+            # Text, not str: a key or id from the user's keymap is never read as markup.
+            table.add_row(user_text(self.app.get_key_display(binding)), user_text(binding.tooltip),
+                          user_text(binding.id))
         for key, does in ALWAYS:
             table.add_row(key, does, "")
         return table

@@ -19,6 +19,7 @@ from policies.dates import DateParseError, format_date, parse_date
 from screens import keys
 from screens.cells import STATUS_WORDS, display_name
 from screens.forms.base import Field, FormScreen, date_input, select, tick
+from screens.text import shown, user_text
 
 FIRST_ACTION_ROWS = 2
 _COMMAND_ACTION_FIELD = re.compile(r"actions\[(\d+)\]\.(\w+)")
@@ -52,7 +53,7 @@ class OversightNoteForm(FormScreen[str]):
     # ----- layout -----------------------------------------------------------------------
 
     def fields(self) -> ComposeResult:
-        yield Field("author", "Manager", Input(self.author, id="author", compact=True),
+        yield Field("author", "Manager", Input(shown(self.author), id="author", compact=True),
                     hint="Your name, as it goes on the record")
         yield Field("decision", "Decision", Input(id="decision", compact=True,
                                                   placeholder="What was decided"))
@@ -62,7 +63,7 @@ class OversightNoteForm(FormScreen[str]):
                     hint="Why: the reasons, as they will be case-noted")
         if self.flags:
             rows = [Horizontal(tick(f"flag-{i}", self._flag_state(flag)),
-                               Static(flag.label, classes="flag-words"), classes="flag-row")
+                               Static(user_text(flag.label), classes="flag-words"), classes="flag-row")
                     for i, flag in enumerate(self.flags)]
             yield Field("cleared_flags", "Flags addressed", Vertical(*rows, classes="flag-ticks"),
                         hint="Space ticks a flag this note answers: it is cleared")
@@ -83,8 +84,9 @@ class OversightNoteForm(FormScreen[str]):
             Field("description", f"Action {row}",
                   Input(id=f"a{row}-description", compact=True, placeholder="What is to be done"),
                   record=record, classes="action-first"),
-            Field("owner", "  owner", Input(self.worker if row == 1 else "", id=f"a{row}-owner",
-                                            compact=True, placeholder="Who will do it"),
+            Field("owner", "  owner", Input(shown(self.worker) if row == 1 else "",
+                                            id=f"a{row}-owner", compact=True,
+                                            placeholder="Who will do it"),
                   record=record),
             Field("due", "  due", date_input(f"a{row}-due"), record=record,
                   hint="Day first (30/11/2026) or ISO (2026-11-30)"),

@@ -23,6 +23,7 @@ from policies.dates import format_date
 from screens import keys
 from screens.caseload_view import next_in
 from screens.cells import GLYPHS, STATUS_STYLES
+from screens.text import shown, user_text
 from screens.store import describe_error
 from screens.widgets.line_table import Column, LineTable
 
@@ -95,7 +96,7 @@ class TeamScreen(Screen[None]):
 
     def _failed(self, message: str) -> None:
         self.query_one("#team-summary", Static).update(
-            Text(f"Could not read the team: {message}", style=STATUS_STYLES["overdue"]))
+            user_text(f"Could not read the team: {message}", STATUS_STYLES["overdue"]))
 
     def _loaded(self, overview: TeamOverview, version: int) -> None:
         self.overview = overview
@@ -130,7 +131,7 @@ class TeamScreen(Screen[None]):
         visits = sum((line.visits for line in lines), Timeliness())
         workers = sum(line.worker is not None for line in lines)
         text = Text()
-        text.append(self.team or "All teams", style="bold")
+        text.append(shown(self.team or "All teams"), style="bold")
         text.append(f" · {workers} worker{'s' if workers != 1 else ''}"
                     f" · {cases} open case{'s' if cases != 1 else ''} · ")
         text.append(f"{GLYPHS['overdue']} {overdue} overdue",

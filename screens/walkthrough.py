@@ -32,6 +32,7 @@ from models.supervision import (
 from policies.dates import format_date
 from policies.deadlines import Deadline
 from screens import keys
+from screens.text import shown, user_text
 from screens.cells import (
     STATUS_STYLES,
     age_text,
@@ -105,7 +106,7 @@ class WalkthroughScreen(Screen[None]):
 
     def _failed(self, message: str) -> None:
         self.query_one("#walk-heading", Static).update(
-            Text(f"Could not read {self.worker}'s cases: {message}", style=WARNING))
+            user_text(f"Could not read {self.worker}'s cases: {message}", WARNING))
 
     def _loaded(self, pages: list[CasePage], version: int) -> None:
         current = self.page.ref if self.page is not None else None
@@ -134,7 +135,7 @@ class WalkthroughScreen(Screen[None]):
             self.query_one(f"#walk-{key}").display = page is not None
         if page is None:
             self.sub_title = format_date(self.app.today)
-            heading.update(Text(f"{self.worker} has no open cases to walk through.", style="bold"))
+            heading.update(user_text(f"{self.worker} has no open cases to walk through.", "bold"))
             return
         self.sub_title = f"case {self.index + 1} of {len(self.pages)} · {format_date(self.app.today)}"
         drawn = _PageWords(page, self.app.today, self.app.privacy, self.app.store.policies,
@@ -158,7 +159,8 @@ class WalkthroughScreen(Screen[None]):
         if not 0 <= target < len(self.pages):
             where = "last" if step > 0 else "first"
             hint = " Press w to write the supervision record." if step > 0 else ""
-            self.notify(f"This is {self.worker}'s {where} case.{hint}", timeout=4)
+            self.notify(shown(f"This is {self.worker}'s {where} case.{hint}"), timeout=4,
+                        markup=False)
             return
         self.index = target
         self._draw()
@@ -178,7 +180,7 @@ class WalkthroughScreen(Screen[None]):
 
     def _saved(self, message: str | None) -> None:
         if message:
-            self.notify(message)
+            self.notify(shown(message, multiline=True), markup=False)
             self.app.data_changed()
 
     def action_oversight_note(self) -> None:
@@ -214,8 +216,9 @@ class WalkthroughScreen(Screen[None]):
         try:
             written, notes = self.app.write_supervision_record(self.worker, privacy=privacy)
         except Exception as error:  # shown to the user, never a traceback
-            self.app.call_from_thread(self.notify, f"The record was not written: "
-                                      f"{describe_error(error)}", severity="error", timeout=10)
+            self.app.call_from_thread(self.notify, shown(f"The record was not written: "
+                                                         f"{describe_error(error)}"),
+                                      severity="error", timeout=10, markup=False)
             return
         count = len(notes.sections)
         period = (f"the notes of {format_date(notes.since)}" if notes.since == notes.today
@@ -225,9 +228,10 @@ class WalkthroughScreen(Screen[None]):
         self.last_record_path = written
         self.app.call_from_thread(
             self.notify,
-            f"Supervision record written{names}: {written}\n{count} case{'s' if count != 1 else ''} "
-            f"with {period}. For HTML: cin supervision-record --worker \"{self.worker}\" --out FILE.html",
-            timeout=15,
+            shown(f"Supervision record written{names}: {written}\n{count} "
+                  f"case{'s' if count != 1 else ''} with {period}. For HTML: cin "
+                  f"supervision-record --worker \"{self.worker}\" --out FILE.html", multiline=True),
+            timeout=15, markup=False,
         )
 
 
@@ -242,20 +246,21 @@ class _PageWords:
         self.privacy = privacy
         self.policies = policies
 
-    def masked(self, text: str) -> str:
-        return mask_names(text, self.names, self.privacy)
+    def masked(self, text: str | None, *, multiline: bool = False) -> str:
+        """Recorded words, names masked in privacy mode, safe for the terminal."""
+        return shown(mask_names(text or "", self.names, self.privacy), multiline=multiline)
 
     def heading(self, index: int, total: int) -> Group:
         page, summary = self.page, self.page.row.summary
         policy = self.policies.get(summary.policy_id)
         title = Text()
         title.append(f"Case {index + 1} of {total}  ", style="dim")
-        title.append(f"{page.ref} {display_name(page.name, self.privacy)}", style="bold")
+        title.append(f"{shown(page.ref)} {display_name(page.name, self.privacy)}", style="bold")
         title.append(f"  ·  age {age_text(summary.dob, self.today)}"
-                     f"  ·  {getattr(policy, 'name', None) or summary.policy_id}")
+                     f"  ·  {shown(getattr(policy, 'name', None) or summary.policy_id)}")
         lines = [title]
         if page.row.error:
-            lines.append(Text(f"⚠ {page.row.error}", style=WARNING))
+            lines.append(user_text(f"⚠ {page.row.error}", WARNING))
         return Group(*lines)
 
     # ----- plan and visits --------------------------------------------------------------
@@ -296,7 +301,7 @@ class _PageWords:
             return Text("never recorded", style=WARNING)
         text = self._when(visit.date)
         if visit.location:
-            text.append(f", at {visit.location}")
+            text.append(f", at {shown(visit.location)}")
         text.append(", seen alone" if visit.seen_alone else
                     ", not alone" if visit.seen_alone is False else ", alone not recorded")
         return text
@@ -307,7 +312,7 @@ class _PageWords:
         if not self.page.voices:
             return Text("▲ The child's voice is not recorded at any visit.", style=CAUTION)
         return Group(*(Text.assemble((f"{format_date(v.date)}  ", "bold"),
-                                     f"“{self.masked(v.childs_voice or '')}”")
+                                     f"“{self.masked(v.childs_voice, multiline=True)}”")
                        for v in self.page.voices))
 
     # ----- meetings and circulation -----------------------------------------------------
@@ -362,7 +367,7 @@ class _PageWords:
             line = line.copy()
             line.append("  ")
             line.append(self.masked(item.action.description), style="bold")
-            line.append(f"  owner {item.action.owner} · due {format_date(item.action.due)}"
+            line.append(f"  owner {shown(item.action.owner)} · due {format_date(item.action.due)}"
                         f" · from the note of {format_date(item.note.recorded)}")
             lines.append(line)
         return Group(*lines)
@@ -372,16 +377,16 @@ class _PageWords:
             return Text("· No oversight note recorded yet.", style=NONE_STYLE)
         blocks = []
         for note in self.page.notes:
-            lines = [Text.assemble((f"{format_date(note.recorded)} · {note.author}: ", "bold"),
-                                   self.masked(note.decision)),
-                     Text(f"    Why: {self.masked(note.rationale)}")]
+            lines = [Text.assemble((f"{format_date(note.recorded)} · {shown(note.author)}: ", "bold"),
+                                   self.masked(note.decision, multiline=True)),
+                     Text(f"    Why: {self.masked(note.rationale, multiline=True)}")]
             if note.cleared_flags:
                 flags = "; ".join(describe_flag(self.policies, f) for f in note.cleared_flags)
-                lines.append(Text(f"    Flags addressed: {flags}", style="dim"))
+                lines.append(user_text(f"    Flags addressed: {flags}", "dim"))
             for action in note.actions:
                 state = f"done {format_date(action.done)}" if action.done else "open"
                 lines.append(Text(f"    Action: {self.masked(action.description)} "
-                                  f"({action.owner}, due {format_date(action.due)}, {state})"))
+                                  f"({shown(action.owner)}, due {format_date(action.due)}, {state})"))
             blocks.append(Group(*lines))
         return Group(*blocks)
 
@@ -390,7 +395,7 @@ def _deadline_line(deadline: Deadline, *, prefix: str = "") -> Text:
     line = Text(prefix, style="bold")
     line.append_text(countdown_cell(deadline))
     line.append("  ")
-    line.append(deadline.label)
+    line.append(shown(deadline.label))
     line.append(f"  due {format_date(deadline.due)} · {countdown_words(deadline)}")
     return line
 

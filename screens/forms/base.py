@@ -23,6 +23,7 @@ from models.validation import FieldError, ValidationFailed
 from policies.dates import DateParseError, format_date, parse_date
 from screens import keys
 from screens.store import describe_error
+from screens.text import shown, user_text
 from screens.widgets.toggles import Tick
 
 T = TypeVar("T")
@@ -56,7 +57,7 @@ class Field(Horizontal):
 
     def show_error(self, message: str | None) -> None:
         error = self.query_one(".field-error", Label)
-        error.update(Text(f"✖ {message}") if message else "")
+        error.update(user_text(f"✖ {message}", multiline=True) if message else "")
         error.display = bool(message)
         self.set_class(bool(message), "has-error")
 
@@ -91,7 +92,7 @@ class FormScreen(ModalScreen[T], Generic[T]):
         with Vertical(classes="dialog form"):
             yield Static(self.FORM_TITLE, classes="dialog-title")
             if subtitle := self.subtitle():
-                yield Static(Text(subtitle), classes="dialog-subtitle")
+                yield Static(user_text(subtitle), classes="dialog-subtitle")
             yield Label("", id="form-error", classes="field-error")
             with VerticalScroll(classes="form-body"):
                 yield from self.fields()
@@ -213,7 +214,8 @@ class FormScreen(ModalScreen[T], Generic[T]):
             if messages and first_bad is None:
                 first_bad = field
         form_error = self.query_one("#form-error", Label)
-        form_error.update(Text("\n".join(f"✖ {message}" for message in unplaced)))
+        form_error.update(user_text("\n".join(f"✖ {shown(message)}" for message in unplaced),
+                                    multiline=True))
         form_error.display = bool(unplaced)
         if errors:
             self.notify("Nothing was saved: please correct the fields marked ✖.",
@@ -233,12 +235,12 @@ def text_input(widget_id: str, placeholder: str = "") -> Input:
 
 
 def tick(widget_id: str, label: str = "", value: bool = False) -> Tick:
-    return Tick(Text(label), value=value, id=widget_id, compact=True)
+    return Tick(user_text(label), value=value, id=widget_id, compact=True)
 
 
 def select(widget_id: str, options: list[tuple[str, Any]], *, prompt: str = "Choose…",
            value: Any = Select.NULL) -> Select:
-    options = [(Text(label) if isinstance(label, str) else label, option)
+    options = [(user_text(label) if isinstance(label, str) else label, option)
                for label, option in options]
     return Select(options, id=widget_id, prompt=prompt, value=value, compact=True,
                   allow_blank=value is Select.NULL)

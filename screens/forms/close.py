@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Label
@@ -13,6 +12,7 @@ from textual.widgets import Checkbox, Label
 from models.inputs import ClosureInput
 from models.validation import CENSUS_CLOSURE_REASONS, FieldError, ValidationFailed
 from screens.cells import display_name
+from screens.text import user_text
 from screens.forms.base import Field, FormScreen, date_input, select, text_input, tick
 
 
@@ -42,7 +42,7 @@ class Checklist(Vertical):
             optional = "" if getattr(item, "required", True) else " (if it applies)"
             with Horizontal(classes="check-item"):
                 yield tick(f"check-{index}")
-                yield Label(Text(f"{item.label}{optional}"), classes="check-label")
+                yield Label(user_text(f"{item.label}{optional}"), classes="check-label")
 
     def focus(self, scroll_visible: bool = True) -> Checklist:
         boxes = list(self.query(Checkbox))

@@ -7,7 +7,6 @@ from functools import partial
 from datetime import date
 from typing import Any
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
@@ -18,6 +17,7 @@ from models.validation import VISIT_LOCATIONS, FieldError, ValidationFailed
 from screens.cells import age_text, display_name
 from screens.forms.base import Field, FormScreen, date_input, text_input, tick
 from screens.store import describe_error
+from screens.text import shown, user_text
 from screens.widgets.choice import Choice
 
 YES_NO = ((True, "Yes"), (False, "No"))
@@ -64,7 +64,7 @@ class VisitForm(FormScreen[str]):
                     hint="The day this visit was written up")
         for index, sibling in enumerate(self.sibling_children):
             with Vertical(classes="sibling"):
-                yield Static(Text(f"Sibling: {self._who(sibling)}"), classes="sibling-title")
+                yield Static(user_text(f"Sibling: {self._who(sibling)}"), classes="sibling-title")
                 yield Field("include", "Seen on this visit too?",
                             tick(f"s{index}-include",
                                  f"log this visit for {display_name(sibling.name, self.privacy)} as well"),
@@ -163,7 +163,8 @@ def _fetch_and_open(app: Any, ref: str) -> None:
         detail = app.store.case_detail(ref)
         siblings = app.store.siblings(ref)
     except Exception as error:  # shown to the user, never a traceback
-        app.call_from_thread(app.notify, f"Could not open the visit form: {describe_error(error)}",
+        app.call_from_thread(app.notify, shown(f"Could not open the visit form: "
+                                               f"{describe_error(error)}"),
                              severity="error", markup=False)
         return
     child = child_of(detail)
@@ -171,7 +172,7 @@ def _fetch_and_open(app: Any, ref: str) -> None:
 
     def done(message: str | None) -> None:
         if message:
-            app.notify(message, markup=False)
+            app.notify(shown(message, multiline=True), markup=False)
             app.data_changed()
 
     app.call_from_thread(app.push_screen,

@@ -24,6 +24,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from policies.safe_text import safe_text
+
 CURSOR_MARK = "▶ "
 GUTTER = len(CURSOR_MARK)
 SEPARATOR = 1
@@ -258,7 +260,8 @@ class LineTable(ScrollView, can_focus=True):
         cells = []
         for column in self._columns:
             cell = column.render(row)
-            cells.append(cell if isinstance(cell, Text) else Text(cell))
+            # A plain str cell is shown as typed: never markup, never a control sequence.
+            cells.append(cell if isinstance(cell, Text) else Text(safe_text(cell)))
         strip = self._line(CURSOR_MARK if is_cursor else " " * GUTTER, cells, style)
         if is_cursor:
             # The cursor's background wins; each cell keeps its own colour and glyph.

@@ -75,7 +75,9 @@ def test_settings_file(tmp_path):
     ("backups_to_keep = 'ten'\n", "backups_to_keep: expected a whole number from 1 to 1000, got 'ten'"),
     ("backups_to_keep = 0\n", "backups_to_keep: expected a whole number from 1 to 1000, got 0"),
     ("colour = 'blue'\n", "unknown setting colour; accepted: worker, amber_working_days, "
-                          "backups_to_keep, keymap"),
+                          "backups_to_keep, keymap, screenshots_folder"),
+    ("screenshots_folder = 3\n",
+     'screenshots_folder: expected a folder as text, e.g. screenshots_folder = "~/cin-screenshots"'),
     ("keymap = 'v'\n", 'keymap: expected a table, e.g. [keymap] then log_visit = "v"'),
     ("[keymap]\nlog_visit = 1\n", 'keymap.log_visit: expected a key as text, e.g. log_visit = "ctrl+v"'),
 ])

@@ -1,0 +1,28 @@
+"""User text on screen: always a `rich.text.Text` (never parsed as markup) holding
+`policies.safe_text` output (no control character or bidi override reaches the terminal).
+
+Names, voices, notes, reasons, worker and team names, error messages that echo them and the
+wording of policy packs all come from people or files: every screen builds what it shows of them
+with `user_text` (a Text) or `shown` (a str for joining into a Text or a plain-text notification),
+never with an f-string handed to a widget that reads markup.
+"""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+
+from policies.safe_text import safe_text
+
+__all__ = ["shown", "user_text"]
+
+
+def shown(value: object, *, multiline: bool = False) -> str:
+    """`value` as text safe for the terminal (see policies.safe_text); None reads as ""."""
+    return "" if value is None else safe_text(str(value), multiline=multiline)
+
+
+def user_text(value: object, style: str | Style = "", *, multiline: bool = False,
+              no_wrap: bool | None = None) -> Text:
+    """`value` as a Rich Text: shown as typed, never read as markup or control sequences."""
+    return Text(shown(value, multiline=multiline), style=style, no_wrap=no_wrap)
