@@ -83,8 +83,8 @@ def _shown_new(value: Any) -> str:
 
 
 def _show(value: Any) -> str:
-    """A value as a person reads it: UK dates, yes/no, quoted text (escaped, so no control
-    character reaches the terminal)."""
+    """A value as a person reads it: UK dates, yes/no, quoted text (the caller passes each
+    line through policies.safe_text before it reaches a terminal)."""
     if value is None:
         return NOT_SET
     if value is True or value is False:

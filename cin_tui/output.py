@@ -261,8 +261,8 @@ def import_report_text(report) -> str:
     if report.dry_run and summary.details:
         from cin_tui.import_changes import change_lines
 
-        lines += change_lines(summary.details)
-    lines += summary.notes
+        lines += [safe_text(line) for line in change_lines(summary.details)]
+    lines += [safe_text(note) for note in summary.notes]
     if report.backup is not None:
         lines.append("The database as it was before this import is backed up in "
                      f"{safe_text(str(report.backup))}")

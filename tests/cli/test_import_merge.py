@@ -252,3 +252,20 @@ def test_a_named_pipe_is_refused_not_waited_on(cin, tmp_path):
 
     assert result.code == 1
     assert "is not a regular file" in result.err
+
+
+def test_the_dry_run_shows_hostile_text_as_text(cin, tmp_path):
+    # Stored before input checks existed (or by another program): an OSC 52 clipboard write and
+    # a right-to-left override in a child's voice. The dry run quotes the old value visibly.
+    record = case(visits=[{"date": "2026-11-02", "childs_voice": "ok"}])
+    assert cin("import", str(write_json(tmp_path / "c.json", [record]))).code == 0
+    with sqlite3.connect(tmp_path / "cases.db") as connection:
+        connection.execute("UPDATE visits SET childs_voice = ?",
+                           ("\x1b]52;c;aGk=\x07 \u202eevil\x9b",))
+    update = case(visits=[{"date": "2026-11-02", "childs_voice": "Likes school"}])
+
+    result = cin("import", "--dry-run", str(write_json(tmp_path / "u.json", [update])))
+
+    assert result.code == 0
+    assert "\x1b" not in result.out and "\u202e" not in result.out and "\x9b" not in result.out
+    assert "\\u202eevil" in result.out
