@@ -191,7 +191,7 @@ def check_dob(dob: date | None, *, allocated: date) -> list[FieldError]:
 _BIDI_CONTROLS = frozenset(range(0x202A, 0x202F)) | frozenset(range(0x2066, 0x206A))
 _CONTROL_NAMES = {0x00: "NUL", 0x07: "bell", 0x08: "backspace", 0x09: "tab",
                   0x0A: "line break", 0x0B: "vertical tab", 0x0C: "form feed",
-                  0x0D: "carriage return", 0x1B: "escape", 0x7F: "delete"}
+                  0x0D: "carriage return", 0x1B: "escape character", 0x7F: "delete character"}
 
 
 def _refused_character(text: str, *, long: bool) -> tuple[int, str] | None:
@@ -214,7 +214,8 @@ def _character_words(char: str) -> str:
         name = f"{unicodedata.name(char).lower()} character"
     else:
         name = "control character"
-    return f"a {name} (U+{code:04X})"
+    article = "an" if name[0] in "aeiou" else "a"
+    return f"{article} {name} (U+{code:04X})"
 
 
 def check_text(field: str, value: str | None, *, long: bool = False) -> list[FieldError]:
