@@ -266,3 +266,33 @@ def test_forms_refuse_control_characters(engine, add_case):
     errors = refused(engine, commands.add_oversight_note, ref="C1", author="Jo\nManager",
                      decision="Keep open\nfor now", rationale="Still\x07needed", today=TODAY)
     assert [e.split(":")[0] for e in errors] == ["author", "rationale"]
+
+
+# --- data stored before these limits: flagged, never stopping the others ----------------------
+
+
+def test_the_team_overview_survives_a_stored_date_out_of_range(engine, add_case, db_path):
+    import sqlite3
+
+    from models.supervision import team_overview
+    from policies.calendar import WorkingCalendar
+
+    for ref in ("C1", "C2"):
+        add_case(ref, dob=date(2017, 5, 1), worker="Sam Patel", allocated=date(2026, 9, 1),
+                 visits=[seen(date(2026, 11, 2))],
+                 meetings=[MeetingInput("initial", "held", date(2026, 10, 1))])
+    # As an older version or sqlite3 might have left it: C1's meeting on 1 Jan 0001.
+    with sqlite3.connect(db_path) as connection:
+        connection.execute("UPDATE meetings SET date = '0001-01-01' WHERE case_id = "
+                           "(SELECT id FROM cases WHERE ref = 'C1')")
+    with session_scope(engine) as session:
+        overview = team_overview(session, policies=POLICIES, calendar=WorkingCalendar(),
+                                 today=TODAY)
+    [line] = overview.lines
+    assert line.refs == ("C1", "C2")
+    assert line.no_policy == ("C1",), "C1 is flagged"
+    # C2's visit of Mon 2 Nov 2026 is judged as usual. Before it there was no seen visit, so
+    # Wirral's 20 working days count from allocation, Tue 1 Sep 2026: 2-4 Sep (3), 7-11 (8),
+    # 14-18 (13), 21-25 (18), 28 (19), Tue 29 Sep (20). Seen on 2 Nov: late. C1's visit
+    # cannot be judged (its meeting date is out of range) and is left out, not a crash.
+    assert (line.visits.counted, line.visits.in_time) == (1, 0)
