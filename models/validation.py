@@ -7,7 +7,8 @@ accepted. Dates in messages are written the UK way ("5 Mar 2026").
 Dates and text are kept within sense for both (docs/formats.md, "Date limits"; the limits
 themselves are in `policies.limits`): every date on or after 14 Oct 1991, when Child in Need
 began; nothing more than 40 weeks before the child's birth (pre-birth work); the child under 19
-at allocation; assessment and plan not before allocation; bookings at most 2 years ahead. Text
+at allocation; the plan not before allocation and the assessment at most 3 months before it;
+bookings at most 2 years ahead. Text
 holds no control characters (line breaks and tabs only in long free text) and no bidirectional
 override or isolate characters.
 
@@ -33,6 +34,7 @@ from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
 from policies.dates import format_date
 from policies.facts import MEETING_KINDS, MEETING_STATUSES, STEP_DOWN_SOURCES
 from policies.limits import (
+    ASSESSMENT_BEFORE_ALLOCATION_MONTHS,
     BOOKING_HORIZON_YEARS,
     EARLIEST_DOB,
     EARLIEST_EVENT,
@@ -549,13 +551,7 @@ def check_case(
         errors += check_event_date(name, when, dob=dob) or not_after_today(
             name, when, today, "it must have happened"
         )
-    for name, what in (("assessment_completed", "an assessment"), ("plan_started", "a plan")):
-        when = getattr(case, name)
-        if when is not None and when < case.allocated and not errors_for(errors, name):
-            errors.append(FieldError(name, (
-                f"{_d(when)} is before the case was allocated ({_d(case.allocated)}); "
-                f"{what} of this case is dated on or after its allocation. Check both dates"
-            )))
+    errors += _check_after_allocation(case, errors)
     if not errors_for(errors, "stepped_down_from"):
         errors += _check_step_down(case)
     for event, when in case.events.items():
@@ -580,6 +576,29 @@ def check_case(
         )
     record = case.source or case.ref
     return [e.for_record(record) for e in errors]
+
+
+def _check_after_allocation(case: CaseInput, errors: list[FieldError]) -> list[FieldError]:
+    """The plan starts on or after allocation; the assessment at most
+    ASSESSMENT_BEFORE_ALLOCATION_MONTHS before it (an assessment team's handover)."""
+    found: list[FieldError] = []
+    plan = case.plan_started
+    if plan is not None and plan < case.allocated and not errors_for(errors, "plan_started"):
+        found.append(FieldError("plan_started", (
+            f"{_d(plan)} is before the case was allocated ({_d(case.allocated)}); the plan of "
+            f"this case starts on or after its allocation ({_d(case.allocated)} or later is "
+            "accepted). Check both dates"
+        )))
+    assessed = case.assessment_completed
+    earliest = case.allocated - relativedelta(months=ASSESSMENT_BEFORE_ALLOCATION_MONTHS)
+    if assessed is not None and assessed < earliest and not errors_for(errors, "assessment_completed"):
+        found.append(FieldError("assessment_completed", (
+            f"{_d(assessed)} is more than {ASSESSMENT_BEFORE_ALLOCATION_MONTHS} months before "
+            f"the case was allocated ({_d(case.allocated)}); an assessment finished by an "
+            f"assessment team before the case was allocated is accepted from {_d(earliest)} "
+            "on. Check both dates"
+        )))
+    return found
 
 
 def _check_step_down(case: CaseInput) -> list[FieldError]:

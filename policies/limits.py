@@ -32,6 +32,14 @@ EARLIEST_EVENT = date(1991, 10, 14)
 MAX_AGE_AT_ALLOCATION = 18
 EARLIEST_DOB = EARLIEST_EVENT - relativedelta(years=MAX_AGE_AT_ALLOCATION + 1) + relativedelta(days=1)
 
+# The plan of a case starts on or after its allocation. Its assessment may be finished up to
+# this many months before: an assessment team can complete it and hand the case over, which is
+# then allocated (Leicestershire: "FRCD will complete the C&F assessment", then Family Help
+# allocates the plan; Trafford: transfer from MARAT to the Area Family Support Team). Three
+# months covers such a handover (FRCD's 10-day summary, a first meeting within 10 days,
+# Trafford's 35 working days) with room to spare; anything earlier is a mistyped date.
+ASSESSMENT_BEFORE_ALLOCATION_MONTHS = 3
+
 # Pre-birth work: a case may open, and visits and meetings happen, while the mother is
 # pregnant (Camden's threshold document: "pregnant women whose lifestyle may be affecting the
 # development of the unborn child"; Wirral 2.3 invites "the midwife (if unborn)" to the planning meeting). A pregnancy

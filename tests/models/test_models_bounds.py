@@ -93,14 +93,27 @@ def test_a_meeting_held_before_birth_is_refused():
     ]
 
 
-@pytest.mark.parametrize("field", ["assessment_completed", "plan_started"])
-def test_assessment_and_plan_before_allocation_are_refused(field):
+def test_a_plan_before_allocation_is_refused():
     # Allocated Tue 1 Sep 2026: the day before is refused, the day itself accepted.
-    assert errors_of(case(**{field: date(2026, 9, 1)})) == []
-    what = "an assessment" if field == "assessment_completed" else "a plan"
-    assert errors_of(case(**{field: date(2026, 8, 31)})) == [
-        f"{field}: 31 Aug 2026 is before the case was allocated (1 Sep 2026); {what} of this "
-        "case is dated on or after its allocation. Check both dates"
+    assert errors_of(case(plan_started=date(2026, 9, 1))) == []
+    assert errors_of(case(plan_started=date(2026, 8, 31))) == [
+        "plan_started: 31 Aug 2026 is before the case was allocated (1 Sep 2026); the plan of "
+        "this case starts on or after its allocation (1 Sep 2026 or later is accepted). Check "
+        "both dates"
+    ]
+
+
+def test_an_assessment_long_before_allocation_is_refused():
+    # Leicestershire: FRCD completes the assessment, then Family Help allocates the plan
+    # (tests/supervision/pilot.py: assessed Thu 30 Jul, allocated Mon 3 Aug 2026): accepted.
+    # Allocated 1 Sep 2026 - 3 months = 1 Jun 2026: accepted; 31 May 2026 is refused.
+    assert errors_of(case(policy="leicestershire", allocated=date(2026, 8, 3),
+                          assessment_completed=date(2026, 7, 30))) == []
+    assert errors_of(case(assessment_completed=date(2026, 6, 1))) == []
+    assert errors_of(case(assessment_completed=date(2026, 5, 31))) == [
+        "assessment_completed: 31 May 2026 is more than 3 months before the case was allocated "
+        "(1 Sep 2026); an assessment finished by an assessment team before the case was "
+        "allocated is accepted from 1 Jun 2026 on. Check both dates"
     ]
 
 
