@@ -224,7 +224,7 @@ def check_text(field: str, value: str | None, *, long: bool = False) -> list[Fie
     """No control characters (C0, DEL, C1) and no bidirectional override or isolate characters.
     `long` free text (the child's voice, notes, reasons) may hold line breaks and tabs; every
     other field is one line."""
-    if not value:
+    if not value or not isinstance(value, str):
         return []
     found = _refused_character(value, long=long)
     if found is None:
@@ -590,8 +590,10 @@ def _check_after_allocation(case: CaseInput, errors: list[FieldError]) -> list[F
             "accepted). Check both dates"
         )))
     assessed = case.assessment_completed
+    if assessed is None or errors_for(errors, "assessment_completed") or errors_for(errors, "allocated"):
+        return found  # an allocation date out of range is reported already
     earliest = case.allocated - relativedelta(months=ASSESSMENT_BEFORE_ALLOCATION_MONTHS)
-    if assessed is not None and assessed < earliest and not errors_for(errors, "assessment_completed"):
+    if assessed < earliest:
         found.append(FieldError("assessment_completed", (
             f"{_d(assessed)} is more than {ASSESSMENT_BEFORE_ALLOCATION_MONTHS} months before "
             f"the case was allocated ({_d(case.allocated)}); an assessment finished by an "

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
@@ -101,6 +101,9 @@ def cases_and_today(draw) -> tuple[CaseInput, date]:
 
 @PROPERTY
 @given(case_and_today=cases_and_today())
+# Found by this test: the 3-month assessment window was counted back from 1 Jan 0001.
+@example(case_and_today=(CaseInput(ref="P1", name="Pat", allocated=date(1, 1, 1),
+                                   policy="camden"), date(1, 1, 1)))
 def test_validation_never_crashes_and_an_accepted_case_always_gets_deadlines(case_and_today):
     case, today = case_and_today
     errors = check_case(case, policies=POLICIES, today=today)
