@@ -24,7 +24,7 @@ from models.stored_deadlines import (
     stale_case_ids,
 )
 from policies.engine import compute_deadlines
-from policies.limits import DateOutOfRange
+from policies.limits import CaseDataError
 
 __all__ = ["CaseloadRow", "CaseSummary", "load_case", "load_caseload", "load_caseload_changes",
            "refresh_deadlines"]
@@ -246,8 +246,8 @@ def _row(
 
 def deadlines_error_text(error: Exception) -> str:
     """Why a case's deadlines could not be worked out, as shown on the case's flag."""
-    if isinstance(error, DateOutOfRange):
-        return (f"{error}, so no deadlines can be worked out for this case. Correct the date; "
+    if isinstance(error, CaseDataError):
+        return (f"{error}, so no deadlines can be worked out for this case. Correct it; "
                 "until then, keep track of its deadlines by hand.")
     detail = str(error)[:200]
     return (f"something unexpected went wrong ({type(error).__name__}"

@@ -47,7 +47,7 @@ from policies.dates import format_date
 from policies.deadlines import Deadline
 from policies.engine import compute_deadlines
 from policies.facts import CaseFacts
-from policies.limits import DateOutOfRange
+from policies.limits import CaseDataError
 from policies.timescales import add_months
 from policies.vocabulary import CIN_MEETING_KINDS, DEFAULT_MEETING_KINDS
 
@@ -137,11 +137,12 @@ class Replay:
         self._narrowed: dict[tuple[str, str], Any] = {}
 
     def _deadlines(self, facts: CaseFacts, policy: Any, day: date) -> list[Deadline]:
-        """The deadlines that applied on `day`; none when a date of the case is out of range
-        (the caseload flags that case with the reason; the replay just leaves it out)."""
+        """The deadlines that applied on `day`; none when the case's data cannot be used (a
+        date out of range: the caseload flags that case with the reason; the replay just
+        leaves it out)."""
         try:
             return compute_deadlines(facts, policy, self.calendar, day)
-        except DateOutOfRange:
+        except CaseDataError:
             return []
 
     def _policy(self, policy_id: str, what: str) -> Any | None:

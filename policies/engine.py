@@ -31,7 +31,7 @@ from policies.calendar import WorkingCalendar
 from policies.dates import format_frequency
 from policies.deadlines import DEADLINE_KINDS, Citation, Deadline
 from policies.facts import CaseFacts
-from policies.limits import check_in_engine_span
+from policies.limits import CaseDataError, check_in_engine_span
 from policies.packs import Policy, Rule, normalise_role
 from policies.timescales import amount, countdown, countdown_unit, shift
 from policies.vocabulary import ANCHORS, DEFAULT_MEETING_KINDS
@@ -67,9 +67,12 @@ def compute_deadlines(
 
     Raises `policies.limits.DateOutOfRange` (naming the date) when today or a date of the case
     is outside the span deadlines can be worked out for, or a deadline would fall outside it:
-    never OverflowError. The caller shows the case flagged with that reason."""
+    never OverflowError; `CaseDataError` when part of the record could not be read
+    (`facts.unreadable`). The caller shows the case flagged with that reason."""
     if facts.closure is not None:
         return []
+    if facts.unreadable:
+        raise CaseDataError(facts.unreadable)
     check_in_engine_span("date given as today", today)
     for what, when in _dated_facts(facts):
         check_in_engine_span(what, when)

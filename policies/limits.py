@@ -72,7 +72,12 @@ MAX_COUNT: dict[str, int] = {
 MAX_MEETING_NUMBER = 100
 
 
-class DateOutOfRange(ValueError):
+class CaseDataError(ValueError):
+    """A case's recorded data cannot be used to work out its deadlines (the message says
+    which data and why). The caseload shows the case flagged with it."""
+
+
+class DateOutOfRange(CaseDataError):
     """A date, or a date worked out from one, is outside the span cin can count within."""
 
 

@@ -97,3 +97,24 @@ def test_a_pack_count_of_99999999_is_refused_naming_file_rule_field_and_the_limi
     assert ('wirral-often.toml: rule "visit": field "count": 99999999 is more than two years '
             "of working days; use 0 to 520") in result.err
     assert "Traceback" not in result.err
+
+
+@pytest.mark.parametrize(("column", "value", "words"), [
+    ("visit_every", "9999999999999m", "the visiting frequency stored for this case cannot be read"),
+    ("visit_every", "abc", '"abc" is not a visiting frequency'),
+    ("events", '{"supervision": "garbage"}', "the event dates stored for this case cannot be read"),
+])
+def test_an_unreadable_stored_value_flags_its_case_and_every_other_case_is_listed(
+        cin, tmp_path, db, column, value, words):
+    # Before: `cin due` stopped for everyone with the frequency's parse error (exit 1), not
+    # even naming the case.
+    bad = case("C-BAD", name="Bad Value", policy="trafford", visit_every="4w")
+    assert cin("import", str(write_json(tmp_path / "cases.json", [bad, GOOD]))).code == 0
+    with sqlite3.connect(db) as connection:
+        connection.execute(f"UPDATE cases SET {column} = ? WHERE ref = 'C-BAD'", (value,))
+    due = cin("due")
+    assert due.code == 0
+    assert "C-GOOD" in due.out and "30 Nov 2026" in due.out
+    [warning] = due.err.splitlines()
+    assert warning.startswith("cin: warning: C-BAD: ") and words in warning
+    assert "so no deadlines can be worked out for this case" in warning
