@@ -31,7 +31,7 @@ from policies.calendar import WorkingCalendar
 from policies.dates import format_frequency
 from policies.deadlines import DEADLINE_KINDS, Citation, Deadline
 from policies.facts import CaseFacts
-from policies.limits import CaseDataError, check_in_engine_span
+from policies.limits import ENGINE_FIRST, ENGINE_LAST, CaseDataError, check_in_engine_span
 from policies.packs import Policy, Rule, normalise_role
 from policies.timescales import amount, countdown, countdown_unit, shift
 from policies.vocabulary import ANCHORS, DEFAULT_MEETING_KINDS
@@ -73,9 +73,7 @@ def compute_deadlines(
         return []
     if facts.unreadable:
         raise CaseDataError(facts.unreadable)
-    check_in_engine_span("date given as today", today)
-    for what, when in _dated_facts(facts):
-        check_in_engine_span(what, when)
+    _check_span(facts, today)
     run = _Run(CaseView(facts), calendar, today, amber_working_days)
     deadlines: list[Deadline] = []
     next_meeting_rules: list[Rule] = []
@@ -100,6 +98,20 @@ def compute_deadlines(
     deadlines = _earliest_of_kinds(deadlines, EARLIEST_ONLY_KINDS)
     deadlines.sort(key=lambda d: (d.due, _KIND_ORDER.get(d.kind, 99), d.rule_id))
     return deadlines
+
+
+def _check_span(facts: CaseFacts, today: date) -> None:
+    """DateOutOfRange, naming the first date outside the engine's span, if there is one."""
+    check_in_engine_span("date given as today", today)
+    dates = [facts.allocated, *(d for d in (facts.dob, facts.assessment_completed,
+                                            facts.plan_started, facts.stepped_down_on) if d)]
+    dates += [d for v in facts.visits for d in (v.date, v.recorded) if d]
+    dates += [d for m in facts.meetings for d in (m.date, m.circulated, m.cancelled_on) if d]
+    dates += facts.events.values()
+    dates += [d for a in facts.oversight_actions for d in (a.due, a.done) if d]
+    if min(dates) < ENGINE_FIRST or max(dates) > ENGINE_LAST:
+        for what, when in _dated_facts(facts):  # words only when one is out of range
+            check_in_engine_span(what, when)
 
 
 def _dated_facts(facts: CaseFacts) -> list[tuple[str, date]]:
