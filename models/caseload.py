@@ -24,6 +24,7 @@ from models.stored_deadlines import (
     stale_case_ids,
 )
 from policies.engine import compute_deadlines
+from policies.limits import CaseDataError
 
 __all__ = ["CaseloadRow", "CaseSummary", "load_case", "load_caseload", "load_caseload_changes",
            "refresh_deadlines"]
@@ -234,7 +235,21 @@ def _row(
             f"out; known policies: {known}. Add the pack to the settings folder or change "
             "the case's policy.",
         )
-    deadlines = compute_deadlines(
-        facts, policy, calendar, today, amber_working_days=amber_working_days
-    )
+    try:
+        deadlines = compute_deadlines(
+            facts, policy, calendar, today, amber_working_days=amber_working_days
+        )
+    except Exception as error:  # noqa: BLE001 - one case's problem never stops the others
+        return CaseloadRow(summary, (), deadlines_error_text(error))
     return CaseloadRow(summary, tuple(sorted(deadlines, key=lambda d: d.due)))
+
+
+def deadlines_error_text(error: Exception) -> str:
+    """Why a case's deadlines could not be worked out, as shown on the case's flag."""
+    if isinstance(error, CaseDataError):
+        return (f"{error}, so no deadlines can be worked out for this case. Correct it; "
+                "until then, keep track of its deadlines by hand.")
+    detail = str(error)[:200]
+    return (f"something unexpected went wrong ({type(error).__name__}"
+            f"{': ' + detail if detail else ''}), so no deadlines can be worked out for this "
+            "case. Keep track of its deadlines by hand, and please report it.")

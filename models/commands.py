@@ -24,8 +24,11 @@ from models.upsert import ImportSummary, upsert_cases
 from models.validation import (
     FieldError,
     ValidationFailed,
+    check_booking,
     check_closure,
+    check_event_date,
     check_meeting,
+    check_text,
     check_visit,
     fail_if,
     not_after_today,
@@ -179,7 +182,9 @@ def book_meeting(
 ) -> int:
     """Book a meeting (past or future: a booked meeting is simply not held yet)."""
     case = _case(session, ref)
-    errors = check_meeting(MeetingInput(kind=kind, status="booked", date=date), today=today)
+    errors = check_meeting(
+        MeetingInput(kind=kind, status="booked", date=date), today=today, dob=case.dob
+    )
     closure = _closure(session, case.id)
     if closure is not None:
         errors.append(_closed_case_error(closure, "meetings cannot be booked for a closed case"))
@@ -224,9 +229,15 @@ def record_meeting_held(
         kind=meeting.kind, status="held", date=date, chair=chair, chair_role=chair_role,
         family_attended=family_attended,
     )
-    errors = check_meeting(held, today=today, closure_date=closure.date if closure else None)
+    errors = check_meeting(held, today=today, dob=case.dob,
+                           closure_date=closure.date if closure else None)
     if next_meeting_date is not None:
-        if next_meeting_kind not in MEETING_KINDS:
+        errors += check_event_date("next_meeting_date", next_meeting_date, dob=case.dob)
+        errors += check_booking("next_meeting_date", next_meeting_date, today=today)
+        errors += check_text("next_meeting_kind", next_meeting_kind)
+        if next_meeting_kind not in MEETING_KINDS and not any(
+            e.field == "next_meeting_kind" for e in errors
+        ):
             errors.append(FieldError(
                 "next_meeting_kind",
                 f"{next_meeting_kind!r} is not a meeting kind; use one of: "
@@ -234,7 +245,9 @@ def record_meeting_held(
             ))
         if closure is not None:
             errors.append(_closed_case_error(closure, "no next meeting can be booked"))
-        if next_meeting_date <= date:
+        if next_meeting_date <= date and not any(
+            e.field == "next_meeting_date" for e in errors
+        ):
             errors.append(FieldError(
                 "next_meeting_date",
                 f"{format_date(next_meeting_date)} is not after this meeting "
@@ -276,7 +289,7 @@ def record_circulated(
         kind=meeting.kind, status="held", date=meeting.date, circulated=date
     )
     fail_if([
-        e for e in check_meeting(updated, today=today) if e.field == "circulated"
+        e for e in check_meeting(updated, today=today, dob=case.dob) if e.field == "circulated"
     ])
     before = audit.snapshot(meeting)
     meeting.circulated = date
@@ -306,7 +319,10 @@ def cancel_meeting(
         kind=meeting.kind, status="cancelled", date=meeting.date,
         cancelled_on=cancelled_on, cancel_reason=reason,
     )
-    fail_if(check_meeting(cancelled, today=today))
+    fail_if([
+        e for e in check_meeting(cancelled, today=today, dob=case.dob)
+        if e.field in ("cancelled_on", "cancel_reason")
+    ])
     before = audit.snapshot(meeting)
     meeting.status = "cancelled"
     meeting.cancelled_on, meeting.cancel_reason = cancelled_on, reason.strip()
@@ -415,7 +431,13 @@ def add_oversight_note(
         )
         if not (value or "").strip()
     ]
+    errors += check_text("author", author)
+    errors += check_text("decision", decision, long=True)
+    errors += check_text("rationale", rationale, long=True)
     for i, (description, owner, due) in enumerate(actions, start=1):
+        errors += check_text(f"actions[{i}].description", description, long=True)
+        errors += check_text(f"actions[{i}].owner", owner)
+        errors += check_booking(f"actions[{i}].due", due, today=today)
         if not (description or "").strip():
             errors.append(FieldError(f"actions[{i}].description", "required: what is to be done"))
         if not (owner or "").strip():
@@ -426,6 +448,8 @@ def add_oversight_note(
                 f"{format_date(due)} is before today ({format_date(today)}); an action is "
                 "due today or later",
             ))
+    for flag in cleared_flags:
+        errors += check_text("cleared_flags", flag)
     flags = [flag.strip() for flag in cleared_flags]
     if any(not flag for flag in flags):
         errors.append(FieldError("cleared_flags", "a cleared flag cannot be blank"))

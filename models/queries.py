@@ -28,10 +28,11 @@ from models.tables import (
     Visit,
     Worker,
 )
-from policies.dates import parse_frequency
+from policies.dates import DateParseError, parse_frequency
 from policies.facts import (
     CaseFacts,
     ClosureFact,
+    Frequency,
     MeetingFact,
     OversightActionFact,
     VisitFact,
@@ -264,6 +265,7 @@ class _Children:
         cleared: set[str] = set()
         for note in self.notes[case.id]:
             cleared.update(note.cleared_flags or ())
+        visit_every, events, unreadable = _readable(case)
         return CaseFacts(
             ref=case.ref,
             policy_id=case.policy_id,
@@ -271,7 +273,8 @@ class _Children:
             dob=case.dob,
             disabled=case.disabled,
             private_fostering=case.private_fostering,
-            visit_every=parse_frequency(case.visit_every) if case.visit_every else None,
+            visit_every=visit_every,
+            unreadable=unreadable,
             assessment_completed=case.assessment_completed,
             plan_started=case.plan_started,
             stepped_down_from=case.stepped_down_from,
@@ -279,7 +282,7 @@ class _Children:
             visits=tuple(self.visit_facts[case.id]),
             meetings=tuple(self.meeting_facts[case.id]),
             closure=ClosureFact(date=closure.date, reason=closure.reason) if closure else None,
-            events=_events(case.events),
+            events=events,
             cleared_flags=frozenset(cleared),
             oversight_actions=tuple(
                 OversightActionFact(
@@ -301,6 +304,21 @@ def _raw_rows(session: Session, statement: Any) -> list[tuple[Any, ...]]:
 
 def _events(saved: dict[str, str] | None) -> dict[str, date]:
     return {name: date.fromisoformat(text) for name, text in (saved or {}).items()}
+
+
+def _readable(case: Case) -> tuple[Frequency | None, dict[str, date], str | None]:
+    """The case's visiting frequency and events, and why they could not be read, if so (text
+    written by another program or an older version): that case is flagged, the others are
+    read as usual."""
+    try:
+        visit_every = parse_frequency(case.visit_every) if case.visit_every else None
+    except DateParseError as error:
+        return None, {}, ("the visiting frequency stored for this case cannot be read "
+                          f"({str(error).rstrip('.')})")
+    try:
+        return visit_every, _events(case.events), None
+    except (ValueError, TypeError, AttributeError):
+        return visit_every, {}, "the event dates stored for this case cannot be read"
 
 
 def get_case_detail(session: Session, ref: str) -> CaseDetail:

@@ -47,6 +47,7 @@ from policies.dates import format_date
 from policies.deadlines import Deadline
 from policies.engine import compute_deadlines
 from policies.facts import CaseFacts
+from policies.limits import CaseDataError
 from policies.timescales import add_months
 from policies.vocabulary import CIN_MEETING_KINDS, DEFAULT_MEETING_KINDS
 
@@ -135,6 +136,15 @@ class Replay:
         self.calendar = calendar
         self._narrowed: dict[tuple[str, str], Any] = {}
 
+    def _deadlines(self, facts: CaseFacts, policy: Any, day: date) -> list[Deadline]:
+        """The deadlines that applied on `day`; none when the case's data cannot be used (a
+        date out of range: the caseload flags that case with the reason; the replay just
+        leaves it out)."""
+        try:
+            return compute_deadlines(facts, policy, self.calendar, day)
+        except CaseDataError:
+            return []
+
     def _policy(self, policy_id: str, what: str) -> Any | None:
         """The case's policy with only the rules that time `what` (visits, meetings, circulation)."""
         key = (policy_id, what)
@@ -163,8 +173,8 @@ class Replay:
         for visit in facts.visits:
             if not visit.seen or not start <= visit.date <= end:
                 continue
-            due = min((d.due for d in compute_deadlines(
-                facts_before(facts, visit.date), policy, self.calendar, visit.date)
+            due = min((d.due for d in self._deadlines(
+                facts_before(facts, visit.date), policy, visit.date)
                 if d.kind == "visit"), default=None)
             if due is None:
                 continue  # no visiting timescale applied that day
@@ -185,8 +195,8 @@ class Replay:
         for meeting in facts.meetings:
             if meeting.status != "held":
                 continue
-            deadlines = compute_deadlines(facts_before(facts, meeting.date), policy,
-                                          self.calendar, meeting.date)
+            deadlines = self._deadlines(facts_before(facts, meeting.date), policy,
+                                        meeting.date)
             due = min((d.due for d in deadlines if d.kind in MEETING_DUE_KINDS
                        and meeting.kind in _kinds_meeting(policy, d)), default=None)
             if due is None:
@@ -210,7 +220,7 @@ class Replay:
                 continue
             alone = replace(facts_before(facts, meeting.date),
                             meetings=(replace(meeting, circulated=None),))
-            due = min((d.due for d in compute_deadlines(alone, policy, self.calendar, meeting.date)
+            due = min((d.due for d in self._deadlines(alone, policy, meeting.date)
                        if d.kind == "circulation"), default=None)
             if due is None:
                 continue

@@ -4,6 +4,14 @@ Every check returns a list of `FieldError` (empty when the input is fine), so a 
 collect every problem at once and show them all. Messages say what is wrong and what would be
 accepted. Dates in messages are written the UK way ("5 Mar 2026").
 
+Dates and text are kept within sense for both (docs/formats.md, "Date limits"; the limits
+themselves are in `policies.limits`): every date on or after 14 Oct 1991, when Child in Need
+began; nothing more than 40 weeks before the child's birth (pre-birth work); the child under 19
+at allocation; the plan not before allocation and the assessment at most 3 months before it;
+bookings at most 2 years ahead. Text
+holds no control characters (line breaks and tabs only in long free text) and no bidirectional
+override or isolate characters.
+
 Forms and imports differ in one way, chosen by `historic`:
 - a form (`historic=False`, the default) records a visit as it happens, so it must say whether
   the child was seen alone and must record the child's voice when the child was seen; a
@@ -15,6 +23,7 @@ Forms and imports differ in one way, chosen by `historic`:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -24,6 +33,17 @@ from dateutil.relativedelta import relativedelta
 from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
 from policies.dates import format_date
 from policies.facts import MEETING_KINDS, MEETING_STATUSES, STEP_DOWN_SOURCES
+from policies.limits import (
+    ASSESSMENT_BEFORE_ALLOCATION_MONTHS,
+    BOOKING_HORIZON_YEARS,
+    EARLIEST_DOB,
+    EARLIEST_EVENT,
+    LATEST_DATE,
+    MAX_AGE_AT_ALLOCATION,
+    PRE_BIRTH_WEEKS,
+    booking_horizon,
+    earliest_before_birth,
+)
 
 VISIT_LOCATIONS: tuple[str, ...] = ("home", "school", "other")
 
@@ -85,6 +105,11 @@ def _blank(text: str | None) -> bool:
     return text is None or not str(text).strip()
 
 
+def errors_for(errors: Iterable[FieldError], field: str) -> bool:
+    """Whether `field` already has an error (so a second, less useful one is not added)."""
+    return any(e.field == field for e in errors)
+
+
 def not_after_today(field: str, value: date | None, today: date, what: str) -> list[FieldError]:
     if value is not None and value > today:
         return [FieldError(field, f"{_d(value)} is after today ({_d(today)}); {what}")]
@@ -93,6 +118,133 @@ def not_after_today(field: str, value: date | None, today: date, what: str) -> l
 
 def age_in_years(dob: date, on: date) -> int:
     return relativedelta(on, dob).years
+
+
+# --- dates within sense ---------------------------------------------------------------------
+
+
+def check_event_date(field: str, value: date | None, *, dob: date | None) -> list[FieldError]:
+    """Any date of something done or planned for a child: not before Child in Need began
+    (EARLIEST_EVENT), not after LATEST_DATE, and not more than PRE_BIRTH_WEEKS before the
+    child's birth (pre-birth work is allowed, nothing earlier)."""
+    if value is None:
+        return []
+    if value < EARLIEST_EVENT:
+        return [FieldError(field, (
+            f"{_d(value)} is before {_d(EARLIEST_EVENT)}, when Child in Need (Children Act "
+            f"1989, section 17) began; check the year (a date from {_d(EARLIEST_EVENT)} on is "
+            "accepted)"
+        ))]
+    if value > LATEST_DATE:
+        return [FieldError(field, (
+            f"{_d(value)} is after {_d(LATEST_DATE)}, the last date cin accepts; check the year"
+        ))]
+    if dob is not None and value < earliest_before_birth(dob):
+        return [FieldError(field, (
+            f"{_d(value)} is more than {PRE_BIRTH_WEEKS} weeks before the child was born "
+            f"({_d(dob)}); pre-birth work is accepted from {_d(earliest_before_birth(dob))} "
+            "on. Check both dates"
+        ))]
+    return []
+
+
+def check_booking(field: str, value: date, *, today: date) -> list[FieldError]:
+    """A date booked ahead: at most BOOKING_HORIZON_YEARS after today."""
+    latest = booking_horizon(today)
+    if value > latest:
+        return [FieldError(field, (
+            f"{_d(value)} is more than {BOOKING_HORIZON_YEARS} years after today "
+            f"({_d(today)}); book it for {_d(latest)} or earlier"
+        ))]
+    return []
+
+
+def check_dob(dob: date | None, *, allocated: date) -> list[FieldError]:
+    """Born on or after EARLIEST_DOB, not after allocation (leave it blank for an unborn
+    child), and under MAX_AGE_AT_ALLOCATION + 1 at allocation."""
+    if dob is None:
+        return []
+    if dob < EARLIEST_DOB:
+        return [FieldError("dob", (
+            f"{_d(dob)} is before {_d(EARLIEST_DOB)}: a child born then was 19 or older when "
+            f"Child in Need began ({_d(EARLIEST_EVENT)}); check the year"
+        ))]
+    if dob > allocated:
+        return [FieldError(
+            "dob",
+            f"the date of birth ({_d(dob)}) is after allocation ({_d(allocated)}); "
+            "check both dates (leave it blank for an unborn child)",
+        )]
+    age = age_in_years(dob, allocated)
+    if age > MAX_AGE_AT_ALLOCATION:
+        earliest = allocated - relativedelta(years=MAX_AGE_AT_ALLOCATION + 1) + relativedelta(days=1)
+        return [FieldError("dob", (
+            f"the child would have been {age} at allocation ({_d(allocated)}); a Child in Need "
+            f"case is for a child under 18, so a date of birth from {_d(earliest)} on is "
+            "accepted. Check both dates"
+        ))]
+    return []
+
+
+# --- text within sense ----------------------------------------------------------------------
+
+# Bidirectional embedding, override and isolate characters: they reorder what is shown, so a
+# name or note could read differently from what is stored.
+_BIDI_CONTROLS = frozenset(range(0x202A, 0x202F)) | frozenset(range(0x2066, 0x206A))
+_CONTROL_NAMES = {0x00: "NUL", 0x07: "bell", 0x08: "backspace", 0x09: "tab",
+                  0x0A: "line break", 0x0B: "vertical tab", 0x0C: "form feed",
+                  0x0D: "carriage return", 0x1B: "escape character", 0x7F: "delete character"}
+
+
+def _refused_character(text: str, *, long: bool) -> tuple[int, str] | None:
+    """The position and code point of the first character refused in `text`, or None."""
+    for position, char in enumerate(text):
+        code = ord(char)
+        if char in "\n\t":
+            if not long:
+                return position, char
+        elif code < 0x20 or 0x7F <= code <= 0x9F or code in _BIDI_CONTROLS:
+            return position, char
+    return None
+
+
+def _character_words(char: str) -> str:
+    code = ord(char)
+    if code in _CONTROL_NAMES:
+        name = _CONTROL_NAMES[code]
+    elif code in _BIDI_CONTROLS:
+        name = f"{unicodedata.name(char).lower()} character"
+    else:
+        name = "control character"
+    article = "an" if name[0] in "aeiou" else "a"
+    return f"{article} {name} (U+{code:04X})"
+
+
+def check_text(field: str, value: str | None, *, long: bool = False) -> list[FieldError]:
+    """No control characters (C0, DEL, C1) and no bidirectional override or isolate characters.
+    `long` free text (the child's voice, notes, reasons) may hold line breaks and tabs; every
+    other field is one line."""
+    if not value or not isinstance(value, str):
+        return []
+    found = _refused_character(value, long=long)
+    if found is None:
+        return []
+    position, char = found
+    accepted = (
+        "plain text is accepted: line breaks and tabs are fine, other control characters "
+        "and direction-changing characters are not"
+        if long else
+        "one line of plain text is accepted: no line breaks, tabs, control characters or "
+        "direction-changing characters"
+    )
+    return [FieldError(field, f"has {_character_words(char)} at character {position + 1}; {accepted}")]
+
+
+def check_texts(prefix: str, values: Iterable[tuple[str, str | None]], *, long: bool = False) -> list[FieldError]:
+    errors: list[FieldError] = []
+    for name, value in values:
+        errors += check_text(f"{prefix}{name}", value, long=long)
+    return errors
 
 
 # --- visits ---------------------------------------------------------------------------------
@@ -111,9 +263,12 @@ def check_visit(
     """Rules for one visit. `allocated` is accepted for symmetry with the other checks: visits
     before allocation are allowed (assessment visits often come first)."""
     f = prefix
-    errors = not_after_today(
+    errors = check_event_date(f"{f}date", visit.date, dob=dob) or not_after_today(
         f"{f}date", visit.date, today, "record a visit once it has happened"
     )
+    errors += check_texts(f, [("not_alone_reason", visit.not_alone_reason),
+                              ("childs_voice", visit.childs_voice)], long=True)
+    errors += check_text(f"{f}location", visit.location)
     if closure_date is not None and visit.date > closure_date:
         errors.append(FieldError(
             f"{f}date",
@@ -128,7 +283,9 @@ def check_visit(
         ))
     if visit.seen:
         errors += _check_seen_child(visit, dob=dob, historic=historic, prefix=f)
-    if visit.location is not None and visit.location not in VISIT_LOCATIONS:
+    if visit.location is not None and visit.location not in VISIT_LOCATIONS and not any(
+        e.field == f"{f}location" for e in errors
+    ):
         errors.append(FieldError(
             f"{f}location",
             f"{visit.location!r} is not a visit location; use one of: {_listed(VISIT_LOCATIONS)}",
@@ -183,27 +340,36 @@ def check_meeting(
     meeting: MeetingInput,
     *,
     today: date,
+    dob: date | None = None,
     closure_date: date | None = None,
     historic: bool = False,
     prefix: str = "",
 ) -> list[FieldError]:
     """Rules for one meeting. A booked meeting may be in the past (it has simply not been
-    marked held yet) or the future. A cancelled meeting keeps the date it was planned for,
-    which may be in the future; its cancellation date may not."""
+    marked held yet) or the future, at most BOOKING_HORIZON_YEARS ahead. A cancelled meeting
+    keeps the date it was planned for, which may be in the future; its cancellation date may
+    not."""
     f = prefix
-    errors: list[FieldError] = []
-    if meeting.kind not in MEETING_KINDS:
+    errors = check_event_date(f"{f}date", meeting.date, dob=dob)
+    if not errors and meeting.status != "held":
+        errors += check_booking(f"{f}date", meeting.date, today=today)
+    errors += check_texts(f, [("chair", meeting.chair), ("chair_role", meeting.chair_role)])
+    errors += check_text(f"{f}cancel_reason", meeting.cancel_reason, long=True)
+    errors += check_event_date(f"{f}circulated", meeting.circulated, dob=dob)
+    errors += check_event_date(f"{f}cancelled_on", meeting.cancelled_on, dob=dob)
+    errors += check_texts(f, [("kind", meeting.kind), ("status", meeting.status)])
+    if meeting.kind not in MEETING_KINDS and not errors_for(errors, f"{f}kind"):
         errors.append(FieldError(
             f"{f}kind",
             f"{meeting.kind!r} is not a meeting kind; use one of: {_listed(MEETING_KINDS)}",
         ))
-    if meeting.status not in MEETING_STATUSES:
+    if meeting.status not in MEETING_STATUSES and not errors_for(errors, f"{f}status"):
         errors.append(FieldError(
             f"{f}status",
             f"{meeting.status!r} is not a meeting status; use one of: "
             f"{_listed(MEETING_STATUSES)}",
         ))
-    if meeting.status == "held":
+    if meeting.status == "held" and not errors_for(errors, f"{f}date"):
         errors += not_after_today(
             f"{f}date", meeting.date, today,
             "only a booked meeting can be in the future: book it, or correct the date",
@@ -277,9 +443,13 @@ def check_closure(
     happened in the case (allocation, visits, held meetings, ...): census rules 8810 and 8565
     need the closure date on or after all of them."""
     f = prefix
-    errors: list[FieldError] = []
+    errors = check_event_date(f"{f}date", closure.date, dob=None)
+    errors += check_texts(f, [("reason", closure.reason),
+                              ("lead_professional", closure.lead_professional)])
+    errors += check_text(f"{f}note", closure.note, long=True)
+    errors += check_texts(f, [("checklist", key) for key in closure.checklist])
     accepted = accepted_closure_reasons(policy)
-    if closure.reason not in accepted:
+    if closure.reason not in accepted and not errors_for(errors, f"{f}reason"):
         own = [r for r in accepted if r not in CENSUS_CLOSURE_REASONS]
         extra = f", or one of this pack's own: {_listed(own)}" if own else ""
         errors.append(FieldError(
@@ -355,36 +525,50 @@ def check_case(
     """Every rule for one imported case and its visits, meetings and closure (historic mode).
     Each error names the record (`case.source`, else the ref). Nested fields are numbered from
     1 as they appear in the record: `visits[2].seen_alone`."""
-    errors: list[FieldError] = []
+    errors = check_texts("", [("ref", case.ref), ("name", case.name), ("worker", case.worker),
+                              ("team", case.team), ("family", case.family),
+                              ("policy", case.policy),
+                              ("stepped_down_from", case.stepped_down_from)])
     if _blank(case.ref):
         errors.append(FieldError("ref", "required: the case reference"))
     if _blank(case.name):
         errors.append(FieldError("name", "required: the child's name"))
     policy = policies.get(case.policy)
-    if policy is None:
+    if policy is None and not errors_for(errors, "policy"):
         errors.append(FieldError(
             "policy",
             f"{case.policy!r} is not a known policy; known: {_listed(sorted(policies))}",
         ))
-    errors += not_after_today("allocated", case.allocated, today, "use the allocation date")
-    if case.dob is not None and case.dob > case.allocated:
-        errors.append(FieldError(
-            "dob",
-            f"the date of birth ({_d(case.dob)}) is after allocation ({_d(case.allocated)}); "
-            "check both dates (leave it blank for an unborn child)",
-        ))
+    errors += check_event_date("allocated", case.allocated, dob=None) or not_after_today(
+        "allocated", case.allocated, today, "use the allocation date"
+    )
+    dob_errors = check_dob(case.dob, allocated=case.allocated)
+    errors += dob_errors
+    # Dates are checked against the birth only when the date of birth itself is accepted.
+    dob = None if dob_errors else case.dob
     for name in ("assessment_completed", "plan_started", "stepped_down_on"):
-        errors += not_after_today(name, getattr(case, name), today, "it must have happened")
-    errors += _check_step_down(case)
+        when = getattr(case, name)
+        errors += check_event_date(name, when, dob=dob) or not_after_today(
+            name, when, today, "it must have happened"
+        )
+    errors += _check_after_allocation(case, errors)
+    if not errors_for(errors, "stepped_down_from"):
+        errors += _check_step_down(case)
     for event, when in case.events.items():
-        errors += not_after_today(f"events.{event}", when, today, "it must have happened")
+        if bad_name := check_text("events", event):
+            errors += bad_name  # the name cannot be shown in a field name
+            continue
+        errors += check_event_date(f"events.{event}", when, dob=dob) or not_after_today(
+            f"events.{event}", when, today, "it must have happened"
+        )
     for i, visit in enumerate(case.visits, start=1):
         errors += check_visit(
-            visit, dob=case.dob, allocated=case.allocated, today=today, historic=True,
+            visit, dob=dob, allocated=case.allocated, today=today, historic=True,
             prefix=f"visits[{i}].",
         )
     for i, meeting in enumerate(case.meetings, start=1):
-        errors += check_meeting(meeting, today=today, historic=True, prefix=f"meetings[{i}].")
+        errors += check_meeting(meeting, today=today, dob=dob, historic=True,
+                                prefix=f"meetings[{i}].")
     if case.closure is not None:
         errors += check_closure(
             case.closure, case_dates=case_dates(case), today=today, policy=policy,
@@ -392,6 +576,31 @@ def check_case(
         )
     record = case.source or case.ref
     return [e.for_record(record) for e in errors]
+
+
+def _check_after_allocation(case: CaseInput, errors: list[FieldError]) -> list[FieldError]:
+    """The plan starts on or after allocation; the assessment at most
+    ASSESSMENT_BEFORE_ALLOCATION_MONTHS before it (an assessment team's handover)."""
+    found: list[FieldError] = []
+    plan = case.plan_started
+    if plan is not None and plan < case.allocated and not errors_for(errors, "plan_started"):
+        found.append(FieldError("plan_started", (
+            f"{_d(plan)} is before the case was allocated ({_d(case.allocated)}); the plan of "
+            f"this case starts on or after its allocation ({_d(case.allocated)} or later is "
+            "accepted). Check both dates"
+        )))
+    assessed = case.assessment_completed
+    if assessed is None or errors_for(errors, "assessment_completed") or errors_for(errors, "allocated"):
+        return found  # an allocation date out of range is reported already
+    earliest = case.allocated - relativedelta(months=ASSESSMENT_BEFORE_ALLOCATION_MONTHS)
+    if assessed < earliest:
+        found.append(FieldError("assessment_completed", (
+            f"{_d(assessed)} is more than {ASSESSMENT_BEFORE_ALLOCATION_MONTHS} months before "
+            f"the case was allocated ({_d(case.allocated)}); an assessment finished by an "
+            f"assessment team before the case was allocated is accepted from {_d(earliest)} "
+            "on. Check both dates"
+        )))
+    return found
 
 
 def _check_step_down(case: CaseInput) -> list[FieldError]:

@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from policies.dates import DateParseError, parse_date
+from policies.limits import DateOutOfRange
 
 CLOSURE_DAYS_FILE = "closure-days.txt"
 EXTRA_BANK_HOLIDAYS_FILE = "extra-bank-holidays.txt"
@@ -93,7 +94,7 @@ class WorkingCalendar:
         if self._first_ordinal <= low and high <= self._last_ordinal:
             return
         if low < 1 or high > _LAST_ORDINAL:
-            raise ValueError("that date is outside the years this calendar can count (1 to 9999)")
+            raise DateOutOfRange("that date is outside the years this calendar can count (1 to 9999)")
         # A decade of margin so a run of nearby queries does not reload each time.
         first = min(self._first_year, max(1, date.fromordinal(low).year - 10))
         last = max(self._last_year, min(9999, date.fromordinal(high).year + 10))
@@ -106,7 +107,7 @@ class WorkingCalendar:
     def _kth_working_day(self, k: int) -> int:
         """The ordinal of the k-th working day counted from 1 Jan 0001 (k >= 1)."""
         if k < 1:
-            raise ValueError("that date is outside the years this calendar can count (1 to 9999)")
+            raise DateOutOfRange("that date is outside the years this calendar can count (1 to 9999)")
         weekday_number = k + bisect_right(self._working_rank_after, k)
         weeks, day_of_week = divmod(weekday_number - 1, 5)
         return 7 * weeks + day_of_week + 1

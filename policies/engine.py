@@ -31,6 +31,7 @@ from policies.calendar import WorkingCalendar
 from policies.dates import format_frequency
 from policies.deadlines import DEADLINE_KINDS, Citation, Deadline
 from policies.facts import CaseFacts
+from policies.limits import ENGINE_FIRST, ENGINE_LAST, CaseDataError, check_in_engine_span
 from policies.packs import Policy, Rule, normalise_role
 from policies.timescales import amount, countdown, countdown_unit, shift
 from policies.vocabulary import ANCHORS, DEFAULT_MEETING_KINDS
@@ -62,9 +63,17 @@ def compute_deadlines(
     *,
     amber_working_days: int = 5,
 ) -> list[Deadline]:
-    """The case's open deadlines under `policy`, sorted by due date; [] for a closed case."""
+    """The case's open deadlines under `policy`, sorted by due date; [] for a closed case.
+
+    Raises `policies.limits.DateOutOfRange` (naming the date) when today or a date of the case
+    is outside the span deadlines can be worked out for, or a deadline would fall outside it:
+    never OverflowError; `CaseDataError` when part of the record could not be read
+    (`facts.unreadable`). The caller shows the case flagged with that reason."""
     if facts.closure is not None:
         return []
+    if facts.unreadable:
+        raise CaseDataError(facts.unreadable)
+    _check_span(facts, today)
     run = _Run(CaseView(facts), calendar, today, amber_working_days)
     deadlines: list[Deadline] = []
     next_meeting_rules: list[Rule] = []
@@ -89,6 +98,42 @@ def compute_deadlines(
     deadlines = _earliest_of_kinds(deadlines, EARLIEST_ONLY_KINDS)
     deadlines.sort(key=lambda d: (d.due, _KIND_ORDER.get(d.kind, 99), d.rule_id))
     return deadlines
+
+
+def _check_span(facts: CaseFacts, today: date) -> None:
+    """DateOutOfRange, naming the first date outside the engine's span, if there is one."""
+    check_in_engine_span("date given as today", today)
+    dates = [facts.allocated, *(d for d in (facts.dob, facts.assessment_completed,
+                                            facts.plan_started, facts.stepped_down_on) if d)]
+    dates += [d for v in facts.visits for d in (v.date, v.recorded) if d]
+    dates += [d for m in facts.meetings for d in (m.date, m.circulated, m.cancelled_on) if d]
+    dates += facts.events.values()
+    dates += [d for a in facts.oversight_actions for d in (a.due, a.done) if d]
+    if min(dates) < ENGINE_FIRST or max(dates) > ENGINE_LAST:
+        for what, when in _dated_facts(facts):  # words only when one is out of range
+            check_in_engine_span(what, when)
+
+
+def _dated_facts(facts: CaseFacts) -> list[tuple[str, date]]:
+    """Every date of a case the engine may count from, each with the words that name it."""
+    dated: list[tuple[str, date | None]] = [
+        ("allocation date", facts.allocated),
+        ("date of birth", facts.dob),
+        ("assessment completion date", facts.assessment_completed),
+        ("plan start date", facts.plan_started),
+        ("step-down date", facts.stepped_down_on),
+    ]
+    for visit in facts.visits:
+        dated += [("visit date", visit.date), ("visit's recorded date", visit.recorded)]
+    for meeting in facts.meetings:
+        what = f"{meeting.status} {meeting_words(meeting.kind)}"
+        dated += [(f"date of the {what}", meeting.date),
+                  (f"circulation date of the {what}", meeting.circulated),
+                  (f"cancellation date of the {what}", meeting.cancelled_on)]
+    dated += [(f"{event.replace('_', ' ')} date", when) for event, when in facts.events.items()]
+    for action in facts.oversight_actions:
+        dated += [("oversight action's due date", action.due), ("oversight action's done date", action.done)]
+    return [(what, when) for what, when in dated if when is not None]
 
 
 def _earliest_of_kinds(deadlines: list[Deadline], kinds: tuple[str, ...]) -> list[Deadline]:

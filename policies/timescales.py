@@ -14,6 +14,8 @@ from functools import lru_cache
 from dateutil.relativedelta import relativedelta
 
 from policies.calendar import WorkingCalendar
+from policies.limits import ENGINE_FIRST, ENGINE_LAST, DateOutOfRange, engine_span_text
+from policies.dates import format_date
 
 _SINGULAR = {"working_days": "working day", "days": "day", "weeks": "week", "months": "month",
              "hours": "hour"}
@@ -21,8 +23,34 @@ _PLURAL = {"working_days": "working days", "days": "days", "weeks": "weeks", "mo
            "hours": "hours"}
 
 
+# Roughly how many calendar days one unit spans at most, to refuse a shift far outside the
+# engine's span before counting it (a working-day count would otherwise load holidays for it).
+_DAYS_PER_UNIT = {"working_days": 2, "days": 1, "hours": 1, "weeks": 7, "months": 31}
+
+
 def shift(d: date, count: int, unit: str, calendar: WorkingCalendar, *, before: bool = False) -> date:
-    """The date `count` `unit` after d (or before it)."""
+    """The date `count` `unit` after d (or before it). DateOutOfRange when d or the result is
+    outside the engine's span (policies.limits), never OverflowError."""
+    if unit not in _DAYS_PER_UNIT:
+        raise ValueError(f"unknown unit {unit!r}")
+    reach = abs(count) * _DAYS_PER_UNIT[unit]
+    if not (ENGINE_FIRST <= d <= ENGINE_LAST) or reach > (ENGINE_LAST - ENGINE_FIRST).days:
+        raise DateOutOfRange(_shift_words(d, count, unit, before))
+    try:
+        result = _shift(d, count, unit, calendar, before=before)
+    except (OverflowError, ValueError):
+        raise DateOutOfRange(_shift_words(d, count, unit, before)) from None
+    if not ENGINE_FIRST <= result <= ENGINE_LAST:
+        raise DateOutOfRange(_shift_words(d, count, unit, before))
+    return result
+
+
+def _shift_words(d: date, count: int, unit: str, before: bool) -> str:
+    return (f"{amount(count, unit)} {'before' if before else 'after'} {format_date(d)} is "
+            f"outside the dates deadlines can be worked out for ({engine_span_text()})")
+
+
+def _shift(d: date, count: int, unit: str, calendar: WorkingCalendar, *, before: bool) -> date:
     sign = -1 if before else 1
     if unit == "working_days":
         return calendar.add_working_days(d, sign * count)

@@ -425,13 +425,17 @@ def _name_cell(line: CaseLine, privacy: bool) -> Text:
 
 CLOSED_MARK = "■ closed"
 NO_POLICY_MARK = "⚠ no policy"
+# Any other reason a case's deadlines could not be worked out (a date out of range): the case
+# screen says which (models.caseload.deadlines_error_text). No longer than NO_POLICY_MARK.
+NO_DEADLINES_MARK = "⚠ see case"
 
 
 def _countdown_column_cell(line: CaseLine, index: int) -> Text:
     """The first countdown column also says when a case is closed or has no deadlines at all
     because its policy pack is missing: never an empty cell that looks like "nothing due"."""
     if index == 0 and line.error:
-        return Text(NO_POLICY_MARK, style=STATUS_STYLES["overdue"])
+        mark = NO_POLICY_MARK if "is not installed" in line.error else NO_DEADLINES_MARK
+        return Text(mark, style=STATUS_STYLES["overdue"])
     if index == 0 and line.closed:
         return Text(CLOSED_MARK, style="dim")
     return countdown_cell(line.countdowns[index])

@@ -29,6 +29,7 @@ from policies.packs.types import (
     Window,
 )
 from policies.facts import MEETING_KINDS, STEP_DOWN_SOURCES
+from policies.limits import MAX_COUNT, MAX_MEETING_NUMBER
 from policies.vocabulary import (
     ANCHORS,
     BOOL_CONDITIONS,
@@ -354,8 +355,8 @@ def _rule(raw: dict[str, Any], position: int, check: _Checker, pack_id: str, pro
     nth = check.get(raw, "nth", int, where)
     if anchor == "nth_meeting" and nth is None:
         check.problem(where, "nth", 'is missing; anchor "nth_meeting" needs nth = <which meeting, 1 or more>')
-    if nth is not None and nth < 1:
-        check.problem(where, "nth", f"{nth} is not 1 or more")
+    if nth is not None and not 1 <= nth <= MAX_MEETING_NUMBER:
+        check.problem(where, "nth", f"{nth} is not a meeting number; use 1 to {MAX_MEETING_NUMBER}")
     conditions = _conditions(raw, where, check)
     citation = _citation(raw, where, check, procedure)
     notes = check.text_list(raw, "notes", where) or ()
@@ -400,6 +401,7 @@ def _timescale(raw: dict[str, Any], where: str, check: _Checker, prefix: str, *,
     if count is not None and count < 0:
         check.problem(where, prefix + "count", f'{count} is negative; use direction = "before" to count back')
         count = None
+    count = _count_within_limits(check, where, prefix + "count", count, unit)
     direction = "after"
     if not prefix:
         direction = check.get(raw, "direction", str, where, default="after")
@@ -409,6 +411,16 @@ def _timescale(raw: dict[str, Any], where: str, check: _Checker, prefix: str, *,
     if unit is None or (unit != PER_CASE and count is None):
         return None
     return Timescale(count, unit, direction)
+
+
+def _count_within_limits(check: _Checker, where: str, name: str, count: int | None,
+                         unit: str | None) -> int | None:
+    """`count`, or None (with a problem noted) when it is more than two years in its unit."""
+    if count is None or unit not in MAX_COUNT or count <= MAX_COUNT[unit]:
+        return count
+    check.problem(where, name, f"{count} is more than two years of {unit.replace('_', ' ')}; "
+                  f"use 0 to {MAX_COUNT[unit]} (docs/policies.md, Limits)")
+    return None
 
 
 def _anchor(raw: dict[str, Any], key: str, where: str, check: _Checker, *, required: bool = False) -> str | None:
@@ -440,6 +452,10 @@ def _conditions(raw: dict[str, Any], where: str, check: _Checker) -> Conditions:
         if unit is not None and unit not in UNITS:
             check.problem(where, prefix + "unit", f'"{unit}" is not a unit; use {UNIT_WORDS}')
             unit = None
+        if count is not None and count < 0:
+            check.problem(where, prefix + "count", f"{count} is negative; use 0 or more")
+            count = None
+        count = _count_within_limits(check, where, prefix + "count", count, unit)
         of = check.get(window, "of", str, where, required=True, prefix=prefix)
         dated = tuple(name for name, spec in ANCHORS.items() if not spec.per_item and not spec.meetings)
         if of is not None and of not in dated:
@@ -476,6 +492,10 @@ def _other_readings(raw: dict[str, Any], where: str, check: _Checker) -> tuple[O
         if unit is not None and unit not in UNITS:
             check.problem(where, prefix + "unit", f'"{unit}" is not a unit; use {UNIT_WORDS}')
             unit = None
+        if count is not None and count < 0:
+            check.problem(where, prefix + "count", f"{count} is negative; use 0 or more")
+            count = None
+        count = _count_within_limits(check, where, prefix + "count", count, unit)
         section = check.get(item, "section", str, where, required=True, prefix=prefix)
         quote = check.get(item, "quote", str, where, required=True, prefix=prefix)
         note = check.get(item, "note", str, where, default="", prefix=prefix)
@@ -494,6 +514,10 @@ def _chaired_by(raw: dict[str, Any], where: str, check: _Checker) -> ChairedBy |
     if not roles:
         check.problem(where, prefix + "roles", "is missing; list the chair roles that meet this rule")
     meeting = check.get(table, "meeting", int, where, required=True, prefix=prefix)
+    if meeting is not None and not 1 <= meeting <= MAX_MEETING_NUMBER:
+        check.problem(where, prefix + "meeting",
+                      f"{meeting} is not a meeting number; use 1 to {MAX_MEETING_NUMBER}")
+        meeting = None
     kinds = check.text_list(table, "kinds", where, prefix=prefix, allowed=MEETING_KINDS, what="a meeting kind")
     if not roles or meeting is None:
         return None
