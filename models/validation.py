@@ -22,8 +22,8 @@ Forms and imports differ in one way, chosen by `historic`:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
 import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -44,6 +44,7 @@ from policies.limits import (
     booking_horizon,
     earliest_before_birth,
 )
+from policies.safe_text import UNSAFE_CODE_POINTS
 
 VISIT_LOCATIONS: tuple[str, ...] = ("home", "school", "other")
 
@@ -188,9 +189,10 @@ def check_dob(dob: date | None, *, allocated: date) -> list[FieldError]:
 
 # --- text within sense ----------------------------------------------------------------------
 
-# Bidirectional embedding, override and isolate characters: they reorder what is shown, so a
-# name or note could read differently from what is stored.
-_BIDI_CONTROLS = frozenset(range(0x202A, 0x202F)) | frozenset(range(0x2066, 0x206A))
+# What is refused on input is exactly what safe_text would have to show as an escape on output:
+# control characters (C0, DEL, C1), direction-changing characters (they reorder what is shown,
+# so a name or note could read differently from what is stored), line and paragraph
+# separators and lone surrogates. Long free text may hold line breaks and tabs.
 _CONTROL_NAMES = {0x00: "NUL", 0x07: "bell", 0x08: "backspace", 0x09: "tab",
                   0x0A: "line break", 0x0B: "vertical tab", 0x0C: "form feed",
                   0x0D: "carriage return", 0x1B: "escape character", 0x7F: "delete character"}
@@ -199,23 +201,17 @@ _CONTROL_NAMES = {0x00: "NUL", 0x07: "bell", 0x08: "backspace", 0x09: "tab",
 def _refused_character(text: str, *, long: bool) -> tuple[int, str] | None:
     """The position and code point of the first character refused in `text`, or None."""
     for position, char in enumerate(text):
-        code = ord(char)
-        if char in "\n\t":
-            if not long:
-                return position, char
-        elif code < 0x20 or 0x7F <= code <= 0x9F or code in _BIDI_CONTROLS:
+        if ord(char) in UNSAFE_CODE_POINTS and not (long and char in "\n\t"):
             return position, char
     return None
 
 
 def _character_words(char: str) -> str:
     code = ord(char)
-    if code in _CONTROL_NAMES:
-        name = _CONTROL_NAMES[code]
-    elif code in _BIDI_CONTROLS:
-        name = f"{unicodedata.name(char).lower()} character"
-    else:
-        name = "control character"
+    name = _CONTROL_NAMES.get(code)
+    if name is None:
+        described = unicodedata.name(char, "")
+        name = f"{described.lower()} character" if described else "control character"
     article = "an" if name[0] in "aeiou" else "a"
     return f"{article} {name} (U+{code:04X})"
 

@@ -80,6 +80,8 @@ class FieldReader:
              what: str = "some text") -> str | None:
         if type(value) is str:
             stripped = value.strip()
+            if "\r" in stripped:  # a Windows line break is a line break, not a control
+                stripped = stripped.replace("\r\n", "\n")
             if stripped:
                 return stripped
         elif value is not None:

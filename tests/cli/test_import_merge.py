@@ -269,3 +269,20 @@ def test_the_dry_run_shows_hostile_text_as_text(cin, tmp_path):
     assert result.code == 0
     assert "\x1b" not in result.out and "\u202e" not in result.out and "\x9b" not in result.out
     assert "\\u202eevil" in result.out
+
+
+def test_a_windows_line_break_in_the_childs_voice_is_a_line_break(cin, tmp_path):
+    record = case(visits=[{"date": "2026-11-02", "childs_voice": "Likes school.\r\nMisses Dad."}])
+
+    assert cin("import", str(write_json(tmp_path / "c.json", [record]))).code == 0
+
+    [visit] = _case_json(cin, tmp_path, "C-0001")["visits"]
+    assert visit["childs_voice"] == "Likes school.\nMisses Dad."
+
+
+def test_a_line_separator_in_a_name_is_refused_by_field(cin, db, tmp_path):
+    result = cin("import", str(write_json(tmp_path / "c.json", [case(name="Amy\u2028Jones")])))
+
+    assert result.code == 1
+    assert "case 1 (ref C-0001):name: has a line separator character (U+2028)" in result.err
+    assert not db.exists()
