@@ -124,7 +124,7 @@ class CinApp(App[None]):
 
         policies = load_policies(self.settings_dir)
         calendar = load_calendar(self.settings_dir)
-        engine = open_database(self.database_path)
+        engine = open_database(self.database_path, backups_kept=settings.backups_to_keep)
         return CaseStore(
             engine=engine,
             policies=policies,
