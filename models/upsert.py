@@ -34,10 +34,10 @@ from sqlmodel import Session
 
 from models import audit, stored
 from models.db import one_transaction
-from models.inputs import CaseInput
+from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
 from models.tables import Case, Closure, Meeting, Visit, Worker, new_uid
-from models.validation import FieldError, check_cases, fail_if
-from policies.dates import format_date, format_frequency
+from models.validation import FieldError, check_case, check_cases, fail_if
+from policies.dates import format_date, format_frequency, parse_frequency
 
 CASES = Case.__table__
 VISITS = Visit.__table__
@@ -132,6 +132,10 @@ def upsert_cases(
     fail_if(check_cases(cases, policies=policies, today=today))
     plan = _Plan(session, cases, dry_run)
     fail_if(plan.errors)
+    # A record checks on its own only what it carries: the case as it would be stored (its
+    # stored values with the file's merged in) is checked too, e.g. a visit given without a
+    # date of birth against the stored one.
+    fail_if(plan.merged_errors(policies=policies, today=today))
     if not dry_run:
         plan.write(actor)
     return plan.summary
@@ -156,9 +160,11 @@ class _StoredChildren:
         self.key_at = key_at
         self.by_uid: dict[str, _StoredChild] = {}
         self.by_key: dict[tuple[Any, ...], list[_StoredChild]] = defaultdict(list)
+        self.by_case: dict[int, list[_StoredChild]] = defaultdict(list)
         for row in rows:
             self.by_uid[row.uid] = row
             self.by_key[self.key(row.case_id, row.values)].append(row)
+            self.by_case[row.case_id].append(row)
         self.taken: set[int] = set()
 
     def key(self, case_id: int, values: _Stored) -> tuple[Any, ...]:
@@ -192,6 +198,7 @@ class _Plan:
         self.closure_inserts: list[tuple[str, dict[str, Any]]] = []
         self.closure_updates: list[dict[str, Any]] = []
         self.uids_in_file: dict[str, str] = {}  # uid -> the record that gave it first
+        self.merged: list[_MergedCase] = []  # each existing case the import changes, as merged
 
         dialect = session.get_bind().dialect
         self.visit_form = _StoredForm(VISITS, _VISIT_COLUMNS, _VISIT_KEY, dialect)
@@ -294,6 +301,7 @@ class _Plan:
         before: dict[str, Any] = self._readable({col: row[col] for col in changed})
         after: dict[str, Any] = self._readable(dict(changed))
 
+        finals: dict[str, dict[Any, tuple[_Stored, int | None]]] = {}
         for what, children, form, stored_rows, inserts, updates, counts in (
             ("visits", case.visits, self.visit_form, self.visits, self.visit_inserts,
              self.visit_updates, self.summary.visits),
@@ -303,8 +311,14 @@ class _Plan:
             was: list[dict[str, Any]] = []
             now: list[dict[str, Any]] = []
             added = updated = 0
+            # Every record of the case after the import: stored id (or a new one's place in
+            # the file) -> (values, place in the file or None when the file did not carry it).
+            final: dict[Any, tuple[_Stored, int | None]] = {
+                row.id: (row.values, None) for row in stored_rows.by_case.get(case_id, ())}
+            finals[what] = final
             for index, child in enumerate(children, start=1):
                 match, merged = self._match(case, case_id, what, index, child, form, stored_rows)
+                final[match.id if match is not None else ("new", index)] = (merged, index)
                 if match is None:
                     uid = self._uid_for(case, what, index, child.uid, form, stored_rows)
                     inserts.append((case.ref, uid, merged))
@@ -324,8 +338,10 @@ class _Plan:
                 before[what] = was
             if now:
                 after[what] = now
+        final_closure: Mapping[str, Any] | None = closure
         if case.closure is not None:
             new = _closure_values(case.closure)
+            final_closure = new if closure is None else _merged_closure(closure, case.closure, new)
             if closure is None:
                 self.closure_inserts.append((case.ref, new))
                 self.summary.closures.added += 1
@@ -353,6 +369,8 @@ class _Plan:
         if not changed and not notes:
             self.summary.cases.unchanged += 1
             return
+        self.merged.append(_MergedCase(case, {**row, **changed}, finals["visits"],
+                                       finals["meetings"], final_closure))
         self.summary.cases.changed += 1
         self.summary.changed_refs.append(case.ref)
         fields = [_field_name(col) for col in changed]
@@ -435,6 +453,47 @@ class _Plan:
     def _note_change(self, change: CaseChange) -> None:
         self.summary.details.append(change)
 
+    # --- checking the merged result
+
+    def merged_errors(self, *, policies: Mapping[str, Any], today: date) -> list[FieldError]:
+        errors: list[FieldError] = []
+        for merged in self.merged:
+            visits = list(merged.visits.values())
+            meetings = list(merged.meetings.values())
+            as_stored = self._as_input(merged, visits, meetings)
+            for error in check_case(as_stored, policies=policies, today=today):
+                field = _file_field(error.field, visits, meetings, self.visit_form,
+                                    self.meeting_form)
+                errors.append(FieldError(field, error.message, merged.case.source))
+        return errors
+
+    def _as_input(self, merged: _MergedCase, visits: list[tuple[_Stored, int | None]],
+                  meetings: list[tuple[_Stored, int | None]]) -> CaseInput:
+        values = merged.values
+        worker = values["worker_id"]
+        closure = merged.closure
+        return CaseInput(
+            ref=merged.case.ref, name=values["name"], allocated=values["allocated"],
+            policy=values["policy_id"], dob=values["dob"],
+            worker=self.worker_names.get(worker) if isinstance(worker, int) else worker,
+            team=values["team"], family=values["family"], disabled=bool(values["disabled"]),
+            private_fostering=bool(values["private_fostering"]),
+            visit_every=_frequency_or_none(values["visit_every"]),
+            assessment_completed=values["assessment_completed"],
+            plan_started=values["plan_started"],
+            stepped_down_from=values["stepped_down_from"],
+            stepped_down_on=values["stepped_down_on"],
+            events={k: date.fromisoformat(v) for k, v in (values["events"] or {}).items()},
+            visits=[self.visit_form.to_input(v, VisitInput) for v, _ in visits],
+            meetings=[self.meeting_form.to_input(v, MeetingInput) for v, _ in meetings],
+            closure=None if closure is None else ClosureInput(
+                date=closure["date"], reason=closure["reason"], note=closure["note"],
+                step_down_to_early_help=bool(closure["step_down_to_early_help"]),
+                lead_professional=closure["lead_professional"],
+                checklist=dict(closure["checklist"] or {})),
+            source=merged.case.source,
+        )
+
     # --- writing
 
     def write(self, actor: str) -> None:
@@ -507,6 +566,8 @@ class _StoredForm:
         self.converted = [(i, f) for i, f in enumerate(convert) if f is not None]
         self.booleans = {i for i, name in enumerate(columns)
                          if isinstance(table.c[name].type, Boolean)}
+        self.dates = {i for i, name in enumerate(columns)
+                      if isinstance(table.c[name].type, Date)}
         self.all_given = tuple(range(len(columns)))
         self._given_cache: dict[frozenset[str], tuple[int, ...]] = {}
         self.status_at = columns.index("status") if "status" in columns else None
@@ -517,6 +578,24 @@ class _StoredForm:
             if values[i] is not None:
                 values[i] = convert(values[i])
         return tuple(values)
+
+    def to_input(self, values: _Stored, input_type: Any) -> Any:
+        """A stored record back as the input that would make it (for checking)."""
+        fields = dict(zip(self.columns, values))
+        for i in self.dates:
+            if values[i] is not None:
+                fields[self.columns[i]] = stored.date_from_stored(values[i])
+        for i in self.booleans:
+            if values[i] is not None:
+                fields[self.columns[i]] = bool(values[i])
+        return input_type(**fields)
+
+    def describe(self, values: _Stored) -> str:
+        """'visit of 2026-11-02' / 'review meeting of 2026-11-02', for a stored record."""
+        when = values[self.columns.index("date")]
+        if "kind" in self.columns:
+            return f"{values[self.columns.index('kind')]} meeting of {when}"
+        return f"visit of {when}"
 
     def given_at(self, fields_given: frozenset[str] | None) -> tuple[int, ...]:
         """The positions of the columns a record gave (every one when None)."""
@@ -596,6 +675,43 @@ class _StoredForm:
             _driver_cursor(session).executemany(
                 f"UPDATE {self.table.name} SET {assignments} WHERE id = ?", rows
             )
+
+
+@dataclass(slots=True)
+class _MergedCase:
+    """An existing case as an import would leave it."""
+
+    case: CaseInput
+    values: dict[str, Any]  # case columns
+    visits: dict[Any, tuple[_Stored, int | None]]
+    meetings: dict[Any, tuple[_Stored, int | None]]
+    closure: Mapping[str, Any] | None
+
+
+def _file_field(field: str, visits: list[tuple[_Stored, int | None]],
+                meetings: list[tuple[_Stored, int | None]], visit_form: _StoredForm,
+                meeting_form: _StoredForm) -> str:
+    """A merged case's field as the file names it (`visits[2].date`), or the stored record
+    it is about when the file did not carry it (`stored visit of 2026-11-02.date`)."""
+    for what, records, form in (("visits", visits, visit_form),
+                                ("meetings", meetings, meeting_form)):
+        if field.startswith(f"{what}["):
+            index_text, _, rest = field[len(what) + 1:].partition("]")
+            if not index_text.isdigit() or not 1 <= int(index_text) <= len(records):
+                return field
+            values, in_file = records[int(index_text) - 1]
+            head = f"{what}[{in_file}]" if in_file is not None else f"stored {form.describe(values)}"
+            return head + rest
+    return field
+
+
+def _frequency_or_none(text: str | None) -> Any:
+    if not text:
+        return None
+    try:
+        return parse_frequency(text)
+    except ValueError:
+        return None  # unreadable stored value: flagged by the caseload, not this import's doing
 
 
 def _json_ready(values: dict[str, Any]) -> dict[str, Any]:

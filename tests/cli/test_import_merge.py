@@ -286,3 +286,34 @@ def test_a_line_separator_in_a_name_is_refused_by_field(cin, db, tmp_path):
     assert result.code == 1
     assert "case 1 (ref C-0001):name: has a line separator character (U+2028)" in result.err
     assert not db.exists()
+
+
+def test_a_partial_record_is_checked_against_what_is_stored(cin, db, tmp_path):
+    # Stored: born 1 Mar 2015. The file gives no date of birth but a visit on 1 Jan 2013, more
+    # than 40 weeks before that birth: refused, as it would be with the dob in the file.
+    assert cin("import", str(write_json(tmp_path / "c.json",
+                                        [case(dob="2015-03-01")]))).code == 0
+    hash_before = file_hash(db)
+    partial = case(visits=[{"date": "2013-01-01"}])
+
+    result = cin("import", str(write_json(tmp_path / "p.json", [partial])))
+
+    assert result.code == 1
+    assert "case 1 (ref C-0001):visits[1].date:" in result.err
+    assert file_hash(db) == hash_before
+
+
+def test_a_new_date_of_birth_is_checked_against_the_stored_visits(cin, db, tmp_path):
+    # Stored: a visit on 3 Jan 2000 (a sibling's old work, say) and no date of birth. A date of
+    # birth of 1 Mar 2015 would put that visit years before birth (more than 40 weeks: pre-birth
+    # work starts 25 May 2014), so the file is refused, naming the stored visit it would break.
+    assert cin("import", str(write_json(tmp_path / "c.json",
+                                        [case(visits=[{"date": "2000-01-03"}])]))).code == 0
+    hash_before = file_hash(db)
+
+    result = cin("import", str(write_json(tmp_path / "p.json", [case(dob="2015-03-01")])))
+
+    assert result.code == 1
+    assert ("case 1 (ref C-0001):stored visit of 2000-01-03.date: 3 Jan 2000 is more than 40 "
+            "weeks before the child was born (1 Mar 2015)") in result.err
+    assert file_hash(db) == hash_before
