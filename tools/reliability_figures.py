@@ -45,6 +45,13 @@ def main(argv: list[str]) -> int:
         ("partial JSON updates checked field by field", totals["partial updates tried"]),
         ("... refused, nothing written", totals["partial updates refused, nothing written"]),
         ("recorded values lost by an import", totals["recorded values lost"]),
+        ("import files with hostile text (JSON and CSV)", totals["hostile import files tried"]),
+        ("... refused with per-problem messages, database unchanged", totals["hostile import files refused, database unchanged"]),
+        ("... accepted, kept exactly, round-tripped through CSV", totals["hostile values round-tripped through CSV"]),
+        ("hostile texts shown by 7 cin outputs (stored with sqlite3)", totals["hostile texts shown by 7 cin outputs"]),
+        ("tracebacks shown", totals["tracebacks"]),
+        ("partial writes", totals["partial writes"]),
+        ("raw control characters emitted", totals["raw control characters emitted"]),
     ]
     print("\n| what | count |\n| --- | ---: |")
     for label, count in rows:

@@ -168,11 +168,15 @@ def _read_case(
     ))
 
 
+def _carries(value: object) -> bool:
+    """Whether a given value says something: only `null` clears a field; an empty or all-space
+    string, or an empty object, is the same as leaving the key out."""
+    return not (isinstance(value, str) and not value.strip()) and value != {}
+
+
 def _fields_given(record: dict) -> frozenset[str]:
-    """Keys left out of a record keep their stored values on re-import; `null` clears one.
-    An empty `events` object carries nothing (events merge name by name)."""
-    return frozenset(key for key in record if key in CASE_FIELDS
-                     and not (key == "events" and record[key] == {}))
+    """Keys left out of a record keep their stored values on re-import; `null` clears one."""
+    return frozenset(key for key in record if key in CASE_FIELDS and _carries(record[key]))
 
 
 def _read_list(reader: FieldReader, field: str, value: object, read_item) -> list:
@@ -258,8 +262,8 @@ def _read_closure(reader: FieldReader, value: object) -> ClosureInput | None:
         lead_professional=reader.text("closure.lead_professional", get("lead_professional")),
         checklist=_read_checklist(reader, get("checklist")),
         # An empty checklist object carries nothing: items merge one by one; null clears all.
-        fields_given=frozenset(key for key in value if key in CLOSURE_FIELDS
-                               and not (key == "checklist" and value[key] == {})),
+        fields_given=frozenset(key for key in value
+                               if key in CLOSURE_FIELDS and _carries(value[key])),
     )
     return closure if when is not None and reason is not None else None
 
@@ -299,7 +303,8 @@ def _cleared_events(record: dict) -> frozenset[str]:
 
 def _given(item: dict, accepted: tuple[str, ...]) -> frozenset[str] | None:
     """The fields a visit or meeting object gives (None: all of them, the usual case)."""
-    given = frozenset(key for key in item if key in accepted and key != "id")
+    given = frozenset(key for key in item
+                      if key in accepted and key != "id" and _carries(item[key]))
     return None if len(given) == len(accepted) - 1 else given
 
 

@@ -317,3 +317,14 @@ def test_a_new_date_of_birth_is_checked_against_the_stored_visits(cin, db, tmp_p
     assert ("case 1 (ref C-0001):stored visit of 2000-01-03.date: 3 Jan 2000 is more than 40 "
             "weeks before the child was born (1 Mar 2015)") in result.err
     assert file_hash(db) == hash_before
+
+
+def test_a_blank_json_value_keeps_the_stored_one_and_only_null_clears(cin, tmp_path):
+    record = case(team="East", visits=[{"date": "2026-11-02", "childs_voice": "Likes school"}])
+    assert cin("import", str(write_json(tmp_path / "c.json", [record]))).code == 0
+    blank = case(team="  ", visits=[{"date": "2026-11-02", "childs_voice": ""}])
+
+    assert cin("import", str(write_json(tmp_path / "b.json", [blank]))).code == 0
+
+    kept = _case_json(cin, tmp_path, "C-0001")
+    assert (kept["team"], kept["visits"][0]["childs_voice"]) == ("East", "Likes school")

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from . import figures
+from .hostile import HOSTILE
 from .helpers import write_cases_json
 
 TODAY = date(2026, 11, 23)  # Monday 23 Nov 2026, the project's test "today"
@@ -89,7 +90,7 @@ dates = st.dates(min_value=date(1990, 1, 1), max_value=date(2035, 12, 31))
 near_dates = st.integers(-400, 400).map(lambda days: TODAY + timedelta(days=days))
 any_date = st.one_of(near_dates, dates)
 maybe_bool = st.sampled_from([True, False, None])
-text = st.one_of(st.text(max_size=40), st.sampled_from(["", "   ", "\t\n", "x" * 5000]))
+text = st.one_of(st.text(max_size=40), st.sampled_from(["", "   ", "\t\n", "x" * 5000]), HOSTILE)
 maybe_text = st.one_of(st.none(), text)
 refs = st.one_of(st.sampled_from(REFS), text)
 meeting_kinds = st.one_of(st.sampled_from(["initial", "review", "core_group", "strategy"]), text)

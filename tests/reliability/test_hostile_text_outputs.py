@@ -26,22 +26,10 @@ from hypothesis import strategies as st
 from policies.safe_text import is_safe_text
 
 from . import figures
+from .hostile import HOSTILE
 
 TODAY = date(2026, 11, 23)
 EXAMPLES = 40
-
-FRAGMENTS = [
-    "\x1b]52;c;aGFja2Vk\x07", "\x1b]0;title\x07", "\x1b[2J", "\x1b[H", "\x1b[31m", "\x1bP", "\x00",
-    "\x07", "\x08", "\r", "\r\n", "\n", "\t", "\x7f", "\x85", "\x9b", "\x9d", "\u202e", "\u202d",
-    "\u2066", "\u2067", "\u2069", "\u200f", "\u2028", "[/b]", "[/i]", "[bold]", "[link=https://x]",
-    "[@click=app.quit]", "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "&lt;",
-    "[x](javascript:alert(1))", "![i](http://x/i.png)", "`", "*", "_", "#", "|", "\\", "'", '"',
-    "Amy", "O'Brien", "Zoë", "😀\u200d👍",
-]
-HOSTILE = st.one_of(
-    st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=6), min_size=1, max_size=8).map("".join),
-    st.sampled_from(FRAGMENTS).map(lambda fragment: "x" * 3000 + fragment),  # very long
-).filter(lambda text: not any(0xD800 <= ord(ch) <= 0xDFFF for ch in text))  # SQLite's UTF-8
 
 HTML_TAGS = ("html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "dl", "dt", "dd",
              "section", "ul", "li", "p", "strong", "span", "table", "thead", "tbody", "tr", "th",
