@@ -24,7 +24,6 @@ from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from policies.safe_text import is_safe_text
 
@@ -81,6 +80,20 @@ def _workspace(baseline: Path, tmp_path_factory) -> tuple[Path, Path]:
     return folder, database
 
 
+def _imported(folder: Path, database: Path, path: Path) -> bool:
+    """`cin import path`: True when imported; when refused, checks the refusal and that the
+    database is byte for byte as it was, and returns False."""
+    before = _digest(database)
+    code, out, err = _cin(folder, database, "import", str(path))
+    figures.add("hostile import files tried")
+    if code == 0:
+        return True
+    _check_refusal(code, out, err, str(path))
+    figures.add("hostile import files refused, database unchanged")
+    assert _digest(database) == before, "a refused import changed the database"
+    return False
+
+
 def _check_refusal(code: int, out: str, err: str, label: str) -> None:
     assert code == 1, f"exit {code}: {err}"
     assert "Traceback" not in err + out
@@ -104,15 +117,8 @@ def test_hostile_json_is_refused_or_kept_exactly(baseline, tmp_path_factory, nam
               "visits": [{"date": "2026-11-02", "childs_voice": voice}]}
     path = folder / "hostile.json"
     path.write_text(json.dumps({"cases": [record, update]}), encoding="utf-8")
-    before = _digest(database)
 
-    code, out, err = _cin(folder, database, "import", str(path))
-
-    figures.add("hostile import files tried")
-    if code != 0:
-        _check_refusal(code, out, err, str(path))
-        figures.add("hostile import files refused, database unchanged")
-        assert _digest(database) == before, "a refused import changed the database"
+    if not _imported(folder, database, path):
         return
     exported = folder / "out.json"
     assert _cin(folder, database, "export", str(exported))[0] == 0
@@ -140,15 +146,8 @@ def test_hostile_csv_is_refused_or_kept_exactly(baseline, tmp_path_factory, name
         writer = csv.writer(out)
         writer.writerow(["ref", "name", "policy", "allocated", "team", "family"])
         writer.writerow(["H-2", name, "wirral", "01/09/2026", team, family])
-    before = _digest(database)
 
-    code, out, err = _cin(folder, database, "import", str(path))
-
-    figures.add("hostile import files tried")
-    if code != 0:
-        _check_refusal(code, out, err, str(path))
-        figures.add("hostile import files refused, database unchanged")
-        assert _digest(database) == before, "a refused import changed the database"
+    if not _imported(folder, database, path):
         return
     exported = folder / "out.json"
     assert _cin(folder, database, "export", str(exported))[0] == 0

@@ -21,7 +21,6 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from policies.safe_text import is_safe_text
 
