@@ -316,7 +316,10 @@ class _Plan:
             final: dict[Any, tuple[_Stored, int | None]] = {
                 row.id: (row.values, None) for row in stored_rows.by_case.get(case_id, ())}
             finals[what] = final
-            for index, child in enumerate(children, start=1):
+            # Records that name their identity claim their stored record before any record is
+            # matched by its natural key, whatever their order in the file.
+            numbered = sorted(enumerate(children, start=1), key=lambda item: item[1].uid is None)
+            for index, child in numbered:
                 match, merged = self._match(case, case_id, what, index, child, form, stored_rows)
                 final[match.id if match is not None else ("new", index)] = (merged, index)
                 if match is None:

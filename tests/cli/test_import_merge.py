@@ -328,3 +328,19 @@ def test_a_blank_json_value_keeps_the_stored_one_and_only_null_clears(cin, tmp_p
 
     kept = _case_json(cin, tmp_path, "C-0001")
     assert (kept["team"], kept["visits"][0]["childs_voice"]) == ("East", "Likes school")
+
+
+def test_a_record_given_by_id_is_never_taken_by_a_look_alike_before_it(cin, tmp_path):
+    record = case(visits=[{"date": "2026-11-02", "childs_voice": "First words"}])
+    assert cin("import", str(write_json(tmp_path / "c.json", [record]))).code == 0
+    [visit] = _case_json(cin, tmp_path, "C-0001")["visits"]
+    # A second visit the same day (no id) comes first in the file; the stored one, by its id,
+    # gets a new voice. Both must be there afterwards.
+    both = case(visits=[{"date": "2026-11-02", "childs_voice": "Afternoon visit"},
+                        {"id": visit["id"], "date": "2026-11-02", "childs_voice": "Corrected"}])
+
+    assert cin("import", str(write_json(tmp_path / "both.json", [both]))).code == 0
+
+    voices = {v["id"]: v["childs_voice"] for v in _case_json(cin, tmp_path, "C-0001")["visits"]}
+    assert voices[visit["id"]] == "Corrected"
+    assert sorted(voices.values()) == ["Afternoon visit", "Corrected"]
