@@ -464,9 +464,14 @@ class _Plan:
             visits = list(merged.visits.values())
             meetings = list(merged.meetings.values())
             as_stored = self._as_input(merged, visits, meetings)
+            given = merged.case.fields_given
             for error in check_case(as_stored, policies=policies, today=today):
                 field = _file_field(error.field, visits, meetings, self.visit_form,
                                     self.meeting_form)
+                head = error.field.partition(".")[0]
+                is_child = head.startswith(("visits[", "meetings["))
+                if given is not None and not is_child and head not in given:
+                    field = f"stored {field}"  # what the file did not carry, it conflicts with
                 errors.append(FieldError(field, error.message, merged.case.source))
         return errors
 

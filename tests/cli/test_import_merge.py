@@ -344,3 +344,16 @@ def test_a_record_given_by_id_is_never_taken_by_a_look_alike_before_it(cin, tmp_
     voices = {v["id"]: v["childs_voice"] for v in _case_json(cin, tmp_path, "C-0001")["visits"]}
     assert voices[visit["id"]] == "Corrected"
     assert sorted(voices.values()) == ["Afternoon visit", "Corrected"]
+
+
+def test_a_new_allocation_after_the_stored_plan_names_the_stored_field(cin, db, tmp_path):
+    # Stored: allocated 1 Jun 2026, plan started 8 Jul 2026. A file moving the allocation to
+    # 1 Sep 2026 would put the stored plan start before allocation.
+    assert cin("import", str(TEMPLATE)).code == 0
+
+    result = cin("import", str(write_json(tmp_path / "late.json", [
+        case("EX-0001", name="Example Child One", allocated="2026-09-01")])))
+
+    assert result.code == 1
+    assert "case 1 (ref EX-0001):stored plan_started: 8 Jul 2026 is before the case was " \
+           "allocated (1 Sep 2026)" in result.err

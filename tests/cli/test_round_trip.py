@@ -91,7 +91,8 @@ def test_a_dry_run_writes_nothing_and_says_what_would_change(cin, db, tmp_path):
 
     assert cin("import", str(TEMPLATE)).code == 0
     before = file_hash(db)
-    changed = write_json(tmp_path / "changed.json", [case("EX-0001", name="New Name"), case("C-9")])
+    changed = write_json(tmp_path / "changed.json", [
+        case("EX-0001", name="New Name", allocated="2026-06-01"), case("C-9")])
     result = cin("import", str(changed), "--dry-run")
     assert "Would add: C-9" in result.out
     assert "Would change: EX-0001" in result.out
