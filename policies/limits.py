@@ -16,6 +16,7 @@ Every date here is an absolute date or a distance from a date; "today" is always
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -94,6 +95,7 @@ def check_in_engine_span(what: str, value: date) -> None:
         )
 
 
+@lru_cache(maxsize=64)  # one `today` per import, asked for every meeting of it
 def booking_horizon(today: date) -> date:
     """The latest date a meeting may be booked for, seen from `today` (never past LATEST_DATE)."""
     if today >= LATEST_DATE - relativedelta(years=BOOKING_HORIZON_YEARS):
