@@ -2,6 +2,8 @@
 (models/stored_deadlines.py), and status, countdown and the current occurrence of a repeating
 rule are worked out when read. Two columns give the days a stored row's order (its soonest due
 date) holds for, and the settings key row carries the days off a read counts working days with.
+The facts builder also reads `workers` (tests/models/test_models_stale_triggers.py finds every
+table it reads): a change there now makes its cases' rows stale too, like every other table.
 
 Revision ID: 0006
 Revises: 0005
@@ -18,6 +20,9 @@ branch_labels = None
 depends_on = None
 
 
+_VERBS = {"INSERT": ("NEW",), "UPDATE": ("OLD", "NEW"), "DELETE": ("OLD",)}
+
+
 def upgrade() -> None:
     # Rows of the old form (worked out for one day) are not read by this version: drop them.
     op.execute("DELETE FROM case_deadlines")
@@ -29,9 +34,22 @@ def upgrade() -> None:
     # JSON [first ordinal, last ordinal, [non-working weekday ordinals]]: the
     # policies.calendar.WorkingDays the read-only start counts working days with.
     op.add_column("deadline_inputs", sa.Column("days_off", sa.String(), nullable=True))
+    for verb, rows in _VERBS.items():
+        deletes = "\n".join(
+            f"DELETE FROM case_deadlines WHERE case_id IN "
+            f"(SELECT id FROM cases WHERE worker_id = {row}.id);" for row in rows)
+        op.execute(f"""
+            CREATE TRIGGER stale_deadlines_workers_{verb.lower()}
+            AFTER {verb} ON workers
+            BEGIN
+                {deletes}
+            END
+            """)
 
 
 def downgrade() -> None:
+    for verb in _VERBS:
+        op.execute(f"DROP TRIGGER IF EXISTS stale_deadlines_workers_{verb.lower()}")
     op.execute("DELETE FROM case_deadlines")
     op.execute("DELETE FROM deadline_inputs")
     with op.batch_alter_table("deadline_inputs") as batch:
