@@ -113,13 +113,14 @@ def load_caseload_changes(
     )
     connection = _driver_connection(session)
     day = _day_mark(today, amber_working_days)
+    # Closed cases too once some are known, so a reader learns of a closure.
+    include_closed = include_closed or bool(known_batches)
     if day not in known_batches:
-        known_batches = frozenset()  # read on another day (or never): every case
+        known_batches = frozenset()  # read for another day (or never): every case
     batches = frozenset(b for (b,) in connection.execute(
         "SELECT DISTINCT batch FROM case_deadlines WHERE computed_for = ?", (computed_for,)))
     rows = read_caseload(connection, computed_for=computed_for, today=today, calendar=calendar,
-                         amber_working_days=amber_working_days,
-                         include_closed=include_closed or bool(known_batches),
+                         amber_working_days=amber_working_days, include_closed=include_closed,
                          not_in_batches=known_batches)
     assert rows is not None, "every case was refreshed in this transaction"
     return rows, batches | {day}

@@ -280,3 +280,25 @@ def test_rows_written_on_one_day_are_read_on_any_other(tmp_path_factory, cases, 
             assert [(i, b, d) for i, b, d in _stored(caseload.engine)] == stored
     finally:
         caseload.engine.dispose()
+
+
+def test_a_screen_reading_only_changes_reads_every_case_on_a_new_day(caseload):
+    from models.caseload import load_caseload_changes
+
+    _import(caseload.engine,
+            CaseInput(ref="W1", name="Pat", policy="wirral", allocated=date(2026, 11, 2)),
+            CaseInput(ref="W2", name="Sam", policy="wirral", allocated=date(2026, 11, 2)),
+            today=date(2026, 11, 23))
+
+    def changes(today, known):
+        with session_scope(caseload.engine) as session:
+            return load_caseload_changes(session, policies=POLICIES, calendar=CALENDAR,
+                                         today=today, known_batches=known)
+
+    rows, known = changes(date(2026, 11, 23), frozenset())
+    assert changes(date(2026, 11, 23), known)[0] == []  # nothing changed that day
+    # The next day nothing was stored again, but every countdown moved: all are read again,
+    # closed ones too, so a screen merging them learns of any closure.
+    later, _ = changes(date(2026, 11, 24), known)
+    assert sorted(row.ref for row in later) == ["W1", "W2"]
+    assert later != rows
