@@ -360,7 +360,8 @@ def read_caseload(
         day = today.isoformat()
         first = (_READ_IDS + ids_where + " ORDER BY (d.computed_for IS ?), (d.error IS NULL),"
                  " (d.first_due IS NULL), d.first_due, c.ref LIMIT ?")
-        sql = (_READ + f" WHERE c.id IN ({first}) OR c.id IN ({_READ_IDS + moved_where})")
+        sql = (_READ + f" WHERE c.id IN (SELECT id FROM ({first}) UNION ALL"
+                       f" {_READ_IDS + moved_where})")
         parameters = [*parameters, day, day, computed_for, limit, *parameters, day, day]
     # Hundreds of thousands of objects and no cycles: the cyclic collector would rescan them
     # many times over while they are built.
