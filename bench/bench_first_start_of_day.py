@@ -7,8 +7,9 @@ TODAY), as the last start of the day before would. Then every timed run starts c
 nothing was read or stored for yet: run k on TODAY + k days (weekends and all), so each is a
 first start of its day. Two measures, each against its yardstick in the same run, alternating:
 
-- first paint in tmux (bench_first_paint_tmux.first_paint: from starting the tmux session to a
-  case row on screen), `cin` against the bare Textual app (bench/bare_app.py);
+- first paint in tmux (as bench_first_paint_tmux.py: from starting the tmux session to a case
+  row on screen, but on a tmux server of its own, so other tmux users and the test suite's
+  tmux tests cannot stop it), `cin` against the bare Textual app (bench/bare_app.py);
 - `cin due --json` on a new day: elapsed time and peak RSS (the child's ru_maxrss from wait4),
   against the same command on the day the rows were stored (the second start of a day).
 """
@@ -17,6 +18,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
+import shlex
 import statistics
 import subprocess
 import sys
@@ -25,8 +28,43 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_first_paint_tmux import first_paint  # noqa: E402
-from bench_support import CIN, ROOT, TODAY, database_with, env, median_ratio, primed  # noqa: E402
+from bench_support import (  # noqa: E402
+    CIN,
+    ROOT,
+    SETTINGS,
+    TODAY,
+    database_with,
+    env,
+    median_ratio,
+    primed,
+)
+
+_RUNS = iter(range(1_000_000))
+SESSION = "first-start"
+ROW = re.compile(r"B-\d{6}")
+TIMEOUT = 120.0
+
+
+def first_paint(command: list[str]) -> float:
+    """Seconds from starting a 120x36 tmux session running `command` to a case row on screen."""
+    # A new tmux server per run: one just killed may still be shutting down on its socket.
+    tmux = ["tmux", "-L", f"cin-first-start-bench-{os.getpid()}-{next(_RUNS)}"]
+    shell = (f"cd {shlex.quote(str(ROOT))} && CIN_SETTINGS_DIR={shlex.quote(str(SETTINGS))} "
+             f"exec {shlex.join(command)}")
+    start = time.perf_counter()
+    subprocess.run([*tmux, "new-session", "-d", "-s", SESSION, "-x", "120", "-y", "36", shell],
+                   check=True)
+    pane = ""
+    try:
+        while time.perf_counter() - start < TIMEOUT:
+            pane = subprocess.run([*tmux, "capture-pane", "-p", "-t", SESSION],
+                                  capture_output=True, text=True).stdout
+            if ROW.search(pane):
+                return time.perf_counter() - start
+            time.sleep(0.005)
+        raise RuntimeError(f"no case row on screen after {TIMEOUT} s: {command}\n{pane}")
+    finally:
+        subprocess.run([*tmux, "kill-server"], stderr=subprocess.DEVNULL)
 
 
 def due_json(database: Path, day) -> tuple[float, float]:

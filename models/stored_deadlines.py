@@ -307,6 +307,12 @@ LEFT JOIN case_deadlines AS d ON d.case_id = c.id
 
 # A stored row whose `first_due` does not hold on the day given (twice) as ISO text.
 _MOVED = "(COALESCE(d.ordered_from > ?, 0) OR COALESCE(d.ordered_until <= ?, 0))"
+# ...because the day is on or after the days it holds for: a repeating rule's occurrence moved
+# on, and occurrences only move later, so the soonest due date is no earlier than stored.
+_LATER = "COALESCE(d.ordered_until <= ?, 0)"
+# ...any other way (a day before the days it holds for, or a row whose deadlines could not be
+# worked out when stored): it is always read with the first screen.
+_ANY_ORDER = "(COALESCE(d.ordered_from > ?, 0) OR COALESCE(d.ordered_from = d.ordered_until, 0))"
 
 
 def read_caseload(
@@ -349,20 +355,9 @@ def read_caseload(
     where = " WHERE " + " AND ".join(conditions) if conditions else ""
     sql = _READ + where
     if limit is not None:
-        # Any case not stored for these inputs first (so it is seen, and None returned), then
-        # caseload_order in SQL by the stored soonest due date: errors first, then by the
-        # soonest deadline, then cases with none; ties by ref (SQLite compares text as UTF-8
-        # bytes: Python's order). Only the ids are sorted (not every case's deadlines); the
-        # rows are then read by id. A case whose soonest due date has moved since it was stored
-        # (a repeating rule's next occurrence) is always read, and sorted with the others.
-        ids_where = " WHERE " + " AND ".join([*conditions, "NOT " + _MOVED])
-        moved_where = " WHERE " + " AND ".join([*conditions, _MOVED])
-        day = today.isoformat()
-        first = (_READ_IDS + ids_where + " ORDER BY (d.computed_for IS ?), (d.error IS NULL),"
-                 " (d.first_due IS NULL), d.first_due, c.ref LIMIT ?")
-        sql = (_READ + f" WHERE c.id IN (SELECT id FROM ({first}) UNION ALL"
-                       f" {_READ_IDS + moved_where})")
-        parameters = [*parameters, day, day, computed_for, limit, *parameters, day, day]
+        ids = _first_screen_ids(connection, conditions, parameters, computed_for, today, limit)
+        sql = _READ + " WHERE c.id IN (SELECT value FROM json_each(?))"
+        parameters = [json.dumps(ids)]
     # Hundreds of thousands of objects and no cycles: the cyclic collector would rescan them
     # many times over while they are built.
     collecting = gc.isenabled()
@@ -376,6 +371,37 @@ def read_caseload(
     if rows is not None and limit is not None:
         del rows[limit:]
     return rows
+
+
+def _first_screen_ids(
+    connection: sqlite3.Connection, conditions: list[str], parameters: list[object],
+    computed_for: str, today: date, limit: int,
+) -> list[int]:
+    """The cases that can be among the first `limit` in `caseload_order` on `today`: any case
+    not stored for these inputs first (so it is seen, and None returned), then caseload_order
+    in SQL by the stored soonest due date (errors first, then by the soonest deadline, then
+    cases with none; ties by ref: SQLite compares text as UTF-8 bytes, Python's order), up to
+    the `limit`-th row whose stored order holds today: every row after it sorts after it,
+    since a row whose order moved on today sorts no earlier than stored. Rows whose order
+    moved any other way are added. Only ids are sorted, not every case's deadlines."""
+    day = today.isoformat()
+    ordered_where = " WHERE " + " AND ".join([*conditions, "NOT " + _ANY_ORDER])
+    ordered = connection.execute(
+        _READ_IDS.replace("SELECT c.id", f"SELECT c.id, {_LATER}", 1) + ordered_where
+        + " ORDER BY (d.computed_for IS ?), (d.error IS NULL), (d.first_due IS NULL),"
+          " d.first_due, c.ref",
+        [day, *parameters, day, computed_for])
+    ids: list[int] = []
+    holding = 0
+    for case_id, moved_later in ordered:
+        if holding >= limit:
+            break
+        ids.append(case_id)
+        holding += not moved_later
+    any_order_where = " WHERE " + " AND ".join([*conditions, _ANY_ORDER])
+    ids += [case_id for (case_id,) in connection.execute(_READ_IDS + any_order_where,
+                                                         [*parameters, day])]
+    return ids
 
 
 def _read_rows(

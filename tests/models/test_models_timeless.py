@@ -255,7 +255,8 @@ _CASES = st.lists(st.dates(min_value=date(1996, 1, 1), max_value=date(2090, 1, 1
 
 
 @settings(max_examples=25, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                 HealthCheck.filter_too_much])
 @given(cases=_CASES, written=st.dates(min_value=date(2026, 1, 1), max_value=date(2040, 1, 1)),
        days=st.lists(ANY_DAY, min_size=1, max_size=4), amber=st.integers(0, 12))
 def test_rows_written_on_one_day_are_read_on_any_other(tmp_path_factory, cases, written, days,
