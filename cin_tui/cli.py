@@ -530,8 +530,8 @@ def run_restore(context: Context) -> int:
 
 
 def _stored_caseload(context: Context):
-    """The caseload from the stored deadlines when they are current for these settings and
-    this day (models.stored_deadlines: plain sqlite3, nothing heavy imported); else None."""
+    """The caseload on this day from the stored deadlines when they are current for these
+    settings (models.stored_deadlines: plain sqlite3, nothing heavy imported); else None."""
     from models.stored_deadlines import fast_caseload
 
     settings = context.settings  # a bad settings file is reported, whichever path answers
@@ -543,7 +543,7 @@ def _stored_caseload(context: Context):
 
 def _caseload_reader(context: Context, *, store: bool = True):
     """`read(session)` for `_read`: the full path, which works out and stores any deadlines
-    not yet stored for these settings and this day, then reads them back."""
+    not yet stored for these settings, then reads them back for this day."""
     from models.caseload import load_caseload
     from models.stored_deadlines import settings_inputs_key
 
@@ -552,8 +552,7 @@ def _caseload_reader(context: Context, *, store: bool = True):
         return load_caseload(
             session, policies=context.policies, calendar=context.calendar, today=context.today,
             worker=context.args.worker, amber_working_days=amber, store=store,
-            settings_inputs=settings_inputs_key(context.settings_dir, today=context.today,
-                                                amber_working_days=amber),
+            settings_inputs=settings_inputs_key(context.settings_dir),
         )
 
     return read

@@ -1,5 +1,7 @@
 """The one path from the database to deadlines, used by both `cin due` and the TUI:
-rows -> `CaseFacts` -> `policies.engine.compute_deadlines` -> `CaseloadRow`."""
+rows -> `CaseFacts` -> `policies.engine.plan_deadlines` (stored) ->
+`policies.today.deadlines_for_today` (when read) -> `CaseloadRow`; `compute_deadlines` is the
+two in turn."""
 
 from __future__ import annotations
 
@@ -16,22 +18,26 @@ from sqlmodel import Session
 
 from models.errors import CaseNotFound
 from models.queries import case_facts, case_facts_by_id
-from models.rows import CaseloadRow, CaseSummary, caseload_order
+from models.rows import CaseloadRow, CaseSummary, caseload_order, deadlines_error_text
 from models.stored_deadlines import (
+    DAYS_OFF_YEARS,
     computed_for_key,
-    encode_deadlines,
+    encode_days_off,
+    encode_planned,
+    ordering_for,
     read_caseload,
+    reorder_moved,
     stale_case_ids,
 )
-from policies.engine import compute_deadlines
-from policies.limits import CaseDataError
+from policies.deadlines import PlannedDeadline
+from policies.engine import compute_deadlines, plan_deadlines
 
-__all__ = ["CaseloadRow", "CaseSummary", "load_case", "load_caseload", "load_caseload_changes",
-           "refresh_deadlines"]
+__all__ = ["CaseloadRow", "CaseSummary", "deadlines_error_text", "load_case", "load_caseload",
+           "load_caseload_changes", "refresh_deadlines"]
 
 # Up to this many stale cases are read by id; more, and the whole caseload is read at once.
 _FEW_CASES = 500
-_FIRST_YEAR, _LAST_YEAR = 1990, 2100  # WorkingCalendar's default span: no reload
+_FIRST_YEAR, _LAST_YEAR = DAYS_OFF_YEARS  # WorkingCalendar's default span: no reload
 
 
 def load_caseload(
@@ -70,7 +76,8 @@ def load_caseload(
         session, policies=policies, calendar=calendar, today=today,
         amber_working_days=amber_working_days, settings_inputs=settings_inputs,
     )
-    rows = read_caseload(_driver_connection(session), computed_for=computed_for,
+    rows = read_caseload(_driver_connection(session), computed_for=computed_for, today=today,
+                         calendar=calendar, amber_working_days=amber_working_days,
                          include_closed=include_closed, worker=worker)
     assert rows is not None, "every case was refreshed in this transaction"
     return rows
@@ -91,7 +98,9 @@ def load_caseload_changes(
     """Like `load_caseload`, but only the cases (open or closed, whatever `include_closed`
     says, so a reader learns of a closure) whose deadlines were stored since the batches
     `known_batches` (all of them if none is known); and every batch now stored, for next
-    time. A case whose facts or inputs changed is always stored again, in a new batch.
+    time. A case whose facts or inputs changed is always stored again, in a new batch. The
+    batches returned also name the day and amber window they were read for: on another, every
+    case is read again (its status and countdown moved, though nothing was stored).
     `store=False`: every case, worked out in memory (see load_caseload), and no batch."""
     if not store:
         rows = load_caseload(session, policies=policies, calendar=calendar, today=today,
@@ -103,13 +112,23 @@ def load_caseload_changes(
         amber_working_days=amber_working_days, settings_inputs=settings_inputs,
     )
     connection = _driver_connection(session)
+    day = _day_mark(today, amber_working_days)
+    # Closed cases too once some are known, so a reader learns of a closure.
+    include_closed = include_closed or bool(known_batches)
+    if day not in known_batches:
+        known_batches = frozenset()  # read for another day (or never): every case
     batches = frozenset(b for (b,) in connection.execute(
         "SELECT DISTINCT batch FROM case_deadlines WHERE computed_for = ?", (computed_for,)))
-    rows = read_caseload(connection, computed_for=computed_for,
-                         include_closed=include_closed or bool(known_batches),
+    rows = read_caseload(connection, computed_for=computed_for, today=today, calendar=calendar,
+                         amber_working_days=amber_working_days, include_closed=include_closed,
                          not_in_batches=known_batches)
     assert rows is not None, "every case was refreshed in this transaction"
-    return rows, batches
+    return rows, batches | {day}
+
+
+def _day_mark(today: date, amber_working_days: int) -> int:
+    """A negative number (batches are not) naming the day and amber window of a read."""
+    return -1 - (today.toordinal() << 12 | amber_working_days & 0xFFF)
 
 
 def refresh_deadlines(
@@ -121,12 +140,11 @@ def refresh_deadlines(
     amber_working_days: int = 5,
     settings_inputs: str | None = None,
 ) -> str:
-    """Work out and store the deadlines of every case whose stored ones are missing or were
-    worked out for other inputs; returns the inputs' `computed_for` key. The only writer of
-    stored deadlines."""
-    computed_for = computed_for_key(
-        inputs_digest(policies, calendar), today=today, amber_working_days=amber_working_days
-    )
+    """Work out and store the planned deadlines of every case whose stored ones are missing
+    or were worked out for other inputs, and bring the stored order of the others up to
+    `today` (models.stored_deadlines.reorder_moved); returns the inputs' `computed_for` key.
+    The only writer of stored deadlines."""
+    computed_for = computed_for_key(inputs_digest(policies, calendar))
     connection = _driver_connection(session)
     stale = stale_case_ids(connection, computed_for)
     if stale:
@@ -139,22 +157,24 @@ def refresh_deadlines(
         stored = []
         batch = secrets.randbits(62)
         for case_id, summary, facts in found:
-            row = _row(summary, facts, policies, calendar, today, amber_working_days)
-            first_due = row.deadlines[0].due.isoformat() if row.deadlines else None
-            stored.append((case_id, computed_for, row.error, encode_deadlines(row.deadlines),
-                           first_due, batch))
+            planned, error = _planned(summary, facts, policies, calendar)
+            first_due, ordered_from, ordered_until = ordering_for(
+                planned, today, calendar, amber_working_days)
+            stored.append((case_id, computed_for, error, encode_planned(planned), first_due,
+                           ordered_from, ordered_until, batch))
         connection.executemany(
-            "INSERT OR REPLACE INTO case_deadlines "
-            "(case_id, computed_for, error, deadlines, first_due, batch) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO case_deadlines (case_id, computed_for, error, deadlines, "
+            "first_due, ordered_from, ordered_until, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             stored,
         )
+    reorder_moved(connection, computed_for, today, calendar, amber_working_days)
     if settings_inputs is not None:
-        # Only the latest: a key per settings edit or day would otherwise pile up.
+        # Only the latest: a key per settings edit would otherwise pile up.
         connection.execute("DELETE FROM deadline_inputs WHERE inputs != ?", (settings_inputs,))
         connection.execute(
-            "INSERT OR REPLACE INTO deadline_inputs (inputs, computed_for) VALUES (?, ?)",
-            (settings_inputs, computed_for),
+            "INSERT OR REPLACE INTO deadline_inputs (inputs, computed_for, days_off) "
+            "VALUES (?, ?, ?)",
+            (settings_inputs, computed_for, encode_days_off(calendar)),
         )
     return computed_for
 
@@ -218,6 +238,26 @@ def load_case(
     return _row(summary, facts, policies, calendar, today, amber_working_days)
 
 
+def _planned(
+    summary: CaseSummary, facts: Any, policies: Mapping[str, Any], calendar: Any
+) -> tuple[list[PlannedDeadline] | None, str | None]:
+    """(planned deadlines or None for a closed case, None) or ([], why there are none)."""
+    policy = policies.get(summary.policy_id)
+    if policy is None:
+        return [], _missing_policy_text(summary, policies)
+    try:
+        return plan_deadlines(facts, policy, calendar), None
+    except Exception as error:  # noqa: BLE001 - one case's problem never stops the others
+        return [], deadlines_error_text(error)
+
+
+def _missing_policy_text(summary: CaseSummary, policies: Mapping[str, Any]) -> str:
+    known = ", ".join(sorted(policies)) or "none"
+    return (f"policy {summary.policy_id!r} is not installed, so no deadlines can be worked "
+            f"out; known policies: {known}. Add the pack to the settings folder or change "
+            "the case's policy.")
+
+
 def _row(
     summary: CaseSummary,
     facts: Any,
@@ -228,13 +268,7 @@ def _row(
 ) -> CaseloadRow:
     policy = policies.get(summary.policy_id)
     if policy is None:
-        known = ", ".join(sorted(policies)) or "none"
-        return CaseloadRow(
-            summary, (),
-            f"policy {summary.policy_id!r} is not installed, so no deadlines can be worked "
-            f"out; known policies: {known}. Add the pack to the settings folder or change "
-            "the case's policy.",
-        )
+        return CaseloadRow(summary, (), _missing_policy_text(summary, policies))
     try:
         deadlines = compute_deadlines(
             facts, policy, calendar, today, amber_working_days=amber_working_days
@@ -242,14 +276,3 @@ def _row(
     except Exception as error:  # noqa: BLE001 - one case's problem never stops the others
         return CaseloadRow(summary, (), deadlines_error_text(error))
     return CaseloadRow(summary, tuple(sorted(deadlines, key=lambda d: d.due)))
-
-
-def deadlines_error_text(error: Exception) -> str:
-    """Why a case's deadlines could not be worked out, as shown on the case's flag."""
-    if isinstance(error, CaseDataError):
-        return (f"{error}, so no deadlines can be worked out for this case. Correct it; "
-                "until then, keep track of its deadlines by hand.")
-    detail = str(error)[:200]
-    return (f"something unexpected went wrong ({type(error).__name__}"
-            f"{': ' + detail if detail else ''}), so no deadlines can be worked out for this "
-            "case. Keep track of its deadlines by hand, and please report it.")

@@ -65,3 +65,16 @@ def caseload_order(row: CaseloadRow) -> tuple[int, date, str]:
     if row.deadlines:
         return (1, row.deadlines[0].due, row.ref)
     return (2, date.max, row.ref)
+
+
+def deadlines_error_text(error: Exception) -> str:
+    """Why a case's deadlines could not be worked out, as shown on the case's flag."""
+    from policies.limits import CaseDataError
+
+    if isinstance(error, CaseDataError):
+        return (f"{error}, so no deadlines can be worked out for this case. Correct it; "
+                "until then, keep track of its deadlines by hand.")
+    detail = str(error)[:200]
+    return (f"something unexpected went wrong ({type(error).__name__}"
+            f"{': ' + detail if detail else ''}), so no deadlines can be worked out for this "
+            "case. Keep track of its deadlines by hand, and please report it.")

@@ -1,18 +1,24 @@
 """Stored deadlines: the one reader, and the keys that say whether what is stored is current.
 
-The engine's output for each case is kept in `case_deadlines` (migration 0003), one row per case:
-the deadlines as JSON and `computed_for`, a key of every input besides the case's own facts
-(the policy packs, the calendar's days off, today, the amber window, the code that worked them
-out). A row is current only when its key equals the key of the inputs in use now, and the
-migration's triggers delete a case's row in the same transaction as any change to the case or
-anything recorded on it. `models.caseload.refresh_deadlines` (the engine, through the models)
-is the only writer; `read_caseload` here is the only reader, used by the CLI and the TUI alike.
+What the engine's first part (`policies.engine.plan_deadlines`) works out for each case is kept
+in `case_deadlines` (migrations 0003, 0006), one row per case: the planned deadlines as JSON and
+`computed_for`, a key of every input besides the case's own facts (the policy packs, the
+calendar's days off, the code that worked them out). None of it depends on today: a read works
+out status, countdown, the current occurrence of a repeating rule and the "Nothing is booked"
+note for its own day with `policies.today.deadlines_for_today`, the same function the engine
+ends with, so a new day costs nothing. A row is current only when its key equals the key of the
+inputs in use now, and the migration's triggers delete a case's row in the same transaction as
+any change to the case or anything recorded on it (tests/models prove every table the facts
+builder reads has them). `models.caseload.refresh_deadlines` is the only writer; `read_caseload`
+here is the only reader, used by the CLI and the TUI alike.
 
-This module uses the standard library only: `cin due` and the TUI's first paint read stored
-deadlines through a plain `sqlite3` connection without importing SQLAlchemy, SQLModel, Alembic,
-pydantic or holidays. `fast_caseload` returns None whenever anything is not current (an old
-schema, a case not yet worked out for today, edited settings files), and the caller then takes
-the full path, which works everything out and stores it before answering.
+This module uses the standard library only (and policies.today, policies.calendar's WorkingDays,
+dateutil): `cin due` and the TUI's first paint read stored deadlines through a plain `sqlite3`
+connection without importing SQLAlchemy, SQLModel, Alembic, pydantic or holidays. The working
+days come from the days off stored with the settings key (`deadline_inputs.days_off`).
+`fast_caseload` returns None whenever anything is not current (an old schema, a case not yet
+worked out, edited settings files, a date outside the stored days off), and the caller then
+takes the full path, which works everything out and stores it before answering.
 """
 
 from __future__ import annotations
@@ -21,27 +27,36 @@ import gc
 import hashlib
 import json
 import os
+import re
 import sqlite3
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from models.rows import CaseloadRow, CaseSummary, caseload_order
+from models.rows import CaseloadRow, CaseSummary, caseload_order, deadlines_error_text
 from models.stored import date_from_stored
-from policies.deadlines import Citation, Deadline
+from policies.calendar import OutsideKnownDays, WorkingDays
+from policies.deadlines import Citation, PlannedDeadline, Repeat
+from policies.today import deadlines_for_today, occurrence_window
 
 # The Alembic revision this reader understands (tests/models check it is the migrations' head).
-SCHEMA_REVISION = "0005"
+SCHEMA_REVISION = "0006"
 
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-# The code whose behaviour decides deadlines: a change to any of it makes every stored row stale.
-_CODE_FOLDERS = ("policies",)
-_CODE_FILES = ("models/caseload.py", "models/queries.py", "models/rows.py",
-               "models/stored.py", "models/stored_deadlines.py", "cin_tui/__init__.py")
+# The modules that work out and read stored deadlines: with everything of this project they
+# import (found by `code_modules`), their code decides the deadlines.
+_CODE_ROOTS = ("models.caseload", "models.stored_deadlines")
+# The project's own top-level packages (an import of anything else is not followed).
+_LOCAL_PACKAGES = ("policies", "models", "cin_tui", "screens")
+# Data files the code reads: the shipped policy packs.
+_DATA_FOLDERS = ("policies",)
+_DATA_SUFFIXES = (".toml",)
 # Where the user's settings folder holds inputs to the deadlines (policies.packs, policies.calendar).
 _USER_POLICIES_FOLDER = "policies"
 _CALENDAR_FILES = ("closure-days.txt", "extra-bank-holidays.txt")
+# The years whose days off are stored with the settings key (models.caseload: the digest's).
+DAYS_OFF_YEARS = (1990, 2100)
 
 
 # --- keys ------------------------------------------------------------------------------------
@@ -56,16 +71,82 @@ def _digest(parts: Iterable[bytes | str]) -> str:
     return h.hexdigest()
 
 
+def _module_file(name: str) -> Path | None:
+    base = _PACKAGE_ROOT.joinpath(*name.split("."))
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            return path
+    return None
+
+
+# An import statement, at the top of a module or inside a function: `from a.b import c, d`
+# (names perhaps in brackets over several lines) or `import a.b, c`. Read with a pattern, not
+# `ast`, which would cost the read-only start a tenth of a second (tests/models check both
+# agree, and that every module deadlines are worked out with is found).
+_IMPORT = re.compile(
+    r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#]*)"
+    r"|import[ \t]+([\w., \t]+))",
+    re.MULTILINE,
+)
+
+
+def _imports_of(text: str, package: str) -> list[str]:
+    """The modules an `import` statement of `text` names (and, for `from m import n`, m.n in
+    case n is a submodule); `package` is the module's own package, for relative imports."""
+    names: list[str] = []
+    for source, imported, plain in _IMPORT.findall(text):
+        if plain:
+            names += [part.split(" as ")[0].strip() for part in plain.split(",")]
+            continue
+        level = len(source) - len(source.lstrip("."))
+        module = source[level:]
+        if level:
+            parts = package.split(".")
+            base = ".".join(parts[: len(parts) - level + 1])
+            module = f"{base}.{module}" if module else base
+        names.append(module)
+        for name in imported.strip("()").replace("\n", " ").split(","):
+            name = name.split(" as ")[0].strip()
+            if name and name != "*":
+                names.append(f"{module}.{name}")
+    return names
+
+
+@lru_cache(maxsize=1)
+def code_modules() -> tuple[str, ...]:
+    """The project's modules that `_CODE_ROOTS` import, directly or not, at the top or inside
+    a function, with the packages they are in: the code that decides stored deadlines, found
+    by reading their `import` statements. Sorted module names."""
+    found: set[str] = set()
+    todo = list(_CODE_ROOTS)
+    while todo:
+        name = todo.pop()
+        if name in found or name.split(".")[0] not in _LOCAL_PACKAGES:
+            continue
+        path = _module_file(name)
+        if path is None:
+            continue
+        found.add(name)
+        parts = name.split(".")
+        todo += [".".join(parts[:i]) for i in range(1, len(parts))]  # its packages run first
+        package = name if path.name == "__init__.py" else ".".join(parts[:-1])
+        todo += _imports_of(path.read_text(encoding="utf-8"), package)
+    return tuple(sorted(found))
+
+
 @lru_cache(maxsize=1)
 def code_digest() -> str:
-    """The contents of the deadline code and shipped packs, and the holidays package version."""
+    """The contents of the deadline code (`code_modules`), the shipped packs, and the holidays
+    package version."""
     parts: list[bytes | str] = [holidays_version()]
-    for folder in _CODE_FOLDERS:
+    for name in code_modules():
+        path = _module_file(name)
+        assert path is not None
+        parts += [name, path.read_bytes()]
+    for folder in _DATA_FOLDERS:
         for path in sorted((_PACKAGE_ROOT / folder).rglob("*")):
-            if path.suffix in (".py", ".toml") and path.is_file():
+            if path.suffix in _DATA_SUFFIXES and path.is_file():
                 parts += [str(path.relative_to(_PACKAGE_ROOT)), path.read_bytes()]
-    for name in _CODE_FILES:
-        parts += [name, (_PACKAGE_ROOT / name).read_bytes()]
     return _digest(parts)
 
 
@@ -88,20 +169,21 @@ def holidays_version() -> str:
     return _digest([uk.read_bytes()]) if uk.exists() else str(package)
 
 
-def computed_for_key(inputs_digest: str, *, today: date, amber_working_days: int) -> str:
-    """The `computed_for` key: what was computed from (policies and calendar, as a digest), for
-    which day and amber window, by which code."""
-    return _digest(["computed", code_digest(), inputs_digest, today.isoformat(),
-                    str(amber_working_days)])
+def computed_for_key(inputs_digest: str) -> str:
+    """The `computed_for` key: what was computed from (policies and calendar, as a digest) and
+    by which code. Not the day or the amber window: what is stored does not depend on them."""
+    return _digest(["planned", code_digest(), inputs_digest])
 
 
 def settings_inputs_key(
-    settings_dir: Path | None, *, today: date, amber_working_days: int
+    settings_dir: Path | None, *, today: date | None = None,
+    amber_working_days: int | None = None,
 ) -> str:
     """A key of the files the packs and calendar are loaded from: the shipped packs (in the
-    code digest) and the user's packs and calendar files in the settings folder."""
-    parts: list[bytes | str] = ["inputs", code_digest(), today.isoformat(),
-                                str(amber_working_days)]
+    code digest) and the user's packs and calendar files in the settings folder. (`today` and
+    `amber_working_days` are accepted from older callers and are not part of it.)"""
+    del today, amber_working_days
+    parts: list[bytes | str] = ["inputs", code_digest()]
     if settings_dir is not None:
         folder = Path(settings_dir)
         parts.append(str(folder.resolve()))
@@ -115,43 +197,91 @@ def settings_inputs_key(
     return _digest(parts)
 
 
+def encode_days_off(calendar: WorkingDays) -> str:
+    """The days off a read needs, as stored with the settings key: `DAYS_OFF_YEARS`' span and
+    every Monday-to-Friday day off in it (what models.caseload.inputs_digest hashes)."""
+    first, last = DAYS_OFF_YEARS
+    return json.dumps([date(first, 1, 1).toordinal(), date(last, 12, 31).toordinal(),
+                       calendar.non_working_weekdays(first, last)], separators=(",", ":"))
+
+
+def decode_days_off(text: str) -> WorkingDays:
+    first, last, days_off = json.loads(text)
+    return WorkingDays(days_off, first, last)
+
+
 # --- encoding ---------------------------------------------------------------------------------
 
 
-def encode_deadlines(deadlines: Iterable[Deadline]) -> str:
+def encode_planned(planned: Sequence[PlannedDeadline] | None) -> str:
+    """A case's planned deadlines as stored (JSON); None (a closed case) as `null`."""
+    if planned is None:
+        return "null"
     return json.dumps(
-        [[d.kind, d.label, d.due.isoformat(), d.status, d.countdown, d.unit, d.rule_id,
-          [d.citation.procedure, d.citation.section, d.citation.quote], d.basis,
-          list(d.notes), d.flag_id]
-         for d in deadlines],
+        [[p.kind, p.label, p.due.isoformat(), p.unit, p.rule_id,
+          [p.citation.procedure, p.citation.section, p.citation.quote], p.basis,
+          list(p.notes), p.flag_id, p.booking_warning,
+          None if p.repeat is None else
+          [p.repeat.anchor.isoformat(), p.repeat.count, p.repeat.step, p.repeat.phrase,
+           sorted(p.repeat.cleared)]]
+         for p in planned],
         ensure_ascii=False, separators=(",", ":"),
     )
 
 
 class _Decoder:
-    """Rebuilds Deadlines, sharing the strings and citations many cases have in common."""
+    """Rebuilds PlannedDeadlines, sharing the strings and citations many cases have in common."""
 
     def __init__(self) -> None:
         self._strings: dict[str, str] = {}
         self._citations: dict[tuple[str, str, str], Citation] = {}
 
-    def decode(self, text: str) -> tuple[Deadline, ...]:
+    def decode(self, text: str) -> tuple[PlannedDeadline, ...] | None:
+        items = json.loads(text)
+        if items is None:
+            return None
         shared = self._strings.setdefault
         citations = self._citations
         result = []
-        for kind, label, due, status, countdown, unit, rule_id, cite, basis, notes, flag in (
-            json.loads(text)
-        ):
+        for kind, label, due, unit, rule_id, cite, basis, notes, flag, booking, repeat in items:
             key = (cite[0], cite[1], cite[2])
             citation = citations.get(key)
             if citation is None:
                 citation = citations[key] = Citation(*key)
-            result.append(Deadline(
+            result.append(PlannedDeadline(
                 shared(kind, kind), shared(label, label), date_from_stored(due),
-                shared(status, status), countdown, shared(unit, unit), shared(rule_id, rule_id),
-                citation, basis, tuple(notes), flag,
+                shared(unit, unit), shared(rule_id, rule_id), citation, basis,
+                tuple(shared(note, note) for note in notes), flag, booking,
+                None if repeat is None else Repeat(
+                    date_from_stored(repeat[0]), repeat[1], repeat[2], repeat[3],
+                    frozenset(repeat[4])),
             ))
         return tuple(result)
+
+
+def ordering_for(
+    planned: Sequence[PlannedDeadline] | None, today: date, calendar: WorkingDays,
+    amber_working_days: int,
+) -> tuple[str | None, str | None, str | None]:
+    """(first_due, ordered_from, ordered_until) as stored with planned deadlines on `today`:
+    the soonest due date of that day, and the days it holds for (ISO dates; None: without
+    end). A case whose deadlines cannot be worked out that day is read afresh on every day."""
+    if not planned:
+        return None, None, None
+    try:
+        deadlines = deadlines_for_today(planned, today, calendar,
+                                        amber_working_days=amber_working_days)
+        start: date | None = None
+        end: date | None = None
+        for plan in planned:
+            if plan.repeat is not None:
+                since, until = occurrence_window(plan.repeat, plan.unit, today, calendar)
+                start = since if start is None or (since is not None and since > start) else start
+                end = until if end is None or until < end else end
+    except Exception:  # noqa: BLE001 - shown as the case's error when read
+        return None, today.isoformat(), today.isoformat()
+    first_due = min(d.due for d in deadlines).isoformat() if deadlines else None
+    return (first_due, start.isoformat() if start else None, end.isoformat() if end else None)
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -175,11 +305,23 @@ LEFT JOIN closures AS cl ON cl.case_id = c.id
 LEFT JOIN case_deadlines AS d ON d.case_id = c.id
 """
 
+# A stored row whose `first_due` does not hold on the day given (twice) as ISO text.
+_MOVED = "(COALESCE(d.ordered_from > ?, 0) OR COALESCE(d.ordered_until <= ?, 0))"
+# ...because the day is on or after the days it holds for: a repeating rule's occurrence moved
+# on, and occurrences only move later, so the soonest due date is no earlier than stored.
+_LATER = "COALESCE(d.ordered_until <= ?, 0)"
+# ...any other way (a day before the days it holds for, or a row whose deadlines could not be
+# worked out when stored): it is always read with the first screen.
+_ANY_ORDER = "(COALESCE(d.ordered_from > ?, 0) OR COALESCE(d.ordered_from = d.ordered_until, 0))"
+
 
 def read_caseload(
     connection: sqlite3.Connection,
     *,
     computed_for: str,
+    today: date,
+    calendar: WorkingDays,
+    amber_working_days: int = 5,
     include_closed: bool = False,
     worker: str | None = None,
     ref: str | None = None,
@@ -187,10 +329,14 @@ def read_caseload(
     not_in_batches: Collection[int] = (),
 ) -> list[CaseloadRow] | None:
     """Every open case (closed ones too if asked; one worker's or one ref's if given) with its
-    stored deadlines, in `caseload_order`; None if any of those cases has no current stored
-    deadlines (then refresh them first: `models.caseload.refresh_deadlines`). With `limit`,
-    only the first `limit` cases in that order (the first screen of a large caseload). With
-    `not_in_batches`, only the cases stored in other batches (see load_caseload_changes)."""
+    deadlines on `today`, worked out from what is stored, in `caseload_order`; None if any of
+    those cases has no current stored deadlines (then refresh them first:
+    `models.caseload.refresh_deadlines`) or `calendar` does not know the days off a count
+    needs. With `limit`, only the first `limit` cases in that order (the first screen of a
+    large caseload). With `not_in_batches`, only the cases stored in other batches (see
+    load_caseload_changes)."""
+    if not calendar.covers(today):
+        return None
     conditions: list[str] = []
     parameters: list[object] = []
     if not include_closed:
@@ -209,33 +355,64 @@ def read_caseload(
     where = " WHERE " + " AND ".join(conditions) if conditions else ""
     sql = _READ + where
     if limit is not None:
-        # Any case not stored for these inputs first (so it is seen, and None returned), then
-        # caseload_order in SQL: errors first, then by the soonest deadline, then cases with
-        # none; ties by ref (SQLite compares text as UTF-8 bytes: Python's order). Only the
-        # ids are sorted (not every case's deadlines); the rows are then read by id.
-        first = (_READ_IDS + where + " ORDER BY (d.computed_for IS ?), (d.error IS NULL),"
-                 " (d.first_due IS NULL), d.first_due, c.ref LIMIT ?")
-        sql = _READ + f" WHERE c.id IN ({first})"
-        parameters += [computed_for, limit]
+        ids = _first_screen_ids(connection, conditions, parameters, computed_for, today, limit)
+        sql = _READ + " WHERE c.id IN (SELECT value FROM json_each(?))"
+        parameters = [json.dumps(ids)]
     # Hundreds of thousands of objects and no cycles: the cyclic collector would rescan them
     # many times over while they are built.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _read_rows(connection, sql, parameters, computed_for)
+        rows = _read_rows(connection, sql, parameters, computed_for, today, calendar,
+                          amber_working_days)
     finally:
         if collecting:
             gc.enable()
+    if rows is not None and limit is not None:
+        del rows[limit:]
+    return rows
+
+
+def _first_screen_ids(
+    connection: sqlite3.Connection, conditions: list[str], parameters: list[object],
+    computed_for: str, today: date, limit: int,
+) -> list[int]:
+    """The cases that can be among the first `limit` in `caseload_order` on `today`: any case
+    not stored for these inputs first (so it is seen, and None returned), then caseload_order
+    in SQL by the stored soonest due date (errors first, then by the soonest deadline, then
+    cases with none; ties by ref: SQLite compares text as UTF-8 bytes, Python's order), up to
+    the `limit`-th row whose stored order holds today: every row after it sorts after it,
+    since a row whose order moved on today sorts no earlier than stored. Rows whose order
+    moved any other way are added. Only ids are sorted, not every case's deadlines."""
+    day = today.isoformat()
+    ordered_where = " WHERE " + " AND ".join([*conditions, "NOT " + _ANY_ORDER])
+    ordered = connection.execute(
+        _READ_IDS.replace("SELECT c.id", f"SELECT c.id, {_LATER}", 1) + ordered_where
+        + " ORDER BY (d.computed_for IS ?), (d.error IS NULL), (d.first_due IS NULL),"
+          " d.first_due, c.ref",
+        [day, *parameters, day, computed_for])
+    ids: list[int] = []
+    holding = 0
+    for case_id, moved_later in ordered:
+        if holding >= limit:
+            break
+        ids.append(case_id)
+        holding += not moved_later
+    any_order_where = " WHERE " + " AND ".join([*conditions, _ANY_ORDER])
+    ids += [case_id for (case_id,) in connection.execute(_READ_IDS + any_order_where,
+                                                         [*parameters, day])]
+    return ids
 
 
 def _read_rows(
-    connection: sqlite3.Connection, sql: str, parameters: list[object], computed_for: str
+    connection: sqlite3.Connection, sql: str, parameters: list[object], computed_for: str,
+    today: date, calendar: WorkingDays, amber_working_days: int,
 ) -> list[CaseloadRow] | None:
     day = date_from_stored
     decode = _Decoder().decode
     rows = []
     for (_id, case_ref, name, dob, worker_name, team, policy_id, family, closed_on, allocated,
-         disabled, private_fostering, visit_every, key, error, deadlines) in connection.execute(
+         disabled, private_fostering, visit_every, key, error, stored) in connection.execute(
             sql, parameters):
         if key != computed_for:
             return None
@@ -244,7 +421,22 @@ def _read_rows(
             closed_on is not None, day(allocated), day(closed_on), bool(disabled),
             bool(private_fostering), visit_every,
         )
-        rows.append(CaseloadRow(summary, decode(deadlines), error))
+        if error is not None:
+            rows.append(CaseloadRow(summary, (), error))
+            continue
+        planned = decode(stored)
+        if planned is None:  # closed
+            rows.append(CaseloadRow(summary, ()))
+            continue
+        try:
+            deadlines = deadlines_for_today(planned, today, calendar,
+                                            amber_working_days=amber_working_days)
+        except OutsideKnownDays:
+            return None
+        except Exception as problem:  # noqa: BLE001 - as models.caseload shows it
+            rows.append(CaseloadRow(summary, (), deadlines_error_text(problem)))
+            continue
+        rows.append(CaseloadRow(summary, tuple(sorted(deadlines, key=lambda d: d.due))))
     rows.sort(key=caseload_order)
     return rows
 
@@ -256,11 +448,39 @@ def stale_case_ids(connection: sqlite3.Connection, computed_for: str) -> list[in
         "WHERE d.computed_for IS NULL OR d.computed_for != ?", (computed_for,))]
 
 
-def computed_for_settings(connection: sqlite3.Connection, inputs_key: str) -> str | None:
+def reorder_moved(
+    connection: sqlite3.Connection, computed_for: str, today: date, calendar: WorkingDays,
+    amber_working_days: int,
+) -> int:
+    """Store again the soonest due date (and the days it holds for) of every current row
+    whose stored one does not hold on `today` (a repeating rule's occurrence moved on), from
+    what is stored: nothing is worked out afresh, and the row keeps its batch. How many."""
+    day = today.isoformat()
+    decode = _Decoder().decode
+    updates = [
+        (*ordering_for(decode(stored), today, calendar, amber_working_days), case_id)
+        for case_id, stored in connection.execute(
+            f"SELECT d.case_id, d.deadlines FROM case_deadlines AS d "
+            f"WHERE d.computed_for = ? AND d.error IS NULL AND {_MOVED}",
+            (computed_for, day, day)).fetchall()
+    ]
+    connection.executemany(
+        "UPDATE case_deadlines SET first_due = ?, ordered_from = ?, ordered_until = ? "
+        "WHERE case_id = ?", updates)
+    return len(updates)
+
+
+def computed_for_settings(
+    connection: sqlite3.Connection, inputs_key: str
+) -> tuple[str, WorkingDays] | None:
+    """The `computed_for` key the settings files `inputs_key` gave at the last full load, and
+    the working days stored with it; None if there is none."""
     row = connection.execute(
-        "SELECT computed_for FROM deadline_inputs WHERE inputs = ?", (inputs_key,)
+        "SELECT computed_for, days_off FROM deadline_inputs WHERE inputs = ?", (inputs_key,)
     ).fetchone()
-    return row[0] if row else None
+    if row is None or row[1] is None:
+        return None
+    return row[0], decode_days_off(row[1])
 
 
 # --- the read-only start ----------------------------------------------------------------------
@@ -276,9 +496,9 @@ def fast_caseload(
     worker: str | None = None,
     limit: int | None = None,
 ) -> list[CaseloadRow] | None:
-    """The caseload straight from the stored deadlines, if they are all current for these
-    settings and this day (the first `limit` cases of it, if given); None otherwise (or on any
-    database problem: the full path then reports it properly)."""
+    """The caseload on `today` from the stored deadlines, if they are all current for these
+    settings (the first `limit` cases of it, if given); None otherwise (or on any database
+    problem: the full path then reports it properly)."""
     try:
         if not Path(database).is_file():
             return None
@@ -291,12 +511,12 @@ def fast_caseload(
             connection.execute("BEGIN")  # one snapshot for every statement below
             if not _schema_is_current(connection):
                 return None
-            inputs_key = settings_inputs_key(settings_dir, today=today,
-                                             amber_working_days=amber_working_days)
-            computed_for = computed_for_settings(connection, inputs_key)
-            if computed_for is None:
+            found = computed_for_settings(connection, settings_inputs_key(settings_dir))
+            if found is None:
                 return None
-            return read_caseload(connection, computed_for=computed_for,
+            computed_for, calendar = found
+            return read_caseload(connection, computed_for=computed_for, today=today,
+                                 calendar=calendar, amber_working_days=amber_working_days,
                                  include_closed=include_closed, worker=worker, limit=limit)
     except (OSError, sqlite3.Error, ValueError):
         return None

@@ -159,10 +159,12 @@ class CaseDeadlines(SQLModel, table=True):
     __tablename__ = "case_deadlines"
 
     case_id: int = Field(foreign_key="cases.id", primary_key=True)
-    computed_for: str  # models.stored_deadlines: the key of policies, calendar, day, amber
+    computed_for: str  # models.stored_deadlines: the key of policies, calendar and code
     error: str | None = None
-    deadlines: str  # JSON, models.stored_deadlines.encode_deadlines
+    deadlines: str  # JSON, models.stored_deadlines.encode_planned (null: closed)
     first_due: str | None = None  # ISO date of the soonest deadline, for reading in order
+    ordered_from: str | None = None  # first_due holds from this ISO date (None: always)...
+    ordered_until: str | None = None  # ...to before this one (None: always); migration 0006
     batch: int  # shared by the rows stored together (models.stored_deadlines.read_caseload)
 
 
@@ -174,6 +176,7 @@ class DeadlineInputs(SQLModel, table=True):
 
     inputs: str = Field(primary_key=True)
     computed_for: str
+    days_off: str | None = None  # JSON: the read-only start's working days (migration 0006)
 
 
 class DatabaseIdentity(SQLModel, table=True):

@@ -11,7 +11,7 @@ grows by itself when a date outside it is asked about, so any date gives the rig
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -40,7 +40,98 @@ def _named_days(days: Iterable[date] | Mapping[date, str], default_name: str) ->
     return {day: default_name for day in days}
 
 
-class WorkingCalendar:
+class OutsideKnownDays(LookupError):
+    """A `WorkingDays` was asked about a date outside the span whose days off it knows."""
+
+
+class WorkingDays:
+    """Working-day arithmetic over a span of ordinals whose non-working weekdays are known:
+    every working-day count and shift in cin, whether the days off come from the holidays
+    package (`WorkingCalendar`, which loads more years when asked) or from the table stored
+    with the deadlines (models/stored_deadlines.py, which raises `OutsideKnownDays` instead,
+    so the caller works everything out afresh)."""
+
+    def __init__(self, non_working: Sequence[int], first_ordinal: int, last_ordinal: int) -> None:
+        self._set_days_off(non_working, first_ordinal, last_ordinal)
+
+    def _set_days_off(self, non_working: Sequence[int], first_ordinal: int, last_ordinal: int) -> None:
+        """`non_working`: the sorted ordinals of the Monday-to-Friday days off, at least all
+        of those from `first_ordinal` to `last_ordinal`."""
+        self._first_ordinal, self._last_ordinal = first_ordinal, last_ordinal
+        self._non_working = list(non_working)
+        self._non_working_set = frozenset(self._non_working)
+        # For the i-th non-working weekday (0-based), the number of working days before it plus
+        # one: the k-th working day comes after exactly the holidays whose value is <= k.
+        self._working_rank_after = [
+            _weekdays_through(ordinal) - index for index, ordinal in enumerate(self._non_working)
+        ]
+
+    def _cover(self, *ordinals: int) -> None:
+        """Make sure the days off are known for these ordinals."""
+        if self._first_ordinal <= min(ordinals) and max(ordinals) <= self._last_ordinal:
+            return
+        raise OutsideKnownDays("that date is outside the span whose days off are known")
+
+    def covers(self, d: date) -> bool:
+        """Whether `d` is within the span whose days off are known without loading more."""
+        return self._first_ordinal <= d.toordinal() <= self._last_ordinal
+
+    def _working_days_through(self, ordinal: int) -> int:
+        """Working days from 1 Jan 0001 up to and including `ordinal` (for the known years)."""
+        return _weekdays_through(ordinal) - bisect_right(self._non_working, ordinal)
+
+    def _kth_working_day(self, k: int) -> int:
+        """The ordinal of the k-th working day counted from 1 Jan 0001 (k >= 1)."""
+        if k < 1:
+            raise DateOutOfRange("that date is outside the years this calendar can count (1 to 9999)")
+        weekday_number = k + bisect_right(self._working_rank_after, k)
+        weeks, day_of_week = divmod(weekday_number - 1, 5)
+        return 7 * weeks + day_of_week + 1
+
+    def non_working_weekdays(self, first_year: int, last_year: int) -> list[int]:
+        """The ordinals of every Monday-to-Friday day off from `first_year` to `last_year`:
+        together with the weekends, everything that decides a working-day count there."""
+        first, last = date(first_year, 1, 1).toordinal(), date(last_year, 12, 31).toordinal()
+        self._cover(first, last)
+        return [o for o in self._non_working if first <= o <= last]
+
+    def is_working_day(self, d: date) -> bool:
+        ordinal = d.toordinal()
+        self._cover(ordinal)
+        return d.weekday() < 5 and ordinal not in self._non_working_set
+
+    def add_working_days(self, d: date, n: int) -> date:
+        """The n-th working day after d (d is day 0, even at a weekend); n < 0 counts back."""
+        if n == 0:
+            return d
+        start = d.toordinal()
+        while True:
+            if n > 0:
+                target = self._working_days_through(start) + n
+            else:
+                # The 1st working day before d is the last one strictly before it.
+                target = self._working_days_through(start - 1) + n + 1
+            result = self._kth_working_day(target)
+            # Right only if every holiday between start and result is known; otherwise cover
+            # their years and count again (more holidays only move the result outward).
+            first, last = self._first_ordinal, self._last_ordinal
+            if first <= start <= last and first <= result <= last:
+                return date.fromordinal(result)
+            self._cover(start, result)
+
+    def working_days_between(self, a: date, b: date) -> int:
+        """Working days in (a, b] when b >= a; when b < a, minus the working days in [b, a).
+
+        So b == add_working_days(a, n) gives exactly n, whichever way and from any day.
+        """
+        start, end = a.toordinal(), b.toordinal()
+        self._cover(start, end)
+        if end >= start:
+            return self._working_days_through(end) - self._working_days_through(start)
+        return self._working_days_through(end - 1) - self._working_days_through(start - 1)
+
+
+class WorkingCalendar(WorkingDays):
     """Working days in England & Wales, with a council's own closure days and extra holidays.
 
     `extra_bank_holidays` and `closure_days` are dates, or mappings of date to a description.
@@ -80,13 +171,7 @@ class WorkingCalendar:
             for day in (*self._bank_holiday_names, *self._extra_names, *self._closure_names)
             if day.weekday() < 5
         }
-        self._non_working = sorted(non_working)
-        self._non_working_set = frozenset(non_working)
-        # For the i-th non-working weekday (0-based), the number of working days before it plus
-        # one: the k-th working day comes after exactly the holidays whose value is <= k.
-        self._working_rank_after = [
-            _weekdays_through(ordinal) - index for index, ordinal in enumerate(self._non_working)
-        ]
+        self._set_days_off(sorted(non_working), self._first_ordinal, self._last_ordinal)
 
     def _cover(self, *ordinals: int) -> None:
         """Make sure bank holidays are loaded for the years of these ordinals."""
@@ -99,60 +184,6 @@ class WorkingCalendar:
         first = min(self._first_year, max(1, date.fromordinal(low).year - 10))
         last = max(self._last_year, min(9999, date.fromordinal(high).year + 10))
         self._load_years(first, last)
-
-    def _working_days_through(self, ordinal: int) -> int:
-        """Working days from 1 Jan 0001 up to and including `ordinal` (for the loaded years)."""
-        return _weekdays_through(ordinal) - bisect_right(self._non_working, ordinal)
-
-    def _kth_working_day(self, k: int) -> int:
-        """The ordinal of the k-th working day counted from 1 Jan 0001 (k >= 1)."""
-        if k < 1:
-            raise DateOutOfRange("that date is outside the years this calendar can count (1 to 9999)")
-        weekday_number = k + bisect_right(self._working_rank_after, k)
-        weeks, day_of_week = divmod(weekday_number - 1, 5)
-        return 7 * weeks + day_of_week + 1
-
-    def non_working_weekdays(self, first_year: int, last_year: int) -> list[int]:
-        """The ordinals of every Monday-to-Friday day off from `first_year` to `last_year`:
-        together with the weekends, everything that decides a working-day count there."""
-        first, last = date(first_year, 1, 1).toordinal(), date(last_year, 12, 31).toordinal()
-        self._cover(first, last)
-        return [o for o in self._non_working if first <= o <= last]
-
-    def is_working_day(self, d: date) -> bool:
-        ordinal = d.toordinal()
-        self._cover(ordinal)
-        return d.weekday() < 5 and ordinal not in self._non_working_set
-
-    def add_working_days(self, d: date, n: int) -> date:
-        """The n-th working day after d (d is day 0, even at a weekend); n < 0 counts back."""
-        if n == 0:
-            return d
-        start = d.toordinal()
-        while True:
-            if n > 0:
-                target = self._working_days_through(start) + n
-            else:
-                # The 1st working day before d is the last one strictly before it.
-                target = self._working_days_through(start - 1) + n + 1
-            result = self._kth_working_day(target)
-            # Right only if every holiday between start and result was loaded; otherwise load
-            # their years and count again (loading more holidays only moves the result outward).
-            first, last = self._first_ordinal, self._last_ordinal
-            if first <= start <= last and first <= result <= last:
-                return date.fromordinal(result)
-            self._cover(start, result)
-
-    def working_days_between(self, a: date, b: date) -> int:
-        """Working days in (a, b] when b >= a; when b < a, minus the working days in [b, a).
-
-        So b == add_working_days(a, n) gives exactly n, whichever way and from any day.
-        """
-        start, end = a.toordinal(), b.toordinal()
-        self._cover(start, end)
-        if end >= start:
-            return self._working_days_through(end) - self._working_days_through(start)
-        return self._working_days_through(end - 1) - self._working_days_through(start - 1)
 
     def holiday_name(self, d: date) -> str | None:
         """Why d is a day off ("Boxing Day (observed)", a closure day's description), or None."""

@@ -45,3 +45,42 @@ class Deadline:
     # and preparation deadlines only): the rule id, or "rule_id@YYYY-MM-DD" for one occurrence
     # of a repeating rule or one meeting's preparation. Empty when it cannot be cleared.
     flag_id: str = ""
+
+
+# --- what is fixed by a case's facts, its pack and the calendar ------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Repeat:
+    """What finds the current occurrence of a repeating rule on a given day: occurrence k is
+    due `count + k * step` `unit` after `anchor`; `cleared` holds the ISO due dates of the
+    occurrences a manager's note cleared; `phrase` names the anchor in the basis."""
+
+    anchor: date
+    count: int
+    step: int
+    phrase: str
+    cleared: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedDeadline:
+    """A deadline as far as it does not depend on today (policies.engine.plan_deadlines).
+
+    `due` and `basis` are those of a rule that does not repeat (for a repeating rule, its first
+    occurrence's; `repeat` then finds the current one). `unit` is the rule's own unit (the
+    countdown's is `policies.timescales.countdown_unit` of it). `booking_warning`: no meeting
+    is booked, so "Nothing is booked ..." is added when the due date is near today.
+    `policies.today.deadlines_for_today` turns these into `Deadline`s for a given day."""
+
+    kind: str
+    label: str
+    due: date
+    unit: str
+    rule_id: str
+    citation: Citation
+    basis: str
+    notes: tuple[str, ...] = ()
+    flag_id: str = ""
+    booking_warning: bool = False
+    repeat: Repeat | None = None

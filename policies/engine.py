@@ -12,6 +12,10 @@ anchor mean (docs/policies.md):
 
 A closed case has no deadlines. Only the earliest `visit` and the earliest `review` deadline
 are kept: one seen visit (one review) meets them all, so the earliest is the one that binds.
+
+Two parts: `plan_deadlines` works out everything the facts, the pack and the calendar fix
+(what is stored for a case, models/stored_deadlines.py), and `policies.today.deadlines_for_today`
+what depends on today. `compute_deadlines` is the one followed by the other.
 """
 
 from __future__ import annotations
@@ -29,21 +33,24 @@ from policies.anchors import (
 )
 from policies.calendar import WorkingCalendar
 from policies.dates import format_frequency
-from policies.deadlines import DEADLINE_KINDS, Citation, Deadline
+from policies.deadlines import Citation, Deadline, PlannedDeadline, Repeat
 from policies.facts import CaseFacts
 from policies.limits import ENGINE_FIRST, ENGINE_LAST, CaseDataError, check_in_engine_span
 from policies.packs import Policy, Rule, normalise_role
-from policies.timescales import amount, countdown, countdown_unit, shift
+from policies.timescales import amount, shift
+from policies.today import (
+    BOOKING_WARNING_WORKING_DAYS,
+    EARLIEST_ONLY_KINDS,
+    deadlines_for_today,
+)
 from policies.vocabulary import ANCHORS, DEFAULT_MEETING_KINDS
 
-# A review due within this many working days with no meeting booked is flagged.
-BOOKING_WARNING_WORKING_DAYS = 10
-# One deadline per case for these kinds: the earliest binds, and one event meets them all.
-EARLIEST_ONLY_KINDS = ("visit", "review")
+__all__ = ["BOOKING_WARNING_WORKING_DAYS", "EARLIEST_ONLY_KINDS", "compute_deadlines",
+           "plan_deadlines"]
+
 # Kinds where a rule gives at most one deadline per case (its earliest open one).
 ONE_PER_RULE_KINDS = ("visit", "meeting", "review", "assessment")
 CLEARABLE_KINDS = ("oversight", "preparation")
-_KIND_ORDER = {kind: i for i, kind in enumerate(DEADLINE_KINDS)}
 
 _FALLBACK_REASONS = {
     "last_seen_visit": "no visit where the child was seen is recorded",
@@ -68,14 +75,28 @@ def compute_deadlines(
     Raises `policies.limits.DateOutOfRange` (naming the date) when today or a date of the case
     is outside the span deadlines can be worked out for, or a deadline would fall outside it:
     never OverflowError; `CaseDataError` when part of the record could not be read
-    (`facts.unreadable`). The caller shows the case flagged with that reason."""
-    if facts.closure is not None:
+    (`facts.unreadable`). The caller shows the case flagged with that reason.
+
+    Exactly `plan_deadlines` and then `policies.today.deadlines_for_today`."""
+    planned = plan_deadlines(facts, policy, calendar)
+    if planned is None:
         return []
+    return deadlines_for_today(planned, today, calendar, amber_working_days=amber_working_days)
+
+
+def plan_deadlines(
+    facts: CaseFacts, policy: Policy, calendar: WorkingCalendar
+) -> list[PlannedDeadline] | None:
+    """What the case's facts, `policy` and `calendar` fix of its open deadlines, whatever the
+    day (policies.deadlines.PlannedDeadline); None for a closed case. Raises as
+    `compute_deadlines` does for the case's own dates and data."""
+    if facts.closure is not None:
+        return None
     if facts.unreadable:
         raise CaseDataError(facts.unreadable)
-    _check_span(facts, today)
-    run = _Run(CaseView(facts), calendar, today, amber_working_days)
-    deadlines: list[Deadline] = []
+    _check_span(facts)
+    run = _Run(CaseView(facts), calendar)
+    deadlines: list[PlannedDeadline] = []
     next_meeting_rules: list[Rule] = []
     for rule in policy.rules:
         if not case_conditions_hold(rule.conditions, facts):
@@ -95,14 +116,12 @@ def compute_deadlines(
     for rule in next_meeting_rules:
         deadlines.extend(run.rule_deadlines(rule, skip_meeting_kinds=frozenset(covered)))
     deadlines.extend(run.action_deadlines(policy))
-    deadlines = _earliest_of_kinds(deadlines, EARLIEST_ONLY_KINDS)
-    deadlines.sort(key=lambda d: (d.due, _KIND_ORDER.get(d.kind, 99), d.rule_id))
     return deadlines
 
 
-def _check_span(facts: CaseFacts, today: date) -> None:
-    """DateOutOfRange, naming the first date outside the engine's span, if there is one."""
-    check_in_engine_span("date given as today", today)
+def _check_span(facts: CaseFacts) -> None:
+    """DateOutOfRange, naming the first date of the case outside the engine's span, if there
+    is one (today is checked by policies.today.deadlines_for_today)."""
     dates = [facts.allocated, *(d for d in (facts.dob, facts.assessment_completed,
                                             facts.plan_started, facts.stepped_down_on) if d)]
     dates += [d for v in facts.visits for d in (v.date, v.recorded) if d]
@@ -136,27 +155,17 @@ def _dated_facts(facts: CaseFacts) -> list[tuple[str, date]]:
     return [(what, when) for what, when in dated if when is not None]
 
 
-def _earliest_of_kinds(deadlines: list[Deadline], kinds: tuple[str, ...]) -> list[Deadline]:
-    earliest: dict[str, Deadline] = {}
-    for d in deadlines:
-        if d.kind in kinds and (d.kind not in earliest or d.due < earliest[d.kind].due):
-            earliest[d.kind] = d
-    return [d for d in deadlines if d.kind not in kinds or earliest[d.kind] is d]
-
-
 class _Run:
     """One case under one policy: the shared inputs of every rule's evaluation."""
 
-    def __init__(self, case: CaseView, calendar: WorkingCalendar, today: date, amber: int) -> None:
+    def __init__(self, case: CaseView, calendar: WorkingCalendar) -> None:
         self.case = case
         self.facts = case.facts
         self.calendar = calendar
-        self.today = today
-        self.amber = amber
 
     # -- one rule ---------------------------------------------------------------------------
 
-    def rule_deadlines(self, rule: Rule, skip_meeting_kinds: frozenset[str] = frozenset()) -> list[Deadline]:
+    def rule_deadlines(self, rule: Rule, skip_meeting_kinds: frozenset[str] = frozenset()) -> list[PlannedDeadline]:
         anchor_name = rule.anchor
         anchors = resolve(anchor_name, self.case, rule)
         if skip_meeting_kinds:
@@ -166,7 +175,7 @@ class _Run:
             fallback_reason = _FALLBACK_REASONS.get(anchor_name, f"nothing is recorded for {anchor_name}")
             anchor_name = rule.fallback_anchor
             anchors = resolve(anchor_name, self.case, rule)
-        found: list[Deadline] = []
+        found: list[PlannedDeadline] = []
         for anchor in anchors:
             if not window_conditions_hold(rule.conditions, anchor.date, self.case, rule, self.calendar):
                 continue
@@ -176,6 +185,7 @@ class _Run:
             if deadline is not None:
                 found.append(deadline)
         if len(found) > 1 and rule.kind in ONE_PER_RULE_KINDS:
+            # (Dues fixed by the facts: only oversight and preparation rules repeat.)
             return [min(found, key=lambda d: d.due)]
         return found
 
@@ -226,7 +236,9 @@ class _Run:
 
     # -- the deadline -----------------------------------------------------------------------
 
-    def _deadline(self, rule: Rule, anchor_name: str, anchor: Anchor, fallback_reason: str | None) -> Deadline | None:
+    def _deadline(
+        self, rule: Rule, anchor_name: str, anchor: Anchor, fallback_reason: str | None
+    ) -> PlannedDeadline | None:
         timescale = rule.timescale
         before = timescale.direction == "before"
         phrase = anchor.phrase + (f", as {fallback_reason}" if fallback_reason else "")
@@ -254,60 +266,44 @@ class _Run:
                     count, unit, due = frequency.count, frequency.unit, case_due
                     basis = f"{amount(count, unit)} after {phrase} (the visiting frequency recorded on the case)"
         flag_id = ""
+        repeat = None
         if rule.kind in CLEARABLE_KINDS:
             flag_id = rule.qualified_id
             item = anchor.meeting or anchor.visit
             if item is not None and ANCHORS[anchor_name].per_item:
                 flag_id = f"{rule.qualified_id}@{item.date.isoformat()}"
             if rule.repeat is not None:
-                occurrence = self._occurrence(rule, anchor, count, unit)
-                if occurrence is None:
+                # The current occurrence depends on today (policies.today.current_occurrence):
+                # here only what finds it. None if the whole rule is cleared.
+                cleared = self.facts.cleared_flags
+                if rule.qualified_id in cleared or rule.id in cleared:
                     return None
-                k, due = occurrence
-                flag_id = f"{rule.qualified_id}@{due.isoformat()}"
-                if k:
-                    basis = (f"{amount(count + k * rule.repeat.count, unit)} after {phrase} "
-                             f"({amount(count, unit)}, then every {amount(rule.repeat.count, unit)})")
+                prefix = f"{rule.qualified_id}@"
+                repeat = Repeat(anchor=anchor.date, count=count, step=rule.repeat.count,
+                                phrase=phrase,
+                                cleared=frozenset(flag[len(prefix):] for flag in cleared
+                                                  if flag.startswith(prefix)))
             elif self._cleared(rule, flag_id):
                 return None
         notes.extend(self._other_readings(rule, anchor, before))
+        booking_warning = False
         if rule.kind in ("meeting", "review") and anchor_name != "booked_meeting":
-            notes.extend(self._booking_warnings(rule, anchor, due))
-        return Deadline(
+            booked_notes = self._booking_notes(rule, anchor, due)
+            notes.extend(booked_notes)
+            booking_warning = not booked_notes
+        return PlannedDeadline(
             kind=rule.kind,
             label=rule.label,
             due=due,
-            status=self._status(due),
-            countdown=countdown(self.today, due, unit, self.calendar),
-            unit=countdown_unit(unit),
+            unit=unit,
             rule_id=rule.qualified_id,
             citation=rule.citation,
             basis=basis,
             notes=tuple(notes),
             flag_id=flag_id,
+            booking_warning=booking_warning,
+            repeat=repeat,
         )
-
-    def _occurrence(self, rule: Rule, anchor: Anchor, count: int, unit: str) -> tuple[int, date] | None:
-        """The current occurrence of a repeating rule: the latest one due by today (earlier
-        ones are overtaken by it), or the first one if none is due yet; an occurrence cleared
-        by a manager's note moves on to the next. None if the whole rule is cleared."""
-        if rule.qualified_id in self.facts.cleared_flags or rule.id in self.facts.cleared_flags:
-            return None
-        step = rule.repeat.count  # type: ignore[union-attr]
-
-        def due_of(k: int) -> date:
-            return shift(anchor.date, count + k * step, unit, self.calendar)
-
-        k = max(0, (_elapsed(anchor.date, self.today, unit, self.calendar) - count) // step)
-        while k > 0 and due_of(k) > self.today:
-            k -= 1
-        while due_of(k + 1) <= self.today:
-            k += 1
-        due = due_of(k)
-        while f"{rule.qualified_id}@{due.isoformat()}" in self.facts.cleared_flags:
-            k += 1
-            due = due_of(k)
-        return k, due
 
     def _other_readings(self, rule: Rule, anchor: Anchor, before: bool) -> list[str]:
         notes = []
@@ -318,36 +314,26 @@ class _Run:
             notes.append(f"{note} {other.note}" if other.note else note)
         return notes
 
-    def _booking_warnings(self, rule: Rule, anchor: Anchor, due: date) -> list[str]:
+    def _booking_notes(self, rule: Rule, anchor: Anchor, due: date) -> list[str]:
+        """What is booked against a meeting or review deadline; [] when nothing is (then
+        policies.today adds "Nothing is booked" when the due date is near)."""
         kinds = rule.meeting_kinds or DEFAULT_MEETING_KINDS[rule.kind]
         booked = self.case.first_booked(kinds, anchor.date)
-        if booked is not None:
-            if booked.date > due:
-                return [f"The {meeting_words(booked.kind)} booked for {format_date(booked.date)} "
-                        f"is later than this deadline ({format_date(due)})."]
-            return [f"Booked: the {meeting_words(booked.kind)} on {format_date(booked.date)}."]
-        if self.calendar.working_days_between(self.today, due) <= BOOKING_WARNING_WORKING_DAYS:
-            return [f"Nothing is booked, and this is due within {BOOKING_WARNING_WORKING_DAYS} working days."
-                    if due >= self.today else "Nothing is booked."]
-        return []
-
-    def _status(self, due: date) -> str:
-        if self.today > due:
-            return "overdue"
-        if self.calendar.working_days_between(self.today, due) <= self.amber:
-            return "due_soon"
-        return "ok"
+        if booked is None:
+            return []
+        if booked.date > due:
+            return [f"The {meeting_words(booked.kind)} booked for {format_date(booked.date)} "
+                    f"is later than this deadline ({format_date(due)})."]
+        return [f"Booked: the {meeting_words(booked.kind)} on {format_date(booked.date)}."]
 
     # -- actions from management oversight notes --------------------------------------------
 
-    def action_deadlines(self, policy: Policy) -> list[Deadline]:
+    def action_deadlines(self, policy: Policy) -> list[PlannedDeadline]:
         return [
-            Deadline(
+            PlannedDeadline(
                 kind="oversight",
                 label=f"Oversight action: {action.description}",
                 due=action.due,
-                status=self._status(action.due),
-                countdown=countdown(self.today, action.due, "days", self.calendar),
                 unit="days",
                 rule_id=f"{policy.id}.oversight_action",
                 citation=Citation("Management oversight note", "action", action.description),
@@ -363,14 +349,3 @@ def _basis(count: int, unit: str, phrase: str, before: bool) -> str:
         return f"the date of {phrase}"
     return f"{amount(count, unit)} {'before' if before else 'after'} {phrase}"
 
-
-def _elapsed(start: date, end: date, unit: str, calendar: WorkingCalendar) -> int:
-    """Roughly how many `unit` from start to end (a first guess, corrected by the caller)."""
-    if end <= start:
-        return 0
-    if unit == "months":
-        return (end.year - start.year) * 12 + end.month - start.month
-    if unit == "working_days":
-        return calendar.working_days_between(start, end)
-    days = (end - start).days
-    return {"weeks": days // 7, "hours": days * 24}.get(unit, days)

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
-from policies.calendar import WorkingCalendar
+from policies.calendar import WorkingDays
 from policies.limits import ENGINE_FIRST, ENGINE_LAST, DateOutOfRange, engine_span_text
 from policies.dates import format_date
 
@@ -28,7 +28,7 @@ _PLURAL = {"working_days": "working days", "days": "days", "weeks": "weeks", "mo
 _DAYS_PER_UNIT = {"working_days": 2, "days": 1, "hours": 1, "weeks": 7, "months": 31}
 
 
-def shift(d: date, count: int, unit: str, calendar: WorkingCalendar, *, before: bool = False) -> date:
+def shift(d: date, count: int, unit: str, calendar: WorkingDays, *, before: bool = False) -> date:
     """The date `count` `unit` after d (or before it). DateOutOfRange when d or the result is
     outside the engine's span (policies.limits), never OverflowError."""
     if unit not in _DAYS_PER_UNIT:
@@ -50,7 +50,7 @@ def _shift_words(d: date, count: int, unit: str, before: bool) -> str:
             f"outside the dates deadlines can be worked out for ({engine_span_text()})")
 
 
-def _shift(d: date, count: int, unit: str, calendar: WorkingCalendar, *, before: bool) -> date:
+def _shift(d: date, count: int, unit: str, calendar: WorkingDays, *, before: bool) -> date:
     sign = -1 if before else 1
     if unit == "working_days":
         return calendar.add_working_days(d, sign * count)
@@ -82,7 +82,7 @@ def countdown_unit(unit: str) -> str:
     return "working_days" if unit == "working_days" else "days"
 
 
-def countdown(today: date, due: date, unit: str, calendar: WorkingCalendar) -> int:
+def countdown(today: date, due: date, unit: str, calendar: WorkingDays) -> int:
     """How many working days or days from today to due: 0 on the due date, negative once late."""
     if countdown_unit(unit) == "working_days":
         return calendar.working_days_between(today, due)

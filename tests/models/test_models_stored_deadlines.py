@@ -36,6 +36,7 @@ from policies.calendar import WorkingCalendar, load_calendar
 from policies.dates import parse_frequency
 from policies.engine import compute_deadlines
 from policies.packs import load_policies
+from policies.today import deadlines_for_today
 
 TODAY = date(2026, 11, 23)  # a Monday
 POLICIES = load_policies(None)
@@ -70,26 +71,29 @@ def _fresh(session, policies, calendar, today, amber):
     return result
 
 
-def _stored_rows(session, key):
-    """ref -> deadlines of the rows stored with `key` (not refreshed first)."""
+def _stored_rows(session, key, today, calendar, amber):
+    """ref -> deadlines on `today` of the rows stored with `key` (not refreshed first)."""
     connection = session.connection().connection.driver_connection
     decode = _Decoder().decode
-    return {
-        ref: (decode(text), error)
-        for ref, error, text in connection.execute(
+    result = {}
+    for ref, error, text in connection.execute(
             "SELECT c.ref, d.error, d.deadlines FROM case_deadlines d "
-            "JOIN cases c ON c.id = d.case_id WHERE d.computed_for = ?", (key,))
-    }
+            "JOIN cases c ON c.id = d.case_id WHERE d.computed_for = ?", (key,)):
+        planned = decode(text)
+        deadlines = () if error is not None or planned is None else tuple(sorted(
+            deadlines_for_today(planned, today, calendar, amber_working_days=amber),
+            key=lambda d: d.due))
+        result[ref] = (deadlines, error)
+    return result
 
 
 def assert_store_matches_engine(engine, policies=POLICIES, calendar=CALENDAR, today=TODAY,
                                 amber=5):
-    key = computed_for_key(inputs_digest(policies, calendar), today=today,
-                           amber_working_days=amber)
+    key = computed_for_key(inputs_digest(policies, calendar))
     with session_scope(engine) as session:
         fresh = _fresh(session, policies, calendar, today, amber)
         # Whatever survived the last change unrefreshed must still be right...
-        for ref, (deadlines, error) in _stored_rows(session, key).items():
+        for ref, (deadlines, error) in _stored_rows(session, key, today, calendar, amber).items():
             assert deadlines == fresh[ref][0], f"{ref}: a stored row outlived a change"
             assert (error is None) == (fresh[ref][1] is None)
         # ...and what the one path reads equals the engine, for every case, open or closed.
@@ -221,14 +225,24 @@ def test_a_reimport_that_changes_a_case(caseload):
 # --- inputs other than the facts ----------------------------------------------------------
 
 
-def test_a_new_day_recomputes_every_case(caseload):
-    for days in (1, 5, 40, 400):
+def _stored_batches(engine):
+    with session_scope(engine, write=False) as session:
+        connection = session.connection().connection.driver_connection
+        return sorted(connection.execute("SELECT case_id, batch FROM case_deadlines"))
+
+
+def test_a_new_day_reads_what_is_stored(caseload):
+    stored = _stored_batches(caseload)
+    for days in (1, 5, 40, 400, -3):
         assert_store_matches_engine(caseload, today=TODAY + timedelta(days=days))
+    assert _stored_batches(caseload) == stored  # nothing was worked out again
 
 
-def test_a_changed_amber_window_recomputes(caseload):
+def test_a_changed_amber_window_reads_what_is_stored(caseload):
+    stored = _stored_batches(caseload)
     for amber in (0, 10, 5):
         assert_store_matches_engine(caseload, amber=amber)
+    assert _stored_batches(caseload) == stored
 
 
 def test_a_closure_day_recomputes(caseload):
@@ -254,10 +268,8 @@ def test_a_policy_change_recomputes(caseload):
 
 def test_every_input_changes_the_key():
     base = inputs_digest(POLICIES, CALENDAR)
-    key = computed_for_key(base, today=TODAY, amber_working_days=5)
     assert inputs_digest(load_policies(None), WorkingCalendar()) == base  # stable
-    assert computed_for_key(base, today=TODAY + timedelta(days=1), amber_working_days=5) != key
-    assert computed_for_key(base, today=TODAY, amber_working_days=6) != key
+    assert computed_for_key(base) == computed_for_key(base)
     assert inputs_digest(POLICIES, WorkingCalendar(extra_bank_holidays=[date(2027, 3, 1)])) != base
     far = inputs_digest(POLICIES, WorkingCalendar(closure_days=[date(2150, 3, 2)]))
     assert far != base  # a day off outside the span the calendar digest covers day by day
@@ -280,8 +292,9 @@ def test_every_settings_file_changes_the_settings_key(tmp_path):
     (tmp_path / "policies" / "wirral.toml").write_text('id = "wirral"\n# edited\n')
     seen.add(key())
     assert len(seen) == 5
-    assert settings_inputs_key(tmp_path, today=TODAY, amber_working_days=4) not in seen
-    assert settings_inputs_key(tmp_path, today=TODAY + timedelta(1), amber_working_days=5) not in seen
+    # Neither the day nor the amber window is an input of what is stored.
+    assert settings_inputs_key(tmp_path, today=TODAY, amber_working_days=4) == key()
+    assert settings_inputs_key(tmp_path, today=TODAY + timedelta(1), amber_working_days=5) == key()
 
 
 # --- the read-only start ------------------------------------------------------------------
@@ -309,7 +322,9 @@ def test_the_fast_read_answers_only_when_every_case_is_current(tmp_path):
         assert fast() is None  # nothing worked out yet
         rows = full()
         assert fast() == rows
-        assert fast(TODAY + timedelta(days=1)) is None  # a new day
+        # A new day (or another amber window) reads the same stored rows for that day.
+        assert fast(TODAY + timedelta(days=1)) == full(TODAY + timedelta(days=1))
+        assert fast(TODAY + timedelta(days=1)) is not None
         assert _run(engine, "log_visit", ref="A1", visit=_visit(date(2026, 11, 20)),
                     actor="t", today=TODAY)
         assert fast() is None  # a case changed
@@ -421,24 +436,28 @@ def _apply(engine, step, today) -> None:
 def test_the_first_screen_read_is_the_start_of_the_whole_read(caseload, tmp_path):
     from models.stored_deadlines import read_caseload
 
-    key = computed_for_key(inputs_digest(POLICIES, CALENDAR), today=TODAY, amber_working_days=5)
+    key = computed_for_key(inputs_digest(POLICIES, CALENDAR))
     _import(caseload, _case("A3"), _case("Z9".replace("Z", "B"), policy="wirral"))
     missing = {k: v for k, v in POLICIES.items() if k != "camden"}
     with session_scope(caseload) as session:
         connection = session.connection().connection.driver_connection
-        assert read_caseload(connection, computed_for=key, limit=2) is None  # A3 not stored
+
+        def read(computed_for, **options):
+            return read_caseload(connection, computed_for=computed_for, today=TODAY,
+                                 calendar=CALENDAR, **options)
+
+        assert read(key, limit=2) is None  # A3 not stored
         load_caseload(session, policies=POLICIES, calendar=CALENDAR, today=TODAY)
-        whole = read_caseload(connection, computed_for=key)
+        whole = read(key)
         for limit in range(len(whole) + 2):
-            assert read_caseload(connection, computed_for=key, limit=limit) == whole[:limit]
+            assert read(key, limit=limit) == whole[:limit]
         # With an error row (camden not installed) it still comes first.
-        other = computed_for_key(inputs_digest(missing, CALENDAR), today=TODAY,
-                                 amber_working_days=5)
+        other = computed_for_key(inputs_digest(missing, CALENDAR))
         load_caseload(session, policies=missing, calendar=CALENDAR, today=TODAY)
-        whole = read_caseload(connection, computed_for=other)
+        whole = read(other)
         assert whole[0].error is not None
         for limit in range(len(whole) + 2):
-            assert read_caseload(connection, computed_for=other, limit=limit) == whole[:limit]
+            assert read(other, limit=limit) == whole[:limit]
 
 
 def test_after_a_save_only_the_changed_cases_are_read_again(caseload):
