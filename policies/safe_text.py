@@ -26,6 +26,8 @@ Everything else, including accents, emoji and their joiners, passes through unch
 
 from __future__ import annotations
 
+import re
+
 __all__ = ["safe_text", "is_safe_text", "UNSAFE_CODE_POINTS"]
 
 
@@ -74,6 +76,7 @@ def is_safe_text(text: str, *, multiline: bool = False) -> bool:
 
 
 _JSON = {code: f"\\u{code:04x}" for code in _MULTILINE}
+_JSON_UNSAFE = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(_JSON)) + "]")
 
 
 def safe_json(json_text: str) -> str:
@@ -81,6 +84,10 @@ def safe_json(json_text: str) -> str:
     `safe_text` would replace written as a `\\uXXXX` escape instead: the same JSON value, but
     nothing in it can act on a terminal. (The encoder already escapes C0 characters inside
     strings; C1 controls, DEL, bidi overrides and lone surrogates it leaves raw.)"""
-    if json_text.isascii():
-        return json_text  # ASCII JSON from the encoder never holds a raw control character
-    return json_text.translate(_JSON)
+    # One compiled search (C speed over tens of MB of `cin due --json`), replacing only what it
+    # finds; DEL is ASCII, so "all ASCII" alone is not enough to skip it.
+    return _JSON_UNSAFE.sub(_json_escape, json_text)
+
+
+def _json_escape(found: re.Match[str]) -> str:
+    return _JSON[ord(found.group())]

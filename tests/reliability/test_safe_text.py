@@ -47,3 +47,14 @@ def test_safe_json_is_the_same_json_value_with_nothing_raw(text):
     safe = safe_json(encoded)
     assert json.loads(safe) == {"name": text}
     assert is_safe_text(safe)
+
+
+def test_safe_json_escapes_delete_in_otherwise_ascii_json():
+    # Found by the property test: DEL (U+007F) is ASCII, and an "all ASCII, nothing to do"
+    # shortcut let it through raw.
+    import json
+
+    from policies.safe_text import safe_json
+
+    text = json.dumps({"name": "Amy\x7f"})
+    assert safe_json(text) == '{"name": "Amy\\u007f"}'
