@@ -10,7 +10,8 @@ back to the caseload, search (type two characters, Escape clears), the team view
 After the warm-up, and every `--every` cycles, it prints: RSS (/proc/self/statm), DOM nodes in
 the screen stack, DOM nodes alive (every `DOMNode` object the garbage collector can still
 reach: a removed widget something still holds shows here, not in the stack), the watchers
-registered on the App's reactives and on the caseload Footer's, and each phase's median time
+registered on the App's reactives and on the caseload Footer's (with the notifications
+cleared first: the "Visit saved" toasts come and go on a timer), and each phase's median time
 over those cycles (from the key to the state the phase waits for, then one more frame: Pilot's
 own idle wait is in every figure). The last line is the verdict against the goal: RSS and live
 DOM nodes grow by under 5% from the end of the warm-up to the end, and each phase's median over
@@ -199,6 +200,8 @@ async def soak(app: CinApp, *, cycles: int, warmup: int, every: int,
             measured = number - warmup
             if number == warmup or (measured > 0 and measured % every == 0):
                 medians = {phase: statistics.median(times) for phase, times in window.items()}
+                app.clear_notifications()  # "Visit saved" toasts come and go on their timer
+                await pilot.pause()
                 reports.append((sample(app, number), medians))
                 report(*reports[-1])
                 window = {phase: [] for phase in PHASES}
