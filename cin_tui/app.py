@@ -154,7 +154,8 @@ class CinApp(App[None]):
         """Textual's one place for a screen leaving the stack (removed unless installed). Its
         widgets' watchers on the App (Header: `title`, `sub_title`; TextArea: `theme`) would
         otherwise stay registered, holding the whole screen, until the App's value changes:
-        Textual issue #6666, worked around in screens/watchers.py."""
+        Textual issue #6666, worked around in screens/watchers.py. A private hook: should a
+        Textual upgrade stop calling it, tests/screens/test_no_growth.py fails."""
         replaced = await super()._replace_screen(screen)
         prune_removed_watchers(self)
         return replaced
