@@ -25,6 +25,7 @@ from screens.caseload import CaseloadScreen, LoadedCaseload, read_caseload
 from screens.help import HelpScreen
 from policies.safe_text import safe_text
 from screens.store import CaseStore, describe_error
+from screens.watchers import prune_removed_watchers
 
 
 # How many of the most urgent cases are painted from the stored deadlines before the whole
@@ -148,6 +149,16 @@ class CinApp(App[None]):
                 screen.show_loaded(first, self.data_version)
             elif (reload := getattr(screen, "reload", None)) is not None:
                 reload()
+
+    async def _replace_screen(self, screen: Screen) -> Screen:
+        """Textual's one place for a screen leaving the stack (removed unless installed). Its
+        widgets' watchers on the App (Header: `title`, `sub_title`; TextArea: `theme`) would
+        otherwise stay registered, holding the whole screen, until the App's value changes:
+        Textual issue #6666, worked around in screens/watchers.py. A private hook: should a
+        Textual upgrade stop calling it, tests/screens/test_no_growth.py fails."""
+        replaced = await super()._replace_screen(screen)
+        prune_removed_watchers(self)
+        return replaced
 
     def _start_failed(self, message: str) -> None:
         self.startup_error = message

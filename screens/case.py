@@ -12,7 +12,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from policies.dates import format_date
 from screens import keys
@@ -37,6 +37,7 @@ from screens.forms.meeting import (
 from screens.forms.visit import VisitForm, child_of
 from screens.store import describe_error
 from screens.text import shown, user_text
+from screens.widgets.footer import CinFooter
 
 STEP_DOWN_WORDS = {
     "cp_plan": "a child protection plan",
@@ -66,7 +67,7 @@ class CaseScreen(Screen[None]):
             yield Static("", id="case-deadlines", classes="case-deadlines")
             yield Static("Timeline (newest first)", classes="section-title")
             yield Static("", id="case-timeline", classes="case-timeline")
-        yield Footer()
+        yield CinFooter()
 
     def on_mount(self) -> None:
         self.title = f"cin · case {self.ref}"

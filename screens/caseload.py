@@ -10,7 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from policies.dates import format_date
 from screens import heap, keys
@@ -37,6 +37,7 @@ from screens.cells import (
 )
 from screens.store import describe_error
 from screens.text import shown
+from screens.widgets.footer import CinFooter
 from screens.widgets.line_table import GUTTER, SEPARATOR, Column, LineTable
 
 EMPTY_MESSAGE = """\
@@ -139,7 +140,7 @@ class CaseloadScreen(Screen[None]):
                           id="search")
         yield CaseloadTable(id="caseload", row_key=lambda line: line.ref)
         yield Static("", id="message")
-        yield Footer()
+        yield CinFooter()
 
     def on_mount(self) -> None:
         self.title = "cin · caseload"

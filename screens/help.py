@@ -7,10 +7,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from screens import keys
 from screens.text import user_text
+from screens.widgets.footer import CinFooter
 
 ALWAYS = (
     ("↑ ↓  PgUp PgDn  Home End", "Move through the list"),
@@ -46,7 +47,7 @@ class HelpScreen(ModalScreen[None]):
                      "  [keymap]\n  log_visit = \"ctrl+v\""),
                 classes="dialog-note",
             )
-        yield Footer()
+        yield CinFooter()
 
     def _table(self) -> Table:
         table = Table(box=None, show_header=True, header_style="bold", expand=True)

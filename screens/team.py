@@ -15,7 +15,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from models.db import session_scope
 from models.supervision import OVERDUE_KINDS, TeamOverview, Timeliness, WorkerLine, team_overview
@@ -25,6 +25,7 @@ from screens.caseload_view import next_in
 from screens.cells import GLYPHS, STATUS_STYLES
 from screens.text import shown, user_text
 from screens.store import describe_error
+from screens.widgets.footer import CinFooter
 from screens.widgets.line_table import Column, LineTable
 
 NOT_ALLOCATED = "Not allocated"
@@ -71,7 +72,7 @@ class TeamScreen(Screen[None]):
         yield Static("Loading the team…", id="team-summary")
         yield WorkerTable(id="team-table", row_key=lambda line: (line.team, line.worker))
         yield Static("", id="team-definitions")
-        yield Footer()
+        yield CinFooter()
 
     def on_mount(self) -> None:
         self.title = "cin · team"

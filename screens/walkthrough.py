@@ -18,7 +18,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from models.supervision import (
     CasePage,
@@ -43,6 +43,7 @@ from screens.cells import (
 )
 from screens.store import describe_error
 from screens.team import supervision_read
+from screens.widgets.footer import CinFooter
 
 SECTIONS = (
     ("seen", "Plan and visits"),
@@ -77,7 +78,7 @@ class WalkthroughScreen(Screen[None]):
             for key, title in SECTIONS:
                 yield Static(title, classes="walk-title", id=f"walk-{key}-title")
                 yield Static("", id=f"walk-{key}", classes="walk-section")
-        yield Footer()
+        yield CinFooter()
 
     def on_mount(self) -> None:
         self.title = f"cin · walkthrough · {self.worker}"

@@ -17,13 +17,14 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
+from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from models.validation import FieldError, ValidationFailed
 from policies.dates import DateParseError, format_date, parse_date
 from screens import keys
 from screens.store import describe_error
 from screens.text import shown, user_text
+from screens.widgets.footer import CinFooter
 from screens.widgets.toggles import Tick
 
 T = TypeVar("T")
@@ -98,7 +99,7 @@ class FormScreen(ModalScreen[T], Generic[T]):
                 yield from self.fields()
             yield Static("[b]ctrl+s[/b] save   [b]Esc[/b] cancel (nothing is saved)   "
                          "[b]Tab[/b] next field", classes="dialog-note")
-        yield Footer()
+        yield CinFooter()
 
     def on_mount(self) -> None:
         for widget in self.query(Input):
