@@ -14,38 +14,19 @@ run, as they are after the first start of the day.
 from __future__ import annotations
 
 import argparse
-import re
-import shlex
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_support import CIN, ROOT, SETTINGS, TODAY, database_with, median_ratio, primed  # noqa: E402
-
-SESSION = "cin-first-paint-bench"
-ROW = re.compile(r"B-\d{6}")
-TIMEOUT = 60.0
-
-
-def first_paint(command: list[str]) -> float:
-    subprocess.run(["tmux", "kill-session", "-t", SESSION], stderr=subprocess.DEVNULL)
-    shell = (f"cd {shlex.quote(str(ROOT))} && CIN_SETTINGS_DIR={shlex.quote(str(SETTINGS))} "
-             f"exec {shlex.join(command)}")
-    start = time.perf_counter()
-    subprocess.run(["tmux", "new-session", "-d", "-s", SESSION, "-x", "120", "-y", "36", shell],
-                   check=True)
-    try:
-        while time.perf_counter() - start < TIMEOUT:
-            pane = subprocess.run(["tmux", "capture-pane", "-p", "-t", SESSION],
-                                  capture_output=True, text=True).stdout
-            if ROW.search(pane):
-                return time.perf_counter() - start
-            time.sleep(0.005)
-        raise RuntimeError(f"no case row on screen after {TIMEOUT} s: {command}\n{pane}")
-    finally:
-        subprocess.run(["tmux", "kill-session", "-t", SESSION], stderr=subprocess.DEVNULL)
+from bench_support import (  # noqa: E402
+    CIN,
+    ROOT,
+    TODAY,
+    database_with,
+    first_paint,
+    median_ratio,
+    primed,
+)
 
 
 def main() -> int:

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
-import shlex
 import statistics
 import subprocess
 import sys
@@ -31,40 +29,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_support import (  # noqa: E402
     CIN,
     ROOT,
-    SETTINGS,
     TODAY,
     database_with,
     env,
+    first_paint,
     median_ratio,
     primed,
 )
-
-_RUNS = iter(range(1_000_000))
-SESSION = "first-start"
-ROW = re.compile(r"B-\d{6}")
-TIMEOUT = 120.0
-
-
-def first_paint(command: list[str]) -> float:
-    """Seconds from starting a 120x36 tmux session running `command` to a case row on screen."""
-    # A new tmux server per run: one just killed may still be shutting down on its socket.
-    tmux = ["tmux", "-L", f"cin-first-start-bench-{os.getpid()}-{next(_RUNS)}"]
-    shell = (f"cd {shlex.quote(str(ROOT))} && CIN_SETTINGS_DIR={shlex.quote(str(SETTINGS))} "
-             f"exec {shlex.join(command)}")
-    start = time.perf_counter()
-    subprocess.run([*tmux, "new-session", "-d", "-s", SESSION, "-x", "120", "-y", "36", shell],
-                   check=True)
-    pane = ""
-    try:
-        while time.perf_counter() - start < TIMEOUT:
-            pane = subprocess.run([*tmux, "capture-pane", "-p", "-t", SESSION],
-                                  capture_output=True, text=True).stdout
-            if ROW.search(pane):
-                return time.perf_counter() - start
-            time.sleep(0.005)
-        raise RuntimeError(f"no case row on screen after {TIMEOUT} s: {command}\n{pane}")
-    finally:
-        subprocess.run([*tmux, "kill-server"], stderr=subprocess.DEVNULL)
 
 
 def due_json(database: Path, day) -> tuple[float, float]:

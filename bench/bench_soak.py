@@ -28,7 +28,6 @@ import argparse
 import asyncio
 import gc
 import os
-import sqlite3
 import statistics
 import sys
 import tempfile

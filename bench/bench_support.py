@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shlex
 import sqlite3
 import statistics
 import subprocess
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -74,3 +77,31 @@ def _cases_in(path: Path) -> int:
 def median_ratio(ours: list[float], theirs: list[float]) -> tuple[float, float, float]:
     a, b = statistics.median(ours), statistics.median(theirs)
     return a, b, a / b
+
+
+# First paint in a real terminal: tmux runs the command, the clock stops when a case row shows.
+_TMUX_RUNS = iter(range(1_000_000))
+_SESSION = "first-paint"
+_CASE_ROW = re.compile(r"B-\d{6}")
+
+
+def first_paint(command: list[str], *, timeout: float = 120.0) -> float:
+    """Seconds from starting a 120x36 tmux session running `command` to a case row on screen."""
+    # A new tmux server per run: one just killed may still be shutting down on its socket.
+    tmux = ["tmux", "-L", f"cin-first-paint-bench-{os.getpid()}-{next(_TMUX_RUNS)}"]
+    shell = (f"cd {shlex.quote(str(ROOT))} && CIN_SETTINGS_DIR={shlex.quote(str(SETTINGS))} "
+             f"exec {shlex.join(command)}")
+    start = time.perf_counter()
+    subprocess.run([*tmux, "new-session", "-d", "-s", _SESSION, "-x", "120", "-y", "36", shell],
+                   check=True)
+    pane = ""
+    try:
+        while time.perf_counter() - start < timeout:
+            pane = subprocess.run([*tmux, "capture-pane", "-p", "-t", _SESSION],
+                                  capture_output=True, text=True).stdout
+            if _CASE_ROW.search(pane):
+                return time.perf_counter() - start
+            time.sleep(0.005)
+        raise RuntimeError(f"no case row on screen after {timeout} s: {command}\n{pane}")
+    finally:
+        subprocess.run([*tmux, "kill-server"], stderr=subprocess.DEVNULL)
