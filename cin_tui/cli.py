@@ -15,15 +15,12 @@ from functools import cached_property
 from pathlib import Path
 
 from cin_tui import __version__
+from cin_tui.cli_errors import CliError
 
 EXIT_PROBLEM = 1      # bad input, a failed import, a database the user must act on
 EXIT_USAGE = 2        # argparse's own status for a mistyped command line
 EXIT_UNEXPECTED = 70  # a bug: something cin did not expect (EX_SOFTWARE)
 EXIT_INTERRUPTED = 130
-
-
-class CliError(Exception):
-    """A problem with what the user asked for; the message says what to do instead."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -510,7 +507,7 @@ def run_supervision_record(context: Context) -> int:
 
 
 def run_restore(context: Context) -> int:
-    from models.backup import restore_database
+    from models.recovery import restore_database
 
     source = Path(context.args.backup).expanduser()
     result = restore_database(

@@ -76,7 +76,7 @@ def _count(text: str) -> int:
 
 
 def run_backup(context) -> int:  # context: cin_tui.cli.Context
-    from cin_tui.cli import CliError
+    from cin_tui.cli_errors import CliError
     from models import errors
     from models.backup import advised_backup, automatic_backup, backup_database, integrity_problems
 
@@ -108,7 +108,7 @@ def run_backup(context) -> int:  # context: cin_tui.cli.Context
 
 
 def run_repair_audit_guard(context) -> int:  # context: cin_tui.cli.Context
-    from models.guard import repair_audit_guard
+    from models.recovery import repair_audit_guard
 
     context.existing_database().dispose()  # says clearly if there is none, or it is not cin's
     repaired = repair_audit_guard(context.database_path, actor=context.settings.worker)
@@ -125,7 +125,7 @@ def run_repair_audit_guard(context) -> int:  # context: cin_tui.cli.Context
 
 
 def run_audit(context) -> int:  # context: cin_tui.cli.Context
-    from cin_tui.cli import CliError
+    from cin_tui.cli_errors import CliError
     from models.db import session_scope
     from models.queries import audit_log
 

@@ -3,14 +3,13 @@
 Anyone with the sqlite3 shell can drop them. `open_database` checks they are there; when one is
 missing, every connection it hands out gets temporary triggers that refuse new audit entries
 (so every audited change is refused, in its own transaction) and that still refuse changing
-or deleting old ones. Reading goes on working. `repair_audit_guard` puts the guard back and
-records that it did.
+or deleting old ones. Reading goes on working. `models.recovery.repair_audit_guard` puts the guard
+back and records that it did.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 
 from sqlalchemy import Engine, event, text
 
@@ -44,33 +43,3 @@ def create_guard_sql(name: str) -> str:
     verb = GUARD_TRIGGERS[name]
     return (f"CREATE TRIGGER IF NOT EXISTS {name} BEFORE {verb} ON audit_log "
             f"BEGIN SELECT RAISE(ABORT, '{AUDIT_UNCHANGEABLE}'); END")
-
-
-def repair_audit_guard(path: Path | str, *, actor: str) -> list[str]:
-    """Put back the guard triggers missing from the database at `path`, in one transaction
-    with an audit entry saying so. Returns the triggers put back (empty: nothing was missing)."""
-    from models.audit import record
-    from models.db import make_engine, open_database, session_scope
-
-    open_database(path).dispose()  # a cin database, migrated; refuses anything else
-    engine = make_engine(Path(path).expanduser())
-    try:
-        with session_scope(engine) as session:
-            present = {row[0] for row in session.connection().execute(text(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'"
-            ))}
-            missing = [name for name in GUARD_TRIGGERS if name not in present]
-            if not missing:
-                return []
-            for name in missing:
-                session.connection().exec_driver_sql(create_guard_sql(name))
-            record(
-                session, actor=actor, action="repair_audit_guard", case_ref=None,
-                summary=("Put back the audit guard (" + ", ".join(missing) + "), which had been "
-                         "removed outside cin; entries changed or deleted while it was off cannot "
-                         "be known from this database"),
-                before={"missing_triggers": missing}, after={"missing_triggers": []},
-            )
-            return missing
-    finally:
-        engine.dispose()

@@ -12,6 +12,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
 from models import errors
+from models.backup import automatic_backup
+from models.connection import BEGIN_OPTION, database_path
 
 MIGRATIONS_FOLDER = Path(__file__).resolve().parent / "migrations"
 # Alembic keeps the running migration in module globals (`alembic.op`, `alembic.context`): two
@@ -44,9 +46,6 @@ def migrate_to_head(
 ) -> None:
     """Upgrade to the latest schema, backing up first when an existing database would change
     (`backup_before=False` for a file cin is building, which has nothing to lose)."""
-    from models.backup import automatic_backup
-    from models.db import database_path
-
     path = database_path(engine)
     script = ScriptDirectory.from_config(alembic_config())
     current = current_revision(engine)
@@ -62,8 +61,6 @@ def migrate_to_head(
 def upgrade(engine: Engine, revision: str) -> None:
     """Migrate in one transaction that holds the write lock from the start, so two copies of
     cin opening a database at once migrate it once, one after the other."""
-    from models.db import BEGIN_OPTION
-
     with _ALEMBIC_LOCK, engine.connect() as connection:
         connection = connection.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
         with connection.begin():

@@ -17,10 +17,10 @@ from models.backup import (
     default_backup_folder,
     integrity_problems,
     list_backups,
-    restore_database,
     rotate_backups,
 )
 from models.db import open_database, session_scope
+from models.recovery import restore_database
 from models.queries import audit_log, list_cases
 
 
@@ -320,7 +320,7 @@ def test_restore_keeps_the_audit_entries_made_after_the_backup(db_path, engine, 
 def test_a_missing_audit_guard_refuses_audited_writes_until_repaired(db_path, engine, add_case):
     import sqlalchemy.exc
 
-    from models.guard import repair_audit_guard
+    from models.recovery import repair_audit_guard
 
     add_case("C1")
     engine.dispose()

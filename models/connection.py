@@ -1,0 +1,130 @@
+"""Connections to a cin database: cin's SQLite settings, transactions, and SQLite's errors
+turned into the user's. Nothing here creates or migrates a file (models.db does that)."""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import ParamSpec, TypeVar
+
+import sqlalchemy.exc
+from sqlalchemy import URL, Engine, create_engine, event
+from sqlmodel import Session
+
+from models.backup import advised_backup
+from models.sqlite_errors import translate_error
+
+DEFAULT_BUSY_TIMEOUT_SECONDS = 5.0
+BEGIN_OPTION = "cin_begin"
+
+
+def database_path(engine: Engine) -> Path:
+    return Path(engine.url.database or "")
+
+
+def make_engine(path: Path, busy_timeout: float = DEFAULT_BUSY_TIMEOUT_SECONDS) -> Engine:
+    """An engine with cin's connection settings that does not create or migrate anything
+    (for tools and tests; everything else uses `open_database`)."""
+    engine = create_engine(
+        URL.create("sqlite", database=str(path)),
+        connect_args={"check_same_thread": False, "timeout": busy_timeout},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        # SQLAlchemy's pysqlite recipe: stop the driver issuing its own BEGIN (it skips SELECTs
+        # and DDL) and issue a real BEGIN ourselves in the "begin" hook below.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+            _use_write_ahead_log(cursor, busy_timeout)
+            # FULL: a commit is on disk (WAL synced) before the save is confirmed.
+            cursor.execute("PRAGMA synchronous=FULL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
+        mode = connection.get_execution_options().get(BEGIN_OPTION, "")
+        connection.exec_driver_sql(f"BEGIN {mode}".strip())
+
+    return engine
+
+
+def _use_write_ahead_log(cursor: sqlite3.Cursor, busy_timeout: float) -> None:
+    # Switching a new file to WAL needs the other connections out of the way, and SQLite says
+    # "locked" at once instead of waiting (two copies opening a new database together): retry
+    # for as long as a busy wait would have waited.
+    give_up = time.monotonic() + busy_timeout
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc).lower() or time.monotonic() > give_up:
+                raise
+            time.sleep(0.01)
+
+
+@contextmanager
+def session_scope(engine: Engine, *, write: bool = True) -> Iterator[Session]:
+    """One transaction: commit when the block ends, roll back if it raises.
+
+    `write=True` (the default) takes SQLite's write lock at BEGIN (BEGIN IMMEDIATE) so a save
+    never fails half way because another copy of cin wrote first; pass `write=False` for reads,
+    which then never wait for a writer. Rows stay usable after the block (expire_on_commit=False).
+    Database problems surface as `models.errors.DatabaseError` subclasses.
+    """
+    path = database_path(engine)
+    with translate_errors(path):
+        session = Session(engine, expire_on_commit=False)
+        try:
+            if write:
+                session.connection(execution_options={BEGIN_OPTION: "IMMEDIATE"})
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def one_transaction(command: Callable[P, R]) -> Callable[P, R]:
+    """For a function taking the session first: commit when it returns, roll back if it
+    raises, so each write command is one transaction however it is called."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        session: Session = args[0] if args else kwargs["session"]  # type: ignore[assignment]
+        try:
+            result = command(*args, **kwargs)
+            session.commit()
+            return result
+        except BaseException:
+            session.rollback()
+            raise
+
+    return run
+
+
+@contextmanager
+def translate_errors(path: Path | None) -> Iterator[None]:
+    """Turn SQLite's low-level errors into `models.errors.DatabaseError` subclasses."""
+    try:
+        yield
+    except (sqlalchemy.exc.DBAPIError, sqlite3.Error) as exc:
+        translated = translate_error(exc, path, advise=advised_backup)
+        if translated is None:
+            raise
+        raise translated from exc
