@@ -2,8 +2,9 @@
 
 `make_app(...)` is the one way to build it, used by `cin`, `cin demo` and the tests. The App
 does no SQLite work on the UI thread: the database, policy packs, calendar and settings are
-loaded in a thread worker at start, and every screen reads and writes through the `CaseStore`
-from thread workers of its own.
+loaded in a thread worker at start into one `models.service.CaseloadService`, and every
+screen reads and writes through it (typed as screens.context.CaseloadAccess) from thread workers
+of its own.
 """
 
 from __future__ import annotations
@@ -13,19 +14,24 @@ import sys
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.content import Content
 from textual.screen import Screen
+from textual.signal import Signal
 
+from policies.safe_text import safe_text
 from screens import keys
 from screens.caseload import CaseloadScreen, LoadedCaseload, read_caseload
 from screens.help import HelpScreen
-from policies.safe_text import safe_text
-from screens.store import CaseStore, describe_error
+from screens.text import describe_error
 from screens.watchers import prune_removed_watchers
+
+if TYPE_CHECKING:
+    from models.service import CaseloadService
+    from screens.context import CinContext
 
 
 # How many of the most urgent cases are painted from the stored deadlines before the whole
@@ -57,11 +63,14 @@ class CinApp(App[None]):
         self.privacy = privacy
         self.cursor_blink = cursor_blink
         self._actor = actor
-        self.store: CaseStore | None = None
+        self.service: CaseloadService | None = None
         self.startup_error: str | None = None
         self.settings: Any = None
-        # Bumped after every save, so screens know their copy of the data is stale.
+        # Bumped after every save, so screens know their copy of the data is stale; published
+        # with data_signal. Screens follow both signals through screens.context.follow_app.
         self.data_version = 0
+        self.data_signal: Signal[int] = Signal(self, "data-changed")
+        self.privacy_signal: Signal[bool] = Signal(self, "privacy-changed")
         self._log_folder = log_folder
         # Set when an unexpected error stopped the app (see _handle_exception): the CLI then
         # exits 70, and the message printed says where the details were written.
@@ -75,18 +84,18 @@ class CinApp(App[None]):
     @work(thread=True, exclusive=True, group="start", exit_on_error=False)
     def _start(self) -> None:
         try:
-            settings = self._settings()
-            self._show_stored_caseload(settings)
-            store = self._open(settings)
+            service = self._service(self._settings())
+            self._show_stored_caseload(service)
+            service.open()
         except Exception as error:  # every start-up failure is shown, never a traceback
             self.call_from_thread(self._start_failed, describe_error(error))
             return
         try:
             # Read the first caseload here too, rather than wait for the UI thread to ask.
-            first = read_caseload(store, include_closed=False)
+            first = read_caseload(service, include_closed=False)
         except Exception:  # the caseload screen reads it again and shows what went wrong
             first = None
-        self.call_from_thread(self._started, settings, store, first)
+        self.call_from_thread(self._started, service, first)
 
     def _settings(self) -> Any:
         from cin_tui.settings import Settings, load_settings
@@ -95,16 +104,24 @@ class CinApp(App[None]):
             return load_settings(self.settings_dir)
         return Settings(worker=self._actor or "cin user")
 
-    def _show_stored_caseload(self, settings: Any) -> None:
-        """Paint the caseload from the stored deadlines when they are current for today and
-        these settings (plain sqlite3, before SQLAlchemy, Alembic or holidays are imported).
-        The full store opened next reloads it, so the screen ends on the one path's answer."""
-        from models.stored_deadlines import fast_caseload
+    def _service(self, settings: Any) -> CaseloadService:
+        from models.service import CaseloadService
+
+        self.settings = settings
+        return CaseloadService(
+            database=self.database_path, settings_dir=self.settings_dir, today=self.today,
+            actor=self._actor or settings.worker,
+            amber_working_days=settings.amber_working_days,
+            backups_to_keep=settings.backups_to_keep,
+        )
+
+    def _show_stored_caseload(self, service: CaseloadService) -> None:
+        """Paint the most urgent cases from the stored deadlines when they are current for
+        these settings (the service's first rung: plain sqlite3, before SQLAlchemy, Alembic or
+        holidays are imported). The service then opens and the screen ends on its answer."""
         from screens.caseload import prepare_lines
 
-        rows = fast_caseload(self.database_path, self.settings_dir, today=self.today,
-                             amber_working_days=settings.amber_working_days,
-                             limit=FIRST_SCREEN_ROWS)
+        rows = service.stored_caseload(limit=FIRST_SCREEN_ROWS)
         if rows is None:
             return
         lines, widths = prepare_lines(rows, self.today)
@@ -117,38 +134,15 @@ class CinApp(App[None]):
                 screen.show_loaded(LoadedCaseload(lines, widths, include_closed=False), -1,
                                    partial=partial)
 
-    def _open(self, settings: Any) -> CaseStore:
-        from models.db import open_database
-        from models.stored_deadlines import settings_inputs_key
-        from policies.calendar import load_calendar
-        from policies.packs import load_policies
-
-        policies = load_policies(self.settings_dir)
-        calendar = load_calendar(self.settings_dir)
-        engine = open_database(self.database_path, backups_kept=settings.backups_to_keep)
-        return CaseStore(
-            engine=engine,
-            policies=policies,
-            calendar=calendar,
-            today=self.today,
-            actor=self._actor or settings.worker,
-            amber_working_days=settings.amber_working_days,
-            settings_inputs=settings_inputs_key(
-                self.settings_dir, today=self.today,
-                amber_working_days=settings.amber_working_days),
-        )
-
-    def _started(self, settings: Any, store: CaseStore, first: LoadedCaseload | None) -> None:
-        self.settings = settings
-        self.store = store
-        if settings.keymap:
-            self.set_keymap(settings.keymap)
+    def _started(self, service: CaseloadService, first: LoadedCaseload | None) -> None:
+        self.service = service
+        if self.settings.keymap:
+            self.set_keymap(self.settings.keymap)
         self.data_version += 1
         for screen in self.screen_stack:
             if isinstance(screen, CaseloadScreen) and first is not None:
                 screen.show_loaded(first, self.data_version)
-            elif (reload := getattr(screen, "reload", None)) is not None:
-                reload()
+        self.data_signal.publish(self.data_version)
 
     async def _replace_screen(self, screen: Screen) -> Screen:
         """Textual's one place for a screen leaving the stack (removed unless installed). Its
@@ -165,12 +159,9 @@ class CinApp(App[None]):
         self.data_changed()
 
     def data_changed(self) -> None:
-        """After a save (or at start): every screen that shows data reloads it in a worker."""
+        """After a save (or a failed start): every screen that shows data reloads it."""
         self.data_version += 1
-        for screen in self.screen_stack:
-            reload = getattr(screen, "reload", None)
-            if reload is not None:
-                reload()
+        self.data_signal.publish(self.data_version)
 
     # ----- text, errors and screenshots -------------------------------------------------
 
@@ -246,7 +237,7 @@ class CinApp(App[None]):
         0700 if missing), mode 0600. Returns the file's path."""
         import time
 
-        from cin_tui.exporter import write_private_file
+        from models.private_files import write_private_file
 
         folder = Path(path).expanduser() if path else self.screenshots_folder
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -273,27 +264,9 @@ class CinApp(App[None]):
         self.privacy = not self.privacy
         for screen in self.screen_stack:
             screen.refresh(recompose=False)
-            redraw = getattr(screen, "privacy_changed", None)
-            if redraw is not None:
-                redraw()
+        self.privacy_signal.publish(self.privacy)
         self.notify("Privacy mode on: names shown as initials" if self.privacy
                     else "Privacy mode off: names shown in full")
-
-    def write_supervision_record(self, worker: str, *, privacy: bool) -> tuple[Path, Any]:
-        """Write the walkthrough notes of `worker` as Markdown in the database's folder.
-
-        Blocks on SQLite and the file system: the walkthrough calls it from a thread worker.
-        Returns the file written and the notes it holds."""
-        from cin_tui.supervision_record import default_record_path, write_supervision_record
-        from models.supervision import supervision_notes
-        from screens.team import supervision_read
-
-        store = self.store
-        notes = supervision_read(store, supervision_notes, worker=worker)
-        path = default_record_path(self.database_path.parent, worker, self.today)
-        written = write_supervision_record(path, notes, policies=store.policies,
-                                           privacy=privacy, make_folder=True)
-        return written, notes
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The command palette lists the same commands as the footer and the help screen."""
@@ -374,3 +347,8 @@ def make_app(
         cursor_blink=cursor_blink,
         log_folder=log_folder,
     )
+
+
+if TYPE_CHECKING:
+    def _is_a_cin_context(app: CinApp) -> CinContext:  # mypy: the App is what screens expect
+        return app

@@ -13,9 +13,13 @@ import sys
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cin_tui import __version__
 from cin_tui.cli_errors import CliError
+
+if TYPE_CHECKING:
+    from models.service import CaseloadService
 
 EXIT_PROBLEM = 1      # bad input, a failed import, a database the user must act on
 EXIT_USAGE = 2        # argparse's own status for a mistyped command line
@@ -90,7 +94,7 @@ def _user_error_types() -> tuple[type[BaseException], ...]:
         "policies.packs": ("PolicyError",),
         "models.errors": ("DatabaseError", "CaseNotFound"),
         "models.supervision": ("UnknownWorker",),
-        "cin_tui.supervision_record": ("RecordError",),
+        "screens.supervision_record": ("RecordError",),
     }
     found: list[type[BaseException]] = [CliError]
     for module_name, class_names in names.items():
@@ -150,31 +154,43 @@ class Context:
         return resolve_database(self.args.db, self.env)
 
     @cached_property
-    def policies(self):  # -> dict[str, policies.packs.Policy]
-        from policies.packs import load_policies
-
-        return load_policies(self.settings_dir)
+    def policies(self):  # -> Mapping[str, policies.packs.Policy]
+        return self.service.policies
 
     @cached_property
     def calendar(self):  # -> policies.calendar.WorkingCalendar
-        from policies.calendar import load_calendar
+        return self.service.calendar
 
-        return load_calendar(self.settings_dir)
+    @cached_property
+    def service(self) -> CaseloadService:
+        """The caseload service for this database, settings folder, day and user; nothing is
+        loaded or opened until a command asks for it."""
+        from models.service import CaseloadService
 
-    def existing_database(self):  # -> sqlalchemy.Engine
-        """Open the database for reading, refusing to create an empty one by accident."""
+        settings = self.settings
+        return CaseloadService(
+            database=self.database_path, settings_dir=self.settings_dir, today=self.today,
+            actor=settings.worker, amber_working_days=settings.amber_working_days,
+            backups_to_keep=settings.backups_to_keep,
+        )
+
+    def existing_service(self) -> CaseloadService:
+        """The service, refusing to create an empty database by accident."""
+        service = self.service  # a bad settings file or day is reported first
         if not self.database_path.exists():
+            service.policies, service.calendar  # noqa: B018 - and a bad pack
             raise CliError(
                 f"there is no database at {self.database_path} yet. Import your cases with "
                 "`cin import FILE`, try `cin demo`, or point at another file with --db PATH "
                 "or CIN_DB."
             )
-        return self.open_database()
+        return service
 
-    def open_database(self):  # -> sqlalchemy.Engine
-        from models.db import open_database
-
-        return open_database(self.database_path, backups_kept=self.settings.backups_to_keep)
+    def check_database(self) -> None:
+        """Open the database and close it again: says clearly if there is none, or it is not
+        cin's."""
+        with self.existing_service() as service:
+            service.engine  # noqa: B018
 
 
 # The parser
@@ -399,11 +415,8 @@ def run_import(context: Context) -> int:
 def run_export(context: Context) -> int:
     from cin_tui.exporter import export_file
 
-    engine = context.existing_database()
-    try:
-        count, notes = export_file(Path(context.args.file), engine)
-    finally:
-        engine.dispose()
+    with context.existing_service() as service:
+        count, notes = export_file(Path(context.args.file), service.engine)
     print(f"Exported {count} case{'s' if count != 1 else ''} to {context.args.file}.")
     if notes:
         print(f"Not included: {notes} management oversight note{'s' if notes != 1 else ''} "
@@ -415,14 +428,8 @@ def run_export(context: Context) -> int:
 def run_due(context: Context) -> int:
     from cin_tui import output
 
-    rows = _stored_caseload(context)
-    if rows is None:
-        from models.errors import DatabaseLocked
-
-        try:
-            rows = _read(context, _caseload_reader(context), write=True)
-        except DatabaseLocked:  # another copy is saving: work them out without storing
-            rows = _read(context, _caseload_reader(context, store=False))
+    with context.existing_service() as service:
+        rows = service.caseload(worker=context.args.worker)
     for row in rows:
         if row.error:
             print(visible(f"cin: warning: {row.ref}: {row.error}"), file=sys.stderr)
@@ -439,21 +446,13 @@ def run_due(context: Context) -> int:
 
 def run_explain(context: Context) -> int:
     from cin_tui import output
-    from models.caseload import load_case
-
-    def load(session):
-        return load_case(
-            session, ref=context.args.ref.strip(), policies=context.policies,
-            calendar=context.calendar, today=context.today,
-            amber_working_days=context.settings.amber_working_days,
-        )
-
     from models.errors import CaseNotFound
 
-    try:
-        row = _read(context, load)
-    except CaseNotFound as error:
-        raise CliError(f"{error} `cin due` lists the open cases.") from None
+    with context.existing_service() as service:
+        try:
+            row = service.case_row(context.args.ref.strip())
+        except CaseNotFound as error:
+            raise CliError(f"{error} `cin due` lists the open cases.") from None
     policy = context.policies.get(row.summary.policy_id)
     width = min(_terminal_width(), 100) if sys.stdout.isatty() else 80
     sys.stdout.write(output.explain_text(row, policy, today=context.today, width=width))
@@ -461,10 +460,9 @@ def run_explain(context: Context) -> int:
 
 
 def run_policies(context: Context) -> int:
-    from cin_tui import output
-
     from importlib import resources
 
+    from cin_tui import output
     from policies.packs import USER_POLICIES_FOLDER
 
     shipped = Path(str(resources.files("policies.packs")))
@@ -476,9 +474,8 @@ def run_policies(context: Context) -> int:
 
 
 def run_supervision_record(context: Context) -> int:
-    from cin_tui.supervision_record import record_format, write_supervision_record
-    from models.supervision import supervision_notes
     from policies.dates import DateParseError, parse_date
+    from screens.supervision_record import record_format, write_supervision_record
 
     args = context.args
     out = Path(args.out)
@@ -488,14 +485,8 @@ def run_supervision_record(context: Context) -> int:
     except DateParseError as error:
         raise CliError(f"--since: {error}") from None
 
-    def load(session):
-        return supervision_notes(
-            session, worker=args.worker.strip(), policies=context.policies,
-            calendar=context.calendar, today=context.today, since=since,
-            amber_working_days=context.settings.amber_working_days,
-        )
-
-    notes = _read(context, load, write=True)  # may store today's deadlines
+    with context.existing_service() as service:
+        notes = service.supervision_notes(args.worker.strip(), since=since)
     written = write_supervision_record(out, notes, policies=context.policies,
                                        privacy=args.privacy)
     count = len(notes.sections)
@@ -524,50 +515,6 @@ def run_restore(context: Context) -> int:
               "kept in the audit trail (`cin audit`); the changes they record are not in the "
               "restored data.")
     return 0
-
-
-def _stored_caseload(context: Context):
-    """The caseload on this day from the stored deadlines when they are current for these
-    settings (models.stored_deadlines: plain sqlite3, nothing heavy imported); else None."""
-    from models.stored_deadlines import fast_caseload
-
-    settings = context.settings  # a bad settings file is reported, whichever path answers
-    return fast_caseload(
-        context.database_path, context.settings_dir, today=context.today,
-        amber_working_days=settings.amber_working_days, worker=context.args.worker,
-    )
-
-
-def _caseload_reader(context: Context, *, store: bool = True):
-    """`read(session)` for `_read`: the full path, which works out and stores any deadlines
-    not yet stored for these settings, then reads them back for this day."""
-    from models.caseload import load_caseload
-    from models.stored_deadlines import settings_inputs_key
-
-    def read(session):
-        amber = context.settings.amber_working_days
-        return load_caseload(
-            session, policies=context.policies, calendar=context.calendar, today=context.today,
-            worker=context.args.worker, amber_working_days=amber, store=store,
-            settings_inputs=settings_inputs_key(context.settings_dir),
-        )
-
-    return read
-
-
-def _read(context: Context, read, *, write: bool = False):
-    """Run `read(session)` in one transaction on the existing database (`write=True` when it
-    may store worked-out deadlines: the write lock is then taken at the start)."""
-    from models.db import session_scope
-
-    # Policies, calendar and settings first: a bad pack is reported before the database opens.
-    context.policies, context.calendar, context.today, context.settings  # noqa: B018
-    engine = context.existing_database()
-    try:
-        with session_scope(engine, write=write) as session:
-            return read(session)
-    finally:
-        engine.dispose()
 
 
 def _terminal_width() -> int:

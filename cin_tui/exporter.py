@@ -7,13 +7,12 @@ beside the target, then moved into place, so a reader never sees half a file.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
 from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
+from models.private_files import write_private_file
 
 EXPORT_FORMATS = (".json", ".csv")
 
@@ -52,21 +51,6 @@ def _count_oversight_notes(session) -> int:
     from models.tables import OversightNote
 
     return session.execute(select(func.count()).select_from(OversightNote)).scalar_one()
-
-
-def write_private_file(path: Path, data: bytes) -> None:
-    """Write `data` to `path`, readable and writable by its owner only, replacing it whole."""
-    folder = path.parent if str(path.parent) else Path(".")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as out:  # mkstemp makes the file 0600
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def read_all_cases(session) -> list[CaseInput]:

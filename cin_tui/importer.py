@@ -18,9 +18,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from models.inputs import CaseInput
-
 from cin_tui.formats.fields import Problem
+from models.inputs import CaseInput
 
 FORMATS = (".json", ".csv")
 

@@ -78,11 +78,15 @@ def _count(text: str) -> int:
 def run_backup(context) -> int:  # context: cin_tui.cli.Context
     from cin_tui.cli_errors import CliError
     from models import errors
-    from models.backup import advised_backup, automatic_backup, backup_database, integrity_problems
+    from models.backup import (
+        advised_backup,
+        automatic_backup,
+        backup_database,
+        integrity_problems,
+    )
 
     database = context.database_path
-    engine = context.existing_database()  # says clearly if there is none, or it is not cin's
-    engine.dispose()
+    context.check_database()
     if integrity_problems(database):
         advice = advised_backup(database)
         raise (errors.DatabaseCorrupt(database, advice[0], advice[1].describe()) if advice
@@ -110,7 +114,7 @@ def run_backup(context) -> int:  # context: cin_tui.cli.Context
 def run_repair_audit_guard(context) -> int:  # context: cin_tui.cli.Context
     from models.recovery import repair_audit_guard
 
-    context.existing_database().dispose()  # says clearly if there is none, or it is not cin's
+    context.check_database()
     repaired = repair_audit_guard(context.database_path, actor=context.settings.worker)
     if not repaired:
         print(f"The audit guard of {context.database_path} is in place; nothing to repair.")
@@ -126,17 +130,10 @@ def run_repair_audit_guard(context) -> int:  # context: cin_tui.cli.Context
 
 def run_audit(context) -> int:  # context: cin_tui.cli.Context
     from cin_tui.cli_errors import CliError
-    from models.db import session_scope
-    from models.queries import audit_log
-
     args = context.args
     ref = args.ref.strip() if args.ref else None
-    engine = context.existing_database()
-    try:
-        with session_scope(engine, write=False) as session:
-            entries = audit_log(session, ref, newest_first=args.last is not None, limit=args.last)
-    finally:
-        engine.dispose()
+    with context.existing_service() as service:
+        entries = service.audit_entries(ref, newest_first=args.last is not None, limit=args.last)
     if args.last is not None:
         entries.reverse()  # the newest N, still printed oldest first
     if ref is not None and not entries:

@@ -357,10 +357,11 @@ def team_overview(
     calendar: Any,
     today: date,
     amber_working_days: int = 5,
+    store: bool = True,
 ) -> TeamOverview:
     """One line per worker of every team, over the open cases."""
     rows = load_caseload(session, policies=policies, calendar=calendar, today=today,
-                         amber_working_days=amber_working_days)
+                         amber_working_days=amber_working_days, store=store)
     facts = {summary.ref: f for summary, f in case_facts(session)}
     worker_teams = {w.name: w.team for w in list_workers(session)}
     replay = Replay(policies, calendar)
@@ -467,11 +468,12 @@ def walkthrough_pages(
     today: date,
     amber_working_days: int = 5,
     include_closed: bool = False,
+    store: bool = True,
 ) -> list[CasePage]:
     """One page per case of `worker`, by ref. Raises `UnknownWorker`."""
     rows = load_caseload(session, policies=policies, calendar=calendar, today=today,
                          worker=worker, include_closed=include_closed,
-                         amber_working_days=amber_working_days)
+                         amber_working_days=amber_working_days, store=store)
     if not rows:
         workers = list_workers(session)
         if worker not in {w.name for w in workers}:
@@ -554,13 +556,14 @@ def supervision_notes(
     today: date,
     since: date | None = None,
     amber_working_days: int = 5,
+    store: bool = True,
 ) -> SupervisionNotes:
     """The oversight notes recorded on `worker`'s cases from `since` to today; without `since`,
     those of the latest day a note was recorded (the last walkthrough). Closed cases are
     included when a note was recorded on them in the period. Raises `UnknownWorker`."""
     pages = walkthrough_pages(session, worker=worker, policies=policies, calendar=calendar,
                               today=today, amber_working_days=amber_working_days,
-                              include_closed=True)
+                              include_closed=True, store=store)
     if since is None:
         since = max((n.recorded for p in pages for n in p.notes), default=None)
     sections = []

@@ -26,6 +26,7 @@ from screens.cells import (
     display_name,
     yes_no,
 )
+from screens.context import CaseloadAccess, cin, follow_app, leave_app
 from screens.forms.close import CloseCaseForm
 from screens.forms.meeting import (
     BookMeetingForm,
@@ -35,8 +36,7 @@ from screens.forms.meeting import (
     kind_label,
 )
 from screens.forms.visit import VisitForm, child_of
-from screens.store import describe_error
-from screens.text import shown, user_text
+from screens.text import describe_error, shown, user_text
 from screens.widgets.footer import CinFooter
 
 STEP_DOWN_WORDS = {
@@ -71,21 +71,26 @@ class CaseScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = f"cin · case {self.ref}"
-        self.sub_title = format_date(self.app.today)
+        self.sub_title = format_date(cin(self).today)
         self.query_one("#case-body").focus()
+        follow_app(self, data=lambda _version: self.reload(), privacy=self._privacy_changed)
         self.reload()
+
+    def on_unmount(self) -> None:
+        leave_app(self)
 
     # ----- loading ----------------------------------------------------------------------
 
     def reload(self) -> None:
-        if self.app.store is not None:
-            self._load(self.app.store)
+        service = cin(self).service
+        if service is not None:
+            self._load(service)
 
     @work(thread=True, exclusive=True, group="case", exit_on_error=False)
-    def _load(self, store: Any) -> None:
+    def _load(self, service: CaseloadAccess) -> None:
         try:
-            detail, row = store.case(self.ref)
-            siblings = store.siblings(self.ref)
+            detail, row = service.case(self.ref)
+            siblings = service.siblings(self.ref)
         except Exception as error:  # shown to the user, never a traceback
             self.app.call_from_thread(self._failed, describe_error(error))
             return
@@ -97,10 +102,10 @@ class CaseScreen(Screen[None]):
 
     def _loaded(self, detail: Any, row: Any, siblings: list[Any]) -> None:
         self.case_detail, self.case_row, self.sibling_cases = detail, row, siblings
-        self.title = f"cin · {display_name(detail.summary.name, self.app.privacy)} ({self.ref})"
+        self.title = f"cin · {display_name(detail.summary.name, cin(self).privacy)} ({self.ref})"
         self._draw()
 
-    def privacy_changed(self) -> None:
+    def _privacy_changed(self, _on: bool) -> None:
         if self.case_detail is not None:
             self._draw()
 
@@ -112,9 +117,10 @@ class CaseScreen(Screen[None]):
     # ----- facts ------------------------------------------------------------------------
 
     def _facts(self) -> Table:
-        detail, summary, today = self.case_detail, self.case_detail.summary, self.app.today
-        privacy = self.app.privacy
-        policy = self.app.store.policy(summary.policy_id) if self.app.store else None
+        detail, summary, today = self.case_detail, self.case_detail.summary, cin(self).today
+        privacy = cin(self).privacy
+        service = cin(self).service
+        policy = service.policy(summary.policy_id) if service else None
         facts = [
             ("Ref", summary.ref),
             ("Name", display_name(summary.name, privacy)),
@@ -148,10 +154,10 @@ class CaseScreen(Screen[None]):
         if not family:
             return "no sibling group recorded"
         # The group's key is often the family's surname: in privacy mode only its initials.
-        family = display_name(family, self.app.privacy)
+        family = display_name(family, cin(self).privacy)
         if not self.sibling_cases:
             return f"{family}: no other open cases"
-        names = ", ".join(f"{display_name(s.name, self.app.privacy)} ({s.ref})" for s in self.sibling_cases)
+        names = ", ".join(f"{display_name(s.name, cin(self).privacy)} ({s.ref})" for s in self.sibling_cases)
         return f"{family}: {names}"
 
     # ----- deadlines --------------------------------------------------------------------
@@ -213,14 +219,14 @@ class CaseScreen(Screen[None]):
         def done(message: str | None) -> None:
             if message:
                 self.app.notify(shown(message, multiline=True), markup=False)
-                self.app.data_changed()
+                cin(self).data_changed()
 
         self.app.push_screen(form, done)
 
     def _form_args(self) -> dict[str, Any]:
         summary = self.case_detail.summary
-        return {"ref": summary.ref, "name": summary.name, "today": self.app.today,
-                "privacy": self.app.privacy}
+        return {"ref": summary.ref, "name": summary.name, "today": cin(self).today,
+                "privacy": cin(self).privacy}
 
     def _meetings(self, status: str) -> list[Any]:
         return [m for m in self.case_detail.meetings if m.status == status]
@@ -247,8 +253,8 @@ class CaseScreen(Screen[None]):
         if not self._can():
             return
         others = [child_of(s) for s in self.sibling_cases if not s.closed]
-        self._open(VisitForm(child_of(self.case_detail), others, today=self.app.today,
-                             privacy=self.app.privacy))
+        self._open(VisitForm(child_of(self.case_detail), others, today=cin(self).today,
+                             privacy=cin(self).privacy))
 
     def action_book_meeting(self) -> None:
         if not self._can():
@@ -275,10 +281,10 @@ class CaseScreen(Screen[None]):
     def action_close_case(self) -> None:
         if not self._can():
             return
-        summary = self.case_detail.summary
+        summary, service = self.case_detail.summary, cin(self).service
         self._open(CloseCaseForm(ref=summary.ref, name=summary.name,
-                                 policy=self.app.store.policy(summary.policy_id),
-                                 today=self.app.today, privacy=self.app.privacy))
+                                 policy=service.policy(summary.policy_id) if service else None,
+                                 today=cin(self).today, privacy=cin(self).privacy))
 
     def action_back(self) -> None:
         self.dismiss(None)

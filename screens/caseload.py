@@ -35,8 +35,8 @@ from screens.cells import (
     display_name,
     other_items_cell,
 )
-from screens.store import describe_error
-from screens.text import shown
+from screens.context import CaseloadAccess, cin, follow_app, leave_app
+from screens.text import describe_error, shown
 from screens.widgets.footer import CinFooter
 from screens.widgets.line_table import GUTTER, SEPARATOR, Column, LineTable
 
@@ -78,7 +78,7 @@ def prepare_lines(rows: Any, today: Any) -> tuple[list[CaseLine], dict[str, int]
         return lines, natural_widths(lines)
 
 
-def read_caseload(store: Any, *, include_closed: bool,
+def read_caseload(service: CaseloadAccess, *, include_closed: bool,
                   since: LoadedCaseload | None = None) -> LoadedCaseload:
     """Read the cases and build their table lines. Blocks on SQLite: call it from a worker.
 
@@ -88,17 +88,17 @@ def read_caseload(store: Any, *, include_closed: bool,
     known = since.batches if since is not None and since.include_closed == include_closed \
         else frozenset()
     with heap.collector_paused():
-        rows, batches = store.caseload_changes(known_batches=known,
-                                               include_closed=include_closed)
+        rows, batches = service.caseload_changes(known_batches=known,
+                                                 include_closed=include_closed)
     if known and since is not None:
         changed = {row.ref for row in rows}
         new_lines, new_widths = prepare_lines(
-            [row for row in rows if include_closed or not row.closed], store.today)
+            [row for row in rows if include_closed or not row.closed], service.today)
         lines = [line for line in since.lines if line.ref not in changed] + new_lines
         widths = {key: max(since.widths.get(key, 0), new_widths.get(key, 0))
                   for key in since.widths.keys() | new_widths.keys()}
         return LoadedCaseload(lines, widths, include_closed, batches)
-    lines, widths = prepare_lines(rows, store.today)
+    lines, widths = prepare_lines(rows, service.today)
     del rows  # every case's full deadline list: freed before the UI thread runs
     heap.settle(len(lines))
     return LoadedCaseload(lines, widths, include_closed, batches)
@@ -144,28 +144,36 @@ class CaseloadScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = "cin · caseload"
-        self.sub_title = format_date(self.app.today)
-        self.query_one(SearchInput).cursor_blink = self.app.cursor_blink
+        self.sub_title = format_date(cin(self).today)
+        self.query_one(SearchInput).cursor_blink = cin(self).cursor_blink
         self.query_one(CaseloadTable).focus()
+        follow_app(self, data=self._data_changed, privacy=self._privacy_changed)
         self.reload()
+
+    def on_unmount(self) -> None:
+        leave_app(self)
 
     # ----- loading ----------------------------------------------------------------------
 
+    def _data_changed(self, version: int) -> None:
+        if version != self._loaded_version:
+            self.reload()
+
     def reload(self) -> None:
-        app = self.app
+        app = cin(self)
         if app.startup_error is not None:
             self._show_message(_problem("cin could not open the caseload", app.startup_error),
                                error=True)
             return
-        if app.store is None:
-            return  # the app calls reload() again once it has started
-        self._load(app.store, self.view.include_closed, app.data_version, self._last_read)
+        if app.service is None:
+            return  # the app publishes data_signal once it has started
+        self._load(app.service, self.view.include_closed, app.data_version, self._last_read)
 
     @work(thread=True, exclusive=True, group="caseload", exit_on_error=False)
-    def _load(self, store: Any, include_closed: bool, version: int,
+    def _load(self, service: CaseloadAccess, include_closed: bool, version: int,
               since: LoadedCaseload | None) -> None:
         try:
-            loaded = read_caseload(store, include_closed=include_closed, since=since)
+            loaded = read_caseload(service, include_closed=include_closed, since=since)
         except Exception as error:  # shown to the user, never a traceback
             self.app.call_from_thread(self._show_message,
                                       _problem("Could not read the caseload",
@@ -201,7 +209,7 @@ class CaseloadScreen(Screen[None]):
         self._refresh_view()
 
     def on_screen_resume(self) -> None:
-        if self.loaded and self._loaded_version != self.app.data_version:
+        if self.loaded and self._loaded_version != cin(self).data_version:
             self.reload()
 
     # ----- showing ----------------------------------------------------------------------
@@ -211,7 +219,7 @@ class CaseloadScreen(Screen[None]):
         self._fill_table()
         self._update_summary()
         if not any(not line.closed for line in self.lines) and not self.view.include_closed:
-            path = self.app.database_path
+            path = cin(self).database_path
             before, after = EMPTY_MESSAGE.split("{path}")
             self._show_message(Text.assemble(Text.from_markup(before), shown(path),
                                              Text.from_markup(after)))
@@ -229,7 +237,7 @@ class CaseloadScreen(Screen[None]):
                        sort_reverse=self.view.reverse)
 
     def _columns(self) -> list[Column]:
-        privacy = self.app.privacy
+        privacy = cin(self).privacy
         widths = self.widths
         columns = [
             Column("ref", "Ref", widths["ref"], lambda line: shown(line.ref)),
@@ -285,14 +293,14 @@ class CaseloadScreen(Screen[None]):
                 if column.key == "name" and spare > 0 else column for column in columns]
 
     def _authority(self, policy_id: str) -> str:
-        policy = self.app.store.policy(policy_id) if self.app.store else None
+        policy = cin(self).service.policy(policy_id) if cin(self).service else None
         name = getattr(policy, "name", None) or policy_id
         return shown(name if len(name) <= 16 else policy_id.title())
 
     def _update_summary(self) -> None:
         total = counts(self.lines if self.view.worker is None
                        else [line for line in self.lines if line.worker == self.view.worker],
-                       self.app.today)
+                       cin(self).today)
         if self.partial:
             self.query_one("#summary", Static).update(
                 f"Loading the whole caseload… the {len(self.lines)} most urgent cases first")
@@ -336,7 +344,7 @@ class CaseloadScreen(Screen[None]):
         message.display = True
         table.display = bool(self.shown)
 
-    def privacy_changed(self) -> None:
+    def _privacy_changed(self, _on: bool) -> None:
         if self.loaded:
             self._fill_table()
 

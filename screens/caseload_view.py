@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from operator import attrgetter
 from datetime import date, timedelta
+from operator import attrgetter
 from typing import Any
 
 from policies.deadlines import Deadline

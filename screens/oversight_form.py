@@ -11,13 +11,12 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Static, TextArea
 
-from models.commands import add_oversight_note
-from models.db import session_scope
 from models.supervision import CasePage, clearable
 from models.validation import FieldError, ValidationFailed
 from policies.dates import DateParseError, format_date, parse_date
 from screens import keys
 from screens.cells import STATUS_WORDS, display_name
+from screens.context import service_of
 from screens.forms.base import Field, FormScreen, date_input, select, tick
 from screens.text import shown, user_text
 
@@ -140,9 +139,7 @@ class OversightNoteForm(FormScreen[str]):
         }
 
     def save(self, value: dict[str, Any]) -> str:
-        store = self.app.store
-        with session_scope(store.engine) as session:
-            add_oversight_note(session, today=store.today, **value)
+        service_of(self).add_oversight_note(**value)
         parts = []
         if value["actions"]:
             count = len(value["actions"])
@@ -200,7 +197,7 @@ class ActionDoneForm(FormScreen[str]):
         return {"action_id": action_id, "done": done}
 
     def save(self, value: dict[str, Any]) -> str:
-        self.app.store.run("complete_oversight_action", **value)
+        service_of(self).complete_oversight_action(**value)
         description = next(item.action.description for item in self.page.open_actions
                            if item.action.id == value["action_id"])
         return f"Action done on {format_date(value['done'])}: {description}"

@@ -8,23 +8,24 @@ cases past an oversight point of their authority (the measures are defined in
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from models.db import session_scope
-from models.supervision import OVERDUE_KINDS, TeamOverview, Timeliness, WorkerLine, team_overview
+from models.supervision import (
+    OVERDUE_KINDS,
+    TeamOverview,
+    Timeliness,
+    WorkerLine,
+)
 from policies.dates import format_date
 from screens import keys
 from screens.caseload_view import next_in
 from screens.cells import GLYPHS, STATUS_STYLES
-from screens.text import shown, user_text
-from screens.store import describe_error
+from screens.context import CaseloadAccess, cin, follow_app, leave_app
+from screens.text import describe_error, shown, user_text
 from screens.widgets.footer import CinFooter
 from screens.widgets.line_table import Column, LineTable
 
@@ -40,18 +41,6 @@ before it); visits under a procedure with no visiting timescale are not counted.
 at their last visit.   [b]Oversight[/b]: cases with an oversight point of their authority \
 (or an assessment) due today or overdue, not cleared by a management note.   \
 [b]Actions[/b]: oversight actions past their due date."""
-
-
-def supervision_read(store: Any, reader: Callable[..., Any], **arguments: Any) -> Any:
-    """Run a `models.supervision` read in its own transaction, with the store's policies,
-    calendar and today. Blocks on SQLite: call it from a thread worker. It takes the write lock
-    at the start because the read may store deadlines not yet worked out for today
-    (models.caseload.refresh_deadlines); a read-only transaction would fail to, were another
-    copy saving at the same moment."""
-    with session_scope(store.engine) as session:
-        return reader(session, policies=store.policies, calendar=store.calendar,
-                      today=store.today, amber_working_days=store.amber_working_days,
-                      **arguments)
 
 
 class WorkerTable(LineTable):
@@ -76,20 +65,25 @@ class TeamScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = "cin · team"
-        self.sub_title = format_date(self.app.today)
+        self.sub_title = format_date(cin(self).today)
         self.query_one(WorkerTable).focus()
+        follow_app(self, data=lambda _version: self.reload())
         self.reload()
+
+    def on_unmount(self) -> None:
+        leave_app(self)
 
     # ----- loading ----------------------------------------------------------------------
 
     def reload(self) -> None:
-        if self.app.store is not None:
-            self._load(self.app.store, self.app.data_version)
+        app = cin(self)
+        if app.service is not None:
+            self._load(app.service, app.data_version)
 
     @work(thread=True, exclusive=True, group="team", exit_on_error=False)
-    def _load(self, store: Any, version: int) -> None:
+    def _load(self, service: CaseloadAccess, version: int) -> None:
         try:
-            overview = supervision_read(store, team_overview)
+            overview = service.team_overview()
         except Exception as error:  # shown to the user, never a traceback
             self.app.call_from_thread(self._failed, describe_error(error))
             return
@@ -107,7 +101,7 @@ class TeamScreen(Screen[None]):
         self._draw()
 
     def on_screen_resume(self) -> None:
-        if self.overview is not None and self._loaded_version != self.app.data_version:
+        if self.overview is not None and self._loaded_version != cin(self).data_version:
             self.reload()
 
     # ----- showing ----------------------------------------------------------------------

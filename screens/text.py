@@ -14,7 +14,7 @@ from rich.text import Text
 
 from policies.safe_text import safe_text
 
-__all__ = ["shown", "user_text"]
+__all__ = ["describe_error", "shown", "user_text"]
 
 
 def shown(value: object, *, multiline: bool = False) -> str:
@@ -26,3 +26,12 @@ def user_text(value: object, style: str | Style = "", *, multiline: bool = False
               no_wrap: bool | None = None) -> Text:
     """`value` as a Rich Text: shown as typed, never read as markup or control sequences."""
     return Text(shown(value, multiline=multiline), style=style, no_wrap=no_wrap)
+
+
+def describe_error(error: BaseException) -> str:
+    """A message a user can act on, never a traceback. Our own errors already say what to do."""
+    text = str(error).strip()
+    ours = type(error).__module__.split(".")[0] in {"models", "policies", "cin_tui"}
+    if ours and text:
+        return text
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__

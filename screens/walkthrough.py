@@ -10,6 +10,7 @@ flags it addresses are cleared), marks an action done, or writes the supervision
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from rich.console import Group
@@ -26,13 +27,10 @@ from models.supervision import (
     clearable,
     describe_flag,
     family_names,
-    supervision_notes,
-    walkthrough_pages,
 )
 from policies.dates import format_date
 from policies.deadlines import Deadline
 from screens import keys
-from screens.text import shown, user_text
 from screens.cells import (
     STATUS_STYLES,
     age_text,
@@ -41,8 +39,9 @@ from screens.cells import (
     display_name,
     mask_names,
 )
-from screens.store import describe_error
-from screens.team import supervision_read
+from screens.context import CaseloadAccess, cin, follow_app, leave_app
+from screens.supervision_record import default_record_path, write_supervision_record
+from screens.text import describe_error, shown, user_text
 from screens.widgets.footer import CinFooter
 
 SECTIONS = (
@@ -82,9 +81,13 @@ class WalkthroughScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = f"cin · walkthrough · {self.worker}"
-        self.sub_title = format_date(self.app.today)
+        self.sub_title = format_date(cin(self).today)
         self.query_one("#walk-body").focus()
+        follow_app(self, data=lambda _version: self.reload(), privacy=self._privacy_changed)
         self.reload()
+
+    def on_unmount(self) -> None:
+        leave_app(self)
 
     # ----- loading ----------------------------------------------------------------------
 
@@ -93,13 +96,14 @@ class WalkthroughScreen(Screen[None]):
         return self.pages[self.index] if 0 <= self.index < len(self.pages) else None
 
     def reload(self) -> None:
-        if self.app.store is not None:
-            self._load(self.app.store, self.app.data_version)
+        app = cin(self)
+        if app.service is not None:
+            self._load(app.service, app.data_version)
 
     @work(thread=True, exclusive=True, group="walkthrough", exit_on_error=False)
-    def _load(self, store: Any, version: int) -> None:
+    def _load(self, service: CaseloadAccess, version: int) -> None:
         try:
-            pages = supervision_read(store, walkthrough_pages, worker=self.worker)
+            pages = service.walkthrough_pages(self.worker)
         except Exception as error:  # shown to the user, never a traceback
             self.app.call_from_thread(self._failed, describe_error(error))
             return
@@ -119,10 +123,10 @@ class WalkthroughScreen(Screen[None]):
         self._draw()
 
     def on_screen_resume(self) -> None:
-        if self.loaded and self._loaded_version != self.app.data_version:
+        if self.loaded and self._loaded_version != cin(self).data_version:
             self.reload()
 
-    def privacy_changed(self) -> None:
+    def _privacy_changed(self, _on: bool) -> None:
         if self.loaded:
             self._draw()
 
@@ -135,11 +139,11 @@ class WalkthroughScreen(Screen[None]):
             self.query_one(f"#walk-{key}-title").display = page is not None
             self.query_one(f"#walk-{key}").display = page is not None
         if page is None:
-            self.sub_title = format_date(self.app.today)
+            self.sub_title = format_date(cin(self).today)
             heading.update(user_text(f"{self.worker} has no open cases to walk through.", "bold"))
             return
-        self.sub_title = f"case {self.index + 1} of {len(self.pages)} · {format_date(self.app.today)}"
-        drawn = _PageWords(page, self.app.today, self.app.privacy, self.app.store.policies,
+        self.sub_title = f"case {self.index + 1} of {len(self.pages)} · {format_date(cin(self).today)}"
+        drawn = _PageWords(page, cin(self).today, cin(self).privacy, cin(self).service.policies,
                            family_names(page, self.pages))
         heading.update(drawn.heading(self.index, len(self.pages)))
         for key, _ in SECTIONS:
@@ -182,7 +186,7 @@ class WalkthroughScreen(Screen[None]):
     def _saved(self, message: str | None) -> None:
         if message:
             self.notify(shown(message, multiline=True), markup=False)
-            self.app.data_changed()
+            cin(self).data_changed()
 
     def action_oversight_note(self) -> None:
         page = self.page
@@ -190,9 +194,12 @@ class WalkthroughScreen(Screen[None]):
             return
         from screens.oversight_form import OversightNoteForm
 
+        service = cin(self).service
+        if service is None:
+            return
         self.app.push_screen(OversightNoteForm(page=page, worker=self.worker,
-                                               author=self.app.store.actor,
-                                               today=self.app.today, privacy=self.app.privacy),
+                                               author=service.actor,
+                                               today=cin(self).today, privacy=cin(self).privacy),
                              self._saved)
 
     def action_action_done(self) -> None:
@@ -204,18 +211,23 @@ class WalkthroughScreen(Screen[None]):
             return
         from screens.oversight_form import ActionDoneForm
 
-        self.app.push_screen(ActionDoneForm(page=page, today=self.app.today,
-                                            privacy=self.app.privacy), self._saved)
+        self.app.push_screen(ActionDoneForm(page=page, today=cin(self).today,
+                                            privacy=cin(self).privacy), self._saved)
 
     def action_write_record(self) -> None:
-        if self.app.store is None:
+        app = cin(self)
+        if app.service is None:
             return
-        self._write_record(self.app.privacy)
+        self._write_record(app.service, app.database_path.parent, app.privacy)
 
     @work(thread=True, exclusive=True, group="walk-record", exit_on_error=False)
-    def _write_record(self, privacy: bool) -> None:
+    def _write_record(self, service: CaseloadAccess, folder: Path, privacy: bool) -> None:
+        """The walkthrough's notes as Markdown in the database's folder."""
         try:
-            written, notes = self.app.write_supervision_record(self.worker, privacy=privacy)
+            notes = service.supervision_notes(self.worker)
+            path = default_record_path(folder, self.worker, service.today)
+            written = write_supervision_record(path, notes, policies=service.policies,
+                                               privacy=privacy, make_folder=True)
         except Exception as error:  # shown to the user, never a traceback
             self.app.call_from_thread(self.notify, shown(f"The record was not written: "
                                                          f"{describe_error(error)}"),

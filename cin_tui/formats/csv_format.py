@@ -23,9 +23,6 @@ import io
 import re
 from datetime import date
 
-from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
-from policies.facts import MEETING_KINDS
-
 from cin_tui.formats.fields import (
     FieldReader,
     Problem,
@@ -33,6 +30,8 @@ from cin_tui.formats.fields import (
     read_case,
     record_label,
 )
+from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
+from policies.facts import MEETING_KINDS
 
 COLUMNS = (
     "ref", "name", "dob", "policy", "worker", "team", "family", "disabled", "allocated",

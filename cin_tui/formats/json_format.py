@@ -12,11 +12,6 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
-from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
-from policies.dates import format_frequency
-from policies.facts import MEETING_KINDS, MEETING_STATUSES
-from policies.vocabulary import EVENTS
-
 from cin_tui.formats.fields import (
     FieldReader,
     LongNumber,
@@ -27,6 +22,10 @@ from cin_tui.formats.fields import (
     read_case,
     record_label,
 )
+from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
+from policies.dates import format_frequency
+from policies.facts import MEETING_KINDS, MEETING_STATUSES
+from policies.vocabulary import EVENTS
 
 CASE_FIELDS = (
     "ref", "name", "dob", "policy", "worker", "team", "family", "disabled", "private_fostering",

@@ -22,8 +22,8 @@ from textual.widgets import Checkbox, Input, Label, Select, Static
 from models.validation import FieldError, ValidationFailed
 from policies.dates import DateParseError, format_date, parse_date
 from screens import keys
-from screens.store import describe_error
-from screens.text import shown, user_text
+from screens.context import cin
+from screens.text import describe_error, shown, user_text
 from screens.widgets.footer import CinFooter
 from screens.widgets.toggles import Tick
 
@@ -103,7 +103,7 @@ class FormScreen(ModalScreen[T], Generic[T]):
 
     def on_mount(self) -> None:
         for widget in self.query(Input):
-            widget.cursor_blink = self.app.cursor_blink
+            widget.cursor_blink = cin(self).cursor_blink
         self.query_one("#form-error", Label).display = False
         for field in self.query(Field):
             field.show_error(None)

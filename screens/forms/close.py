@@ -12,8 +12,9 @@ from textual.widgets import Checkbox, Label
 from models.inputs import ClosureInput
 from models.validation import CENSUS_CLOSURE_REASONS, FieldError, ValidationFailed
 from screens.cells import display_name
-from screens.text import user_text
+from screens.context import service_of
 from screens.forms.base import Field, FormScreen, date_input, select, text_input, tick
+from screens.text import user_text
 
 
 def reason_options(policy: Any | None) -> list[tuple[str, str]]:
@@ -108,6 +109,5 @@ class CloseCaseForm(FormScreen[str]):
         )
 
     def save(self, closure: ClosureInput) -> str:
-        store = self.app.store
-        store.run("close_case", ref=self.ref, closure=closure, policies=store.policies)
+        service_of(self).close_case(ref=self.ref, closure=closure)
         return f"Case {self.ref} closed"

@@ -12,6 +12,7 @@ from models.validation import FieldError, ValidationFailed
 from policies.dates import format_date
 from policies.facts import MEETING_KINDS
 from screens.cells import display_name
+from screens.context import service_of
 from screens.forms.base import Field, FormScreen, date_input, select, text_input
 from screens.widgets.choice import Choice
 
@@ -76,7 +77,7 @@ class BookMeetingForm(_MeetingForm):
         return {"ref": self.ref, "kind": kind, "date": when}
 
     def save(self, value: dict[str, Any]) -> str:
-        self.app.store.run("book_meeting", **value)
+        service_of(self).book_meeting(**value)
         return f"{kind_label(value['kind'])} booked for {format_date(value['date'])}"
 
 
@@ -123,7 +124,7 @@ class MeetingHeldForm(_MeetingForm):
         }
 
     def save(self, value: dict[str, Any]) -> str:
-        self.app.store.run("record_meeting_held", **value)
+        service_of(self).record_meeting_held(**value)
         message = f"Meeting recorded as held on {format_date(value['date'])}"
         if value["next_meeting_date"] is not None:
             message += f"; next booked for {format_date(value['next_meeting_date'])}"
@@ -153,7 +154,7 @@ class CirculatedForm(_MeetingForm):
         return {"meeting_id": meeting_id, "date": when}
 
     def save(self, value: dict[str, Any]) -> str:
-        self.app.store.run("record_circulated", **value)
+        service_of(self).record_circulated(**value)
         return f"Circulation recorded on {format_date(value['date'])}"
 
     def field_for(self, error: FieldError) -> Field | None:
@@ -187,7 +188,7 @@ class CancelMeetingForm(_MeetingForm):
         return {"meeting_id": meeting_id, "cancelled_on": when, "reason": self.text("reason")}
 
     def save(self, value: dict[str, Any]) -> str:
-        self.app.store.run("cancel_meeting", **value)
+        service_of(self).cancel_meeting(**value)
         return "Meeting cancelled"
 
     def field_for(self, error: FieldError) -> Field | None:

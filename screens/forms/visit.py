@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 from datetime import date
+from functools import partial
 from typing import Any
 
 from textual.app import ComposeResult
@@ -15,9 +15,9 @@ from textual.widgets import Checkbox, Static, TextArea
 from models.inputs import VisitInput
 from models.validation import VISIT_LOCATIONS, FieldError, ValidationFailed
 from screens.cells import age_text, display_name
+from screens.context import cin, service_of
 from screens.forms.base import Field, FormScreen, date_input, text_input, tick
-from screens.store import describe_error
-from screens.text import shown, user_text
+from screens.text import describe_error, shown, user_text
 from screens.widgets.choice import Choice
 
 YES_NO = ((True, "Yes"), (False, "No"))
@@ -126,11 +126,11 @@ class VisitForm(FormScreen[str]):
         )
 
     def save(self, visits: dict[str, VisitInput]) -> str:
-        store = self.app.store
+        service = service_of(self)
         if len(visits) == 1:
-            store.run("log_visit", ref=self.child.ref, visit=visits[self.child.ref])
+            service.log_visit(self.child.ref, visits[self.child.ref])
         else:
-            store.run("log_sibling_visits", visits=visits)
+            service.log_sibling_visits(visits)
         names = [self.child] + [s for s in self.sibling_children if s.ref in visits]
         who = " and ".join(display_name(c.name, self.privacy) for c in names)
         return f"Visit logged for {who}"
@@ -154,14 +154,16 @@ class VisitForm(FormScreen[str]):
 
 def open_visit_form(screen: Screen, ref: str) -> None:
     """Fetch the child and their open siblings in a worker, then open the form."""
-    screen.run_worker(partial(_fetch_and_open, screen.app, ref), thread=True,
+    screen.run_worker(partial(_fetch_and_open, screen, ref), thread=True,
                       exclusive=True, group="open-form", exit_on_error=False)
 
 
-def _fetch_and_open(app: Any, ref: str) -> None:
+def _fetch_and_open(screen: Screen, ref: str) -> None:
+    app, context = screen.app, cin(screen)
     try:
-        detail = app.store.case_detail(ref)
-        siblings = app.store.siblings(ref)
+        service = service_of(screen)
+        detail = service.case_detail(ref)
+        siblings = service.siblings(ref)
     except Exception as error:  # shown to the user, never a traceback
         app.call_from_thread(app.notify, shown(f"Could not open the visit form: "
                                                f"{describe_error(error)}"),
@@ -173,10 +175,11 @@ def _fetch_and_open(app: Any, ref: str) -> None:
     def done(message: str | None) -> None:
         if message:
             app.notify(shown(message, multiline=True), markup=False)
-            app.data_changed()
+            context.data_changed()
 
     app.call_from_thread(app.push_screen,
-                         VisitForm(child, others, today=app.today, privacy=app.privacy), done)
+                         VisitForm(child, others, today=context.today, privacy=context.privacy),
+                         done)
 
 
 def child_of(record: Any) -> Child:

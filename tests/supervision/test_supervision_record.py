@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cin_tui.supervision_record import RecordError, render_html, render_markdown, write_supervision_record
+from screens.supervision_record import RecordError, render_html, render_markdown, write_supervision_record
 from models.inputs import CaseInput, VisitInput
 from models.supervision import supervision_notes
 

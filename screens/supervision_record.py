@@ -13,12 +13,18 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from models.supervision import CasePage, RecordSection, SupervisionNotes, describe_flag, family_names
+from models.supervision import (
+    CasePage,
+    RecordSection,
+    SupervisionNotes,
+    describe_flag,
+    family_names,
+)
 from policies.dates import format_date
 from policies.deadlines import Deadline
 from policies.safe_text import safe_text
@@ -70,7 +76,7 @@ def write_supervision_record(path: Path, notes: SupervisionNotes, *,
                              policies: Mapping[str, Any], privacy: bool = False,
                              make_folder: bool = False) -> Path:
     """Write the record to `path` (0600, replaced whole); returns the path written."""
-    from cin_tui.exporter import write_private_file
+    from models.private_files import write_private_file
 
     path = Path(path)
     kind = record_format(path)

@@ -1,0 +1,337 @@
+"""The caseload as of one day: the one door to the data for the CLI and the App.
+
+A `CaseloadService` is built once (by `cin`'s subcommands, and by the App at start) for one
+database, one settings folder, one day and one user. It owns the deadline inputs (the policy
+packs, the working-day calendar, the amber window) and the engine, loads each only when first
+needed, and offers typed reads and commands. Every read goes down one ladder, here and only
+here:
+
+1. the stored deadlines, when current for these settings: plain sqlite3, nothing heavy
+   imported (`stored_caseload`; the first paint and `cin due` on an unchanged caseload);
+2. else the full path under the write lock: deadlines not stored yet are worked out, stored,
+   and read back (`models.caseload`);
+3. else, when another copy of cin holds the write lock, worked out without storing.
+
+Callers see only cases, rows and notes, never a session or a connection, so a team server
+(PostgreSQL) can stand behind the same methods.
+
+Everything here blocks on the database: the App calls it from thread workers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping, Sequence
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:  # imported when first used: the fast read needs none of them
+    from sqlalchemy import Engine
+    from sqlmodel import Session
+
+    from models.queries import AuditRecord, CaseDetail
+    from models.rows import CaseloadRow, CaseSummary
+    from models.supervision import CasePage, SupervisionNotes, TeamOverview
+    from models.validation import ClosureInput, VisitInput
+    from policies.calendar import WorkingCalendar
+    from policies.packs import Policy
+
+T = TypeVar("T")
+
+DEFAULT_AMBER_WORKING_DAYS = 5
+DEFAULT_BACKUPS_KEPT = 10
+
+
+class CaseloadService:
+    """One user's view of one database on one day, with these settings."""
+
+    def __init__(
+        self,
+        *,
+        database: Path,
+        settings_dir: Path | None,
+        today: date,
+        actor: str,
+        amber_working_days: int = DEFAULT_AMBER_WORKING_DAYS,
+        backups_to_keep: int = DEFAULT_BACKUPS_KEPT,
+    ) -> None:
+        self.database = Path(database)
+        # None: the shipped packs and England & Wales bank holidays only (tests, demos).
+        self.settings_dir = settings_dir
+        self.today = today
+        self.actor = actor  # the name written to the audit trail
+        self.amber_working_days = amber_working_days
+        self.backups_to_keep = backups_to_keep
+
+    # ----- what it owns, each loaded when first needed -----------------------------------
+
+    @cached_property
+    def policies(self) -> Mapping[str, Policy]:
+        from policies.packs import load_policies
+
+        return load_policies(self.settings_dir)
+
+    @cached_property
+    def calendar(self) -> WorkingCalendar:
+        from policies.calendar import load_calendar
+
+        return load_calendar(self.settings_dir)
+
+    @cached_property
+    def engine(self) -> Engine:
+        """The database, opened (created if there is no file yet) and migrated."""
+        from models.db import open_database
+
+        return open_database(self.database, backups_kept=self.backups_to_keep)
+
+    @cached_property
+    def settings_inputs(self) -> str:
+        """The key of the settings files the packs and calendar come from, stored with the
+        deadlines so that the next start can find them without loading either."""
+        from models.stored_deadlines import settings_inputs_key
+
+        return settings_inputs_key(self.settings_dir)
+
+    def open(self) -> CaseloadService:
+        """Load the packs and calendar, then open the database: a bad pack is reported before
+        the database is touched."""
+        self.policies  # noqa: B018
+        self.calendar  # noqa: B018
+        self.engine  # noqa: B018
+        return self
+
+    @property
+    def is_open(self) -> bool:
+        return "engine" in self.__dict__
+
+    def close(self) -> None:
+        if self.is_open:
+            self.engine.dispose()
+            del self.__dict__["engine"]
+
+    def __enter__(self) -> CaseloadService:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def policy(self, policy_id: str) -> Policy | None:
+        return self.policies.get(policy_id)
+
+    # ----- the caseload -------------------------------------------------------------------
+
+    def stored_caseload(
+        self, *, worker: str | None = None, include_closed: bool = False,
+        limit: int | None = None,
+    ) -> list[CaseloadRow] | None:
+        """The first rung: the caseload from the stored deadlines if they are all current for
+        these settings (the first `limit` cases of it, if given), else None. Plain sqlite3;
+        loads neither the packs nor the calendar."""
+        from models.stored_deadlines import fast_caseload
+
+        return fast_caseload(self.database, self.settings_dir, today=self.today,
+                             amber_working_days=self.amber_working_days,
+                             include_closed=include_closed, worker=worker, limit=limit)
+
+    def caseload(
+        self, *, worker: str | None = None, include_closed: bool = False
+    ) -> list[CaseloadRow]:
+        """Every open case (and closed ones if asked), one worker's if `worker` is given, in
+        the caseload order (models.rows.caseload_order), down the whole ladder."""
+        stored = self.stored_caseload(worker=worker, include_closed=include_closed)
+        if stored is not None:
+            return stored
+        from models.caseload import load_caseload
+
+        return self._read(lambda session, store: load_caseload(
+            session, policies=self.policies, calendar=self.calendar, today=self.today,
+            worker=worker, include_closed=include_closed,
+            amber_working_days=self.amber_working_days,
+            settings_inputs=self.settings_inputs, store=store))
+
+    def caseload_changes(
+        self, *, known_batches: Collection[int], include_closed: bool = False
+    ) -> tuple[list[CaseloadRow], frozenset[int]]:
+        """The rows stored since the batches `known_batches` (every row if none) and the
+        batches now stored: after a save, only the cases it changed
+        (models.caseload.load_caseload_changes)."""
+        from models.caseload import load_caseload_changes
+
+        return self._read(lambda session, store: load_caseload_changes(
+            session, policies=self.policies, calendar=self.calendar, today=self.today,
+            known_batches=known_batches, include_closed=include_closed,
+            amber_working_days=self.amber_working_days,
+            settings_inputs=self.settings_inputs, store=store))
+
+    # ----- one case -----------------------------------------------------------------------
+
+    def case(self, ref: str) -> tuple[CaseDetail, CaseloadRow]:
+        """One case's record and its row of deadlines, read together so they agree, open or
+        closed. Raises `models.errors.CaseNotFound`."""
+        from models.queries import get_case_detail
+
+        def read(session: Session) -> tuple[CaseDetail, CaseloadRow]:
+            return get_case_detail(session, ref), self._case_row(session, ref)
+
+        return self._snapshot(read)
+
+    def case_row(self, ref: str) -> CaseloadRow:
+        """One case's row of deadlines (what `cin explain` shows)."""
+        return self._snapshot(lambda session: self._case_row(session, ref))
+
+    def case_detail(self, ref: str) -> CaseDetail:
+        from models.queries import get_case_detail
+
+        return self._snapshot(lambda session: get_case_detail(session, ref))
+
+    def siblings(self, ref: str) -> list[CaseSummary]:
+        """The other open cases of the same family, by ref."""
+        from models.queries import siblings_of
+
+        return self._snapshot(lambda session: list(siblings_of(session, ref)))
+
+    def _case_row(self, session: Session, ref: str) -> CaseloadRow:
+        from models.caseload import load_case
+
+        return load_case(session, ref=ref, policies=self.policies, calendar=self.calendar,
+                         today=self.today, amber_working_days=self.amber_working_days)
+
+    # ----- supervision --------------------------------------------------------------------
+
+    def team_overview(self) -> TeamOverview:
+        """One line per worker of every team, over the open cases."""
+        from models.supervision import team_overview
+
+        return self._read(lambda session, store: team_overview(
+            session, policies=self.policies, calendar=self.calendar, today=self.today,
+            amber_working_days=self.amber_working_days, store=store))
+
+    def walkthrough_pages(self, worker: str) -> list[CasePage]:
+        """One page per case of `worker`, by ref. Raises `models.errors.UnknownWorker`."""
+        from models.supervision import walkthrough_pages
+
+        return self._read(lambda session, store: walkthrough_pages(
+            session, worker=worker, policies=self.policies, calendar=self.calendar,
+            today=self.today, amber_working_days=self.amber_working_days, store=store))
+
+    def supervision_notes(self, worker: str, *, since: date | None = None) -> SupervisionNotes:
+        """The oversight notes on `worker`'s cases from `since` (default: the last
+        walkthrough's day) to today. Raises `models.errors.UnknownWorker`."""
+        from models.supervision import supervision_notes
+
+        return self._read(lambda session, store: supervision_notes(
+            session, worker=worker, policies=self.policies, calendar=self.calendar,
+            today=self.today, since=since, amber_working_days=self.amber_working_days,
+            store=store))
+
+    def audit_entries(
+        self, ref: str | None = None, *, newest_first: bool = False, limit: int | None = None
+    ) -> list[AuditRecord]:
+        """The audit trail (of one case if `ref` is given), oldest first unless asked."""
+        from models.queries import audit_log
+
+        return self._snapshot(lambda session: list(audit_log(
+            session, ref, newest_first=newest_first, limit=limit)))
+
+    # ----- commands: each one transaction, audited as this user on this day ---------------
+    # Each raises `models.validation.ValidationFailed` (nothing written) on bad input.
+
+    def log_visit(self, ref: str, visit: VisitInput) -> int:
+        from models.commands import log_visit
+
+        return self._write(lambda session: log_visit(
+            session, ref=ref, visit=visit, actor=self.actor, today=self.today))
+
+    def log_sibling_visits(self, visits: Mapping[str, VisitInput]) -> dict[str, int]:
+        from models.commands import log_sibling_visits
+
+        return self._write(lambda session: log_sibling_visits(
+            session, visits=visits, actor=self.actor, today=self.today))
+
+    def book_meeting(self, *, ref: str, kind: str, date: date) -> int:
+        from models.commands import book_meeting
+
+        return self._write(lambda session: book_meeting(
+            session, ref=ref, kind=kind, date=date, actor=self.actor, today=self.today))
+
+    def record_meeting_held(
+        self, *, meeting_id: int, date: date, chair: str | None, chair_role: str | None,
+        family_attended: bool | None, next_meeting_date: date | None = None,
+        next_meeting_kind: str = "review",
+    ) -> int | None:
+        from models.commands import record_meeting_held
+
+        return self._write(lambda session: record_meeting_held(
+            session, meeting_id=meeting_id, date=date, chair=chair, chair_role=chair_role,
+            family_attended=family_attended, next_meeting_date=next_meeting_date,
+            next_meeting_kind=next_meeting_kind, actor=self.actor, today=self.today))
+
+    def record_circulated(self, *, meeting_id: int, date: date) -> None:
+        from models.commands import record_circulated
+
+        self._write(lambda session: record_circulated(
+            session, meeting_id=meeting_id, date=date, actor=self.actor, today=self.today))
+
+    def cancel_meeting(self, *, meeting_id: int, reason: str, cancelled_on: date) -> None:
+        from models.commands import cancel_meeting
+
+        self._write(lambda session: cancel_meeting(
+            session, meeting_id=meeting_id, reason=reason, cancelled_on=cancelled_on,
+            actor=self.actor, today=self.today))
+
+    def close_case(self, *, ref: str, closure: ClosureInput) -> int:
+        from models.commands import close_case
+
+        return self._write(lambda session: close_case(
+            session, ref=ref, closure=closure, policies=self.policies, actor=self.actor,
+            today=self.today))
+
+    def add_oversight_note(
+        self, *, ref: str, decision: str, rationale: str, author: str | None = None,
+        actions: Sequence[tuple[str, str, date]] = (), cleared_flags: Sequence[str] = (),
+    ) -> int:
+        """A manager's note on a case, by `author` (default: this user)."""
+        from models.commands import add_oversight_note
+
+        return self._write(lambda session: add_oversight_note(
+            session, ref=ref, author=author or self.actor, decision=decision, rationale=rationale,
+            actions=actions, cleared_flags=cleared_flags, today=self.today))
+
+    def complete_oversight_action(self, *, action_id: int, done: date | None) -> None:
+        from models.commands import complete_oversight_action
+
+        self._write(lambda session: complete_oversight_action(
+            session, action_id=action_id, done=done, actor=self.actor, today=self.today))
+
+    # ----- transactions -------------------------------------------------------------------
+
+    def _read(self, read: Callable[[Session, bool], T]) -> T:
+        """Rungs 2 and 3 of the ladder: `read(session, store=True)` under the write lock (it
+        may store deadlines not yet worked out), or, while another copy of cin holds that
+        lock, `read(session, store=False)` in a read-only transaction."""
+        from models.db import session_scope
+        from models.errors import DatabaseLocked
+
+        self.open()
+        try:
+            with session_scope(self.engine, write=True) as session:
+                return read(session, True)
+        except DatabaseLocked:
+            with session_scope(self.engine, write=False) as session:
+                return read(session, False)
+
+    def _snapshot(self, read: Callable[[Session], T]) -> T:
+        """A read that stores nothing, in one read-only transaction."""
+        from models.db import session_scope
+
+        self.open()
+        with session_scope(self.engine, write=False) as session:
+            return read(session)
+
+    def _write(self, command: Callable[[Session], T]) -> T:
+        from models.db import session_scope
+
+        self.open()
+        with session_scope(self.engine) as session:
+            return command(session)

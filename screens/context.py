@@ -1,0 +1,119 @@
+"""What screens need from the running app, as types a checker can see.
+
+Screens do not import the App (cin_tui is the layer above them). They reach it through
+`cin(node)`, a cast to the `CinContext` protocol (as posting casts `self.app` to its App type),
+and reach the data through `CaseloadAccess`, the part of `models.service.CaseloadService`
+they use. Changes reach them through two Textual signals the App publishes: `data_signal`
+after every save (and once the data is first ready), `privacy_signal` when privacy mode is
+switched. A screen subscribes when mounted and unsubscribes when unmounted (`follow_app`), so
+nothing it registered outlives it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, cast
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
+    from textual.screen import Screen
+    from textual.signal import Signal
+
+    from models.queries import CaseDetail
+    from models.rows import CaseloadRow, CaseSummary
+    from models.supervision import CasePage, SupervisionNotes, TeamOverview
+    from models.validation import ClosureInput, VisitInput
+    from policies.packs import Policy
+
+
+class CaseloadAccess(Protocol):
+    """The caseload service as screens use it (models.service.CaseloadService). Every method
+    blocks on the database: call them from thread workers."""
+
+    @property
+    def today(self) -> date: ...
+    @property
+    def actor(self) -> str: ...
+    @property
+    def policies(self) -> Mapping[str, Policy]: ...
+
+    def policy(self, policy_id: str) -> Policy | None: ...
+
+    def caseload_changes(
+        self, *, known_batches: Collection[int], include_closed: bool = False
+    ) -> tuple[list[CaseloadRow], frozenset[int]]: ...
+
+    def case(self, ref: str) -> tuple[CaseDetail, CaseloadRow]: ...
+    def case_detail(self, ref: str) -> CaseDetail: ...
+    def siblings(self, ref: str) -> list[CaseSummary]: ...
+    def team_overview(self) -> TeamOverview: ...
+    def walkthrough_pages(self, worker: str) -> list[CasePage]: ...
+    def supervision_notes(
+        self, worker: str, *, since: date | None = None
+    ) -> SupervisionNotes: ...
+
+    def log_visit(self, ref: str, visit: VisitInput) -> int: ...
+    def log_sibling_visits(self, visits: Mapping[str, VisitInput]) -> dict[str, int]: ...
+    def book_meeting(self, *, ref: str, kind: str, date: date) -> int: ...
+    def record_meeting_held(
+        self, *, meeting_id: int, date: date, chair: str | None, chair_role: str | None,
+        family_attended: bool | None, next_meeting_date: date | None = None,
+        next_meeting_kind: str = "review",
+    ) -> int | None: ...
+    def record_circulated(self, *, meeting_id: int, date: date) -> None: ...
+    def cancel_meeting(self, *, meeting_id: int, reason: str, cancelled_on: date) -> None: ...
+    def close_case(self, *, ref: str, closure: ClosureInput) -> int: ...
+    def add_oversight_note(
+        self, *, ref: str, decision: str, rationale: str, author: str | None = None,
+        actions: Sequence[tuple[str, str, date]] = (), cleared_flags: Sequence[str] = (),
+    ) -> int: ...
+    def complete_oversight_action(self, *, action_id: int, done: date | None) -> None: ...
+
+
+class CinContext(Protocol):
+    """The App as screens see it (cin_tui.app.CinApp)."""
+
+    service: CaseloadAccess | None  # None until the start-up worker has opened the database
+    startup_error: str | None       # why it could not be opened, if it could not
+    today: date
+    privacy: bool
+    cursor_blink: bool
+    database_path: Path
+    data_version: int               # bumped after every save: a screen's copy is stale
+    data_signal: Signal[int]        # published with data_version after every save
+    privacy_signal: Signal[bool]
+
+    def data_changed(self) -> None: ...
+
+
+def cin(node: DOMNode) -> CinContext:
+    """The running app of `node`, typed."""
+    return cast("CinContext", node.app)
+
+
+def service_of(node: DOMNode) -> CaseloadAccess:
+    """The caseload service, for forms and keys that only exist once the caseload has opened."""
+    service = cin(node).service
+    if service is None:
+        raise RuntimeError("The caseload is still opening; try again in a moment.")
+    return service
+
+
+def follow_app(
+    screen: Screen[object], *, data: Callable[[int], object],
+    privacy: Callable[[bool], object] | None = None,
+) -> None:
+    """Call `data(version)` after every save and `privacy(on)` when privacy mode changes, for
+    as long as `screen` is mounted. Call from `on_mount`; `leave_app` from `on_unmount`."""
+    app = cin(screen)
+    app.data_signal.subscribe(screen, data)
+    if privacy is not None:
+        app.privacy_signal.subscribe(screen, privacy)
+
+
+def leave_app(screen: Screen[object]) -> None:
+    app = cin(screen)
+    app.data_signal.unsubscribe(screen)
+    app.privacy_signal.unsubscribe(screen)
