@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +19,7 @@ from cin_tui import __version__
 from cin_tui.cli_errors import CliError
 
 if TYPE_CHECKING:
+    from models.rows import CaseloadRow
     from models.service import CaseloadService
 
 EXIT_PROBLEM = 1      # bad input, a failed import, a database the user must act on
@@ -428,20 +429,36 @@ def run_export(context: Context) -> int:
 def run_due(context: Context) -> int:
     from cin_tui import output
 
+    args = context.args
     with context.existing_service() as service:
-        rows = service.caseload(worker=context.args.worker)
-    for row in rows:
-        if row.error:
-            print(visible(f"cin: warning: {row.ref}: {row.error}"), file=sys.stderr)
-    items = output.due_items(rows, today=context.today, within_days=context.args.within)
-    if context.args.json:
-        from policies.safe_text import safe_json
-
-        sys.stdout.write(safe_json(output.due_json(items)))
-    else:
-        width = _terminal_width() if sys.stdout.isatty() else None
-        sys.stdout.write(output.due_table(items, today=context.today, width=width))
+        if args.json:
+            return _due_json(service, context)
+        rows = service.caseload(worker=args.worker)
+    _warn(sorted((row.ref, row.error) for row in rows if row.error))
+    items = output.due_items(rows, today=context.today, within_days=args.within)
+    width = _terminal_width() if sys.stdout.isatty() else None
+    sys.stdout.write(output.due_table(items, today=context.today, width=width))
     return 0
+
+
+def _due_json(service: CaseloadService, context: Context) -> int:
+    """Streamed (cin_tui.due_stream): memory stays flat however large the caseload."""
+    from cin_tui.due_stream import SpilledDueItems
+
+    def collect(rows: Iterable[CaseloadRow]) -> SpilledDueItems:
+        return SpilledDueItems.collect(rows, today=context.today,
+                                       within_days=context.args.within,
+                                       folder=context.database_path.parent)
+
+    with service.over_caseload(collect, worker=context.args.worker) as items:
+        _warn(items.problems)
+        items.write_json(sys.stdout)
+    return 0
+
+
+def _warn(problems: Iterable[tuple[str, str]]) -> None:
+    for ref, why in problems:
+        print(visible(f"cin: warning: {ref}: {why}"), file=sys.stderr)
 
 
 def run_explain(context: Context) -> int:

@@ -78,13 +78,14 @@ def due_json(items: Iterable[DueItem]) -> str:
     """Exactly `json.dumps([item.as_json() ...], indent=2, ensure_ascii=False) + "\n"`
     (tests/cli/test_due_json_text.py holds them equal), written out directly: the general
     encoder's indented mode runs in pure Python and took most of `cin due --json`'s time."""
-    texts = [_item_json(item) for item in items]
+    texts = [item_json(item) for item in items]
     if not texts:
         return "[]\n"
     return "[\n" + ",\n".join(texts) + "\n]\n"
 
 
-def _item_json(item: DueItem) -> str:
+def item_json(item: DueItem) -> str:
+    """One item of `due_json`, indented as in the list."""
     s = _json_string
     d = item.deadline
     notes = d.notes

@@ -10,7 +10,7 @@ import hashlib
 import json
 import secrets
 import sqlite3
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from datetime import date
 from typing import Any
 
@@ -22,6 +22,7 @@ from models.rows import CaseloadRow, CaseSummary, caseload_order, deadlines_erro
 from models.stored_deadlines import (
     DAYS_OFF_YEARS,
     computed_for_key,
+    each_stored_row,
     encode_days_off,
     encode_planned,
     ordering_for,
@@ -32,7 +33,8 @@ from models.stored_deadlines import (
 from policies.deadlines import PlannedDeadline
 from policies.engine import compute_deadlines, plan_deadlines
 
-__all__ = ["CaseloadRow", "CaseSummary", "deadlines_error_text", "load_case", "load_caseload",
+__all__ = ["CaseloadRow", "CaseSummary", "deadlines_error_text", "each_caseload_row", "load_case",
+           "load_caseload",
            "load_caseload_changes", "refresh_deadlines"]
 
 # Up to this many stale cases are read by id; more, and the whole caseload is read at once.
@@ -81,6 +83,34 @@ def load_caseload(
                          include_closed=include_closed, worker=worker)
     assert rows is not None, "every case was refreshed in this transaction"
     return rows
+
+
+def each_caseload_row(
+    session: Session,
+    *,
+    policies: Mapping[str, Any],
+    calendar: Any,
+    today: date,
+    worker: str | None = None,
+    include_closed: bool = False,
+    amber_working_days: int = 5,
+    settings_inputs: str | None = None,
+    store: bool = True,
+) -> Iterator[CaseloadRow]:
+    """The rows of `load_caseload`, one at a time and in no particular order (the stored ones
+    are decoded as they are read, so a large caseload is never all in memory)."""
+    if not store:
+        for summary, facts in case_facts(session, include_closed=include_closed, worker=worker):
+            yield _row(summary, facts, policies, calendar, today, amber_working_days)
+        return
+    computed_for = refresh_deadlines(
+        session, policies=policies, calendar=calendar, today=today,
+        amber_working_days=amber_working_days, settings_inputs=settings_inputs,
+    )
+    yield from each_stored_row(_driver_connection(session), computed_for=computed_for,
+                               today=today, calendar=calendar,
+                               amber_working_days=amber_working_days,
+                               include_closed=include_closed, worker=worker)
 
 
 def load_caseload_changes(

@@ -20,7 +20,7 @@ Everything here blocks on the database: the App calls it from thread workers.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -149,6 +149,36 @@ class CaseloadService:
             worker=worker, include_closed=include_closed,
             amber_working_days=self.amber_working_days,
             settings_inputs=self.settings_inputs, store=store))
+
+    def over_caseload(
+        self, consume: Callable[[Iterable[CaseloadRow]], T], *, worker: str | None = None,
+        include_closed: bool = False,
+    ) -> T:
+        """`consume(rows)` over the rows of `caseload`, one at a time and in no particular
+        order, down the same ladder, so that a large caseload is never all in memory.
+
+        `consume` may be called a second time, from the start, when the stored deadlines turn
+        out mid-way not to be current: it must keep what it builds to itself until it
+        returns."""
+        import sqlite3
+
+        from models.stored_deadlines import NotCurrent, stored_rows
+
+        try:
+            with stored_rows(self.database, self.settings_dir, today=self.today,
+                             amber_working_days=self.amber_working_days,
+                             include_closed=include_closed, worker=worker) as rows:
+                if rows is not None:
+                    return consume(rows)
+        except (NotCurrent, sqlite3.Error):
+            pass  # the full path below stores what is missing, or reports the problem
+        from models.caseload import each_caseload_row
+
+        return self._read(lambda session, store: consume(each_caseload_row(
+            session, policies=self.policies, calendar=self.calendar, today=self.today,
+            worker=worker, include_closed=include_closed,
+            amber_working_days=self.amber_working_days,
+            settings_inputs=self.settings_inputs, store=store)))
 
     def caseload_changes(
         self, *, known_batches: Collection[int], include_closed: bool = False

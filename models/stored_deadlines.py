@@ -29,7 +29,8 @@ import json
 import os
 import re
 import sqlite3
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -404,41 +405,81 @@ def _first_screen_ids(
     return ids
 
 
+class NotCurrent(LookupError):
+    """A case's stored deadlines are missing or not for these inputs, or the stored working
+    days do not reach a count it needs: refresh them first (models.caseload)."""
+
+
 def _read_rows(
     connection: sqlite3.Connection, sql: str, parameters: list[object], computed_for: str,
     today: date, calendar: WorkingDays, amber_working_days: int,
 ) -> list[CaseloadRow] | None:
+    try:
+        rows = list(_each_row(connection, sql, parameters, computed_for, today, calendar,
+                              amber_working_days))
+    except NotCurrent:
+        return None
+    rows.sort(key=caseload_order)
+    return rows
+
+
+def each_stored_row(
+    connection: sqlite3.Connection,
+    *,
+    computed_for: str,
+    today: date,
+    calendar: WorkingDays,
+    amber_working_days: int = 5,
+    include_closed: bool = False,
+    worker: str | None = None,
+) -> Iterator[CaseloadRow]:
+    """The rows of `read_caseload`, one at a time and in no particular order, so that a large
+    caseload is never all in memory. Raises `NotCurrent` (possibly after some rows) where
+    `read_caseload` would return None."""
+    if not calendar.covers(today):
+        raise NotCurrent(today)
+    conditions = ["cl.id IS NULL"] if not include_closed else []
+    parameters: list[object] = []
+    if worker is not None:
+        conditions.append("w.name = ?")
+        parameters.append(worker)
+    where = " WHERE " + " AND ".join(conditions) if conditions else ""
+    yield from _each_row(connection, _READ + where, parameters, computed_for, today, calendar,
+                         amber_working_days)
+
+
+def _each_row(
+    connection: sqlite3.Connection, sql: str, parameters: list[object], computed_for: str,
+    today: date, calendar: WorkingDays, amber_working_days: int,
+) -> Iterator[CaseloadRow]:
     day = date_from_stored
     decode = _Decoder().decode
-    rows = []
     for (_id, case_ref, name, dob, worker_name, team, policy_id, family, closed_on, allocated,
          disabled, private_fostering, visit_every, key, error, stored) in connection.execute(
             sql, parameters):
         if key != computed_for:
-            return None
+            raise NotCurrent(case_ref)
         summary = CaseSummary(
             case_ref, name, day(dob), worker_name, team, policy_id, family,
             closed_on is not None, day(allocated), day(closed_on), bool(disabled),
             bool(private_fostering), visit_every,
         )
         if error is not None:
-            rows.append(CaseloadRow(summary, (), error))
+            yield CaseloadRow(summary, (), error)
             continue
         planned = decode(stored)
         if planned is None:  # closed
-            rows.append(CaseloadRow(summary, ()))
+            yield CaseloadRow(summary, ())
             continue
         try:
             deadlines = deadlines_for_today(planned, today, calendar,
                                             amber_working_days=amber_working_days)
-        except OutsideKnownDays:
-            return None
+        except OutsideKnownDays as outside:
+            raise NotCurrent(case_ref) from outside
         except Exception as problem:  # noqa: BLE001 - as models.caseload shows it
-            rows.append(CaseloadRow(summary, (), deadlines_error_text(problem)))
+            yield CaseloadRow(summary, (), deadlines_error_text(problem))
             continue
-        rows.append(CaseloadRow(summary, tuple(sorted(deadlines, key=lambda d: d.due))))
-    rows.sort(key=caseload_order)
-    return rows
+        yield CaseloadRow(summary, tuple(sorted(deadlines, key=lambda d: d.due)))
 
 
 def stale_case_ids(connection: sqlite3.Connection, computed_for: str) -> list[int]:
@@ -520,6 +561,44 @@ def fast_caseload(
                                  include_closed=include_closed, worker=worker, limit=limit)
     except (OSError, sqlite3.Error, ValueError):
         return None
+    finally:
+        connection.close()
+
+
+@contextmanager
+def stored_rows(
+    database: Path,
+    settings_dir: Path | None,
+    *,
+    today: date,
+    amber_working_days: int,
+    include_closed: bool = False,
+    worker: str | None = None,
+) -> Iterator[Iterator[CaseloadRow] | None]:
+    """`each_stored_row` over the stored deadlines in one read-only snapshot, if they are
+    current for these settings (None otherwise, or on any database problem: the full path then
+    reports it properly); the rows may still raise `NotCurrent`."""
+    try:
+        if not Path(database).is_file():
+            yield None
+            return
+        connection = sqlite3.connect(f"file:{Path(database).resolve()}?mode=ro", uri=True,
+                                     check_same_thread=False)
+    except (OSError, sqlite3.Error):
+        yield None
+        return
+    try:
+        with connection:
+            connection.execute("BEGIN")  # one snapshot for every statement below
+            found = (computed_for_settings(connection, settings_inputs_key(settings_dir))
+                     if _schema_is_current(connection) else None)
+            if found is None:
+                yield None
+                return
+            computed_for, calendar = found
+            yield each_stored_row(connection, computed_for=computed_for, today=today,
+                                  calendar=calendar, amber_working_days=amber_working_days,
+                                  include_closed=include_closed, worker=worker)
     finally:
         connection.close()
 
