@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
 # How many of the most urgent cases are painted from the stored deadlines before the whole
 # caseload has loaded: more than any screen shows.
 FIRST_SCREEN_ROWS = 120
+# At most this long, the start-up worker waits for them to be drawn before opening the database.
+FIRST_PAINT_WAIT_SECONDS = 0.5
 
 
 class CinApp(App[None]):
@@ -126,13 +129,19 @@ class CinApp(App[None]):
             return
         lines, widths = prepare_lines(rows, self.today)
         partial = len(rows) >= FIRST_SCREEN_ROWS
-        self.call_from_thread(self._stored_caseload_ready, lines, widths, partial)
+        painted = threading.Event()
+        self.call_from_thread(self._stored_caseload_ready, lines, widths, partial, painted)
+        # Opening the service next imports SQLAlchemy, Alembic and holidays, holding the GIL
+        # for a good part of a second: let the UI thread draw these rows first.
+        painted.wait(timeout=FIRST_PAINT_WAIT_SECONDS)
 
-    def _stored_caseload_ready(self, lines: Any, widths: Any, partial: bool) -> None:
+    def _stored_caseload_ready(self, lines: Any, widths: Any, partial: bool,
+                               painted: threading.Event) -> None:
         for screen in self.screen_stack:
             if isinstance(screen, CaseloadScreen) and not screen.loaded:
                 screen.show_loaded(LoadedCaseload(lines, widths, include_closed=False), -1,
                                    partial=partial)
+        self.call_after_refresh(painted.set)
 
     def _started(self, service: CaseloadService, first: LoadedCaseload | None) -> None:
         self.service = service
