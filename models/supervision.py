@@ -43,6 +43,7 @@ from models.queries import (
     get_case_detail,
     list_workers,
 )
+from policies.ages import expected_to_be_seen_alone
 from policies.dates import format_date
 from policies.deadlines import Deadline
 from policies.engine import compute_deadlines
@@ -53,7 +54,6 @@ from policies.vocabulary import CIN_MEETING_KINDS, DEFAULT_MEETING_KINDS
 
 VISIT_WINDOW_MONTHS = 3
 OVERDUE_KINDS = ("visit", "meeting", "circulation", "review")
-SEEN_ALONE_FROM_AGE = 3  # years: a child this old or older is expected to be seen alone
 LATEST_VOICES = 3
 NO_TEAM = "No team recorded"
 ACTION_RULE_SUFFIX = ".oversight_action"
@@ -290,11 +290,6 @@ def describe_flag(policies: Mapping[str, Any], flag_id: str) -> str:
     return label
 
 
-def age_on(dob: date, day: date) -> int:
-    """Whole years of age on `day`."""
-    return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
-
-
 def last_seen(visits: Iterable[Any]) -> Any | None:
     seen = [v for v in visits if v.seen]
     return max(seen, key=lambda v: v.date) if seen else None
@@ -306,11 +301,11 @@ def last_seen_alone(visits: Iterable[Any]) -> Any | None:
 
 
 def not_seen_alone_over_3(dob: date | None, visits: Iterable[Any]) -> bool:
-    """A child aged 3 or more at their last visit where they were seen, who was not seen alone
-    then (or it was not recorded). A child never seen is not counted here: the overdue visit
-    shows instead."""
+    """A child old enough at their last visit where they were seen to be expected to be seen
+    alone (`policies.ages`: 3 or more), who was not seen alone then (or it was not recorded).
+    A child never seen is not counted here: the overdue visit shows instead."""
     last = last_seen(visits)
-    if last is None or dob is None or age_on(dob, last.date) < SEEN_ALONE_FROM_AGE:
+    if last is None or dob is None or not expected_to_be_seen_alone(dob, last.date):
         return False
     return last.seen_alone is not True
 

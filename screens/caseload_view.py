@@ -13,8 +13,9 @@ from operator import attrgetter
 from datetime import date, timedelta
 from typing import Any
 
+from policies.ages import age_in_months
 from policies.deadlines import Deadline
-from screens.cells import STATUS_RANK, age_in_months, age_text, urgency_key
+from screens.cells import STATUS_RANK, age_text, urgency_key
 
 # The four countdown columns, each the most urgent deadline of its kind.
 COUNTDOWN_COLUMNS: tuple[tuple[str, str], ...] = (
