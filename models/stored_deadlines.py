@@ -13,9 +13,10 @@ builder reads has them). `models.caseload.refresh_deadlines` is the only writer;
 here is the only reader, used by the CLI and the TUI alike.
 
 This module uses the standard library only (and policies.today, policies.calendar's WorkingDays,
-dateutil): `cin due` and the TUI's first paint read stored deadlines through a plain `sqlite3`
-connection without importing SQLAlchemy, SQLModel, Alembic, pydantic or holidays. The working
-days come from the days off stored with the settings key (`deadline_inputs.days_off`).
+policies.collector, dateutil): `cin due` and the TUI's first paint read stored deadlines through
+a plain `sqlite3` connection without importing SQLAlchemy, SQLModel, Alembic, pydantic or
+holidays. The working days come from the days off stored with the settings key
+(`deadline_inputs.days_off`).
 `fast_caseload` returns None whenever anything is not current (an old schema, a case not yet
 worked out, edited settings files, a date outside the stored days off), and the caller then
 takes the full path, which works everything out and stores it before answering.
@@ -23,7 +24,6 @@ takes the full path, which works everything out and stores it before answering.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import os
@@ -37,6 +37,7 @@ from pathlib import Path
 from models.rows import CaseloadRow, CaseSummary, caseload_order, deadlines_error_text
 from models.stored import date_from_stored
 from policies.calendar import OutsideKnownDays, WorkingDays
+from policies.collector import collector_paused
 from policies.deadlines import Citation, PlannedDeadline, Repeat
 from policies.today import deadlines_for_today, occurrence_window
 
@@ -360,14 +361,9 @@ def read_caseload(
         parameters = [json.dumps(ids)]
     # Hundreds of thousands of objects and no cycles: the cyclic collector would rescan them
     # many times over while they are built.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         rows = _read_rows(connection, sql, parameters, computed_for, today, calendar,
                           amber_working_days)
-    finally:
-        if collecting:
-            gc.enable()
     if rows is not None and limit is not None:
         del rows[limit:]
     return rows
