@@ -306,6 +306,12 @@ LEFT JOIN closures AS cl ON cl.case_id = c.id
 LEFT JOIN case_deadlines AS d ON d.case_id = c.id
 """
 
+# `models.rows.order_key` in SQL, over what is stored: errors first (their `first_due` is
+# NULL), then by the soonest due date, then cases with none; ties by ref (SQLite compares text
+# as UTF-8 bytes, which is Python's code point order). tests/models/test_models_order.py holds
+# the two equal.
+STORED_ORDER = "(d.error IS NULL), (d.first_due IS NULL), d.first_due, c.ref"
+
 # A stored row whose `first_due` does not hold on the day given (twice) as ISO text.
 _MOVED = "(COALESCE(d.ordered_from > ?, 0) OR COALESCE(d.ordered_until <= ?, 0))"
 # ...because the day is on or after the days it holds for: a repeating rule's occurrence moved
@@ -384,8 +390,7 @@ def _first_screen_ids(
     ordered_where = " WHERE " + " AND ".join([*conditions, "NOT " + _ANY_ORDER])
     ordered = connection.execute(
         _READ_IDS.replace("SELECT c.id", f"SELECT c.id, {_LATER}", 1) + ordered_where
-        + " ORDER BY (d.computed_for IS ?), (d.error IS NULL), (d.first_due IS NULL),"
-          " d.first_due, c.ref",
+        + " ORDER BY (d.computed_for IS ?), " + STORED_ORDER,
         [day, *parameters, day, computed_for])
     ids: list[int] = []
     holding = 0
