@@ -10,9 +10,7 @@ was. Problems are shown as `file:record:field: message`.
 from __future__ import annotations
 
 import dataclasses
-import gc
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,6 +18,7 @@ from typing import Any
 
 from cin_tui.formats.fields import Problem
 from models.inputs import CaseInput
+from policies.collector import collector_paused
 
 FORMATS = (".json", ".csv")
 
@@ -92,22 +91,11 @@ def parse_cases(
     default_worker: str | None = None,
 ) -> ParsedFile:
     """Parse file text in `format_name` ("json" or "csv")."""
-    with _collector_paused():
+    # Parsing and upserting a big file build millions of small objects and no reference
+    # cycles; the cyclic garbage collector would re-scan them again and again (over half the
+    # parse time of an authority-sized file).
+    with collector_paused():
         return _parse(text, format_name, label, default_policy, default_worker)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Parsing and upserting a big file build millions of small objects and no reference
-    cycles; the cyclic garbage collector would re-scan them again and again (over half the
-    parse time of an authority-sized file)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _parse(text: str, format_name: str, label: str, default_policy: str | None,
@@ -221,7 +209,7 @@ def _upsert(engine, parsed: ParsedFile, actor: str, policies: Mapping[str, Any],
     from models.db import session_scope
 
     # A check only reads; a real import takes the write lock at BEGIN (one transaction).
-    with _collector_paused(), session_scope(engine, write=not dry_run) as session:
+    with collector_paused(), session_scope(engine, write=not dry_run) as session:
         return upsert_cases(session, cases=parsed.cases, actor=actor, policies=policies,
                             today=today, dry_run=dry_run)
 

@@ -13,9 +13,10 @@ builder reads has them). `models.caseload.refresh_deadlines` is the only writer;
 here is the only reader, used by the CLI and the TUI alike.
 
 This module uses the standard library only (and policies.today, policies.calendar's WorkingDays,
-dateutil): `cin due` and the TUI's first paint read stored deadlines through a plain `sqlite3`
-connection without importing SQLAlchemy, SQLModel, Alembic, pydantic or holidays. The working
-days come from the days off stored with the settings key (`deadline_inputs.days_off`).
+policies.collector, dateutil): `cin due` and the TUI's first paint read stored deadlines through
+a plain `sqlite3` connection without importing SQLAlchemy, SQLModel, Alembic, pydantic or
+holidays. The working days come from the days off stored with the settings key
+(`deadline_inputs.days_off`).
 `fast_caseload` returns None whenever anything is not current (an old schema, a case not yet
 worked out, edited settings files, a date outside the stored days off), and the caller then
 takes the full path, which works everything out and stores it before answering.
@@ -23,7 +24,6 @@ takes the full path, which works everything out and stores it before answering.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import os
@@ -38,6 +38,7 @@ from pathlib import Path
 from models.rows import CaseloadRow, CaseSummary, caseload_order, deadlines_error_text
 from models.stored import date_from_stored
 from policies.calendar import OutsideKnownDays, WorkingDays
+from policies.collector import collector_paused
 from policies.deadlines import Citation, PlannedDeadline, Repeat
 from policies.today import deadlines_for_today, occurrence_window
 
@@ -306,6 +307,12 @@ LEFT JOIN closures AS cl ON cl.case_id = c.id
 LEFT JOIN case_deadlines AS d ON d.case_id = c.id
 """
 
+# `models.rows.order_key` in SQL, over what is stored: errors first (their `first_due` is
+# NULL), then by the soonest due date, then cases with none; ties by ref (SQLite compares text
+# as UTF-8 bytes, which is Python's code point order). tests/models/test_models_order.py holds
+# the two equal.
+STORED_ORDER = "(d.error IS NULL), (d.first_due IS NULL), d.first_due, c.ref"
+
 # A stored row whose `first_due` does not hold on the day given (twice) as ISO text.
 _MOVED = "(COALESCE(d.ordered_from > ?, 0) OR COALESCE(d.ordered_until <= ?, 0))"
 # ...because the day is on or after the days it holds for: a repeating rule's occurrence moved
@@ -361,14 +368,9 @@ def read_caseload(
         parameters = [json.dumps(ids)]
     # Hundreds of thousands of objects and no cycles: the cyclic collector would rescan them
     # many times over while they are built.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         rows = _read_rows(connection, sql, parameters, computed_for, today, calendar,
                           amber_working_days)
-    finally:
-        if collecting:
-            gc.enable()
     if rows is not None and limit is not None:
         del rows[limit:]
     return rows
@@ -389,8 +391,7 @@ def _first_screen_ids(
     ordered_where = " WHERE " + " AND ".join([*conditions, "NOT " + _ANY_ORDER])
     ordered = connection.execute(
         _READ_IDS.replace("SELECT c.id", f"SELECT c.id, {_LATER}", 1) + ordered_where
-        + " ORDER BY (d.computed_for IS ?), (d.error IS NULL), (d.first_due IS NULL),"
-          " d.first_due, c.ref",
+        + " ORDER BY (d.computed_for IS ?), " + STORED_ORDER,
         [day, *parameters, day, computed_for])
     ids: list[int] = []
     holding = 0

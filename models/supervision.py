@@ -2,18 +2,9 @@
 and the notes a supervision record is written from.
 
 Deadlines come from the one path (`models.caseload.load_caseload`). The timeliness measures
-replay the same engine on the case as it stood before each event:
-
-- a **visit in time** is a visit where the child was seen, made on or before the visit deadline
-  that applied on its day, that is the deadline the engine gives for the case's facts recorded
-  before that day, with "today" set to the visit's date. Visits under a procedure (or a case)
-  with no visiting timescale are not counted. The team view counts the seen visits dated in the
-  3 months to today (from the same day 3 months before, to today, both included);
-- a **meeting held in time** is judged the same way, against the earliest meeting or review
-  deadline that a meeting of its kind would have met (the "next meeting booked" deadline is
-  not a timescale and is left out);
-- **notes circulated in time** compare the circulation date with the circulation deadline of
-  that meeting.
+replay the same engine on the case as it stood before each event (`policies.replay`: a visit,
+a meeting held, notes circulated in time). The team view counts the seen visits dated in the
+3 months to today (from the same day 3 months before, to today, both included).
 
 A **flag** is an open `oversight` deadline of the authority's procedure (one a manager's note
 can clear: it has a `flag_id`) or an open `assessment` deadline (such as Rochdale's assessment
@@ -25,7 +16,7 @@ are deadlines too, but they are the manager's own and are counted apart.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -43,21 +34,19 @@ from models.queries import (
     get_case_detail,
     list_workers,
 )
+from policies.ages import expected_to_be_seen_alone
 from policies.dates import format_date
 from policies.deadlines import Deadline
-from policies.engine import compute_deadlines
 from policies.facts import CaseFacts
-from policies.limits import CaseDataError
+from policies.replay import MEETING_DUE_KINDS, Replay, Timeliness
 from policies.timescales import add_months
-from policies.vocabulary import CIN_MEETING_KINDS, DEFAULT_MEETING_KINDS
+from policies.vocabulary import CIN_MEETING_KINDS
 
 VISIT_WINDOW_MONTHS = 3
 OVERDUE_KINDS = ("visit", "meeting", "circulation", "review")
-SEEN_ALONE_FROM_AGE = 3  # years: a child this old or older is expected to be seen alone
 LATEST_VOICES = 3
 NO_TEAM = "No team recorded"
 ACTION_RULE_SUFFIX = ".oversight_action"
-MEETING_DUE_KINDS = ("meeting", "review")
 
 
 class UnknownWorker(LookupError):
@@ -70,177 +59,7 @@ class UnknownWorker(LookupError):
 
 
 # ---------------------------------------------------------------------------------------------
-# Timeliness
-
-
-@dataclass(frozen=True, slots=True)
-class Late:
-    """Something that happened after the deadline that applied to it."""
-
-    ref: str
-    what: str  # "visit", "review meeting", "notes of the initial meeting"
-    on: date   # when it happened
-    due: date
-
-
-@dataclass(frozen=True, slots=True)
-class Timeliness:
-    """How many dated events happened on or before the deadline that applied to them."""
-
-    counted: int = 0
-    in_time: int = 0
-    late: tuple[Late, ...] = ()
-
-    @property
-    def share(self) -> float | None:
-        return self.in_time / self.counted if self.counted else None
-
-    def __add__(self, other: Timeliness) -> Timeliness:
-        return Timeliness(self.counted + other.counted, self.in_time + other.in_time,
-                          self.late + other.late)
-
-    def words(self) -> str:
-        """"7 of 9 (78%)", or "none counted"."""
-        if not self.counted:
-            return "none counted"
-        return f"{self.in_time} of {self.counted} ({round(100 * self.in_time / self.counted)}%)"
-
-
-def facts_before(facts: CaseFacts, day: date) -> CaseFacts:
-    """The case as it stood at the start of `day`: only what had happened before it."""
-
-    def kept(d: date | None) -> date | None:
-        return d if d is not None and d < day else None
-
-    stepped_down = facts.stepped_down_on is not None and facts.stepped_down_on < day
-    return replace(
-        facts,
-        visits=tuple(v for v in facts.visits if v.date < day),
-        meetings=tuple(m for m in facts.meetings if m.date < day),
-        assessment_completed=kept(facts.assessment_completed),
-        plan_started=kept(facts.plan_started),
-        stepped_down_from=facts.stepped_down_from if stepped_down else None,
-        stepped_down_on=facts.stepped_down_on if stepped_down else None,
-        events={name: d for name, d in facts.events.items() if d < day},
-        closure=None,
-        cleared_flags=frozenset(),
-        oversight_actions=(),
-    )
-
-
-class Replay:
-    """Judges past events against the deadlines that applied to them (one per policy set)."""
-
-    def __init__(self, policies: Mapping[str, Any], calendar: Any) -> None:
-        self.policies = policies
-        self.calendar = calendar
-        self._narrowed: dict[tuple[str, str], Any] = {}
-
-    def _deadlines(self, facts: CaseFacts, policy: Any, day: date) -> list[Deadline]:
-        """The deadlines that applied on `day`; none when the case's data cannot be used (a
-        date out of range: the caseload flags that case with the reason; the replay just
-        leaves it out)."""
-        try:
-            return compute_deadlines(facts, policy, self.calendar, day)
-        except CaseDataError:
-            return []
-
-    def _policy(self, policy_id: str, what: str) -> Any | None:
-        """The case's policy with only the rules that time `what` (visits, meetings, circulation)."""
-        key = (policy_id, what)
-        if key not in self._narrowed:
-            policy = self.policies.get(policy_id)
-            if policy is None:
-                self._narrowed[key] = None
-            else:
-                if what == "visit":
-                    keep = [r for r in policy.rules if r.kind == "visit"]
-                elif what == "meeting":
-                    keep = [r for r in policy.rules
-                            if r.kind in MEETING_DUE_KINDS and r.anchor != "booked_meeting"]
-                else:
-                    keep = [r for r in policy.rules if r.kind == "circulation"]
-                self._narrowed[key] = replace(policy, rules=tuple(keep))
-        return self._narrowed[key]
-
-    def visits(self, facts: CaseFacts, start: date, end: date) -> Timeliness:
-        """Seen visits dated from `start` to `end` (both included)."""
-        policy = self._policy(facts.policy_id, "visit")
-        if policy is None:
-            return Timeliness()
-        counted = in_time = 0
-        late: list[Late] = []
-        for visit in facts.visits:
-            if not visit.seen or not start <= visit.date <= end:
-                continue
-            due = min((d.due for d in self._deadlines(
-                facts_before(facts, visit.date), policy, visit.date)
-                if d.kind == "visit"), default=None)
-            if due is None:
-                continue  # no visiting timescale applied that day
-            counted += 1
-            if visit.date <= due:
-                in_time += 1
-            else:
-                late.append(Late(facts.ref, "visit", visit.date, due))
-        return Timeliness(counted, in_time, tuple(late))
-
-    def meetings(self, facts: CaseFacts) -> Timeliness:
-        """Every held meeting of the Child in Need cycle (and family network meetings)."""
-        policy = self._policy(facts.policy_id, "meeting")
-        if policy is None:
-            return Timeliness()
-        counted = in_time = 0
-        late: list[Late] = []
-        for meeting in facts.meetings:
-            if meeting.status != "held":
-                continue
-            deadlines = self._deadlines(facts_before(facts, meeting.date), policy,
-                                        meeting.date)
-            due = min((d.due for d in deadlines if d.kind in MEETING_DUE_KINDS
-                       and meeting.kind in _kinds_meeting(policy, d)), default=None)
-            if due is None:
-                continue
-            counted += 1
-            if meeting.date <= due:
-                in_time += 1
-            else:
-                late.append(Late(facts.ref, _meeting_words(meeting.kind), meeting.date, due))
-        return Timeliness(counted, in_time, tuple(late))
-
-    def circulation(self, facts: CaseFacts) -> Timeliness:
-        """Held meetings whose notes have been circulated: on time or late."""
-        policy = self._policy(facts.policy_id, "circulation")
-        if policy is None:
-            return Timeliness()
-        counted = in_time = 0
-        late: list[Late] = []
-        for meeting in facts.meetings:
-            if meeting.status != "held" or meeting.circulated is None:
-                continue
-            alone = replace(facts_before(facts, meeting.date),
-                            meetings=(replace(meeting, circulated=None),))
-            due = min((d.due for d in self._deadlines(alone, policy, meeting.date)
-                       if d.kind == "circulation"), default=None)
-            if due is None:
-                continue
-            counted += 1
-            if meeting.circulated <= due:
-                in_time += 1
-            else:
-                late.append(Late(facts.ref, f"notes of the {_meeting_words(meeting.kind)} of "
-                                 f"{format_date(meeting.date)}", meeting.circulated, due))
-        return Timeliness(counted, in_time, tuple(late))
-
-
-def _kinds_meeting(policy: Any, deadline: Deadline) -> tuple[str, ...]:
-    """The meeting kinds that meet a meeting or review deadline."""
-    rule = policy.rule(deadline.rule_id)
-    return rule.meeting_kinds or DEFAULT_MEETING_KINDS[deadline.kind]
-
-
-def _meeting_words(kind: str) -> str:
-    return f"{kind.replace('_', ' ')} meeting"
+# Timeliness (the replay itself is policies.replay)
 
 
 def visit_window(today: date) -> tuple[date, date]:
@@ -290,11 +109,6 @@ def describe_flag(policies: Mapping[str, Any], flag_id: str) -> str:
     return label
 
 
-def age_on(dob: date, day: date) -> int:
-    """Whole years of age on `day`."""
-    return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
-
-
 def last_seen(visits: Iterable[Any]) -> Any | None:
     seen = [v for v in visits if v.seen]
     return max(seen, key=lambda v: v.date) if seen else None
@@ -306,11 +120,11 @@ def last_seen_alone(visits: Iterable[Any]) -> Any | None:
 
 
 def not_seen_alone_over_3(dob: date | None, visits: Iterable[Any]) -> bool:
-    """A child aged 3 or more at their last visit where they were seen, who was not seen alone
-    then (or it was not recorded). A child never seen is not counted here: the overdue visit
-    shows instead."""
+    """A child old enough at their last visit where they were seen to be expected to be seen
+    alone (`policies.ages`: 3 or more), who was not seen alone then (or it was not recorded).
+    A child never seen is not counted here: the overdue visit shows instead."""
     last = last_seen(visits)
-    if last is None or dob is None or age_on(dob, last.date) < SEEN_ALONE_FROM_AGE:
+    if last is None or dob is None or not expected_to_be_seen_alone(dob, last.date):
         return False
     return last.seen_alone is not True
 

@@ -32,6 +32,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 
 from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
+from policies.ages import SEEN_ALONE_FROM_AGE, age_in_years, expected_to_be_seen_alone
 from policies.dates import format_date
 from policies.facts import MEETING_KINDS, MEETING_STATUSES, STEP_DOWN_SOURCES
 from policies.limits import (
@@ -61,10 +62,6 @@ CENSUS_CLOSURE_REASONS: dict[str, str] = {
     "RC8": "case closed after assessment, no further action",
     "RC9": "case closed after assessment, referred to early help",
 }
-
-# Rochdale s.6: "The reason for any child over the age of three not seen or spoken to alone
-# will be recorded." Read as: from the third birthday on (the stricter reading).
-SEEN_ALONE_AGE = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,10 +113,6 @@ def not_after_today(field: str, value: date | None, today: date, what: str) -> l
     if value is not None and value > today:
         return [FieldError(field, f"{_d(value)} is after today ({_d(today)}); {what}")]
     return []
-
-
-def age_in_years(dob: date, on: date) -> int:
-    return relativedelta(on, dob).years
 
 
 # --- dates within sense ---------------------------------------------------------------------
@@ -317,17 +310,18 @@ def _check_seen_child(
             f"{f}seen_alone", "say whether the child was seen alone (yes or no)"
         ))
     if visit.seen_alone is False and _blank(visit.not_alone_reason):
-        if dob is not None and age_in_years(dob, visit.date) >= SEEN_ALONE_AGE:
+        if dob is not None and expected_to_be_seen_alone(dob, visit.date):
             errors.append(FieldError(
                 f"{f}not_alone_reason",
                 f"the child was {age_in_years(dob, visit.date)} on {_d(visit.date)} and was "
-                "not seen alone: record the reason (required for a child aged 3 or over)",
+                "not seen alone: record the reason (required for a child aged "
+                f"{SEEN_ALONE_FROM_AGE} or over)",
             ))
         elif dob is None and not historic:
             errors.append(FieldError(
                 f"{f}not_alone_reason",
                 "the child was not seen alone and has no date of birth recorded: record the "
-                "reason (required for a child aged 3 or over)",
+                f"reason (required for a child aged {SEEN_ALONE_FROM_AGE} or over)",
             ))
     if _blank(visit.childs_voice) and not historic:
         errors.append(FieldError(

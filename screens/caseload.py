@@ -8,7 +8,6 @@ from typing import Any
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
@@ -109,7 +108,7 @@ class CaseloadTable(LineTable):
 
 
 class SearchInput(Input):
-    BINDINGS = [Binding("escape", "clear", "Clear search", tooltip="Clear the search")]
+    BINDINGS = keys.bindings(keys.CLEAR_SEARCH)
 
     def action_clear(self) -> None:
         self.value = ""

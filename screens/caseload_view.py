@@ -13,8 +13,10 @@ from datetime import date, timedelta
 from operator import attrgetter
 from typing import Any
 
+from models.rows import order_key
+from policies.ages import age_in_months
 from policies.deadlines import Deadline
-from screens.cells import STATUS_RANK, age_in_months, age_text, urgency_key
+from screens.cells import STATUS_RANK, age_text, urgency_key
 
 # The four countdown columns, each the most urgent deadline of its kind.
 COUNTDOWN_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -61,7 +63,7 @@ class CaseLine:
     urgent: Deadline | None  # the most urgent deadline of any kind
     other: tuple[str | None, int]  # worst status among the other kinds, and how many have it
     statuses: frozenset[str]
-    urgency: tuple[int, date, str]  # the default sort key: errors first, then most urgent
+    urgency: tuple[int, date, str]  # the default sort key (models.rows.order_key)
     column_keys: tuple[tuple[int, date, str], ...]  # sort keys of the countdown columns
     overdue: int  # how many deadlines are overdue
     due_this_week: int  # how many are not overdue and due from today to `week_end(today)`
@@ -122,7 +124,10 @@ def build_lines(rows: Iterable[Any], today: date) -> list[CaseLine]:
         urgent: tuple[tuple[int, date], Deadline] | None = None
         other: tuple[tuple[int, date], Deadline] | None = None
         other_statuses: list[str] = []
+        soonest: date | None = None
         for deadline in row.deadlines:
+            if soonest is None or deadline.due < soonest:
+                soonest = deadline.due
             if deadline.status == "overdue":
                 overdue += 1
             elif today <= deadline.due <= sunday:
@@ -156,9 +161,7 @@ def build_lines(rows: Iterable[Any], today: date) -> list[CaseLine]:
                 urgent=urgent[1] if urgent is not None else None,
                 other=(worst_other, other_statuses.count(worst_other) if worst_other else 0),
                 statuses=frozenset(deadline.status for deadline in row.deadlines),
-                urgency=((-1, date.min, summary.ref) if row.error else
-                         (*urgent[0], summary.ref) if urgent is not None else
-                         (*_LAST, summary.ref)),
+                urgency=order_key(row.error, soonest, summary.ref),
                 column_keys=column_keys,
                 overdue=overdue,
                 due_this_week=this_week,
@@ -251,8 +254,9 @@ def _sort_key(sort: str):
         return lambda line: ((line.worker or "\uffff").casefold(), line.ref)
     if sort == "authority":
         return lambda line: (line.summary.policy_id, line.ref)
-    # Worked out when the lines were built: a case whose deadlines could not be worked out
-    # comes first (it needs attention), then the most urgent deadline first.
+    # The caseload's one default order (models.rows.order_key), worked out when the lines
+    # were built: a case whose deadlines could not be worked out first (it needs attention),
+    # then the soonest deadline first, then cases with none; ties by ref.
     return attrgetter("urgency")
 
 

@@ -18,6 +18,7 @@ from datetime import date
 
 from rich.text import Text
 
+from policies.ages import age_in_months
 from policies.deadlines import Deadline
 from policies.safe_text import safe_text
 
@@ -95,15 +96,9 @@ def most_urgent(deadlines) -> Deadline | None:
     return min(deadlines, key=urgency_key, default=None)
 
 
-def age_in_months(dob: date, today: date) -> int:
-    months = (today.year - dob.year) * 12 + (today.month - dob.month)
-    if today.day < dob.day:
-        months -= 1
-    return months
-
-
 def age_text(dob: date | None, today: date) -> str:
-    """Age for the caseload: whole years from 2 up ("7 y"), months below that ("18 mo")."""
+    """Age for the caseload: whole years from 2 up ("7 y"), months below that ("18 mo"), as
+    `policies.ages` counts them."""
     if dob is None:
         return "—"
     if dob > today:

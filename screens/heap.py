@@ -6,7 +6,8 @@ they are being built, and later in a full pass (about 0.3 s, holding the interpr
 whatever allocates next sets off once the heap has grown by a quarter: a keypress that sorts the
 list, say. So:
 
-- `collector_paused()` while the rows are read and the lines are built;
+- `collector_paused()` (policies.collector, the one helper models/ and cin_tui/ use too) while
+  the rows are read and the lines are built;
 - `settle(cases)` then, in the same worker, before the caseload is shown: for a big caseload, the
   full pass is made there and then, so the objects join the old generation and no pass over
   them is due while the user types. A small caseload skips it: its passes are too short to
@@ -16,21 +17,12 @@ list, say. So:
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
+
+from policies.collector import collector_paused
+
+__all__ = ["SETTLE_FROM_CASES", "collector_paused", "settle"]
 
 SETTLE_FROM_CASES = 2_000
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def settle(cases: int) -> None:

@@ -27,10 +27,7 @@ DUE_THIS_WEEK = ("The caseload's \"▲ N due this week\" counts what is due from
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = keys.bindings(keys.CLOSE_HELP) + [
-        keys.Command("close_help", "question_mark", "close", "Close", "Close the help.",
-                     show=False, key_display="?").binding(),
-    ]
+    BINDINGS = keys.bindings(keys.CLOSE_HELP)
 
     def __init__(self, underneath: Screen) -> None:
         super().__init__()

@@ -57,6 +57,9 @@ OPEN_CASE = Command("open_case", "enter", "select_row", "Open",
 SEARCH = Command("search", "slash", "search", "Search",
                  "Type part of a name or reference to narrow the list; Escape clears it.",
                  key_display="/")
+# Bound on the search box itself (screens/caseload.py SearchInput), so it acts while typing.
+CLEAR_SEARCH = Command("clear_search", "escape", "clear", "Clear search",
+                       "Clear the search and go back to the list.")
 SORT = Command("sort", "s", "next_sort", "Sort",
                "Sort by the next column (most urgent first, then each column in turn).")
 REVERSE = Command("reverse_sort", "S", "reverse_sort", "Reverse",
@@ -94,7 +97,8 @@ CANCEL = Command("cancel", "escape", "cancel", "Cancel",
                  "Close the form without saving anything.")
 
 # ----- help screen ------------------------------------------------------------------------
-CLOSE_HELP = Command("close_help", "escape", "close", "Close", "Close the help.")
+# Escape, or `?` again (the footer shows the first key).
+CLOSE_HELP = Command("close_help", "escape,question_mark", "close", "Close", "Close the help.")
 
 # ----- supervision: team view and walkthrough (screens/team.py, screens/walkthrough.py) -----
 TEAM_VIEW = Command("team_view", "t", "app.team_view", "Team",
@@ -135,6 +139,6 @@ WALKTHROUGH_COMMANDS = (NEXT_CASE, PREVIOUS_CASE, OVERSIGHT_NOTE, ACTION_DONE, W
                         CASE_DETAILS, PRIVACY, BACK_TO_TEAM, HELP)
 SUPERVISION_COMMANDS = (WALKTHROUGH, NEXT_TEAM, NEXT_CASE, PREVIOUS_CASE, OVERSIGHT_NOTE,
                         ACTION_DONE, WRITE_RECORD, CASE_DETAILS, BACK_TO_TEAM, ADD_ACTION)
-ALL_COMMANDS = (PRIVACY, *CASELOAD_COMMANDS, OPEN_CASE, *CASE_COMMANDS, *FORM_COMMANDS, CLOSE_HELP,
-                *SUPERVISION_COMMANDS)
+ALL_COMMANDS = (PRIVACY, *CASELOAD_COMMANDS, OPEN_CASE, CLEAR_SEARCH, *CASE_COMMANDS,
+                *FORM_COMMANDS, CLOSE_HELP, *SUPERVISION_COMMANDS)
 COMMANDS_BY_ID = {command.id: command for command in ALL_COMMANDS}

@@ -14,6 +14,7 @@ from models.validation import (
     check_case,
     check_cases,
     check_closure,
+    check_dob,
     check_meeting,
     check_visit,
 )
@@ -98,6 +99,34 @@ def test_the_age_of_three_is_counted_on_the_visit_date():
     [error] = check_visit(visit, dob=date(2023, 11, 23), today=TODAY)
     assert error.field == "not_alone_reason"
     assert "the child was 3 on 23 Nov 2026" in error.message
+
+
+def test_a_child_born_on_29_february_is_3_from_1_march_in_a_year_without_one():
+    # Born Thu 29 Feb 2024 (policies.ages): 2027 has no 29 Feb, so the third birthday is
+    # Mon 1 Mar 2027. Seen on Sun 28 Feb 2027 the child is 2: no reason needed; seen on
+    # 1 Mar 2027 the child is 3: a reason is needed.
+    dob = date(2024, 2, 29)
+    today = date(2027, 3, 2)
+
+    def visit(on: date) -> VisitInput:
+        return good_visit(date=on, recorded=on, seen_alone=False)
+
+    assert check_visit(visit(date(2027, 2, 28)), dob=dob, today=today) == []
+    [error] = check_visit(visit(date(2027, 3, 1)), dob=dob, today=today)
+    assert error.field == "not_alone_reason"
+    assert "the child was 3 on 1 Mar 2027" in error.message
+
+
+def test_the_oldest_date_of_birth_accepted_is_the_one_the_message_gives():
+    # A case allocated Sun 28 Feb 2027 is for a child under 19 then (18 at most). Born
+    # 29 Feb 2008, the child's 19th birthday is 1 Mar 2027 (2027 has no 29 Feb), so they are
+    # still 18 on 28 Feb 2027: accepted. Born 28 Feb 2008: 19 that day, refused, and the
+    # message names 29 Feb 2008 as the earliest date of birth accepted.
+    allocated = date(2027, 2, 28)
+    assert check_dob(date(2008, 2, 29), allocated=allocated) == []
+    [error] = check_dob(date(2008, 2, 28), allocated=allocated)
+    assert "the child would have been 19 at allocation (28 Feb 2027)" in error.message
+    assert "a date of birth from 29 Feb 2008 on is accepted" in error.message
 
 
 def test_form_without_date_of_birth_still_needs_a_reason_but_an_import_does_not():

@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import date
 from types import SimpleNamespace
 
+from models.rows import CaseloadRow, caseload_order
 from policies.deadlines import Citation, Deadline
 from screens.caseload_view import View, apply_view, build_lines, counts, week_end, with_next_sort
 
@@ -51,6 +52,31 @@ def test_default_is_open_cases_most_urgent_first_with_nothing_due_last():
 def test_a_case_without_a_policy_comes_first():
     lines = build_lines([*ROWS, row("Z9", "Zed", "Jo", error="no policy")], TODAY)
     assert [line.ref for line in apply_view(lines, View())][0] == "Z9"
+
+
+def test_the_default_order_is_the_caseloads_one_order_ties_by_ref():
+    # The order `cin due` and the stored read use (models.rows.caseload_order): errors first,
+    # then the soonest deadline, then nothing due; ties by ref, upper case before lower case.
+    # T2's soonest deadline (20 Nov) is listed after a later one: the soonest still counts.
+    def nov(day: int) -> date:
+        return date(2026, 11, day)
+
+    rows = [
+        row("b1", "x", "Jo", due("visit", nov(20), "overdue")),
+        row("T2", "x", "Jo", due("review", nov(30), "due_soon"), due("visit", nov(20), "overdue")),
+        row("A1", "x", "Jo", due("visit", nov(20), "overdue")),
+        row("N9", "x", "Jo"),
+        row("N1", "x", "Jo"),
+        row("E2", "x", "Jo", error="no policy"),
+        row("E1", "x", "Jo", error="no policy"),
+        row("C3", "x", "Jo", due("visit", nov(26), "due_soon")),
+    ]
+    expected = ["E1", "E2", "A1", "T2", "b1", "C3", "N1", "N9"]
+    assert [line.ref for line in apply_view(build_lines(rows, TODAY), View())] == expected
+    # The same rows as models.rows.CaseloadRow (deadlines soonest first) sort the same way.
+    in_models = sorted((CaseloadRow(r.summary, tuple(sorted(r.deadlines, key=lambda d: d.due)),
+                                    r.error) for r in rows), key=caseload_order)
+    assert [r.ref for r in in_models] == expected
 
 
 def test_closed_cases_only_when_asked():

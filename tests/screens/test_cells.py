@@ -79,6 +79,15 @@ def test_age_from_date_of_birth_and_today(dob, shown):
     assert age_text(dob, date(2026, 11, 23)) == shown
 
 
+def test_a_child_born_on_29_february_has_a_birthday_on_1_march_in_other_years():
+    # Born 29 Feb 2024: 2 y on Sun 28 Feb 2027 (no 29 Feb in 2027), 3 y from Mon 1 Mar 2027,
+    # as the visit form's check and the team view count it (policies.ages).
+    assert age_text(date(2024, 2, 29), date(2027, 2, 28)) == "2 y"
+    assert age_text(date(2024, 2, 29), date(2027, 3, 1)) == "3 y"
+    # 23 months old the day before the second birthday: still shown in months.
+    assert age_text(date(2024, 11, 23), date(2026, 11, 22)) == "23 mo"
+
+
 def test_privacy_mode_shows_initials_only():
     assert display_name("Amira Hassan", True) == "A. H."
     assert display_name("Mary-Jane Watson", True) == "M. J. W."

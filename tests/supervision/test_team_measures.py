@@ -85,6 +85,22 @@ def test_children_over_3_not_seen_alone_at_their_last_visit(make_database):
     assert read(db, team_overview).lines[0].not_seen_alone == ("A", "C", "F")
 
 
+def test_a_child_born_on_29_february_counts_from_1_march_in_a_year_without_one(make_database):
+    # Born Thu 29 Feb 2024 (policies.ages): 2027 has no 29 Feb, so the third birthday is
+    # Mon 1 Mar 2027. P was last seen on Sun 28 Feb 2027, aged 2: not counted. Q was last
+    # seen on 1 Mar 2027, aged 3, not alone: counted. Today is Tue 2 Mar 2027.
+    def child(ref: str, last_seen: date) -> CaseInput:
+        return CaseInput(ref=ref, name=f"Child {ref}", dob=date(2024, 2, 29),
+                         worker="Sam Patel", team="North", policy="wirral",
+                         allocated=date(2027, 2, 1), visits=[seen(last_seen, alone=False)])
+
+    today = date(2027, 3, 2)
+    db = make_database([child("P", date(2027, 2, 28)), child("Q", date(2027, 3, 1))], on=today)
+    assert read(db, team_overview, today=today).lines[0].not_seen_alone == ("Q",)
+    assert not page(db, "P", "Sam Patel", today=today).over_3_not_seen_alone
+    assert page(db, "Q", "Sam Patel", today=today).over_3_not_seen_alone
+
+
 def test_one_line_per_worker_grouped_by_team_with_overdue_counts_by_kind(make_database):
     # Wirral, last seen Tue 20 Oct: 20 WD -> Tue 17 Nov, overdue. Initial meeting held Mon 2
     # Nov, not circulated: 14 days -> Mon 16 Nov, overdue.
