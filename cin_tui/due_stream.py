@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from array import array
 from collections.abc import Iterable
 from datetime import date, timedelta
 from pathlib import Path
@@ -26,15 +27,27 @@ if TYPE_CHECKING:
 _WRITE_CHUNK = 1 << 20
 
 
+def _sort_key(due: date, ref: str, kind: str, rule: str, arrival: int) -> bytes:
+    """(due, ref, kind, rule, arrival) as one bytes object that sorts the same way: a tuple of
+    them costs about 230 bytes an item, this about 60. Texts are UTF-8 (whose bytes sort as
+    their code points do), each ended by 00 00 with any 00 inside written 00 01, so a text sorts
+    before any longer text it begins. `arrival` keeps equal items in the order they came, as a
+    stable sort would."""
+    texts = b"".join(text.encode("utf-8").replace(b"\0", b"\0\1") + b"\0\0"
+                     for text in (ref, kind, rule))
+    return due.toordinal().to_bytes(3, "big") + texts + arrival.to_bytes(4, "big")
+
+
 class SpilledDueItems:
     """The open deadlines of open cases, due on or before today + `within_days` (all if None),
     soonest first, as `output.due_items` orders them."""
 
     def __init__(self, folder: Path | None) -> None:
         self._file = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 - closed by close()
-        # (due ordinal, ref, kind, rule, arrival, offset, length): arrival keeps the order of
-        # equal keys as a stable sort of the rows would.
-        self._keys: list[tuple[int, str, str, str, int, int, int]] = []
+        # One bytes object per item (see _sort_key), and where its text is in the file.
+        self._keys: list[bytes] = []
+        self._offsets = array("Q")
+        self._lengths = array("I")
         self._size = 0
         self.problems: list[tuple[str, str]] = []  # (ref, why it has no deadlines)
 
@@ -68,8 +81,10 @@ class SpilledDueItems:
                 item = DueItem(summary.ref, summary.name, summary.worker, summary.team,
                                summary.policy_id, deadline)
                 data = safe_json(item_json(item)).encode("utf-8")
-                keys.append((deadline.due.toordinal(), summary.ref, deadline.kind,
-                             deadline.rule_id, len(keys), self._size, len(data)))
+                keys.append(_sort_key(deadline.due, summary.ref, deadline.kind,
+                                      deadline.rule_id, len(keys)))
+                self._offsets.append(self._size)
+                self._lengths.append(len(data))
                 self._size += len(data)
                 pending.append(data)
                 pending_size += len(data)
@@ -92,8 +107,11 @@ class SpilledDueItems:
         chunk: list[bytes] = []
         size = 0
         last = len(self._keys) - 1
-        for index, (*_, offset, length) in enumerate(self._keys):
-            chunk.append(os.pread(descriptor, length, offset))
+        offsets, lengths = self._offsets, self._lengths
+        for index, key in enumerate(self._keys):
+            arrival = int.from_bytes(key[-4:], "big")
+            length = lengths[arrival]
+            chunk.append(os.pread(descriptor, length, offsets[arrival]))
             chunk.append(b",\n" if index != last else b"\n")
             size += length
             if size >= _WRITE_CHUNK:

@@ -105,3 +105,17 @@ def test_a_stream_that_finds_a_stale_case_midway_starts_again_on_the_full_path(c
         rows = service.over_caseload(collect)
     assert len(calls) == 2
     assert due_json(due_items(rows, today=TODAY)) == expected
+
+
+_ANY_TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=6)
+
+
+@settings(max_examples=400)
+@given(a=st.tuples(_DAYS, _ANY_TEXT, _ANY_TEXT, _ANY_TEXT, st.integers(0, 2**32 - 1)),
+       b=st.tuples(_DAYS, _ANY_TEXT, _ANY_TEXT, _ANY_TEXT, st.integers(0, 2**32 - 1)))
+def test_the_compact_sort_key_orders_as_the_tuple_does(a, b) -> None:
+    # Texts with NUL characters, and one text the start of another, included.
+    from cin_tui.due_stream import _sort_key
+
+    assert (_sort_key(*a) < _sort_key(*b)) == (a < b)
+    assert (_sort_key(*a) == _sort_key(*b)) == (a == b)
