@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
@@ -73,17 +73,30 @@ class CaseloadAccess(Protocol):
 
 
 class CinContext(Protocol):
-    """The App as screens see it (cin_tui.app.CinApp)."""
+    """The App as screens see it (cin_tui.app.CinApp); screens only read these."""
 
-    service: CaseloadAccess | None  # None until the start-up worker has opened the database
-    startup_error: str | None       # why it could not be opened, if it could not
-    today: date
-    privacy: bool
-    cursor_blink: bool
-    database_path: Path
-    data_version: int               # bumped after every save: a screen's copy is stale
-    data_signal: Signal[int]        # published with data_version after every save
-    privacy_signal: Signal[bool]
+    @property
+    def service(self) -> CaseloadAccess | None:
+        """None until the start-up worker has opened the database."""
+    @property
+    def startup_error(self) -> str | None:
+        """Why the database could not be opened, if it could not."""
+    @property
+    def today(self) -> date: ...
+    @property
+    def privacy(self) -> bool: ...
+    @property
+    def cursor_blink(self) -> bool: ...
+    @property
+    def database_path(self) -> Path: ...
+    @property
+    def data_version(self) -> int:
+        """Bumped after every save: a screen's copy of the data older than this is stale."""
+    @property
+    def data_signal(self) -> Signal[int]:
+        """Published with data_version after every save."""
+    @property
+    def privacy_signal(self) -> Signal[bool]: ...
 
     def data_changed(self) -> None: ...
 
@@ -102,7 +115,7 @@ def service_of(node: DOMNode) -> CaseloadAccess:
 
 
 def follow_app(
-    screen: Screen[object], *, data: Callable[[int], object],
+    screen: Screen[Any], *, data: Callable[[int], object],
     privacy: Callable[[bool], object] | None = None,
 ) -> None:
     """Call `data(version)` after every save and `privacy(on)` when privacy mode changes, for
@@ -113,7 +126,7 @@ def follow_app(
         app.privacy_signal.subscribe(screen, privacy)
 
 
-def leave_app(screen: Screen[object]) -> None:
+def leave_app(screen: Screen[Any]) -> None:
     app = cin(screen)
     app.data_signal.unsubscribe(screen)
     app.privacy_signal.unsubscribe(screen)
