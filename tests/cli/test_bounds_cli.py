@@ -11,7 +11,7 @@ import sqlite3
 
 import pytest
 
-from cli_helpers import case, write_json
+from .cli_helpers import case, write_json
 
 # Camden: invitation letters at least 10 working days before a booked review (section 10.3):
 # counting back from 1 Jan 0001 is what used to stop every command.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from cli_helpers import case, write_json
+from .cli_helpers import case, write_json
 
 # Two Wirral children (visits every 20 working days, section 2.11). Today is Mon 23 Nov 2026.
 CASES = [

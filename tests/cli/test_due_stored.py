@@ -14,7 +14,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from cli_helpers import TODAY, case, write_json
+from .cli_helpers import TODAY, case, write_json
 
 from models.caseload import load_caseload
 from models.db import open_database, session_scope

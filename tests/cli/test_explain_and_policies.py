@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cli_helpers import case, write_json
+from .cli_helpers import case, write_json
 
 
 def test_explain_shows_rule_citation_basis_and_notes(cin, tmp_path):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_helpers import case, file_hash, write_json
+from .cli_helpers import case, file_hash, write_json
 
 TEMPLATE = Path(__file__).parents[2] / "data" / "cases-template.json"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from cli_helpers import case, write_json
+from .cli_helpers import case, write_json
 
 
 def problem_lines(result) -> list[str]:

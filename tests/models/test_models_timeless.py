@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from test_models_bounds_properties import facts_of, plausible_case_inputs
+from .test_models_bounds_properties import facts_of, plausible_case_inputs
 
 from models import commands
 from models.caseload import load_caseload

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from policies.facts import ClosureFact, OversightActionFact
-from test_engine_support import (
+from .test_engine_support import (
     Frequency,
     booked,
     cancelled,

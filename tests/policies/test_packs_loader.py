@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from policies.packs import PolicyError, build_policy, load_policies
-from test_engine_support import CALENDAR, case, seen
+from .test_engine_support import CALENDAR, case, seen
 from policies.engine import compute_deadlines
 
 SHIPPED = {"wirral", "rochdale", "camden", "trafford", "leicestershire"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from test_engine_support import (
+from .test_engine_support import (
     POLICIES,
     Frequency,
     booked,

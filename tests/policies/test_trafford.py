@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from test_engine_support import POLICIES, Frequency, booked, case, deadlines, held, one, rule_ids, seen
+from .test_engine_support import POLICIES, Frequency, booked, case, deadlines, held, one, rule_ids, seen
 
 T = "trafford"
 

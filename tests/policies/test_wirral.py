@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from test_engine_support import POLICIES, booked, case, deadlines, held, one, rule_ids, seen, unseen, with_rules
+from .test_engine_support import POLICIES, booked, case, deadlines, held, one, rule_ids, seen, unseen, with_rules
 
 W = "wirral"
 
