@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from cin_tui.cli import main
+
 from .cli_helpers import TODAY
 
 

@@ -62,7 +62,8 @@ def _store_behind_validation(db, ref: str, meeting_date: str) -> None:
             (meeting_date, ref))
 
 
-def test_a_stored_date_out_of_range_flags_its_case_and_every_other_case_is_listed(cin, tmp_path, db):
+def test_a_stored_date_out_of_range_flags_its_case_and_every_other_case_is_listed(cin, tmp_path,
+                                                                                  db):
     assert cin("import", str(write_json(tmp_path / "cases.json", [BAD_BOOKING, GOOD]))).code == 0
     _store_behind_validation(db, "C-BAD", "0001-01-01")
 

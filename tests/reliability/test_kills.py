@@ -4,7 +4,6 @@ there or not there at all, and every save that was confirmed is still there."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import subprocess
