@@ -21,9 +21,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import holidays  # noqa: E402
+import holidays
 
-from policies.calendar import WorkingCalendar  # noqa: E402
+from policies.calendar import WorkingCalendar
 
 FIRST_DATE, LAST_DATE = date(2000, 1, 1), date(2060, 12, 31)
 MAX_OFFSET = 400
@@ -66,8 +66,10 @@ def numpy_add_working_days(days: np.ndarray, offsets: np.ndarray, days_off: np.n
     """
     result = days.copy()
     ahead, back = offsets > 0, offsets < 0
-    result[ahead] = np.busday_offset(days[ahead], offsets[ahead], roll="backward", holidays=days_off)
-    result[back] = np.busday_offset(days[back], offsets[back], roll="forward", holidays=days_off)
+    result[ahead] = np.busday_offset(days[ahead], offsets[ahead], roll="backward",
+                                     holidays=days_off)
+    result[back] = np.busday_offset(days[back], offsets[back], roll="forward",
+                                    holidays=days_off)
     return result
 
 
@@ -90,7 +92,9 @@ def main(argv: list[str] | None = None) -> int:
     np_offsets = np.array(offsets, dtype=np.int64)
 
     add = calendar.add_working_days
-    ours_seconds, ours = best_of(REPEATS, lambda: [add(d, n) for d, n in zip(days, offsets)])
+    ours_seconds, ours = best_of(
+        REPEATS, lambda: [add(d, n) for d, n in zip(days, offsets, strict=True)]
+    )
     numpy_seconds, theirs = best_of(
         REPEATS, lambda: numpy_add_working_days(np_days, np_offsets, days_off)
     )
@@ -113,7 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = [
         ("WorkingCalendar.add_working_days (scalar loop)", f"{ours_rate:,.0f}"),
         ("numpy.busday_offset, same semantics (vectorised)", f"{numpy_rate:,.0f}"),
-        ("numpy.busday_offset, one plain roll='forward' call", f"{args.pairs / one_call_seconds:,.0f}"),
+        ("numpy.busday_offset, one plain roll='forward' call",
+         f"{args.pairs / one_call_seconds:,.0f}"),
     ]
     print(f"{args.pairs:,} random (date, offset) pairs, dates {FIRST_DATE}..{LAST_DATE}, "
           f"offsets -{MAX_OFFSET}..{MAX_OFFSET}, {len(days_off)} days off; best of {REPEATS}")

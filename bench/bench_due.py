@@ -24,7 +24,7 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_support import CIN, OUT, ROOT, TODAY, database_with, env, median_ratio, primed  # noqa: E402
+from bench_support import CIN, OUT, ROOT, TODAY, database_with, env, median_ratio, primed
 
 TASK_FOLDER = OUT / "task"
 

@@ -26,7 +26,7 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_support import (  # noqa: E402
+from bench_support import (
     CIN,
     ROOT,
     TODAY,

@@ -19,7 +19,7 @@ import shutil
 import sqlite3
 import sys
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,7 +91,7 @@ def count_write_transactions():
 
     counter = {"writes": 0}
 
-    def before(conn, cursor, statement, *args):  # noqa: ANN001
+    def before(conn, cursor, statement, *args):
         if statement.strip().upper().startswith("BEGIN IMMEDIATE"):
             counter["writes"] += 1
 
@@ -105,7 +105,7 @@ def baseline(path: Path, parsed) -> tuple[float, float, int]:
     workers = sorted({c.worker for c in parsed.cases if c.worker})
     worker_rows = [(n, name, None) for n, name in enumerate(workers, start=1)]
     worker_id = {name: n for n, name, _ in worker_rows}
-    now = datetime.now(timezone.utc).replace(tzinfo=None).isoformat(sep=" ")
+    now = datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" ")
     case_rows, visit_rows, meeting_rows, closure_rows, audit_rows = [], [], [], [], []
     iso = lambda d: d.isoformat() if d else None  # noqa: E731
     for case_id, c in enumerate(parsed.cases, start=1):

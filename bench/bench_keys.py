@@ -28,14 +28,14 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_support import ROOT, SETTINGS, TODAY, database_with, primed  # noqa: E402
+from bench_support import ROOT, SETTINGS, TODAY, database_with, primed
 
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
-from cin_tui.app import make_app  # noqa: E402
-from screens.case import CaseScreen  # noqa: E402
-from screens.caseload import CaseloadScreen, CaseloadTable  # noqa: E402
-from screens.forms.visit import VisitForm  # noqa: E402
+from cin_tui.app import make_app
+from screens.case import CaseScreen
+from screens.caseload import CaseloadScreen, CaseloadTable
+from screens.forms.visit import VisitForm
 
 PATIENCE = 120.0
 
@@ -80,8 +80,8 @@ async def measure(database: Path, repeats: int) -> dict[str, list[float]]:
         for _ in range(repeats):
             before = table.cursor_row
             results["move"].append(await timed(
-                lambda: pilot.press("down"), lambda: table.cursor_row == before + 1, pilot,
-                "the cursor"))
+                lambda: pilot.press("down"),
+                lambda before=before: table.cursor_row == before + 1, pilot, "the cursor"))
         await pilot.press("slash")
         search = screen.query_one("#search")
         for _ in range(repeats):
@@ -113,11 +113,13 @@ async def measure(database: Path, repeats: int) -> dict[str, list[float]]:
                 await pilot.pause()
                 version = app.data_version
                 results["save a form"].append(await timed(
-                    lambda: pilot.press("ctrl+s"), lambda: app.screen is not form, pilot,
+                    lambda: pilot.press("ctrl+s"), lambda form=form: app.screen is not form, pilot,
                     "the save"))
                 start = time.perf_counter()
                 caseload = next(s for s in app.screen_stack if isinstance(s, CaseloadScreen))
-                await until(pilot, lambda: app.data_version > version
+                await until(pilot,
+                            lambda version=version, caseload=caseload:
+                            app.data_version > version
                             and caseload._loaded_version == app.data_version and idle(app),
                             "the caseload to reload")
                 results["(caseload reloaded after a save)"].append(time.perf_counter() - start)
@@ -130,8 +132,9 @@ async def measure(database: Path, repeats: int) -> dict[str, list[float]]:
 async def bare_floor(repeats: int) -> list[float]:
     """The same measurement of one Down key in the bare app's 25-row DataTable: what Pilot's
     own waiting (for idle, and for the next frame) costs on this machine."""
-    from bare_app import BareApp
     from textual.widgets import DataTable
+
+    from bare_app import BareApp
 
     app = BareApp()
     times = []
@@ -143,7 +146,8 @@ async def bare_floor(repeats: int) -> list[float]:
         for _ in range(min(repeats, 20)):
             before = table.cursor_row
             times.append(await timed(lambda: pilot.press("down"),
-                                     lambda: table.cursor_row == before + 1, pilot, "the cursor"))
+                                     lambda before=before: table.cursor_row == before + 1, pilot,
+                                     "the cursor"))
     return times
 
 

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_support import ROOT, SETTINGS, TODAY, database_with, env, primed  # noqa: E402
+from bench_support import ROOT, SETTINGS, TODAY, database_with, env, primed
 
 CHILD = r"""
 import asyncio, sys

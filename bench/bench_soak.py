@@ -180,8 +180,10 @@ async def cycle(pilot: Pilot, number: int) -> dict[str, float]:
     return times
 
 
-async def soak(app: CinApp, *, cycles: int, warmup: int, every: int,
-               report: Callable[[Sample, dict[str, float]], None]) -> list[tuple[Sample, dict[str, float]]]:
+async def soak(
+    app: CinApp, *, cycles: int, warmup: int, every: int,
+    report: Callable[[Sample, dict[str, float]], None],
+) -> list[tuple[Sample, dict[str, float]]]:
     """Run `warmup` cycles, then `cycles` more, reporting after the warm-up and every `every`
     cycles: the sample and each phase's median time (seconds) over those cycles."""
     reports: list[tuple[Sample, dict[str, float]]] = []

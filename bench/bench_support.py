@@ -39,7 +39,6 @@ def database_with(children: int) -> Path:
     sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(ROOT / "bench"))
     from bench_import import generate
-
     from cin_tui.importer import import_parsed, read_case_file
     from policies.calendar import WorkingCalendar
     from policies.packs import load_policies

@@ -60,7 +60,7 @@ class Anchor:
 class CaseView:
     """One case's facts, sorted once for all the rules that read them."""
 
-    __slots__ = ("facts", "visits", "seen_dates", "held", "booked", "cancelled")
+    __slots__ = ("booked", "cancelled", "facts", "held", "seen_dates", "visits")
 
     def __init__(self, facts: CaseFacts) -> None:
         self.facts = facts
@@ -124,7 +124,9 @@ def _first_seen_visit(case: CaseView, rule: Rule) -> list[Anchor]:
     first = next((v for v in case.visits if v.seen), None)
     if first is None:
         return []
-    return [Anchor(first.date, f"the first visit where the child was seen, on {format_date(first.date)}", visit=first)]
+    return [Anchor(first.date,
+                   f"the first visit where the child was seen, on {format_date(first.date)}",
+                   visit=first)]
 
 
 def _each_visit(case: CaseView, rule: Rule) -> list[Anchor]:
@@ -141,7 +143,8 @@ def _held_phrase(m: MeetingFact, extra: str = "") -> str:
 
 
 def _meeting_held(case: CaseView, rule: Rule) -> list[Anchor]:
-    return [Anchor(m.date, _held_phrase(m), meeting=m) for m in case.held if m.kind in rule.anchor_kinds]
+    return [Anchor(m.date, _held_phrase(m), meeting=m)
+            for m in case.held if m.kind in rule.anchor_kinds]
 
 
 def _initial_meeting_held(case: CaseView, rule: Rule) -> list[Anchor]:
@@ -178,11 +181,15 @@ def _cancellation(case: CaseView, rule: Rule) -> list[Anchor]:
             continue
         words = f"the {meeting_words(m.kind)} booked for {format_date(m.date)}"
         if m.cancelled_on is not None:
-            anchors.append(Anchor(m.cancelled_on, f"the cancellation on {format_date(m.cancelled_on)} of {words}", meeting=m))
+            anchors.append(Anchor(
+                m.cancelled_on, f"the cancellation on {format_date(m.cancelled_on)} of {words}",
+                meeting=m,
+            ))
         else:
             anchors.append(Anchor(
                 m.date, f"the cancellation of {words}", meeting=m,
-                note="The date it was cancelled is not recorded, so this counts from the meeting's date.",
+                note="The date it was cancelled is not recorded, so this counts from the "
+                     "meeting's date.",
             ))
     return anchors
 
@@ -245,7 +252,8 @@ def case_conditions_hold(conditions: Conditions, facts: CaseFacts) -> bool:
         return False
     if c.stepped_down is not None and c.stepped_down != (facts.stepped_down_from is not None):
         return False
-    if c.assessment_completed is not None and c.assessment_completed != (facts.assessment_completed is not None):
+    if (c.assessment_completed is not None
+            and c.assessment_completed != (facts.assessment_completed is not None)):
         return False
     return c.stepped_down_from is None or facts.stepped_down_from in c.stepped_down_from
 
@@ -267,7 +275,8 @@ def window_conditions_hold(
     return True
 
 
-def _window_end(window: Window, case: CaseView, rule: Rule, calendar: WorkingCalendar) -> date | None:
+def _window_end(window: Window, case: CaseView, rule: Rule,
+                calendar: WorkingCalendar) -> date | None:
     found = resolve(window.of, case, rule)
     if not found:
         return None

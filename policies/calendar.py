@@ -54,7 +54,8 @@ class WorkingDays:
     def __init__(self, non_working: Sequence[int], first_ordinal: int, last_ordinal: int) -> None:
         self._set_days_off(non_working, first_ordinal, last_ordinal)
 
-    def _set_days_off(self, non_working: Sequence[int], first_ordinal: int, last_ordinal: int) -> None:
+    def _set_days_off(self, non_working: Sequence[int], first_ordinal: int,
+                      last_ordinal: int) -> None:
         """`non_working`: the sorted ordinals of the Monday-to-Friday days off, at least all
         of those from `first_ordinal` to `last_ordinal`."""
         self._first_ordinal, self._last_ordinal = first_ordinal, last_ordinal
@@ -83,7 +84,8 @@ class WorkingDays:
     def _kth_working_day(self, k: int) -> int:
         """The ordinal of the k-th working day counted from 1 Jan 0001 (k >= 1)."""
         if k < 1:
-            raise DateOutOfRange("that date is outside the years this calendar can count (1 to 9999)")
+            raise DateOutOfRange(
+                "that date is outside the years this calendar can count (1 to 9999)")
         weekday_number = k + bisect_right(self._working_rank_after, k)
         weeks, day_of_week = divmod(weekday_number - 1, 5)
         return 7 * weeks + day_of_week + 1
@@ -162,7 +164,9 @@ class WorkingCalendar(WorkingDays):
         import holidays  # here, not at the top: read-only starts never build a calendar
 
         self._bank_holiday_names = dict(
-            holidays.UK(subdiv="ENG", years=range(first_year, last_year + 1)).items()
+            holidays.country_holidays(
+                "GB", subdiv="ENG", years=range(first_year, last_year + 1)
+            ).items()
         )
         # The data lists both 26 Dec 2026 (a Saturday) and 28 Dec 2026 (observed): a weekend
         # is not a working day anyway, so only the non-working weekdays matter.
@@ -179,7 +183,8 @@ class WorkingCalendar(WorkingDays):
         if self._first_ordinal <= low and high <= self._last_ordinal:
             return
         if low < 1 or high > _LAST_ORDINAL:
-            raise DateOutOfRange("that date is outside the years this calendar can count (1 to 9999)")
+            raise DateOutOfRange(
+                "that date is outside the years this calendar can count (1 to 9999)")
         # A decade of margin so a run of nearby queries does not reload each time.
         first = min(self._first_year, max(1, date.fromordinal(low).year - 10))
         last = max(self._last_year, min(9999, date.fromordinal(high).year + 10))

@@ -10,7 +10,7 @@ import calendar
 import re
 from datetime import date
 
-from policies.facts import Frequency
+from policies.facts import Frequency, FrequencyUnit
 
 ACCEPTED = "Use DD/MM/YYYY or YYYY-MM-DD"
 
@@ -100,13 +100,15 @@ def format_iso(d: date) -> str:
 
 # Frequencies: a count and a unit, e.g. "10wd", "4w", "28d", "1m", "6 weeks", "20 working days".
 
-_FREQUENCY_UNITS = {
+_FREQUENCY_UNITS: dict[str, FrequencyUnit] = {
     "wd": "working_days", "working day": "working_days", "working days": "working_days",
     "d": "days", "day": "days", "days": "days",
     "w": "weeks", "wk": "weeks", "wks": "weeks", "week": "weeks", "weeks": "weeks",
     "m": "months", "month": "months", "months": "months",
 }
-_FREQUENCY_SHORT = {"working_days": "wd", "days": "d", "weeks": "w", "months": "m"}
+_FREQUENCY_SHORT: dict[FrequencyUnit, str] = {
+    "working_days": "wd", "days": "d", "weeks": "w", "months": "m",
+}
 _FREQUENCY = re.compile(r"(\d+) *([a-z][a-z -]*)", re.ASCII)
 _FREQUENCY_ACCEPTED = "Write e.g. 10wd (working days), 28d (days), 4w (weeks) or 1m (months)"
 MAX_FREQUENCY_COUNT = 999

@@ -39,7 +39,8 @@ class Deadline:
     unit: str             # "working_days", "days", "weeks", "months" (rules in hours count in days)
     rule_id: str          # e.g. "wirral.visit"
     citation: Citation
-    basis: str            # e.g. "20 working days after the visit of 18 Dec 2026, when the child was last seen"
+    # e.g. "20 working days after the visit of 18 Dec 2026, when the child was last seen"
+    basis: str
     notes: tuple[str, ...] = field(default=())  # warnings and the other reading of a contradiction
     # What a manager's note records in CaseFacts.cleared_flags to clear this deadline (oversight
     # and preparation deadlines only): the rule id, or "rule_id@YYYY-MM-DD" for one occurrence

@@ -34,7 +34,7 @@ from policies.anchors import (
 from policies.calendar import WorkingCalendar
 from policies.dates import format_frequency
 from policies.deadlines import Citation, Deadline, PlannedDeadline, Repeat
-from policies.facts import CaseFacts
+from policies.facts import CaseFacts, VisitFact
 from policies.limits import ENGINE_FIRST, ENGINE_LAST, CaseDataError, check_in_engine_span
 from policies.packs import Policy, Rule, normalise_role
 from policies.timescales import amount, shift
@@ -51,6 +51,7 @@ __all__ = ["BOOKING_WARNING_WORKING_DAYS", "EARLIEST_ONLY_KINDS", "compute_deadl
 # Kinds where a rule gives at most one deadline per case (its earliest open one).
 ONE_PER_RULE_KINDS = ("visit", "meeting", "review", "assessment")
 CLEARABLE_KINDS = ("oversight", "preparation")
+_PER_CASE_BASIS = "(the visiting frequency recorded on the case)"
 
 _FALLBACK_REASONS = {
     "last_seen_visit": "no visit where the child was seen is recorded",
@@ -151,7 +152,8 @@ def _dated_facts(facts: CaseFacts) -> list[tuple[str, date]]:
                   (f"cancellation date of the {what}", meeting.cancelled_on)]
     dated += [(f"{event.replace('_', ' ')} date", when) for event, when in facts.events.items()]
     for action in facts.oversight_actions:
-        dated += [("oversight action's due date", action.due), ("oversight action's done date", action.done)]
+        dated += [("oversight action's due date", action.due),
+                  ("oversight action's done date", action.done)]
     return [(what, when) for what, when in dated if when is not None]
 
 
@@ -165,19 +167,23 @@ class _Run:
 
     # -- one rule ---------------------------------------------------------------------------
 
-    def rule_deadlines(self, rule: Rule, skip_meeting_kinds: frozenset[str] = frozenset()) -> list[PlannedDeadline]:
+    def rule_deadlines(self, rule: Rule,
+                       skip_meeting_kinds: frozenset[str] = frozenset()) -> list[PlannedDeadline]:
         anchor_name = rule.anchor
         anchors = resolve(anchor_name, self.case, rule)
         if skip_meeting_kinds:
-            anchors = [a for a in anchors if a.meeting is None or a.meeting.kind not in skip_meeting_kinds]
+            anchors = [a for a in anchors
+                       if a.meeting is None or a.meeting.kind not in skip_meeting_kinds]
         fallback_reason = None
         if not anchors and rule.fallback_anchor:
-            fallback_reason = _FALLBACK_REASONS.get(anchor_name, f"nothing is recorded for {anchor_name}")
+            fallback_reason = _FALLBACK_REASONS.get(anchor_name,
+                                                    f"nothing is recorded for {anchor_name}")
             anchor_name = rule.fallback_anchor
             anchors = resolve(anchor_name, self.case, rule)
         found: list[PlannedDeadline] = []
         for anchor in anchors:
-            if not window_conditions_hold(rule.conditions, anchor.date, self.case, rule, self.calendar):
+            if not window_conditions_hold(rule.conditions, anchor.date, self.case, rule,
+                                          self.calendar):
                 continue
             if self._met(rule, anchor_name, anchor):
                 continue
@@ -217,7 +223,7 @@ class _Run:
             return self.facts.assessment_completed is not None
         return False
 
-    def _first_visit_from(self, d: date):
+    def _first_visit_from(self, d: date) -> VisitFact | None:
         return next((v for v in self.case.visits if v.date >= d), None)
 
     def _chaired_as_required(self, rule: Rule) -> bool:
@@ -246,12 +252,14 @@ class _Run:
         if anchor.note:
             notes.append(anchor.note)
         frequency = self.facts.visit_every
+        count: int
+        unit: str
         if timescale.per_case:
             if frequency is None:
                 return None  # the procedure sets no timescale and the case records none
             count, unit = frequency.count, frequency.unit
             due = shift(anchor.date, count, unit, self.calendar)
-            basis = f"{amount(count, unit)} after {phrase} (the visiting frequency recorded on the case)"
+            basis = f"{amount(count, unit)} after {phrase} {_PER_CASE_BASIS}"
         else:
             count, unit = timescale.count or 0, timescale.unit
             due = shift(anchor.date, count, unit, self.calendar, before=before)
@@ -260,11 +268,12 @@ class _Run:
                 case_due = shift(anchor.date, frequency.count, frequency.unit, self.calendar)
                 if case_due < due:
                     notes.append(
-                        f"The visiting frequency recorded on the case ({format_frequency(frequency)}) "
-                        f"is sooner than the procedure's {amount(count, unit)}, so it is used."
+                        "The visiting frequency recorded on the case "
+                        f"({format_frequency(frequency)}) is sooner than the procedure's "
+                        f"{amount(count, unit)}, so it is used."
                     )
                     count, unit, due = frequency.count, frequency.unit, case_due
-                    basis = f"{amount(count, unit)} after {phrase} (the visiting frequency recorded on the case)"
+                    basis = f"{amount(count, unit)} after {phrase} {_PER_CASE_BASIS}"
         flag_id = ""
         repeat = None
         if rule.kind in CLEARABLE_KINDS:
@@ -279,7 +288,9 @@ class _Run:
                 if rule.qualified_id in cleared or rule.id in cleared:
                     return None
                 prefix = f"{rule.qualified_id}@"
-                repeat = Repeat(anchor=anchor.date, count=count, step=rule.repeat.count,
+                step = rule.repeat.count
+                assert step is not None, "the loader gives every repeat a count"
+                repeat = Repeat(anchor=anchor.date, count=count, step=step,
                                 phrase=phrase,
                                 cleared=frozenset(flag[len(prefix):] for flag in cleared
                                                   if flag.startswith(prefix)))
@@ -337,7 +348,8 @@ class _Run:
                 unit="days",
                 rule_id=f"{policy.id}.oversight_action",
                 citation=Citation("Management oversight note", "action", action.description),
-                basis=f"set by a management oversight note for {action.owner}, due {format_date(action.due)}",
+                basis=f"set by a management oversight note for {action.owner}, "
+                      f"due {format_date(action.due)}",
             )
             for action in self.facts.oversight_actions
             if action.done is None

@@ -6,6 +6,7 @@ long as it has a default, so every producer of facts keeps working.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
@@ -38,12 +39,14 @@ class Frequency:
     unit: FrequencyUnit
 
 
+# In VisitFact and MeetingFact the field `date` hides the type below it, so the later fields
+# spell the type `datetime.date`.
 @dataclass(frozen=True, slots=True)
 class VisitFact:
     date: date
     seen: bool = True
     seen_alone: bool | None = None
-    recorded: date | None = None
+    recorded: datetime.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +55,8 @@ class MeetingFact:
     status: str
     date: date
     chair_role: str | None = None
-    circulated: date | None = None
-    cancelled_on: date | None = None
+    circulated: datetime.date | None = None
+    cancelled_on: datetime.date | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,7 +31,8 @@ EARLIEST_EVENT = date(1991, 10, 14)
 # allocated (or re-allocated) around the 18th birthday through; anything older is a mistyped
 # year. So no date of birth can be before 15 Oct 1972 (19 years before EARLIEST_EVENT).
 MAX_AGE_AT_ALLOCATION = 18
-EARLIEST_DOB = EARLIEST_EVENT - relativedelta(years=MAX_AGE_AT_ALLOCATION + 1) + relativedelta(days=1)
+EARLIEST_DOB = (EARLIEST_EVENT - relativedelta(years=MAX_AGE_AT_ALLOCATION + 1)
+                + relativedelta(days=1))
 
 # The plan of a case starts on or after its allocation. Its assessment may be finished up to
 # this many months before: an assessment team can complete it and hand the case over, which is
@@ -43,9 +44,10 @@ ASSESSMENT_BEFORE_ALLOCATION_MONTHS = 3
 
 # Pre-birth work: a case may open, and visits and meetings happen, while the mother is
 # pregnant (Camden's threshold document: "pregnant women whose lifestyle may be affecting the
-# development of the unborn child"; Wirral 2.3 invites "the midwife (if unborn)" to the planning meeting). A pregnancy
-# lasts at most about 42 weeks from the last period, so conception is at most ~40 weeks before
-# birth: nothing about a child can happen earlier than PRE_BIRTH_WEEKS before the birth.
+# development of the unborn child"; Wirral 2.3 invites "the midwife (if unborn)" to the planning
+# meeting). A pregnancy lasts at most about 42 weeks from the last period, so conception is at
+# most ~40 weeks before birth: nothing about a child can happen earlier than PRE_BIRTH_WEEKS
+# before the birth.
 PRE_BIRTH_WEEKS = 40
 
 # A meeting (or an oversight action) may be booked at most this far after today.

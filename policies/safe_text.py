@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["safe_text", "is_safe_text", "UNSAFE_CODE_POINTS"]
+__all__ = ["UNSAFE_CODE_POINTS", "is_safe_text", "safe_text"]
 
 
 _NAMED = {0x09: "\\t", 0x0A: "\\n", 0x0D: "\\r"}

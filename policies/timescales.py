@@ -14,8 +14,8 @@ from functools import lru_cache
 from dateutil.relativedelta import relativedelta
 
 from policies.calendar import WorkingDays
-from policies.limits import ENGINE_FIRST, ENGINE_LAST, DateOutOfRange, engine_span_text
 from policies.dates import format_date
+from policies.limits import ENGINE_FIRST, ENGINE_LAST, DateOutOfRange, engine_span_text
 
 _SINGULAR = {"working_days": "working day", "days": "day", "weeks": "week", "months": "month",
              "hours": "hour"}

@@ -79,7 +79,8 @@ def status(today: date, due: date, calendar: WorkingDays, amber_working_days: in
     return "ok"
 
 
-def current_occurrence(repeat: Repeat, unit: str, today: date, calendar: WorkingDays) -> tuple[int, date]:
+def current_occurrence(repeat: Repeat, unit: str, today: date,
+                       calendar: WorkingDays) -> tuple[int, date]:
     """The current occurrence (k, due) of a repeating rule: the latest one due by today
     (earlier ones are overtaken by it), or the first one if none is due yet; an occurrence
     cleared by a manager's note moves on to the next."""
@@ -91,7 +92,8 @@ def current_occurrence(repeat: Repeat, unit: str, today: date, calendar: Working
     return k, due
 
 
-def occurrence_window(repeat: Repeat, unit: str, today: date, calendar: WorkingDays) -> tuple[date | None, date]:
+def occurrence_window(repeat: Repeat, unit: str, today: date,
+                      calendar: WorkingDays) -> tuple[date | None, date]:
     """The days around `today` with the same current occurrence: from the due date of the
     latest occurrence due by today (None: since ever, when none is due yet) up to, not
     including, the next one's."""

@@ -42,7 +42,8 @@ class AnchorSpec:
     """How an anchor finds its date(s) in the case facts."""
 
     description: str
-    rolling: bool = False     # moves on as facts are recorded (last visit, last meeting): never "met"
+    # moves on as facts are recorded (last visit, last meeting): never "met"
+    rolling: bool = False
     per_item: bool = False    # one date per visit or meeting (circulation, recording, preparation)
     meetings: bool = False    # looks at meetings: `anchor_kinds` says which kinds
     default_kinds: tuple[str, ...] = ()
@@ -93,7 +94,8 @@ ANCHORS: dict[str, AnchorSpec] = {
         meetings=True, default_kinds=CIN_MEETING_KINDS,
     ),
     **{
-        name: AnchorSpec(f"the `{name}` event ({words})", rolling=name in ("supervision", "sswop_oversight"))
+        name: AnchorSpec(f"the `{name}` event ({words})",
+                         rolling=name in ("supervision", "sswop_oversight"))
         for name, words in EVENTS.items()
     },
 }

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import email.parser
 import hashlib
-import os
 import platform
 import shutil
 import subprocess
@@ -80,10 +79,14 @@ class Platform:
 # Linux: manylinux_2_28 = glibc 2.28 or newer (Debian 10+, Ubuntu 20.04+, RHEL 8+).
 # macOS: 11 (Big Sur) or newer; older macOS wheels are accepted too (pip expands the tag).
 PLATFORMS = {
-    "windows-x86_64": Platform("windows-x86_64", ("win_amd64",), "win32", "Windows", "AMD64", "nt"),
-    "linux-x86_64": Platform("linux-x86_64", ("manylinux_2_28_x86_64",), "linux", "Linux", "x86_64", "posix"),
-    "macos-x86_64": Platform("macos-x86_64", ("macosx_11_0_x86_64",), "darwin", "Darwin", "x86_64", "posix"),
-    "macos-arm64": Platform("macos-arm64", ("macosx_11_0_arm64",), "darwin", "Darwin", "arm64", "posix"),
+    "windows-x86_64": Platform("windows-x86_64", ("win_amd64",), "win32", "Windows", "AMD64",
+                               "nt"),
+    "linux-x86_64": Platform("linux-x86_64", ("manylinux_2_28_x86_64",), "linux", "Linux",
+                             "x86_64", "posix"),
+    "macos-x86_64": Platform("macos-x86_64", ("macosx_11_0_x86_64",), "darwin", "Darwin",
+                             "x86_64", "posix"),
+    "macos-arm64": Platform("macos-arm64", ("macosx_11_0_arm64",), "darwin", "Darwin", "arm64",
+                            "posix"),
 }
 
 
@@ -214,7 +217,8 @@ def missing_for_target(out: Path, target: Target) -> list[str]:
         for line in requires:
             dep = Requirement(line)
             wanted_by = req.extras or {""}
-            if dep.marker is None or any(dep.marker.evaluate({**env, "extra": e}) for e in wanted_by):
+            if dep.marker is None or any(dep.marker.evaluate({**env, "extra": e})
+                                         for e in wanted_by):
                 dep.marker = None
                 queue.append(dep)
     return missing
@@ -262,7 +266,8 @@ def build(out: Path, targets: list[Target], constraints: Path | None) -> None:
             missing = missing_for_target(out, target)
             if not missing:
                 break
-            print(f"{target.label}: fetching {', '.join(missing)} (markers differ from this machine)")
+            print(f"{target.label}: fetching {', '.join(missing)} "
+                  "(markers differ from this machine)")
             for req in missing:
                 run(pip("download", "--no-deps", "--dest", str(out), "--constraint", str(pins_file),
                         *target.pip_args(), req))
@@ -283,7 +288,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--target", action="append", choices=sorted(PLATFORMS),
                         help="platform to include (repeatable; default: all four)")
     parser.add_argument("--python", action="append",
-                        help="Python version to include, e.g. 3.12 (repeatable; default: 3.11 and 3.12)")
+                        help="Python version to include, e.g. 3.12 "
+                             "(repeatable; default: 3.11 and 3.12)")
     parser.add_argument("--host-only", action="store_true",
                         help="only this machine's platform and Python version (quick; used by CI)")
     parser.add_argument("--constraints", type=Path,
@@ -296,7 +302,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.host_only:
         host = host_platform_name()
         if host is None:
-            raise SystemExit(f"no wheelhouse target for this machine ({sys.platform} {platform.machine()})")
+            raise SystemExit("no wheelhouse target for this machine "
+                             f"({sys.platform} {platform.machine()})")
         platforms = [host]
         pythons = [f"{sys.version_info.major}.{sys.version_info.minor}"]
     else:

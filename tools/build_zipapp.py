@@ -20,14 +20,13 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import subprocess
 import sys
 import tempfile
 import venv
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import build_wheelhouse as wh  # noqa: E402
+import build_wheelhouse as wh
 
 SHIV_REQUIREMENT = "shiv==1.0.8"
 ZIPAPP_PYTHONS = ("3.11", "3.12", "3.13")
@@ -45,8 +44,9 @@ def make_tool_venv(where: Path) -> Path:
 
 def install_for(target: wh.Target, wheelhouse: Path, dest: Path) -> None:
     """Install cin-tui and its dependencies for one target from the wheelhouse only."""
-    wh.run(wh.pip("install", "--quiet", "--no-warn-conflicts", "--no-index", "--find-links", str(wheelhouse),
-                  "--target", str(dest), "--no-compile", *target.pip_args(), wh.APP_NAME))
+    wh.run(wh.pip("install", "--quiet", "--no-warn-conflicts", "--no-index",
+                  "--find-links", str(wheelhouse), "--target", str(dest), "--no-compile",
+                  *target.pip_args(), wh.APP_NAME))
 
 
 def merge_tree(src: Path, dest: Path) -> None:
@@ -83,7 +83,8 @@ def build(platform_name: str, pythons: list[str], wheelhouse: Path | None, out: 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--platform", choices=sorted(wh.PLATFORMS), default=wh.host_platform_name(),
-                        help="operating system and CPU the file will run on (default: this machine)")
+                        help="operating system and CPU the file will run on "
+                             "(default: this machine)")
     parser.add_argument("--python", action="append",
                         help="Python version to support (repeatable; default: 3.11, 3.12, 3.13)")
     parser.add_argument("--wheelhouse", type=Path,

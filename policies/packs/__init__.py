@@ -19,7 +19,18 @@ from policies.packs.types import (
 )
 
 __all__ = [
-    "USER_POLICIES_FOLDER", "build_policy", "load_policies", "normalise_role",
-    "ChairedBy", "ChecklistItem", "ClosureReason", "Conditions", "OtherReading", "Policy",
-    "PolicyError", "Rule", "Timescale", "Window",
+    "USER_POLICIES_FOLDER",
+    "ChairedBy",
+    "ChecklistItem",
+    "ClosureReason",
+    "Conditions",
+    "OtherReading",
+    "Policy",
+    "PolicyError",
+    "Rule",
+    "Timescale",
+    "Window",
+    "build_policy",
+    "load_policies",
+    "normalise_role",
 ]

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from policies.deadlines import Citation
+from policies.facts import MEETING_KINDS, STEP_DOWN_SOURCES
+from policies.limits import MAX_COUNT, MAX_MEETING_NUMBER
 from policies.packs.types import (
     ChairedBy,
     ChecklistItem,
@@ -28,8 +30,6 @@ from policies.packs.types import (
     Timescale,
     Window,
 )
-from policies.facts import MEETING_KINDS, STEP_DOWN_SOURCES
-from policies.limits import MAX_COUNT, MAX_MEETING_NUMBER
 from policies.vocabulary import (
     ANCHORS,
     BOOL_CONDITIONS,
@@ -199,7 +199,8 @@ class _Checker:
     def problem(self, where: str, field_name: str, message: str) -> None:
         self.problems.append(f'{self.file}: {where}field "{field_name}": {message}')
 
-    def unknown_keys(self, table: dict[str, Any], allowed: tuple[str, ...], where: str, prefix: str = "") -> None:
+    def unknown_keys(self, table: dict[str, Any], allowed: tuple[str, ...], where: str,
+                     prefix: str = "") -> None:
         for key in table:
             if key not in allowed:
                 self.problem(where, prefix + key, f"is not a known field; use {or_list(allowed)}")
@@ -260,7 +261,8 @@ def build_policy(raw: dict[str, Any], file: str, *, origin: str = "") -> Policy:
     check.unknown_keys(raw, PACK_KEYS, "")
     pack_id = check.get(raw, "id", str, "", required=True, default="")
     if pack_id and not _PACK_ID.fullmatch(pack_id):
-        check.problem("", "id", f'"{pack_id}" is not an id; use lower-case letters, digits, - and _')
+        check.problem("", "id",
+                      f'"{pack_id}" is not an id; use lower-case letters, digits, - and _')
     name = check.get(raw, "name", str, "", required=True, default="")
     notes = check.text_list(raw, "notes", "") or ()
     procedure = check.get(raw, "procedure", dict, "", required=True, default={})
@@ -281,7 +283,8 @@ def build_policy(raw: dict[str, Any], file: str, *, origin: str = "") -> Policy:
             continue
         rule_id = raw_rule.get("id")
         if isinstance(rule_id, str) and rule_id in seen:
-            check.problem(f'rule "{rule_id}": ', "id", "is used by another rule in this pack; give each rule its own id")
+            check.problem(f'rule "{rule_id}": ', "id",
+                          "is used by another rule in this pack; give each rule its own id")
             continue
         if isinstance(rule_id, str):
             seen.add(rule_id)
@@ -297,7 +300,9 @@ def build_policy(raw: dict[str, Any], file: str, *, origin: str = "") -> Policy:
     )
 
 
-def _closure(raw: dict[str, Any], check: _Checker, procedure: str):
+def _closure(
+    raw: dict[str, Any], check: _Checker, procedure: str,
+) -> tuple[tuple[ClosureReason, ...], tuple[ChecklistItem, ...], tuple[str, ...]]:
     closure = check.get(raw, "closure", dict, "", default={})
     check.unknown_keys(closure, CLOSURE_KEYS, "", prefix="closure.")
     reasons: list[ClosureReason] = []
@@ -333,14 +338,16 @@ def _closure(raw: dict[str, Any], check: _Checker, procedure: str):
     return tuple(reasons), tuple(items), tuple(notes)
 
 
-def _rule(raw: dict[str, Any], position: int, check: _Checker, pack_id: str, procedure: str) -> Rule | None:
+def _rule(raw: dict[str, Any], position: int, check: _Checker, pack_id: str,
+          procedure: str) -> Rule | None:
     rule_id = raw.get("id")
     where = f'rule "{rule_id}": ' if isinstance(rule_id, str) else f"rule {position}: "
     before = len(check.problems)
     check.unknown_keys(raw, RULE_KEYS, where)
     rule_id = check.get(raw, "id", str, where, required=True, default="")
     if rule_id and not _RULE_ID.fullmatch(rule_id):
-        check.problem(where, "id", f'"{rule_id}" is not an id; use lower-case letters, digits and _')
+        check.problem(where, "id",
+                      f'"{rule_id}" is not an id; use lower-case letters, digits and _')
     if not check.get(raw, "enabled", bool, where, default=True):
         return None
     kind = check.get(raw, "kind", str, where, required=True)
@@ -350,11 +357,14 @@ def _rule(raw: dict[str, Any], position: int, check: _Checker, pack_id: str, pro
     timescale = _timescale(raw, where, check, "", allow_per_case=True)
     anchor = _anchor(raw, "anchor", where, check, required=True)
     fallback = _anchor(raw, "fallback_anchor", where, check)
-    anchor_kinds = check.text_list(raw, "anchor_kinds", where, allowed=MEETING_KINDS, what="a meeting kind")
-    meeting_kinds = check.text_list(raw, "meeting_kinds", where, allowed=MEETING_KINDS, what="a meeting kind")
+    anchor_kinds = check.text_list(raw, "anchor_kinds", where, allowed=MEETING_KINDS,
+                                   what="a meeting kind")
+    meeting_kinds = check.text_list(raw, "meeting_kinds", where, allowed=MEETING_KINDS,
+                                    what="a meeting kind")
     nth = check.get(raw, "nth", int, where)
     if anchor == "nth_meeting" and nth is None:
-        check.problem(where, "nth", 'is missing; anchor "nth_meeting" needs nth = <which meeting, 1 or more>')
+        check.problem(where, "nth",
+                      'is missing; anchor "nth_meeting" needs nth = <which meeting, 1 or more>')
     if nth is not None and not 1 <= nth <= MAX_MEETING_NUMBER:
         check.problem(where, "nth", f"{nth} is not a meeting number; use 1 to {MAX_MEETING_NUMBER}")
     conditions = _conditions(raw, where, check)
@@ -367,17 +377,23 @@ def _rule(raw: dict[str, Any], position: int, check: _Checker, pack_id: str, pro
         check.unknown_keys(table, ("count", "unit"), where, prefix="repeat.")
         repeat = _timescale(table, where, check, "repeat.", allow_per_case=False)
         if repeat and timescale and repeat.unit != timescale.unit:
-            check.problem(where, "repeat.unit", f'"{repeat.unit}" differs from unit "{timescale.unit}"; use the same unit')
+            check.problem(where, "repeat.unit",
+                          f'"{repeat.unit}" differs from unit "{timescale.unit}"; '
+                          "use the same unit")
         if repeat and repeat.count == 0:
             check.problem(where, "repeat.count", "0 would repeat forever on one day; use 1 or more")
     met_by_event = check.get(raw, "met_by_event", str, where)
     if met_by_event is not None and met_by_event not in EVENTS:
-        check.problem(where, "met_by_event", f'"{met_by_event}" is not an event; use {or_list(tuple(EVENTS))}')
+        check.problem(where, "met_by_event",
+                      f'"{met_by_event}" is not an event; use {or_list(tuple(EVENTS))}')
     chaired_by = _chaired_by(raw, where, check)
     if timescale and timescale.per_case and kind != "visit":
-        check.problem(where, "unit", '"per_case" is only for visit rules (the visiting frequency on the case)')
+        check.problem(where, "unit",
+                      '"per_case" is only for visit rules (the visiting frequency on the case)')
     if timescale and timescale.direction == "before" and anchor != "booked_meeting":
-        check.problem(where, "direction", '"before" counts back from a booked date; use it with anchor "booked_meeting"')
+        check.problem(where, "direction",
+                      '"before" counts back from a booked date; use it with anchor '
+                      '"booked_meeting"')
     if len(check.problems) > before or timescale is None or anchor is None or citation is None:
         return None
     return Rule(
@@ -389,24 +405,31 @@ def _rule(raw: dict[str, Any], position: int, check: _Checker, pack_id: str, pro
     )
 
 
-def _timescale(raw: dict[str, Any], where: str, check: _Checker, prefix: str, *, allow_per_case: bool) -> Timescale | None:
+def _timescale(raw: dict[str, Any], where: str, check: _Checker, prefix: str, *,
+               allow_per_case: bool) -> Timescale | None:
     unit = check.get(raw, "unit", str, where, required=True, prefix=prefix)
-    accepted = UNIT_WORDS + (" (or per_case in a visit rule: the visiting frequency recorded on the case)" if allow_per_case else "")
+    accepted = UNIT_WORDS + (
+        " (or per_case in a visit rule: the visiting frequency recorded on the case)"
+        if allow_per_case else "")
     if unit is not None and unit not in UNITS and not (allow_per_case and unit == PER_CASE):
         check.problem(where, prefix + "unit", f'"{unit}" is not a unit; use {accepted}')
         unit = None
-    count = check.get(raw, "count", int, where, required=unit not in (None, PER_CASE), prefix=prefix)
+    count = check.get(raw, "count", int, where, required=unit not in (None, PER_CASE),
+                      prefix=prefix)
     if unit == PER_CASE and count is not None:
-        check.problem(where, prefix + "count", 'leave it out with unit "per_case" (the case says how often)')
+        check.problem(where, prefix + "count",
+                      'leave it out with unit "per_case" (the case says how often)')
     if count is not None and count < 0:
-        check.problem(where, prefix + "count", f'{count} is negative; use direction = "before" to count back')
+        check.problem(where, prefix + "count",
+                      f'{count} is negative; use direction = "before" to count back')
         count = None
     count = _count_within_limits(check, where, prefix + "count", count, unit)
     direction = "after"
     if not prefix:
         direction = check.get(raw, "direction", str, where, default="after")
         if direction not in DIRECTIONS:
-            check.problem(where, "direction", f'"{direction}" is not a direction; use {or_list(DIRECTIONS)}')
+            check.problem(where, "direction",
+                          f'"{direction}" is not a direction; use {or_list(DIRECTIONS)}')
             direction = "after"
     if unit is None or (unit != PER_CASE and count is None):
         return None
@@ -423,8 +446,9 @@ def _count_within_limits(check: _Checker, where: str, name: str, count: int | No
     return None
 
 
-def _anchor(raw: dict[str, Any], key: str, where: str, check: _Checker, *, required: bool = False) -> str | None:
-    anchor = check.get(raw, key, str, where, required=required)
+def _anchor(raw: dict[str, Any], key: str, where: str, check: _Checker, *,
+            required: bool = False) -> str | None:
+    anchor: str | None = check.get(raw, key, str, where, required=required)
     if anchor is not None and anchor not in ANCHORS:
         check.problem(where, key, f'"{anchor}" is not an anchor; use {or_list(tuple(ANCHORS))}')
         return None
@@ -457,9 +481,11 @@ def _conditions(raw: dict[str, Any], where: str, check: _Checker) -> Conditions:
             count = None
         count = _count_within_limits(check, where, prefix + "count", count, unit)
         of = check.get(window, "of", str, where, required=True, prefix=prefix)
-        dated = tuple(name for name, spec in ANCHORS.items() if not spec.per_item and not spec.meetings)
+        dated = tuple(name for name, spec in ANCHORS.items()
+                      if not spec.per_item and not spec.meetings)
         if of is not None and of not in dated:
-            check.problem(where, prefix + "of", f'"{of}" is not a dated event; use {or_list(dated)}')
+            check.problem(where, prefix + "of",
+                          f'"{of}" is not a dated event; use {or_list(dated)}')
             of = None
         if count is not None and unit and of:
             values[key] = Window(count, unit, of)
@@ -483,10 +509,12 @@ def _other_readings(raw: dict[str, Any], where: str, check: _Checker) -> tuple[O
     readings: list[OtherReading] = []
     for item in check.get(raw, "other_readings", list, where, default=[]):
         if not isinstance(item, dict):
-            check.problem(where, "other_readings", f"{item!r} is not a table with count, unit, section and quote")
+            check.problem(where, "other_readings",
+                          f"{item!r} is not a table with count, unit, section and quote")
             continue
         prefix = "other_readings."
-        check.unknown_keys(item, ("count", "unit", "section", "quote", "note"), where, prefix=prefix)
+        check.unknown_keys(item, ("count", "unit", "section", "quote", "note"), where,
+                           prefix=prefix)
         count = check.get(item, "count", int, where, required=True, prefix=prefix)
         unit = check.get(item, "unit", str, where, required=True, prefix=prefix)
         if unit is not None and unit not in UNITS:
@@ -512,13 +540,15 @@ def _chaired_by(raw: dict[str, Any], where: str, check: _Checker) -> ChairedBy |
     check.unknown_keys(table, ("roles", "meeting", "kinds"), where, prefix=prefix)
     roles = check.text_list(table, "roles", where, prefix=prefix)
     if not roles:
-        check.problem(where, prefix + "roles", "is missing; list the chair roles that meet this rule")
+        check.problem(where, prefix + "roles",
+                      "is missing; list the chair roles that meet this rule")
     meeting = check.get(table, "meeting", int, where, required=True, prefix=prefix)
     if meeting is not None and not 1 <= meeting <= MAX_MEETING_NUMBER:
         check.problem(where, prefix + "meeting",
                       f"{meeting} is not a meeting number; use 1 to {MAX_MEETING_NUMBER}")
         meeting = None
-    kinds = check.text_list(table, "kinds", where, prefix=prefix, allowed=MEETING_KINDS, what="a meeting kind")
+    kinds = check.text_list(table, "kinds", where, prefix=prefix, allowed=MEETING_KINDS,
+                            what="a meeting kind")
     if not roles or meeting is None:
         return None
     return ChairedBy(tuple(normalise_role(r) for r in roles), meeting, kinds or MEETING_KINDS)

@@ -130,7 +130,9 @@ class Policy:
 
     @property
     def citation_procedure(self) -> str:
-        return f"{self.procedure} ({self.procedure_date})" if self.procedure_date else self.procedure
+        if self.procedure_date:
+            return f"{self.procedure} ({self.procedure_date})"
+        return self.procedure
 
     def rule(self, rule_id: str) -> Rule:
         """A rule by its own id ("visit") or qualified id ("wirral.visit")."""

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from cin_tui.cli import main
-from cli_helpers import TODAY
+
+from .cli_helpers import TODAY
 
 
 @dataclass

@@ -11,7 +11,7 @@ import sqlite3
 
 import pytest
 
-from cli_helpers import case, write_json
+from .cli_helpers import case, write_json
 
 # Camden: invitation letters at least 10 working days before a booked review (section 10.3):
 # counting back from 1 Jan 0001 is what used to stop every command.
@@ -62,7 +62,8 @@ def _store_behind_validation(db, ref: str, meeting_date: str) -> None:
             (meeting_date, ref))
 
 
-def test_a_stored_date_out_of_range_flags_its_case_and_every_other_case_is_listed(cin, tmp_path, db):
+def test_a_stored_date_out_of_range_flags_its_case_and_every_other_case_is_listed(cin, tmp_path,
+                                                                                  db):
     assert cin("import", str(write_json(tmp_path / "cases.json", [BAD_BOOKING, GOOD]))).code == 0
     _store_behind_validation(db, "C-BAD", "0001-01-01")
 

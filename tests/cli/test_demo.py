@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import ClassVar
 
 import pytest
 
@@ -37,7 +38,8 @@ def test_demo_builds_a_realistic_caseload(cin, tmp_path):
     assert cin("export", str(exported), database=demo).code == 0
     cases = json.loads(exported.read_text(encoding="utf-8"))["cases"]
     assert len(cases) == 25
-    assert {c["policy"] for c in cases} == {"wirral", "rochdale", "camden", "trafford", "leicestershire"}
+    assert {c["policy"] for c in cases} == {"wirral", "rochdale", "camden", "trafford",
+                                            "leicestershire"}
     assert len({c["worker"] for c in cases}) == 3
     assert len({c["team"] for c in cases}) == 1
     assert [c["ref"] for c in cases if c["closure"]] == ["CIN-0108"]
@@ -48,7 +50,8 @@ def test_demo_builds_a_realistic_caseload(cin, tmp_path):
     assert any(families.count(f) >= 3 for f in families)  # a sibling group of three
     statuses = {m["status"] for c in cases for m in c["meetings"]}
     assert statuses == {"held", "booked", "cancelled"}
-    assert any(m["status"] == "held" and m["circulated"] is None for c in cases for m in c["meetings"])
+    assert any(m["status"] == "held" and m["circulated"] is None
+               for c in cases for m in c["meetings"])
     assert all(v["childs_voice"] for c in cases for v in c["visits"] if v["seen"])
     due = {item["status"] for item in cin("due", "--json", database=demo).json()}
     assert due == {"overdue", "due_soon", "ok"}
@@ -86,7 +89,7 @@ def test_demo_will_not_replace_a_real_caseload(cin, db, tmp_path):
 
 
 class FakeApp:
-    opened: list[dict] = []
+    opened: ClassVar[list[dict]] = []
 
     def __init__(self, **kwargs):
         self.kwargs = kwargs

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from cli_helpers import case, write_json
+from .cli_helpers import case, write_json
 
 # Two Wirral children (visits every 20 working days, section 2.11). Today is Mon 23 Nov 2026.
 CASES = [
@@ -72,7 +72,8 @@ def test_due_dates_worked_out_by_hand(cin, tmp_path):
 def test_within_counts_calendar_days_and_keeps_overdue(cin, tmp_path):
     load(cin, tmp_path)
     # 30 Nov is 7 calendar days after Mon 23 Nov.
-    assert [i["ref"] for i in visits(cin("due", "--json", "--within", "7").json())] == ["C-LATE", "C-SOON"]
+    assert [i["ref"] for i in visits(cin("due", "--json", "--within", "7").json())] == [
+        "C-LATE", "C-SOON"]
     assert [i["ref"] for i in visits(cin("due", "--json", "--within", "6").json())] == ["C-LATE"]
     assert [i["ref"] for i in visits(cin("due", "--json", "--within", "0").json())] == ["C-LATE"]
 
@@ -125,7 +126,8 @@ def test_cin_db_and_cin_today_are_honoured(cin, db, tmp_path, monkeypatch):
 def test_options_work_after_the_command_too(cin, db, tmp_path):
     load(cin, tmp_path)
     before = cin("due", "--json").out
-    after = cin("due", "--json", "--db", str(db), "--today", "2026-11-23", database=None, today=None).out
+    after = cin("due", "--json", "--db", str(db), "--today", "2026-11-23", database=None,
+                today=None).out
     assert before == after
 
 

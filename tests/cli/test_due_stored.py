@@ -14,14 +14,14 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from cli_helpers import TODAY, case, write_json
-
 from models.caseload import load_caseload
 from models.db import open_database, session_scope
 from models.queries import case_facts
 from policies.calendar import WorkingCalendar
 from policies.engine import compute_deadlines
 from policies.packs import load_policies
+
+from .cli_helpers import TODAY, case, write_json
 
 SEEN = {"seen": True, "seen_alone": True, "childs_voice": "ok", "location": "home"}
 FACTS = {"allocated": "2026-09-01", "visits": [{"date": "2026-10-26", **SEEN}],

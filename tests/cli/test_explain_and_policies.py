@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cli_helpers import case, write_json
+from .cli_helpers import case, write_json
 
 
 def test_explain_shows_rule_citation_basis_and_notes(cin, tmp_path):
@@ -11,7 +11,8 @@ def test_explain_shows_rule_citation_basis_and_notes(cin, tmp_path):
         visits=[{"date": "2026-10-01", "seen": True, "seen_alone": True}],
         # A review held on Mon 2 Nov, not yet circulated: Wirral takes 14 days (2.11) over
         # 15 working days (3.1), so it was due Mon 16 Nov 2026, and says so in a note.
-        meetings=[{"kind": "initial", "status": "held", "date": "2026-09-07", "circulated": "2026-09-08"},
+        meetings=[{"kind": "initial", "status": "held", "date": "2026-09-07",
+                   "circulated": "2026-09-08"},
                   {"kind": "review", "status": "held", "date": "2026-11-02"}],
     )])
     assert cin("import", str(path)).code == 0
@@ -39,7 +40,8 @@ def test_explain_a_closed_case(cin, tmp_path):
         "C-2", visits=[{"date": "2026-10-01", "seen": True, "seen_alone": True}],
         closure={"date": "2026-11-20", "reason": "RC7"})])
     assert cin("import", str(path)).code == 0
-    assert "This case was closed on 20 Nov 2026: it has no open deadlines." in cin("explain", "C-2").out
+    assert ("This case was closed on 20 Nov 2026: it has no open deadlines."
+            in cin("explain", "C-2").out)
 
 
 def test_explain_an_unknown_ref(cin, tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from cli_helpers import case, write_json
+from .cli_helpers import case, write_json
 
 
 def test_markup_in_names_from_an_import_is_printed_as_typed(cin, tmp_path):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-HEADER = "ref,name,dob,policy,allocated,last_visit,last_seen_alone,last_meeting,last_meeting_kind,next_meeting,closed,closure_reason"
+HEADER = ("ref,name,dob,policy,allocated,last_visit,last_seen_alone,last_meeting,"
+          "last_meeting_kind,next_meeting,closed,closure_reason")
 
 
 def export_json(cin, tmp_path) -> list[dict]:
@@ -84,7 +85,8 @@ def test_summary_columns_become_visits_meetings_and_closure(cin, tmp_path):
         HEADER + "\n"
         # seen on 2 Nov, last seen alone on 12 Oct (an earlier visit); review held 14 Oct;
         # next meeting booked for 2 Dec (a review, as a meeting has been held).
-        "C-1,Open Child,14/05/2016,wirral,01/09/2026,02/11/2026,12/10/2026,14/10/2026,review,02/12/2026,,\n"
+        "C-1,Open Child,14/05/2016,wirral,01/09/2026,02/11/2026,12/10/2026,14/10/2026,review,"
+        "02/12/2026,,\n"
         # seen alone at the last visit; closed on 20 Nov with census code RC7 (any case).
         "C-2,Closed Child,03/02/2019,wirral,01/09/2026,05/11/2026,05/11/2026,,,,20/11/2026,rc7\n"
         # no meeting held yet: the booked one is the initial meeting.
@@ -98,7 +100,8 @@ def test_summary_columns_become_visits_meetings_and_closure(cin, tmp_path):
     meetings = [(m["kind"], m["status"], m["date"]) for m in cases["C-1"]["meetings"]]
     assert meetings == [("review", "held", "2026-10-14"), ("review", "booked", "2026-12-02")]
     assert [(v["date"], v["seen_alone"]) for v in cases["C-2"]["visits"]] == [("2026-11-05", True)]
-    assert (cases["C-2"]["closure"]["date"], cases["C-2"]["closure"]["reason"]) == ("2026-11-20", "RC7")
+    assert (cases["C-2"]["closure"]["date"], cases["C-2"]["closure"]["reason"]) == (
+        "2026-11-20", "RC7")
     assert [(m["kind"], m["status"]) for m in cases["C-3"]["meetings"]] == [("initial", "booked")]
 
 
@@ -149,7 +152,8 @@ def test_booleans_in_any_accepted_spelling(cin, tmp_path):
     path = tmp_path / "cases.csv"
     rows = [f"C-{i},Child {i},01/09/2026,wirral,{word}" for i, word in
             enumerate(["yes", "Y", "TRUE", "1", "no", "n", "False", "0", ""], start=1)]
-    path.write_text("ref,name,allocated,policy,disabled\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    path.write_text("ref,name,allocated,policy,disabled\n" + "\n".join(rows) + "\n",
+                    encoding="utf-8")
     assert cin("import", str(path)).code == 0
     disabled = {c["ref"]: c["disabled"] for c in export_json(cin, tmp_path)}
     assert [disabled[f"C-{i}"] for i in range(1, 10)] == [True] * 4 + [False] * 5

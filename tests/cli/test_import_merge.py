@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_helpers import case, file_hash, write_json
+from .cli_helpers import case, file_hash, write_json
 
 TEMPLATE = Path(__file__).parents[2] / "data" / "cases-template.json"
 
@@ -58,7 +58,8 @@ def test_a_visit_that_leaves_keys_out_keeps_what_was_recorded(cin, tmp_path):
     result = cin("import", str(write_json(tmp_path / "partial.json", [partial])))
 
     assert result.code == 0, result.err
-    [visit] = [v for v in _case_json(cin, tmp_path, "EX-0001")["visits"] if v["date"] == "2026-07-08"]
+    [visit] = [v for v in _case_json(cin, tmp_path, "EX-0001")["visits"]
+               if v["date"] == "2026-07-08"]
     assert visit["location"] == "home"
     assert visit["childs_voice"] == "The child's own words about home and school."
     assert visit["seen_alone"] is True
@@ -170,7 +171,8 @@ def test_an_id_of_another_case_or_given_twice_is_refused_by_record(cin, db, tmp_
     result = cin("import", str(write_json(tmp_path / "bad.json", bad)))
 
     assert result.code == 1
-    assert f"case 1 (ref C-0002):visits[1].id: {visit['id']} is the id of a visit of another case" in result.err
+    assert (f"case 1 (ref C-0002):visits[1].id: {visit['id']} is the id of a visit of another "
+            "case") in result.err
     assert "case 2 (ref C-0003):visits[2].id: own-1 is given twice" in result.err
     assert file_hash(db) == hash_before
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from cli_helpers import case, write_json
+from .cli_helpers import case, write_json
 
 
 def problem_lines(result) -> list[str]:
@@ -59,7 +59,8 @@ def test_case_rules_from_the_shared_validation_are_reported_too(cin, tmp_path):
     assert lines[1] == (f"{path}:case 1 (ref C-0005):visits[2].seen_alone: cannot be yes when "
                         "the child was not seen; set seen to yes, or seen_alone to no or blank")
     assert lines[2].startswith(f"{path}:case 1 (ref C-0005):visits[3].not_alone_reason: the "
-                               "child was 6 on 2 Oct 2026 and was not seen alone: record the reason")
+                               "child was 6 on 2 Oct 2026 and was not seen alone: "
+                               "record the reason")
     assert lines[3].startswith(f"{path}:case 2 (ref C-0006):policy: 'narnia' is not a known "
                                "policy; known: ")
     assert lines[4].startswith(f"{path}:case 2 (ref C-0006):dob: the date of birth (1 Oct 2026) "
@@ -121,10 +122,12 @@ def test_the_same_ref_twice_in_one_file(cin, tmp_path):
 
 
 def test_unknown_policy_given_with_the_option(cin, tmp_path):
-    path = write_json(tmp_path / "cases.json", [{"ref": "C-1", "name": "A", "allocated": "2026-09-01"}])
+    path = write_json(tmp_path / "cases.json",
+                      [{"ref": "C-1", "name": "A", "allocated": "2026-09-01"}])
     result = cin("import", str(path), "--policy", "narnia")
     assert result.code == 1
-    assert problem_lines(result)[0].startswith(f"{path}:--policy: 'narnia' is not a known policy; known: ")
+    assert problem_lines(result)[0].startswith(
+        f"{path}:--policy: 'narnia' is not a known policy; known: ")
 
 
 def test_only_json_and_csv_files(cin, tmp_path):
@@ -132,7 +135,8 @@ def test_only_json_and_csv_files(cin, tmp_path):
     path.write_bytes(b"PK")
     result = cin("import", str(path))
     assert result.code == 1
-    assert problem_lines(result)[0] == f"{path}: cin reads .json and .csv files; this one ends .xlsx"
+    assert problem_lines(result)[0] == (
+        f"{path}: cin reads .json and .csv files; this one ends .xlsx")
 
 
 def test_a_missing_file(cin, tmp_path):
@@ -166,4 +170,5 @@ def test_absurdly_nested_json_is_a_message_not_a_crash(cin, tmp_path):
     result = cin("import", str(path))
     assert result.code == 1
     assert result.err.splitlines()[0] == (
-        f'{path}: is nested too deeply to be a cin import file (expected {{"cases": [{{...}}, ...]}})')
+        f"{path}: is nested too deeply to be a cin import file "
+        '(expected {"cases": [{...}, ...]})')

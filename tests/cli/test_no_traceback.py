@@ -48,7 +48,8 @@ def test_errors_are_messages_not_tracebacks(env, tmp_path):
 
 
 def test_debug_shows_the_traceback(env, tmp_path):
-    result = run_cin("due", env_extra={**env, "CIN_TODAY": "31/02/2026", "CIN_DEBUG": "1"}, cwd=tmp_path)
+    result = run_cin("due", env_extra={**env, "CIN_TODAY": "31/02/2026", "CIN_DEBUG": "1"},
+                     cwd=tmp_path)
     assert result.returncode == 1
     assert "Traceback" in result.stderr
     assert "cin: CIN_TODAY:" in result.stderr

@@ -7,7 +7,7 @@ import json
 import stat
 from pathlib import Path
 
-from cli_helpers import case, file_hash, write_json
+from .cli_helpers import case, file_hash, write_json
 
 TEMPLATE = Path(__file__).parents[2] / "data" / "cases-template.json"
 

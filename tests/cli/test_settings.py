@@ -33,7 +33,7 @@ def test_a_bad_today_names_where_it_came_from():
         resolve_today(None, {"CIN_TODAY": "31/02/2026"})
     assert str(error.value) == ('CIN_TODAY: "31/02/2026" is not a real date: February 2026 has '
                                 "28 days. Use DD/MM/YYYY or YYYY-MM-DD.")
-    with pytest.raises(SettingsError, match="^--today: "):
+    with pytest.raises(SettingsError, match=r"^--today: "):
         resolve_today("tomorrow", {})
 
 
@@ -64,22 +64,28 @@ def test_settings_file(tmp_path):
         'worker = "Sam Patel"\namber_working_days = 3\nbackups_to_keep = 2\n'
         '[keymap]\nlog_visit = "ctrl+v"\n', encoding="utf-8")
     settings = load_settings(tmp_path)
-    assert (settings.worker, settings.amber_working_days, settings.backups_to_keep) == ("Sam Patel", 3, 2)
+    assert (settings.worker, settings.amber_working_days, settings.backups_to_keep) == (
+        "Sam Patel", 3, 2)
     assert settings.keymap == {"log_visit": "ctrl+v"}
 
 
 @pytest.mark.parametrize(("text", "message"), [
     ("worker = 3\n", 'worker: expected your name as text, e.g. worker = "Sam Patel"'),
-    ("amber_working_days = -1\n", "amber_working_days: expected a whole number from 0 to 60, got -1"),
-    ("amber_working_days = true\n", "amber_working_days: expected a whole number from 0 to 60, got True"),
-    ("backups_to_keep = 'ten'\n", "backups_to_keep: expected a whole number from 1 to 1000, got 'ten'"),
+    ("amber_working_days = -1\n",
+     "amber_working_days: expected a whole number from 0 to 60, got -1"),
+    ("amber_working_days = true\n",
+     "amber_working_days: expected a whole number from 0 to 60, got True"),
+    ("backups_to_keep = 'ten'\n",
+     "backups_to_keep: expected a whole number from 1 to 1000, got 'ten'"),
     ("backups_to_keep = 0\n", "backups_to_keep: expected a whole number from 1 to 1000, got 0"),
     ("colour = 'blue'\n", "unknown setting colour; accepted: worker, amber_working_days, "
                           "backups_to_keep, keymap, screenshots_folder"),
     ("screenshots_folder = 3\n",
-     'screenshots_folder: expected a folder as text, e.g. screenshots_folder = "~/cin-screenshots"'),
+     "screenshots_folder: expected a folder as text, "
+     'e.g. screenshots_folder = "~/cin-screenshots"'),
     ("keymap = 'v'\n", 'keymap: expected a table, e.g. [keymap] then log_visit = "v"'),
-    ("[keymap]\nlog_visit = 1\n", 'keymap.log_visit: expected a key as text, e.g. log_visit = "ctrl+v"'),
+    ("[keymap]\nlog_visit = 1\n",
+     'keymap.log_visit: expected a key as text, e.g. log_visit = "ctrl+v"'),
 ])
 def test_bad_settings_say_what_is_accepted(tmp_path, text, message):
     (tmp_path / "settings.toml").write_text(text, encoding="utf-8")
@@ -103,7 +109,8 @@ def test_the_worker_name_goes_into_the_audit_trail(cin, settings_dir, db, tmp_pa
                     '"policy": "wirral"}]}', encoding="utf-8")
     assert cin("import", str(path)).code == 0
     with sqlite3.connect(db) as connection:
-        actors = connection.execute("SELECT DISTINCT actor FROM audit_log WHERE action = 'import'").fetchall()
+        actors = connection.execute(
+            "SELECT DISTINCT actor FROM audit_log WHERE action = 'import'").fetchall()
     assert actors == [("Sam Patel",)]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -20,8 +20,8 @@ from models.backup import (
     rotate_backups,
 )
 from models.db import open_database, session_scope
-from models.recovery import restore_database
 from models.queries import audit_log, list_cases
+from models.recovery import restore_database
 
 
 def refs(path: Path) -> list[str]:
@@ -49,7 +49,7 @@ def test_automatic_backups_are_named_by_time_and_rotated(db_path, engine, add_ca
     add_case("C1")
     made = [
         automatic_backup(db_path, reason="before import", keep=3,
-                         now=datetime(2026, 11, 23, 9, minute, tzinfo=timezone.utc))
+                         now=datetime(2026, 11, 23, 9, minute, tzinfo=UTC))
         for minute in range(5)
     ]
     folder = default_backup_folder(db_path)
@@ -101,7 +101,8 @@ def test_restore_refuses_a_damaged_backup_and_changes_nothing(db_path, engine, a
     assert refs(db_path) == ["C1"]
 
 
-def test_restore_over_a_damaged_database_keeps_the_damaged_file(db_path, engine, add_case, tmp_path):
+def test_restore_over_a_damaged_database_keeps_the_damaged_file(db_path, engine, add_case,
+                                                                tmp_path):
     add_case("C1")
     saved = backup_database(engine, tmp_path / "saved.db")
     engine.dispose()
@@ -196,8 +197,10 @@ def test_keep_must_be_at_least_one(db_path, engine, add_case):
 
 
 def test_rotation_keeps_damaged_and_before_restore_copies(tmp_path):
-    names = ["cin-20261101-090000-000000-damaged.db", "cin-20261102-090000-000000-before-restore.db",
-             "cin-20261103-090000-000000-before-import.db", "cin-20261104-090000-000000-by-hand.db"]
+    names = ["cin-20261101-090000-000000-damaged.db",
+             "cin-20261102-090000-000000-before-restore.db",
+             "cin-20261103-090000-000000-before-import.db",
+             "cin-20261104-090000-000000-by-hand.db"]
     for name in names:
         (tmp_path / name).write_text("")
     removed = rotate_backups(tmp_path, keep=1)
@@ -210,7 +213,7 @@ def test_the_advised_backup_is_sound_and_of_this_caseload(db_path, engine, add_c
 
     add_case("C1")
     good = automatic_backup(db_path, reason="by-hand", keep=5,
-                            now=datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc))
+                            now=datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
     folder = default_backup_folder(db_path)
     other = open_database(tmp_path / "other.db")
     other.dispose()
@@ -329,14 +332,14 @@ def test_a_missing_audit_guard_refuses_audited_writes_until_repaired(db_path, en
     connection.close()
     guarded = open_database(db_path)
     try:
-        with pytest.raises(errors.AuditGuardMissing, match="cin repair-audit-guard"):
-            with session_scope(guarded) as session:
-                from models.audit import record
+        with (pytest.raises(errors.AuditGuardMissing, match="cin repair-audit-guard"),
+              session_scope(guarded) as session):
+            from models.audit import record
 
-                record(session, actor="x", action="x", case_ref=None, summary="x")
-        with pytest.raises(sqlalchemy.exc.IntegrityError):  # nor can old entries be changed
-            with guarded.begin() as connection:
-                connection.exec_driver_sql("UPDATE audit_log SET summary = 'nothing happened'")
+            record(session, actor="x", action="x", case_ref=None, summary="x")
+        # nor can old entries be changed
+        with pytest.raises(sqlalchemy.exc.IntegrityError), guarded.begin() as connection:
+            connection.exec_driver_sql("UPDATE audit_log SET summary = 'nothing happened'")
         with session_scope(guarded, write=False) as session:
             assert len(audit_log(session)) == 1
     finally:

@@ -219,8 +219,8 @@ def test_an_escape_sequence_in_a_name_is_refused_with_its_place():
     # OSC 52 (writes the clipboard): ESC ] 52 ; c ; ... BEL. ESC is the 4th character.
     errors = errors_of(case(name="Amy\x1b]52;c;aGVsbG8=\x07"))
     assert errors == [
-        "name: has an escape character (U+001B) at character 4; one line of plain text is accepted: no "
-        "line breaks, tabs, control characters or direction-changing characters"
+        "name: has an escape character (U+001B) at character 4; one line of plain text is "
+        "accepted: no line breaks, tabs, control characters or direction-changing characters"
     ]
 
 
@@ -249,8 +249,8 @@ def test_long_text_keeps_line_breaks_and_tabs_but_not_other_controls():
     hostile = replace(visit, childs_voice="I like\x1b[2J my teacher")
     [error] = check_visit(hostile, dob=date(2017, 5, 1), today=TODAY)
     assert str(error) == (
-        "childs_voice: has an escape character (U+001B) at character 7; plain text is accepted: line "
-        "breaks and tabs are fine, other control characters and direction-changing characters "
+        "childs_voice: has an escape character (U+001B) at character 7; plain text is accepted: "
+        "line breaks and tabs are fine, other control characters and direction-changing characters "
         "are not"
     )
     assert [e.field for e in check_visit(replace(visit, childs_voice="a\rb"),

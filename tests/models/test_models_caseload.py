@@ -120,7 +120,6 @@ def test_a_case_whose_pack_is_not_installed_gets_an_error_row(
 
 
 def test_load_case_for_an_unknown_ref(caseload_db, real_policies, calendar):
-    with session_scope(caseload_db, write=False) as session:
-        with pytest.raises(CaseNotFound, match="No case with reference 'NOPE'"):
-            load_case(session, ref="NOPE", policies=real_policies, calendar=calendar,
-                      today=TODAY)
+    with (session_scope(caseload_db, write=False) as session,
+          pytest.raises(CaseNotFound, match="No case with reference 'NOPE'")):
+        load_case(session, ref="NOPE", policies=real_policies, calendar=calendar, today=TODAY)

@@ -293,7 +293,8 @@ def test_oversight_note_with_actions_and_cleared_flags(engine, add_case):
     assert (action.description, action.owner, action.due, action.done) == (
         "Update the plan", "Sam", date(2026, 12, 4), None)
     entry = last_audit(engine)
-    assert (entry.actor, entry.summary) == ("Jo Bloggs (TM)", "Oversight note: Continue CIN plan (1 action)")
+    assert (entry.actor, entry.summary) == (
+        "Jo Bloggs (TM)", "Oversight note: Continue CIN plan (1 action)")
     facts = detail(engine).facts
     assert facts.cleared_flags == frozenset({"wirral.plan_24_weeks"})
     assert [a.due for a in facts.oversight_actions] == [date(2026, 12, 4)]

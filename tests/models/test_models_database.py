@@ -48,29 +48,28 @@ def test_connection_settings(engine):
 
 
 def test_foreign_keys_are_enforced(engine):
-    with pytest.raises(sqlalchemy.exc.IntegrityError, match="FOREIGN KEY"):
-        with session_scope(engine) as session:
-            session.add(Visit(case_id=999, date=date(2026, 11, 2)))
+    with (pytest.raises(sqlalchemy.exc.IntegrityError, match="FOREIGN KEY"),
+          session_scope(engine) as session):
+        session.add(Visit(case_id=999, date=date(2026, 11, 2)))
 
 
 def test_case_reference_is_unique(engine, add_case):
     add_case("C1")
-    with pytest.raises(sqlalchemy.exc.IntegrityError, match="UNIQUE"):
-        with session_scope(engine) as session:
-            session.execute(text(
-                "INSERT INTO cases (ref, name, policy_id, disabled, private_fostering, "
-                "allocated, created_at, updated_at) VALUES ('C1', 'x', 'wirral', 0, 0, "
-                "'2026-01-05', '2026-01-05', '2026-01-05')"
-            ))
+    with (pytest.raises(sqlalchemy.exc.IntegrityError, match="UNIQUE"),
+          session_scope(engine) as session):
+        session.execute(text(
+            "INSERT INTO cases (ref, name, policy_id, disabled, private_fostering, "
+            "allocated, created_at, updated_at) VALUES ('C1', 'x', 'wirral', 0, 0, "
+            "'2026-01-05', '2026-01-05', '2026-01-05')"
+        ))
 
 
 def test_session_scope_rolls_back_everything_when_the_block_fails(engine, add_case):
     add_case("C1")
-    with pytest.raises(RuntimeError):
-        with session_scope(engine) as session:
-            session.add(Visit(case_id=1, date=date(2026, 11, 2)))
-            session.flush()
-            raise RuntimeError("form crashed")
+    with pytest.raises(RuntimeError), session_scope(engine) as session:
+        session.add(Visit(case_id=1, date=date(2026, 11, 2)))
+        session.flush()
+        raise RuntimeError("form crashed")
     with session_scope(engine, write=False) as session:
         assert session.scalar(select(func.count()).select_from(Visit)) == 0
 
@@ -117,9 +116,8 @@ def test_locked_by_another_copy(db_path, add_case, engine):
     other = sqlite3.connect(db_path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # the other copy is in the middle of a save
     try:
-        with pytest.raises(errors.DatabaseLocked) as caught:
-            with session_scope(quick) as session:
-                session.add(Visit(case_id=1, date=date(2026, 11, 2)))
+        with pytest.raises(errors.DatabaseLocked) as caught, session_scope(quick) as session:
+            session.add(Visit(case_id=1, date=date(2026, 11, 2)))
     finally:
         other.execute("ROLLBACK")
         other.close()

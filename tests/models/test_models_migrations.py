@@ -15,8 +15,8 @@ from sqlmodel import SQLModel
 from models.backup import default_backup_folder, list_backups
 from models.db import make_engine, open_database, session_scope
 from models.migrate import current_revision, head_revision, upgrade
-from models.stored_deadlines import SCHEMA_REVISION
 from models.queries import audit_log, get_case_detail
+from models.stored_deadlines import SCHEMA_REVISION
 
 
 def _make_first_version_database(path):
@@ -89,8 +89,8 @@ def test_the_tables_match_the_migrations(engine):
 )
 def test_the_audit_log_cannot_be_changed_or_deleted(engine, add_case, statement):
     add_case("C1")  # writes one audit entry
-    with pytest.raises(sqlalchemy.exc.IntegrityError, match="audit entries cannot be changed"):
-        with engine.begin() as connection:
-            connection.exec_driver_sql(statement)
+    with (pytest.raises(sqlalchemy.exc.IntegrityError, match="audit entries cannot be changed"),
+          engine.begin() as connection):
+        connection.exec_driver_sql(statement)
     with session_scope(engine, write=False) as session:
         assert [a.summary for a in audit_log(session)] == ["Imported a new case"]

@@ -20,7 +20,7 @@ def sqlalchemy_converters(column_type):
     return impl.bind_processor(DIALECT), impl.result_processor(DIALECT, None)
 
 
-@pytest.mark.parametrize("value", DATES + [None])
+@pytest.mark.parametrize("value", [*DATES, None])
 def test_dates_match_sqlalchemy(value):
     to_db, from_db = sqlalchemy_converters(Date())
     assert stored.date_to_stored(value) == to_db(value)

@@ -292,7 +292,8 @@ def test_every_census_code_is_accepted(policies, code):
 
 def test_closure_after_today(policies):
     closure = ClosureInput(date(2026, 11, 24), "RC7")
-    assert messages(check_closure(closure, case_dates=[], today=TODAY, policy=policies["wirral"])) == [
+    assert messages(check_closure(closure, case_dates=[], today=TODAY,
+                                  policy=policies["wirral"])) == [
         "date: 24 Nov 2026 is after today (23 Nov 2026); a case is closed on or before today"
     ]
 

@@ -36,7 +36,8 @@ def naive_add_working_days(d: date, n: int, days_off: frozenset[date]) -> date:
 
 def naive_working_days_between(a: date, b: date, days_off: frozenset[date]) -> int:
     if b >= a:  # working days in (a, b]
-        return sum(naive_is_working_day(a + ONE_DAY * i, days_off) for i in range(1, (b - a).days + 1))
+        return sum(naive_is_working_day(a + ONE_DAY * i, days_off)
+                   for i in range(1, (b - a).days + 1))
     # minus the working days in [b, a)
     return -sum(naive_is_working_day(b + ONE_DAY * i, days_off) for i in range((a - b).days))
 

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 
-from test_engine_support import POLICIES, Frequency, booked, cancelled, case, deadlines, held, one, rule_ids, seen
+from .test_engine_support import (
+    POLICIES,
+    Frequency,
+    booked,
+    cancelled,
+    case,
+    deadlines,
+    held,
+    one,
+    rule_ids,
+    seen,
+)
 
 C = "camden"
 
@@ -40,12 +51,14 @@ def test_initial_review_meeting_2_weeks_after_the_assessment():
 
 def test_cancelled_review_re_held_within_14_days_of_the_cancellation():
     # Review for Tue 22 Dec cancelled on Thu 17 Dec 2026 + 14 days -> Thu 31 Dec 2026.
-    facts = case(C, meetings=(held("initial", date(2026, 10, 1)), cancelled("review", date(2026, 12, 22), on=date(2026, 12, 17))))
+    facts = case(C, meetings=(held("initial", date(2026, 10, 1)),
+                              cancelled("review", date(2026, 12, 22), on=date(2026, 12, 17))))
     d = one(facts, date(2026, 12, 18), "camden.rescheduled_review")
     assert (d.kind, d.due) == ("meeting", date(2026, 12, 31))
     assert POLICIES[C].rescheduling_rule.id == "rescheduled_review"
     # Re-held on 30 Dec: met.
-    met = case(C, meetings=(held("initial", date(2026, 10, 1)), cancelled("review", date(2026, 12, 22), on=date(2026, 12, 17)),
+    met = case(C, meetings=(held("initial", date(2026, 10, 1)),
+                            cancelled("review", date(2026, 12, 22), on=date(2026, 12, 17)),
                             held("review", date(2026, 12, 30))))
     assert "camden.rescheduled_review" not in rule_ids(met, date(2026, 12, 31))
 
@@ -77,7 +90,8 @@ def test_review_within_4_weeks_of_discharge_from_care():
     # Discharged Wed 23 Dec 2026 + 4 weeks -> Wed 20 Jan 2027; met once a review is held.
     facts = case(C, stepped_down_from="care", stepped_down_on=date(2026, 12, 23))
     assert one(facts, date(2026, 12, 24), "camden.care_step_down_review").due == date(2027, 1, 20)
-    met = case(C, stepped_down_from="care", stepped_down_on=date(2026, 12, 23), meetings=(held("review", date(2027, 1, 14)),))
+    met = case(C, stepped_down_from="care", stepped_down_on=date(2026, 12, 23),
+               meetings=(held("review", date(2027, 1, 14)),))
     assert "camden.care_step_down_review" not in rule_ids(met, date(2027, 1, 15))
 
 
@@ -85,12 +99,14 @@ def test_invitations_10_working_days_before_a_booked_review():
     # Review booked Mon 11 Jan 2027, counting back 10 WD: 8 (1), 7 (2), 6 (3), 5 (4), 4 Jan (5),
     # 1 Jan holiday, 31 (6), 30 (7), 29 Dec (8), 28 and 25 holidays, 24 (9), 23 Dec (10)
     # -> Wed 23 Dec 2026.
-    facts = case(C, meetings=(held("initial", date(2026, 10, 12)), booked("review", date(2027, 1, 11))))
+    facts = case(C, meetings=(held("initial", date(2026, 10, 12)),
+                              booked("review", date(2027, 1, 11))))
     d = one(facts, date(2026, 12, 14), "camden.invitations")
     assert (d.kind, d.due) == ("preparation", date(2026, 12, 23))
     assert d.basis == "10 working days before the review meeting booked for 11 Jan 2027"
     assert d.flag_id == "camden.invitations@2027-01-11"
-    cleared = case(C, meetings=(held("initial", date(2026, 10, 12)), booked("review", date(2027, 1, 11))),
+    cleared = case(C, meetings=(held("initial", date(2026, 10, 12)),
+                                booked("review", date(2027, 1, 11))),
                    cleared_flags=frozenset({d.flag_id}))
     assert "camden.invitations" not in rule_ids(cleared, date(2026, 12, 14))
 
@@ -98,8 +114,10 @@ def test_invitations_10_working_days_before_a_booked_review():
 def test_assessment_report_2_working_days_before_a_booked_review_over_easter():
     # Review booked Tue 30 Mar 2027: 29 Mar and 26 Mar are Easter holidays, Thu 25 (1),
     # Wed 24 Mar (2) -> Wed 24 Mar 2027. And for Mon 11 Jan: 8 (1), 7 Jan (2) -> Thu 7 Jan.
-    facts = case(C, meetings=(booked("review", date(2027, 3, 30)), booked("review", date(2027, 1, 11))))
-    assert sorted(d.due for d in deadlines(facts, date(2027, 1, 4)) if d.rule_id == "camden.assessment_report") == [
+    facts = case(C, meetings=(booked("review", date(2027, 3, 30)),
+                              booked("review", date(2027, 1, 11))))
+    assert sorted(d.due for d in deadlines(facts, date(2027, 1, 4))
+                  if d.rule_id == "camden.assessment_report") == [
         date(2027, 1, 7), date(2027, 3, 24)]
 
 

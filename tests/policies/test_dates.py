@@ -16,6 +16,7 @@ from policies.dates import (
 )
 from policies.facts import Frequency
 
+
 # 3 April 2026, in every form a user may type it.
 @pytest.mark.parametrize("text", [
     "2026-04-03",

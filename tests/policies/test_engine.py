@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from policies.facts import ClosureFact, OversightActionFact
-from test_engine_support import (
+
+from .test_engine_support import (
     Frequency,
     booked,
     cancelled,
@@ -18,7 +19,6 @@ from test_engine_support import (
     rule_ids,
     seen,
     unseen,
-    with_rules,
 )
 
 # Wirral's visit rule: 20 working days after the last seen visit.
@@ -112,7 +112,8 @@ class TestWhatCounts:
         facts = case("wirral", visits=(seen(date(2026, 12, 18)), unseen(date(2026, 12, 22))))
         d = one(facts, date(2026, 12, 23), "wirral.visit")
         assert d.due == VISIT_DUE
-        assert d.basis == "20 working days after the visit of 18 Dec 2026, when the child was last seen"
+        assert d.basis == ("20 working days after the visit of 18 Dec 2026, "
+                           "when the child was last seen")
 
     def test_visits_in_any_order_use_the_latest_seen(self):
         # Seen Wed 6 Jan 2027 + 20 WD: 7, 8 (2), 11-15 (7), 18-22 (12), 25-29 (17), 1, 2, 3 Feb (20)
@@ -134,11 +135,13 @@ class TestWhatCounts:
         # 20-working-day rule from allocation; one seen visit meets both, so only 26 Dec shows.
         facts = case("leicestershire", allocated=date(2026, 12, 21))
         visits = [d for d in deadlines(facts, date(2026, 12, 21)) if d.kind == "visit"]
-        assert [(d.rule_id, d.due) for d in visits] == [("leicestershire.first_visit", date(2026, 12, 26))]
+        assert [(d.rule_id, d.due) for d in visits] == [
+            ("leicestershire.first_visit", date(2026, 12, 26))]
 
     def test_deadlines_are_sorted_by_due_date(self):
-        facts = case("rochdale", allocated=date(2026, 12, 14), assessment_completed=date(2026, 12, 22),
-                     plan_started=date(2026, 12, 31), visits=(seen(date(2026, 12, 15)),))
+        facts = case("rochdale", allocated=date(2026, 12, 14),
+                     assessment_completed=date(2026, 12, 22), plan_started=date(2026, 12, 31),
+                     visits=(seen(date(2026, 12, 15)),))
         dues = [d.due for d in deadlines(facts, date(2026, 12, 23))]
         assert dues == sorted(dues) and len(dues) > 5
 
@@ -154,7 +157,8 @@ class TestCirculation:
         assert dues == [date(2026, 12, 21), date(2027, 4, 2)]
 
     def test_circulation_is_met_once_the_circulated_date_is_recorded(self):
-        facts = case("trafford", meetings=(held("initial", date(2026, 12, 14), circulated=date(2026, 12, 16)),
+        facts = case("trafford", meetings=(held("initial", date(2026, 12, 14),
+                                                circulated=date(2026, 12, 16)),
                                            held("review", date(2027, 3, 24))))
         dues = [d.due for d in deadlines(facts, date(2027, 3, 25)) if d.kind == "circulation"]
         assert dues == [date(2027, 4, 2)]
@@ -170,32 +174,40 @@ class TestMeetingsAndReviews:
         # Trafford: initial meeting 15 WD after allocation Mon 14 Dec 2026: 15-18 (4), 21-24 (8),
         # 29-31 (11), 4-7 Jan (15) -> Thu 7 Jan 2027.
         facts = case("trafford", allocated=date(2026, 12, 14))
-        meetings = [(d.rule_id, d.due) for d in deadlines(facts, date(2026, 12, 15)) if d.kind == "meeting"]
+        meetings = [(d.rule_id, d.due) for d in deadlines(facts, date(2026, 12, 15))
+                    if d.kind == "meeting"]
         assert meetings == [("trafford.initial_meeting", date(2027, 1, 7))]
-        # Held on 6 Jan, with a review booked for Tue 6 Apr 2027: the meeting deadline is now the booking.
+        # Held on 6 Jan, with a review booked for Tue 6 Apr 2027: the meeting deadline is now the
+        # booking.
         after = case("trafford", allocated=date(2026, 12, 14),
-                     meetings=(held("initial", date(2027, 1, 6)), booked("review", date(2027, 4, 6))))
+                     meetings=(held("initial", date(2027, 1, 6)),
+                               booked("review", date(2027, 4, 6))))
         d = [d for d in deadlines(after, date(2027, 1, 7)) if d.kind == "meeting"]
         assert [(x.rule_id, x.due) for x in d] == [("trafford.next_meeting", date(2027, 4, 6))]
         assert d[0].basis == "the date of the review meeting booked for 6 Apr 2027"
 
     def test_a_booked_initial_meeting_shows_on_the_initial_meeting_deadline_only(self):
-        facts = case("trafford", allocated=date(2026, 12, 14), meetings=(booked("initial", date(2027, 1, 5)),))
+        facts = case("trafford", allocated=date(2026, 12, 14),
+                     meetings=(booked("initial", date(2027, 1, 5)),))
         d = [x for x in deadlines(facts, date(2026, 12, 15)) if x.kind == "meeting"]
         assert [x.rule_id for x in d] == ["trafford.initial_meeting"]
         assert d[0].notes == ("Booked: the initial meeting on 5 Jan 2027.",)
 
     def test_a_booking_later_than_the_deadline_is_flagged(self):
-        facts = case("trafford", allocated=date(2026, 12, 14), meetings=(booked("initial", date(2027, 1, 8)),))
+        facts = case("trafford", allocated=date(2026, 12, 14),
+                     meetings=(booked("initial", date(2027, 1, 8)),))
         d = one(facts, date(2026, 12, 15), "trafford.initial_meeting")
-        assert "The initial meeting booked for 8 Jan 2027 is later than this deadline (7 Jan 2027)." in d.notes
+        assert ("The initial meeting booked for 8 Jan 2027 is later than this deadline "
+                "(7 Jan 2027).") in d.notes
 
     def test_a_review_booked_after_the_review_deadline_is_flagged(self):
         # Trafford first review: initial held Mon 30 Nov 2026 + 3 months = Sun 28 Feb 2027.
-        facts = case("trafford", meetings=(held("initial", date(2026, 11, 30)), booked("review", date(2027, 3, 2))))
+        facts = case("trafford", meetings=(held("initial", date(2026, 11, 30)),
+                                           booked("review", date(2027, 3, 2))))
         d = one(facts, date(2027, 1, 4), "trafford.first_review")
         assert d.due == date(2027, 2, 28)
-        assert "The review meeting booked for 2 Mar 2027 is later than this deadline (28 Feb 2027)." in d.notes
+        assert ("The review meeting booked for 2 Mar 2027 is later than this deadline "
+                "(28 Feb 2027).") in d.notes
 
     def test_a_review_due_within_ten_working_days_with_nothing_booked_is_flagged(self):
         # Due Sun 28 Feb 2027. From Mon 15 Feb: 16-19 (4), 22-26 Feb (9) -> 9 working days: flagged.
@@ -210,7 +222,8 @@ class TestMeetingsAndReviews:
         assert "Nothing is booked." in one(facts, date(2027, 3, 1), "trafford.first_review").notes
 
     def test_a_review_booked_in_time_is_not_flagged(self):
-        facts = case("trafford", meetings=(held("initial", date(2026, 11, 30)), booked("review", date(2027, 2, 25))))
+        facts = case("trafford", meetings=(held("initial", date(2026, 11, 30)),
+                                           booked("review", date(2027, 2, 25))))
         notes = one(facts, date(2027, 2, 15), "trafford.first_review").notes
         assert notes == ("Booked: the review meeting on 25 Feb 2027.",)
 
@@ -220,7 +233,8 @@ class TestMeetingsAndReviews:
         # One review meets both, so only 20 Jan shows.
         facts = case("camden", stepped_down_from="care", stepped_down_on=date(2026, 12, 23),
                      meetings=(held("transfer_in", date(2026, 12, 24)),))
-        reviews = [(d.rule_id, d.due) for d in deadlines(facts, date(2026, 12, 28)) if d.kind == "review"]
+        reviews = [(d.rule_id, d.due) for d in deadlines(facts, date(2026, 12, 28))
+                   if d.kind == "review"]
         assert reviews == [("camden.care_step_down_review", date(2027, 1, 20))]
 
 
@@ -228,14 +242,16 @@ class TestOversight:
     def test_cleared_by_the_rule_id_in_a_managers_note(self):
         facts = case("wirral", plan_started=date(2026, 11, 30))
         assert "wirral.plan_24_weeks" in rule_ids(facts, date(2027, 1, 4))
-        cleared = case("wirral", plan_started=date(2026, 11, 30), cleared_flags=frozenset({"wirral.plan_24_weeks"}))
+        cleared = case("wirral", plan_started=date(2026, 11, 30),
+                       cleared_flags=frozenset({"wirral.plan_24_weeks"}))
         assert "wirral.plan_24_weeks" not in rule_ids(cleared, date(2027, 1, 4))
 
     def test_the_flag_id_is_what_clears_it(self):
         facts = case("wirral", plan_started=date(2026, 11, 30))
         d = one(facts, date(2027, 1, 4), "wirral.plan_24_weeks")
         assert d.flag_id == "wirral.plan_24_weeks"
-        again = case("wirral", plan_started=date(2026, 11, 30), cleared_flags=frozenset({d.flag_id}))
+        again = case("wirral", plan_started=date(2026, 11, 30),
+                     cleared_flags=frozenset({d.flag_id}))
         assert "wirral.plan_24_weeks" not in rule_ids(again, date(2027, 1, 4))
 
     def test_visits_and_reviews_cannot_be_cleared_by_a_note(self):
@@ -245,41 +261,49 @@ class TestOversight:
     def test_open_oversight_actions_are_deadlines_and_done_ones_are_not(self):
         facts = case("camden", oversight_actions=(
             OversightActionFact("Book a professionals meeting", "A. Worker", date(2027, 1, 8)),
-            OversightActionFact("Update the chronology", "A. Worker", date(2027, 1, 4), done=date(2027, 1, 2)),
+            OversightActionFact("Update the chronology", "A. Worker", date(2027, 1, 4),
+                                done=date(2027, 1, 2)),
         ))
-        actions = [d for d in deadlines(facts, date(2027, 1, 11)) if d.rule_id == "camden.oversight_action"]
-        assert [(d.kind, d.due, d.status, d.countdown) for d in actions] == [("oversight", date(2027, 1, 8), "overdue", -3)]
+        actions = [d for d in deadlines(facts, date(2027, 1, 11))
+                   if d.rule_id == "camden.oversight_action"]
+        assert [(d.kind, d.due, d.status, d.countdown) for d in actions] == [
+            ("oversight", date(2027, 1, 8), "overdue", -3)]
         assert actions[0].label == "Oversight action: Book a professionals meeting"
 
 
 class TestExplanations:
     def test_every_deadline_names_its_rule_citation_and_basis(self):
-        facts = case("rochdale", allocated=date(2026, 12, 14), assessment_completed=date(2026, 12, 22),
-                     plan_started=date(2026, 12, 31), visits=(seen(date(2026, 12, 15)),),
+        facts = case("rochdale", allocated=date(2026, 12, 14),
+                     assessment_completed=date(2026, 12, 22), plan_started=date(2026, 12, 31),
+                     visits=(seen(date(2026, 12, 15)),),
                      meetings=(held("family_network", date(2026, 12, 21)),))
         for d in deadlines(facts, date(2026, 12, 23)):
             assert d.rule_id.startswith("rochdale.")
             assert d.citation.section and d.citation.quote
             assert "Rochdale" in str(d.citation)
-            assert d.basis and ("after" in d.basis or "before" in d.basis or d.basis.startswith("the date of"))
+            assert d.basis and ("after" in d.basis or "before" in d.basis
+                                or d.basis.startswith("the date of"))
 
     def test_the_other_reading_is_shown_with_its_date(self):
         # Wirral initial meeting: assessment Fri 11 Dec 2026 + 10 WD: 14-18 (5), 21-24 (9),
-        # 29 Dec (10) -> Tue 29 Dec. Other reading 15 WD: 30, 31 (12), 4, 5, 6 Jan (15) -> 6 Jan 2027.
+        # 29 Dec (10) -> Tue 29 Dec. Other reading 15 WD: 30, 31 (12), 4, 5, 6 Jan (15)
+        # -> 6 Jan 2027.
         facts = case("wirral", assessment_completed=date(2026, 12, 11))
         d = one(facts, date(2026, 12, 14), "wirral.initial_meeting")
         assert d.due == date(2026, 12, 29)
-        assert any(n.startswith("Other reading: 15 working days (section 2.3") and n.endswith("would give 6 Jan 2027.")
-                   for n in d.notes)
+        assert any(n.startswith("Other reading: 15 working days (section 2.3")
+                   and n.endswith("would give 6 Jan 2027.") for n in d.notes)
         assert any(n.startswith("Pack choice:") for n in d.notes)
 
 
-@pytest.mark.parametrize("policy_id", ["wirral", "rochdale", "camden", "trafford", "leicestershire"])
+@pytest.mark.parametrize("policy_id",
+                         ["wirral", "rochdale", "camden", "trafford", "leicestershire"])
 def test_a_busy_case_gives_sane_deadlines_under_every_pack(policy_id):
     facts = case(policy_id, allocated=date(2026, 9, 1), assessment_completed=date(2026, 10, 13),
                  plan_started=date(2026, 10, 20), visit_every=Frequency(4, "weeks"),
                  visits=(seen(date(2026, 12, 18)), unseen(date(2026, 12, 22))),
-                 meetings=(held("family_network", date(2026, 9, 14)), held("initial", date(2026, 10, 20)),
+                 meetings=(held("family_network", date(2026, 9, 14)),
+                           held("initial", date(2026, 10, 20)),
                            held("review", date(2026, 12, 1), circulated=date(2026, 12, 3)),
                            cancelled("review", date(2027, 1, 12), on=date(2027, 1, 5)),
                            booked("review", date(2027, 1, 26))))

@@ -38,8 +38,10 @@ def unseen(d: date, recorded: date | None = None) -> VisitFact:
     return VisitFact(date=d, seen=False, recorded=recorded)
 
 
-def held(kind: str, d: date, *, circulated: date | None = None, chair_role: str | None = None) -> MeetingFact:
-    return MeetingFact(kind=kind, status="held", date=d, circulated=circulated, chair_role=chair_role)
+def held(kind: str, d: date, *, circulated: date | None = None,
+         chair_role: str | None = None) -> MeetingFact:
+    return MeetingFact(kind=kind, status="held", date=d, circulated=circulated,
+                       chair_role=chair_role)
 
 
 def booked(kind: str, d: date) -> MeetingFact:
@@ -56,7 +58,8 @@ def with_rules(policy_id: str, *rule_ids: str) -> Policy:
     return dataclasses.replace(policy, rules=tuple(policy.rule(r) for r in rule_ids))
 
 
-def deadlines(facts: CaseFacts, today: date, policy: Policy | None = None, **options) -> list[Deadline]:
+def deadlines(facts: CaseFacts, today: date, policy: Policy | None = None,
+              **options) -> list[Deadline]:
     return compute_deadlines(facts, policy or POLICIES[facts.policy_id], CALENDAR, today, **options)
 
 
@@ -64,7 +67,8 @@ def rule_ids(facts: CaseFacts, today: date, policy: Policy | None = None) -> lis
     return [d.rule_id for d in deadlines(facts, today, policy)]
 
 
-def due_dates(facts: CaseFacts, today: date, rule_id: str, policy: Policy | None = None) -> list[date]:
+def due_dates(facts: CaseFacts, today: date, rule_id: str,
+              policy: Policy | None = None) -> list[date]:
     return [d.due for d in deadlines(facts, today, policy) if d.rule_id == rule_id]
 
 

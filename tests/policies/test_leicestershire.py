@@ -1,10 +1,11 @@
-"""Every Leicestershire rule, with dates worked out by hand (see test_engine_support for the calendar)."""
+"""Every Leicestershire rule, with dates worked out by hand (see test_engine_support for the
+calendar)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from test_engine_support import POLICIES, booked, case, deadlines, held, one, rule_ids, seen
+from .test_engine_support import POLICIES, booked, case, held, one, rule_ids, seen
 
 L = "leicestershire"
 
@@ -50,13 +51,15 @@ def test_initial_meeting_within_10_days_of_the_assessment():
 
 
 def test_next_meeting_after_the_initial_meeting():
-    facts = case(L, meetings=(held("initial", date(2026, 12, 30)), booked("progress", date(2027, 1, 27))))
+    facts = case(L, meetings=(held("initial", date(2026, 12, 30)),
+                              booked("progress", date(2027, 1, 27))))
     assert one(facts, date(2026, 12, 31), "leicestershire.next_meeting").due == date(2027, 1, 27)
 
 
 def test_progress_meetings_at_least_6_weekly():
     # Last meeting Fri 19 Feb 2027 + 6 weeks -> Fri 2 Apr 2027; 4-weekly would be Fri 19 Mar.
-    facts = case(L, meetings=(held("initial", date(2027, 1, 22)), held("progress", date(2027, 2, 19))))
+    facts = case(L, meetings=(held("initial", date(2027, 1, 22)),
+                              held("progress", date(2027, 2, 19))))
     d = one(facts, date(2027, 2, 22), "leicestershire.progress_meeting")
     assert (d.kind, d.due) == ("review", date(2027, 4, 2))
     assert any("would give 19 Mar 2027" in n for n in d.notes)
@@ -68,7 +71,8 @@ def test_assessment_shared_2_days_before_the_first_meeting():
     d = one(facts, date(2026, 12, 23), "leicestershire.assessment_shared")
     assert (d.kind, d.due, d.unit) == ("preparation", date(2027, 1, 2), "days")
     # Not for later progress meetings.
-    later = case(L, meetings=(held("initial", date(2027, 1, 4)), booked("progress", date(2027, 2, 1))))
+    later = case(L, meetings=(held("initial", date(2027, 1, 4)),
+                              booked("progress", date(2027, 2, 1))))
     assert "leicestershire.assessment_shared" not in rule_ids(later, date(2027, 1, 5))
 
 
@@ -90,8 +94,10 @@ def test_review_record_within_5_days():
 def test_safety_plan_typed_up_within_7_days():
     # Agreed Fri 18 Dec 2026 + 7 days -> Fri 25 Dec 2026; met once circulated.
     facts = case(L, events={"safety_plan_agreed": date(2026, 12, 18)})
-    assert one(facts, date(2026, 12, 21), "leicestershire.safety_plan_typed").due == date(2026, 12, 25)
-    done = case(L, events={"safety_plan_agreed": date(2026, 12, 18), "safety_plan_circulated": date(2026, 12, 22)})
+    assert (one(facts, date(2026, 12, 21), "leicestershire.safety_plan_typed").due
+            == date(2026, 12, 25))
+    done = case(L, events={"safety_plan_agreed": date(2026, 12, 18),
+                           "safety_plan_circulated": date(2026, 12, 22)})
     assert "leicestershire.safety_plan_typed" not in rule_ids(done, date(2026, 12, 23))
 
 
@@ -127,7 +133,8 @@ def test_three_monthly_update_to_the_child():
     # Plan started Mon 30 Nov 2026 + 3 months -> 28 Feb 2027; + 6 months -> 30 May 2027.
     facts = case(L, plan_started=date(2026, 11, 30))
     assert one(facts, date(2027, 3, 1), "leicestershire.update_to_child").due == date(2027, 2, 28)
-    cleared = case(L, plan_started=date(2026, 11, 30), cleared_flags=frozenset({"leicestershire.update_to_child@2027-02-28"}))
+    cleared = case(L, plan_started=date(2026, 11, 30),
+                   cleared_flags=frozenset({"leicestershire.update_to_child@2027-02-28"}))
     assert one(cleared, date(2027, 3, 1), "leicestershire.update_to_child").due == date(2027, 5, 30)
 
 

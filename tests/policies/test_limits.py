@@ -21,7 +21,8 @@ from policies.facts import CaseFacts, ClosureFact, MeetingFact, OversightActionF
 from policies.limits import MAX_COUNT, DateOutOfRange
 from policies.packs import PolicyError, build_policy
 from policies.timescales import shift
-from test_engine_support import CALENDAR, POLICIES, booked, case, seen
+
+from .test_engine_support import CALENDAR, POLICIES, booked, case, seen
 
 TODAY = date(2026, 11, 23)  # Monday
 PROPERTY = settings(max_examples=150, deadline=None, database=None,

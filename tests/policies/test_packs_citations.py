@@ -18,7 +18,8 @@ POLICIES = load_policies(None)
 
 def normalise(text: str) -> str:
     """Compare words, not layout: whitespace, markdown bold and curly quotes are ignored."""
-    for curly, straight in (("\u2018", "'"), ("\u2019", "'"), ("\u201c", '"'), ("\u201d", '"'), ("*", "")):
+    for curly, straight in (("\u2018", "'"), ("\u2019", "'"), ("\u201c", '"'), ("\u201d", '"'),
+                            ("*", "")):
         text = text.replace(curly, straight)
     return " ".join(text.split()).lower()
 
@@ -26,8 +27,10 @@ def normalise(text: str) -> str:
 def quotes(policy_id: str) -> list[tuple[str, str]]:
     policy = POLICIES[policy_id]
     found = [(rule.id, rule.citation.quote) for rule in policy.rules]
-    found += [(f"{rule.id} (other reading)", other.quote) for rule in policy.rules for other in rule.other_readings]
-    found += [(f"closure: {item.id}", item.citation.quote) for item in policy.closure_checklist if item.citation]
+    found += [(f"{rule.id} (other reading)", other.quote)
+              for rule in policy.rules for other in rule.other_readings]
+    found += [(f"closure: {item.id}", item.citation.quote)
+              for item in policy.closure_checklist if item.citation]
     return found
 
 

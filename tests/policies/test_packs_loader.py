@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from policies.packs import PolicyError, build_policy, load_policies
-from test_engine_support import CALENDAR, case, seen
 from policies.engine import compute_deadlines
+from policies.packs import PolicyError, build_policy, load_policies
+
+from .test_engine_support import CALENDAR, case, seen
 
 SHIPPED = {"wirral", "rochdale", "camden", "trafford", "leicestershire"}
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "policies.md"
@@ -100,7 +101,8 @@ class TestOverrides:
         assert (rule.timescale.count, rule.timescale.unit) == (15, "working_days")
         assert rule.citation.section == "2.11"  # everything not changed is kept
         assert "Local practice standard (2025): every 15 working days." in rule.notes
-        assert "Changed locally by wirral-visits.toml: count (not the procedure's text)." in rule.notes
+        assert ("Changed locally by wirral-visits.toml: count (not the procedure's text)."
+                in rule.notes)
         assert policies["wirral"].origin == "wirral.toml + wirral-visits.toml"
         assert policies["rochdale"] == load_policies(None)["rochdale"]
         # Seen Fri 18 Dec 2026 + 15 WD: 21-24 (4), 29-31 (7), 4-8 Jan (12), 11, 12, 13 Jan (15)
@@ -162,10 +164,11 @@ class TestOverrides:
 
 class TestErrors:
     def test_unknown_unit_names_file_rule_field_and_the_accepted_units(self, tmp_path):
-        write_user_pack(tmp_path, "my-council.toml", HEADER + GOOD_RULE.replace('"working_days"', '"fortnights"'))
+        write_user_pack(tmp_path, "my-council.toml",
+                        HEADER + GOOD_RULE.replace('"working_days"', '"fortnights"'))
         [message] = problems(tmp_path)
-        assert message.startswith('my-council.toml: rule "visit": field "unit": "fortnights" is not a unit; '
-                                  "use working_days, days, weeks, months or hours")
+        assert message.startswith('my-council.toml: rule "visit": field "unit": "fortnights" is '
+                                  "not a unit; use working_days, days, weeks, months or hours")
 
     def test_every_problem_in_a_file_is_reported(self, tmp_path):
         write_user_pack(tmp_path, "my-council.toml", HEADER + """
@@ -184,30 +187,37 @@ class TestErrors:
         expected = [
             'my-council.toml: rule "review": field "kind": "reviews" is not a kind; use visit, '
             "visit_recording, meeting, preparation, circulation, review, assessment or oversight",
-            'my-council.toml: rule "review": field "count": "3" is text, not a whole number; write it without quotes',
-            'my-council.toml: rule "review": field "meeting_kinds": "huddle" is not a meeting kind; '
-            "use family_network, initial, review, progress, closure or transfer_in",
-            'my-council.toml: rule "review": field "conditions.disabled": "yes" is text, not true or false; '
+            'my-council.toml: rule "review": field "count": "3" is text, not a whole number; '
             "write it without quotes",
-            'my-council.toml: rule "review": field "conditions.stepped_down_from": "prison" is not a '
-            "step-down source; use cp_plan, care, supervision_order or cp_conference",
+            'my-council.toml: rule "review": field "meeting_kinds": "huddle" is not a meeting '
+            "kind; use family_network, initial, review, progress, closure or transfer_in",
+            'my-council.toml: rule "review": field "conditions.disabled": "yes" is text, not true '
+            "or false; write it without quotes",
+            'my-council.toml: rule "review": field "conditions.stepped_down_from": "prison" is not '
+            "a step-down source; use cp_plan, care, supervision_order or cp_conference",
             'my-council.toml: rule "review": field "citation": is missing',
         ]
         for line in expected:
             assert line in found
-        assert any(m.startswith('my-council.toml: rule "review": field "anchor": "last_review" is not an anchor; use allocation,') for m in found)
-        assert any(m.startswith('my-council.toml: rule "review": field "conditions.complex": is not a known field; use disabled,') for m in found)
+        assert any(m.startswith('my-council.toml: rule "review": field "anchor": "last_review" '
+                                "is not an anchor; use allocation,") for m in found)
+        assert any(m.startswith('my-council.toml: rule "review": field "conditions.complex": '
+                                "is not a known field; use disabled,") for m in found)
         # (After [procedure] in TOML, "colour" belongs to that table.)
-        assert 'my-council.toml: field "procedure.colour": is not a known field; use title, date or source' in found
+        assert ('my-council.toml: field "procedure.colour": is not a known field; '
+                "use title, date or source") in found
 
     def test_missing_citation_quote(self, tmp_path):
-        write_user_pack(tmp_path, "my-council.toml", HEADER + GOOD_RULE.replace(', quote = "seen at least every 15 working days"', ""))
-        assert problems(tmp_path) == ['my-council.toml: rule "visit": field "citation.quote": is missing']
+        write_user_pack(tmp_path, "my-council.toml", HEADER + GOOD_RULE.replace(
+            ', quote = "seen at least every 15 working days"', ""))
+        assert problems(tmp_path) == [
+            'my-council.toml: rule "visit": field "citation.quote": is missing']
 
     def test_duplicate_rule_ids(self, tmp_path):
         write_user_pack(tmp_path, "my-council.toml", HEADER + GOOD_RULE + GOOD_RULE)
         assert problems(tmp_path) == [
-            'my-council.toml: rule "visit": field "id": is used by another rule in this pack; give each rule its own id']
+            'my-council.toml: rule "visit": field "id": is used by another rule in this pack; '
+            "give each rule its own id"]
 
     def test_missing_fields(self, tmp_path):
         write_user_pack(tmp_path, "my-council.toml", HEADER + """
@@ -247,12 +257,12 @@ class TestErrors:
             citation = { section = "1", quote = "q" }
         """)
         assert problems(tmp_path) == [
-            'my-council.toml: rule "prep": field "direction": "before" counts back from a booked date; '
-            'use it with anchor "booked_meeting"',
+            'my-council.toml: rule "prep": field "direction": "before" counts back from a booked '
+            'date; use it with anchor "booked_meeting"',
             'my-council.toml: rule "review": field "unit": "per_case" is only for visit rules '
             "(the visiting frequency on the case)",
-            'my-council.toml: rule "fourth": field "nth": is missing; anchor "nth_meeting" needs nth = '
-            "<which meeting, 1 or more>",
+            'my-council.toml: rule "fourth": field "nth": is missing; anchor "nth_meeting" needs '
+            "nth = <which meeting, 1 or more>",
         ]
 
     def test_override_of_an_unknown_rule_field(self, tmp_path):
@@ -263,17 +273,20 @@ class TestErrors:
             every = 15
         """)
         [message] = problems(tmp_path)
-        assert message.startswith('wirral-visits.toml: rule "visit": field "every": is not a known field; use id, kind,')
+        assert message.startswith('wirral-visits.toml: rule "visit": field "every": is not a '
+                                  "known field; use id, kind,")
 
     def test_extends_an_unknown_pack(self, tmp_path):
         write_user_pack(tmp_path, "x.toml", 'extends = "wiral"\n')
         assert problems(tmp_path) == [
-            'x.toml: field "extends": \'wiral\' is not a pack; use camden, leicestershire, rochdale, trafford or wirral']
+            'x.toml: field "extends": \'wiral\' is not a pack; use camden, leicestershire, '
+            "rochdale, trafford or wirral"]
 
     def test_no_id(self, tmp_path):
         write_user_pack(tmp_path, "x.toml", 'name = "X"\n')
         [message] = problems(tmp_path)
-        assert message.startswith('x.toml: field "id": missing; give the new pack an id, or set extends')
+        assert message.startswith(
+            'x.toml: field "id": missing; give the new pack an id, or set extends')
 
     def test_not_toml(self, tmp_path):
         write_user_pack(tmp_path, "broken.toml", 'id = "broken\n')
@@ -284,7 +297,8 @@ class TestErrors:
         write_user_pack(tmp_path, "a.toml", 'extends = "wirral"\n')
         write_user_pack(tmp_path, "b.toml", 'extends = "wirral"\n')
         assert problems(tmp_path) == [
-            'b.toml: field "id": "wirral" is also set by a.toml; give each pack its own id, or put both changes in one file']
+            'b.toml: field "id": "wirral" is also set by a.toml; give each pack its own id, '
+            "or put both changes in one file"]
 
     def test_problems_in_several_files_are_all_reported(self, tmp_path):
         write_user_pack(tmp_path, "a.toml", 'extends = "nowhere"\n')

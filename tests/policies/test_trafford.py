@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from test_engine_support import POLICIES, Frequency, booked, case, deadlines, held, one, rule_ids, seen
+from .test_engine_support import (
+    POLICIES,
+    Frequency,
+    booked,
+    case,
+    deadlines,
+    held,
+    one,
+    rule_ids,
+    seen,
+)
 
 T = "trafford"
 
@@ -51,13 +61,15 @@ def test_assessment_within_35_working_days():
 
 
 def test_initial_meeting_within_15_working_days_of_transfer():
-    # Allocated Mon 14 Dec 2026 + 15 WD: 15-18 (4), 21-24 (8), 29-31 (11), 4-7 Jan (15) -> Thu 7 Jan 2027.
+    # Allocated Mon 14 Dec 2026 + 15 WD: 15-18 (4), 21-24 (8), 29-31 (11), 4-7 Jan (15)
+    # -> Thu 7 Jan 2027.
     facts = case(T, allocated=date(2026, 12, 14))
     assert one(facts, date(2026, 12, 15), "trafford.initial_meeting").due == date(2027, 1, 7)
 
 
 def test_next_meeting_after_the_initial_meeting():
-    facts = case(T, meetings=(held("initial", date(2026, 12, 14)), booked("review", date(2027, 3, 1))))
+    facts = case(T, meetings=(held("initial", date(2026, 12, 14)),
+                              booked("review", date(2027, 3, 1))))
     assert one(facts, date(2026, 12, 15), "trafford.next_meeting").due == date(2027, 3, 1)
 
 
@@ -86,5 +98,6 @@ def test_meeting_notes_within_5_working_days_over_easter():
 def test_closure_checklist_as_the_procedure_says():
     checklist = POLICIES[T].closure_checklist
     assert [item.id for item in checklist] == [
-        "recording_complete", "closure_summary", "manager_sign_off", "letters_sent", "attached_to_record"]
+        "recording_complete", "closure_summary", "manager_sign_off", "letters_sent",
+        "attached_to_record"]
     assert all(item.required for item in checklist)

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 
-from test_engine_support import POLICIES, booked, case, deadlines, held, one, rule_ids, seen, unseen, with_rules
+from .test_engine_support import (
+    POLICIES,
+    booked,
+    case,
+    deadlines,
+    held,
+    one,
+    rule_ids,
+    seen,
+    unseen,
+    with_rules,
+)
 
 W = "wirral"
 
@@ -44,12 +55,14 @@ def test_initial_meeting_10_working_days_after_the_assessment():
 
 
 def test_initial_meeting_met_once_held():
-    facts = case(W, assessment_completed=date(2026, 12, 11), meetings=(held("initial", date(2026, 12, 22)),))
+    facts = case(W, assessment_completed=date(2026, 12, 11),
+                 meetings=(held("initial", date(2026, 12, 22)),))
     assert "wirral.initial_meeting" not in rule_ids(facts, date(2026, 12, 23))
 
 
 def test_next_meeting_is_the_booked_one():
-    facts = case(W, meetings=(held("initial", date(2026, 12, 1)), booked("review", date(2027, 1, 19))))
+    facts = case(W, meetings=(held("initial", date(2026, 12, 1)),
+                              booked("review", date(2027, 1, 19))))
     d = one(facts, date(2026, 12, 2), "wirral.next_meeting")
     assert (d.kind, d.due) == ("meeting", date(2027, 1, 19))
 
@@ -67,7 +80,8 @@ def test_first_review_8_weeks_after_the_initial_meeting_at_a_month_end():
 def test_later_reviews_every_8_weeks_after_the_last_review():
     # Review Thu 4 Feb 2027 + 8 weeks -> Thu 1 Apr 2027. Other readings: 3 months -> 4 May
     # 2027, 6 months -> 4 Aug 2027.
-    facts = case(W, meetings=(held("initial", date(2026, 12, 10)), held("review", date(2027, 2, 4))))
+    facts = case(W, meetings=(held("initial", date(2026, 12, 10)),
+                              held("review", date(2027, 2, 4))))
     found = [d for d in deadlines(facts, date(2027, 2, 5)) if d.kind == "review"]
     assert [(d.rule_id, d.due) for d in found] == [("wirral.later_reviews", date(2027, 4, 1))]
     assert any("would give 4 May 2027" in n for n in found[0].notes)
@@ -79,8 +93,8 @@ def test_review_20_days_after_a_conference_that_made_no_plan():
     facts = case(W, stepped_down_from="cp_conference", stepped_down_on=date(2026, 12, 18))
     d = one(facts, date(2026, 12, 21), "wirral.conference_review")
     assert (d.kind, d.due, d.unit) == ("review", date(2027, 1, 7), "days")
-    assert d.basis == ("20 days after the step-down from a child protection conference that decided "
-                       "on no plan on 18 Dec 2026")
+    assert d.basis == ("20 days after the step-down from a child protection conference that "
+                       "decided on no plan on 18 Dec 2026")
 
 
 def test_conference_review_not_for_a_cp_plan_that_ended():
@@ -115,8 +129,10 @@ def test_second_review_chair_16_weeks_after_the_initial_meeting():
 
 def test_second_review_chair_met_by_a_team_manager_chairing_the_second_review():
     meetings = (held("initial", date(2026, 12, 1)), held("review", date(2027, 1, 26)))
-    by_manager = case(W, meetings=(*meetings, held("review", date(2027, 3, 23), chair_role="Team Manager")))
-    by_worker = case(W, meetings=(*meetings, held("review", date(2027, 3, 23), chair_role="social_worker")))
+    by_manager = case(W, meetings=(*meetings, held("review", date(2027, 3, 23),
+                                                   chair_role="Team Manager")))
+    by_worker = case(W, meetings=(*meetings, held("review", date(2027, 3, 23),
+                                                  chair_role="social_worker")))
     assert "wirral.second_review_chair" not in rule_ids(by_manager, date(2027, 3, 24))
     assert one(by_worker, date(2027, 3, 24), "wirral.second_review_chair").status == "overdue"
 
@@ -140,10 +156,12 @@ def test_taf_step_down_5_working_days_after_the_transfer_plan():
     # -> Mon 4 Jan 2027. Met once the step-down is recorded as completed.
     facts = case(W, events={"transfer_plan_received": date(2026, 12, 23)})
     assert one(facts, date(2026, 12, 24), "wirral.taf_step_down").due == date(2027, 1, 4)
-    done = case(W, events={"transfer_plan_received": date(2026, 12, 23), "step_down_completed": date(2026, 12, 30)})
+    done = case(W, events={"transfer_plan_received": date(2026, 12, 23),
+                           "step_down_completed": date(2026, 12, 30)})
     assert "wirral.taf_step_down" not in rule_ids(done, date(2026, 12, 31))
 
 
 def test_one_rule_at_a_time_gives_the_same_dates():
     facts = case(W, visits=(seen(date(2026, 12, 18)),))
-    assert [d.due for d in deadlines(facts, date(2027, 1, 6), with_rules(W, "visit"))] == [date(2027, 1, 20)]
+    assert [d.due for d in deadlines(facts, date(2027, 1, 6), with_rules(W, "visit"))] == [
+        date(2027, 1, 20)]

@@ -41,7 +41,8 @@ class Cin:
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs,
         )
 
-    def python(self, code: str, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    def python(self, code: str, *args: str,
+               timeout: float = 120) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-c", code, *args], env=self.env,
                               capture_output=True, text=True, timeout=timeout)
 
@@ -113,7 +114,8 @@ def case_records(count: int, *, prefix: str = "K", policy: str | None = None) ->
     ]
 
 
-def write_cases_json(path: Path, count: int, *, prefix: str = "K", policy: str | None = None) -> Path:
+def write_cases_json(path: Path, count: int, *, prefix: str = "K",
+                     policy: str | None = None) -> Path:
     import json
 
     path.write_text(json.dumps({"cases": case_records(count, prefix=prefix, policy=policy)}),

@@ -58,7 +58,7 @@ def test_each_database_has_its_own_backups(cin: Cin, tmp_path: Path) -> None:
     assert cin.run("--db", str(demo), "demo", "--no-tui").returncode == 0
     assert cin.run("backup").returncode == 0
     assert cin.run("--db", str(demo), "backup").returncode == 0
-    assert [p.name for p in _own_backups(cin.database).iterdir()][0].endswith("-by-hand.db")
+    assert next(p.name for p in _own_backups(cin.database).iterdir()).endswith("-by-hand.db")
     assert len(list(_own_backups(cin.database).iterdir())) == 1
     assert len(list(_own_backups(demo).iterdir())) == 1
 

@@ -5,10 +5,8 @@ traceback) and loses nothing."""
 from __future__ import annotations
 
 import hashlib
-import os
 import resource
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from . import figures
-from .hostile import HOSTILE
 from .helpers import write_cases_json
+from .hostile import HOSTILE
 
 TODAY = date(2026, 11, 23)  # Monday 23 Nov 2026, the project's test "today"
 REFS = [f"Z-{n:05d}" for n in range(1, 5)]
@@ -98,7 +98,8 @@ meeting_kinds = st.one_of(st.sampled_from(["initial", "review", "core_group", "s
 
 @FUZZ
 @given(ref=refs, when=any_date, seen=st.booleans(), alone=maybe_bool, reason=maybe_text,
-       voice=maybe_text, location=st.one_of(st.none(), st.sampled_from(["home", "school", "other"]), text),
+       voice=maybe_text,
+       location=st.one_of(st.none(), st.sampled_from(["home", "school", "other"]), text),
        recorded=st.one_of(st.none(), any_date))
 def test_log_visit(store, ref, when, seen, alone, reason, voice, location, recorded) -> None:
     from models.commands import log_visit
@@ -161,7 +162,8 @@ def test_cancel_meeting(store, which, reason, on) -> None:
 
 
 @FUZZ
-@given(ref=refs, when=any_date, reason=st.one_of(st.sampled_from([f"RC{n}" for n in range(1, 10)]), text),
+@given(ref=refs, when=any_date,
+       reason=st.one_of(st.sampled_from([f"RC{n}" for n in range(1, 10)]), text),
        note=maybe_text, step_down=st.booleans(), lead=maybe_text,
        checklist=st.dictionaries(text, st.booleans(), max_size=4), tick_all=st.booleans())
 def test_close_case(store, ref, when, reason, note, step_down, lead, checklist, tick_all) -> None:

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from . import figures
-from .helpers import TODAY_ISO, Cin, case_records, make_cin
+from .helpers import TODAY_ISO, case_records, make_cin
 
 EXAMPLES = 150
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
@@ -167,7 +167,7 @@ def mutated_csv(draw) -> bytes:
         elif choice in (1, 2, 3) and row:
             row[draw(st.integers(0, len(row) - 1))] = str(draw(junk))   # garbage in a cell
         elif choice == 4:
-            row.append(draw(st.text(printable, max_size=10)))                       # an extra cell or column
+            row.append(draw(st.text(printable, max_size=10)))           # an extra cell or column
         else:
             rows.append(list(rows[1]) if len(rows) > 1 else [])          # the same ref twice
     out = io.StringIO()

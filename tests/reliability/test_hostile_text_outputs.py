@@ -33,7 +33,7 @@ EXAMPLES = 40
 HTML_TAGS = ("html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "dl", "dt", "dd",
              "section", "ul", "li", "p", "strong", "span", "table", "thead", "tbody", "tr", "th",
              "td")
-FOREIGN_TAG = re.compile(r"<(?!!DOCTYPE html>|/?(?:%s)[ >])" % "|".join(HTML_TAGS))
+FOREIGN_TAG = re.compile(r"<(?!!DOCTYPE html>|/?(?:{})[ >])".format("|".join(HTML_TAGS)))
 
 
 @pytest.fixture(scope="module")

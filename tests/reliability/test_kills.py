@@ -4,7 +4,6 @@ there or not there at all, and every save that was confirmed is still there."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import subprocess
@@ -64,7 +63,11 @@ def _kill(process: subprocess.Popen) -> tuple[bool, str]:
     still_running = process.poll() is None
     if still_running:
         process.send_signal(signal.SIGKILL)
-    rest, _ = process.communicate(timeout=60)
+    # Read through the file object until the dead process's end of file: lines printed before
+    # the kill may already sit in its buffer (an earlier readline() read ahead), and
+    # communicate() reads the pipe underneath, past that buffer.
+    rest = process.stdout.read() if process.stdout else ""
+    process.communicate(timeout=60)
     return still_running, rest
 
 

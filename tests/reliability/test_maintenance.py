@@ -115,7 +115,8 @@ def test_restore_puts_a_backup_back_keeps_what_it_replaced_and_is_audited(
     assert str(tmp_path / "before-rename.db") in trail[-1]["summary"]
 
 
-def test_restore_of_a_damaged_backup_is_refused_and_changes_nothing(cin: Cin, tmp_path: Path) -> None:
+def test_restore_of_a_damaged_backup_is_refused_and_changes_nothing(cin: Cin,
+                                                                    tmp_path: Path) -> None:
     refs = _setup(cin, tmp_path)
     damaged = tmp_path / "damaged.db"
     damaged.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
+
 TODAY = date(2026, 11, 23)  # a Monday, as in tests/conftest.py
 
 

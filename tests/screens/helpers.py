@@ -138,4 +138,5 @@ def form_error(screen: Any) -> str:
 
 def widget_text(widget: Any) -> str:
     """A widget's text as drawn on screen, line by line."""
-    return "\n".join(strip.text.rstrip() for strip in widget.render_lines(widget.region.reset_offset))
+    return "\n".join(strip.text.rstrip()
+                     for strip in widget.render_lines(widget.region.reset_offset))

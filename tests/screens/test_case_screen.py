@@ -100,7 +100,8 @@ async def test_square_brackets_in_names_and_words_are_shown_as_typed(make_databa
         assert '"[oops" is not a date' in field_error(app.screen, "date")
 
 
-async def test_privacy_mode_masks_the_sibling_group_key_which_can_be_a_surname(caseload_db, new_app):
+async def test_privacy_mode_masks_the_sibling_group_key_which_can_be_a_surname(caseload_db,
+                                                                               new_app):
     app = new_app(caseload_db, privacy=True)
     async with app.run_test(size=(140, 60)) as pilot:
         screen = await open_case(pilot, "WR-002")

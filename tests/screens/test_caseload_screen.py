@@ -215,7 +215,8 @@ async def test_a_case_whose_policy_pack_is_missing_is_flagged_first(tmp_path, ne
         assert "'northshire' is not installed" in words
 
 
-async def test_at_80_columns_every_countdown_and_other_fit_beside_ref_and_name(caseload_db, new_app):
+async def test_at_80_columns_every_countdown_and_other_fit_beside_ref_and_name(caseload_db,
+                                                                               new_app):
     app = new_app(caseload_db)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await caseload_ready(pilot)

@@ -51,7 +51,7 @@ def test_default_is_open_cases_most_urgent_first_with_nothing_due_last():
 
 def test_a_case_without_a_policy_comes_first():
     lines = build_lines([*ROWS, row("Z9", "Zed", "Jo", error="no policy")], TODAY)
-    assert [line.ref for line in apply_view(lines, View())][0] == "Z9"
+    assert next(line.ref for line in apply_view(lines, View())) == "Z9"
 
 
 def test_the_default_order_is_the_caseloads_one_order_ties_by_ref():

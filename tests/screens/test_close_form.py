@@ -6,7 +6,14 @@ from textual.widgets import Checkbox
 
 from screens.forms.close import CloseCaseForm
 
-from .helpers import audit_count, case_ready, caseload_reloaded, field_error, shown_refs, stored_case
+from .helpers import (
+    audit_count,
+    case_ready,
+    caseload_reloaded,
+    field_error,
+    shown_refs,
+    stored_case,
+)
 from .test_meeting_forms import open_form, saved
 from .test_visit_form import save_and_wait_for_errors, type_into
 
@@ -87,7 +94,8 @@ async def test_step_down_without_a_lead_professional_is_refused_next_to_that_fie
         assert stored_case(caseload_db, "WR-003").closure is None
         await type_into(pilot, "#lead_professional", "Kay Ross, Oak School")
         await saved(pilot, form)
-        assert stored_case(caseload_db, "WR-003").closure.lead_professional == "Kay Ross, Oak School"
+        assert (stored_case(caseload_db, "WR-003").closure.lead_professional
+                == "Kay Ross, Oak School")
 
 
 async def test_a_reason_is_required_and_the_date_cannot_be_before_the_last_visit(

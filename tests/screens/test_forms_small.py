@@ -7,7 +7,12 @@ import pytest
 
 from screens.forms.base import Field
 from screens.forms.close import CloseCaseForm
-from screens.forms.meeting import BookMeetingForm, CancelMeetingForm, CirculatedForm, MeetingHeldForm
+from screens.forms.meeting import (
+    BookMeetingForm,
+    CancelMeetingForm,
+    CirculatedForm,
+    MeetingHeldForm,
+)
 from screens.forms.visit import VisitForm
 
 from .test_meeting_forms import open_form
@@ -43,7 +48,7 @@ async def test_form_fits_and_scrolls_at_80x24_without_colour(caseload_db, new_ap
             await pilot.pause()
             if not all(getattr(node, "display", True) for node in field.ancestors_with_self):
                 continue  # e.g. the siblings' part of the visit form, shown only when ticked
-            assert 0 < field.widget.region.width, (field.label, field.widget.region)
+            assert field.widget.region.width > 0, (field.label, field.widget.region)
             assert field.region.right <= SMALL[0], (field.label, field.region)
             assert field.widget.region.right <= SMALL[0], (field.label, field.widget.region)
         # The last thing Tab reaches is scrolled into view and is whole in width.

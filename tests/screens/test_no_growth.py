@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-
 from screens.watchers import prune_removed_watchers, watcher_count
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "bench_soak.py"

@@ -8,7 +8,12 @@ from __future__ import annotations
 import pytest
 
 from screens.forms.close import CloseCaseForm
-from screens.forms.meeting import BookMeetingForm, CancelMeetingForm, CirculatedForm, MeetingHeldForm
+from screens.forms.meeting import (
+    BookMeetingForm,
+    CancelMeetingForm,
+    CirculatedForm,
+    MeetingHeldForm,
+)
 from screens.forms.visit import VisitForm
 
 from .helpers import caseload_ready, open_case, until

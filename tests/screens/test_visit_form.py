@@ -6,8 +6,8 @@ from screens.forms.visit import VisitForm
 
 from .helpers import (
     audit_count,
-    caseload_reloaded,
     case_ready,
+    caseload_reloaded,
     column_text,
     field_error,
     open_case,

@@ -94,7 +94,8 @@ async def team_ready(pilot: Pilot) -> Any:
     from screens.team import TeamScreen
 
     app = pilot.app
-    await until(pilot, lambda: isinstance(app.screen, TeamScreen) and app.screen.overview is not None
+    await until(pilot, lambda: isinstance(app.screen, TeamScreen)
+                and app.screen.overview is not None
                 and app.screen._loaded_version == app.data_version and idle(app), "the team view")
     return app.screen
 
@@ -135,7 +136,8 @@ async def type_into(pilot: Pilot, widget_id: str, text: str) -> None:
 
 def text_of(widget: Any) -> str:
     """A widget's text as drawn on screen, line by line."""
-    return "\n".join(strip.text.rstrip() for strip in widget.render_lines(widget.region.reset_offset))
+    return "\n".join(strip.text.rstrip()
+                     for strip in widget.render_lines(widget.region.reset_offset))
 
 
 def table_lines(table: Any) -> list[str]:
@@ -155,7 +157,6 @@ def plain(renderable: Any, width: int = 160) -> str:
 
 def page_text(screen: Any) -> str:
     """Everything the walkthrough page says, every section (on screen or scrolled off)."""
-    from textual.widgets import Static
 
     return "".join(plain(static.content) for static in screen.query("#walk-body Static")
                    if static.display)

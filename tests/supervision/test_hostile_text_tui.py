@@ -11,7 +11,6 @@ already stored or written by an older version would be.
 from __future__ import annotations
 
 import sqlite3
-
 from datetime import date
 from pathlib import Path
 
@@ -98,7 +97,8 @@ def drawn(app) -> str:
 
 
 def assert_inert(text: str) -> None:
-    raw = sorted({f"U+{ord(ch):04X}" for ch in text if ord(ch) in UNSAFE_CODE_POINTS and ch != "\n"})
+    raw = sorted({f"U+{ord(ch):04X}" for ch in text
+                  if ord(ch) in UNSAFE_CODE_POINTS and ch != "\n"})
     assert raw == [], f"raw control characters reach the terminal: {raw}"
 
 
@@ -133,7 +133,8 @@ async def test_a_hostile_case_opens_and_reads_as_typed(hostile_db, new_app, ref)
 
 @pytest.mark.parametrize(("worker", "ref"), [("Sam [/b] Patel", "HX-001"),
                                              ("Ali [/b] Khan", "HX-004")])
-async def test_the_walkthrough_of_a_worker_named_with_markup_opens(hostile_db, new_app, worker, ref):
+async def test_the_walkthrough_of_a_worker_named_with_markup_opens(hostile_db, new_app, worker,
+                                                                    ref):
     app = new_app(hostile_db)
     async with app.run_test(size=(160, 50), notifications=True) as pilot:
         walkthrough = await walk(pilot, worker)

@@ -38,7 +38,8 @@ def test_wirral_group_manager_review_past_24_weeks(make_database):
     # yet late, and a plan at that point counts as past its oversight point.
     db = make_database([a_case("wirral", plan_started=date(2026, 6, 8))])
     flag = flags(db, "C-1", WORKER)["wirral.plan_24_weeks"]
-    assert (flag.kind, flag.due, flag.status, flag.countdown) == ("oversight", date(2026, 11, 23), "due_soon", 0)
+    assert (flag.kind, flag.due, flag.status, flag.countdown) == (
+        "oversight", date(2026, 11, 23), "due_soon", 0)
     assert flag.label.startswith("Plan over 24 weeks: Group Manager review")
     # The Group Manager's review recorded as a note clears it.
     add_note(db, "C-1", clears=["wirral.plan_24_weeks"])
@@ -104,8 +105,9 @@ def test_rochdale_quarterly_clinic_from_6_months(make_database):
 
 
 def test_rochdale_assessment_older_than_12_months(make_database):
-    # Assessment completed Mon 17 Nov 2025 + 12 months -> Tue 17 Nov 2026: six days late today. It is an `assessment` deadline: a note does not clear it,
-    # an updated assessment (Fri 20 Nov 2026) moves it to Sat 20 Nov 2027.
+    # Assessment completed Mon 17 Nov 2025 + 12 months -> Tue 17 Nov 2026: six days late today.
+    # It is an `assessment` deadline: a note does not clear it, an updated assessment
+    # (Fri 20 Nov 2026) moves it to Sat 20 Nov 2027.
     db = make_database([a_case("rochdale", allocated=date(2025, 10, 1),
                                assessment_completed=date(2025, 11, 17),
                                plan_started=date(2025, 11, 24))])
@@ -131,7 +133,8 @@ def test_camden_iro_oversight_past_12_months_open(make_database):
     db = make_database([a_case("camden", ref="C-1", allocated=date(2025, 11, 23)),
                         a_case("camden", ref="C-2", allocated=date(2025, 11, 24))])
     today_flag = flags(db, "C-1", WORKER)["camden.iro_oversight"]
-    assert (today_flag.kind, today_flag.due, today_flag.status) == ("oversight", date(2026, 11, 23), "due_soon")
+    assert (today_flag.kind, today_flag.due, today_flag.status) == (
+        "oversight", date(2026, 11, 23), "due_soon")
     tomorrow_flag = flags(db, "C-2", WORKER)["camden.iro_oversight"]
     assert tomorrow_flag.due == date(2026, 11, 24)
     add_note(db, "C-1", clears=["camden.iro_oversight"], decision="Referred to the CIN IRO")
@@ -147,10 +150,11 @@ def test_leicestershire_management_review_at_16_weeks_and_service_manager_at_26(
     # 31 Dec (38), 31 Jan (69) -> Mon 1 Feb 2027.
     db = make_database([a_case("leicestershire", plan_started=date(2026, 8, 3))])
     found = flags(db, "C-1", WORKER)
-    assert (found["leicestershire.plan_16_weeks"].due, found["leicestershire.plan_16_weeks"].status) \
-        == (date(2026, 11, 23), "due_soon")
+    sixteen = found["leicestershire.plan_16_weeks"]
+    assert (sixteen.due, sixteen.status) == (date(2026, 11, 23), "due_soon")
     assert found["leicestershire.plan_26_weeks"].due == date(2027, 2, 1)
-    assert {found[r].kind for r in ("leicestershire.plan_16_weeks", "leicestershire.plan_26_weeks")} == {"oversight"}
+    assert {found[r].kind for r in ("leicestershire.plan_16_weeks",
+                                    "leicestershire.plan_26_weeks")} == {"oversight"}
     # The 16-week rationale case-noted clears that flag and leaves the 26-week one.
     add_note(db, "C-1", clears=["leicestershire.plan_16_weeks"],
              rationale="Continue: attendance improving; aim to close by week 26")

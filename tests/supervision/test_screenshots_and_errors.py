@@ -123,7 +123,8 @@ def test_a_bug_in_the_app_prints_what_to_do_and_no_traceback(team_db, tmp_path):
     assert "Traceback" not in output and "locals" not in output
     assert "must not appear" not in output
     (log,) = logs.glob("cin-error-*.log")
-    assert f"The details are in this file (readable by you only); please send it with a report:\n    {log}\n" in output
+    assert ("The details are in this file (readable by you only); please send it with a "
+            f"report:\n    {log}\n") in output
     assert _mode(log) == 0o600
     details = log.read_text(encoding="utf-8")
     assert "RuntimeError: a bug" in details and "must not appear" not in details  # no locals

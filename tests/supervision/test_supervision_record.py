@@ -9,9 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from screens.supervision_record import RecordError, render_html, render_markdown, write_supervision_record
 from models.inputs import CaseInput, VisitInput
 from models.supervision import supervision_notes
+from screens.supervision_record import (
+    RecordError,
+    render_html,
+    render_markdown,
+    write_supervision_record,
+)
 
 from .support import POLICIES, add_note, read
 
@@ -31,8 +36,8 @@ def child(ref: str, name: str, family: str | None = None) -> CaseInput:
 @pytest.fixture
 def walked(make_database) -> Path:
     """Sam Patel's supervision: a note on W-1 today (and an older one on W-2, 2 Nov)."""
-    db = make_database([child("W-1", "Amira Hassan", "hassan"), child("W-2", "Bilal Hassan", "hassan"),
-                        child("W-3", "Chloe Evans")])
+    db = make_database([child("W-1", "Amira Hassan", "hassan"),
+                        child("W-2", "Bilal Hassan", "hassan"), child("W-3", "Chloe Evans")])
     add_note(db, "W-2", on=date(2026, 11, 2), decision="Keep the plan", rationale="Settled")
     add_note(db, "W-1", clears=["wirral.plan_24_weeks"],
              decision="Group Manager review: continue for 8 weeks, then step down",
@@ -61,7 +66,8 @@ EXPECTED_MARKDOWN = """\
 
 ### Open flags now
 
-- Complex plan without significant positive change after 6 months: consider a child protection plan: due 8 Dec 2026, in time
+- Complex plan without significant positive change after 6 months: consider a child \
+protection plan: due 8 Dec 2026, in time
 
 ### Note of 23 Nov 2026 by Morgan Ashdown
 
@@ -141,8 +147,9 @@ def test_the_file_is_readable_by_its_owner_only(walked, tmp_path, name):
 
 def test_bad_places_are_refused_with_a_clear_message(walked, tmp_path):
     notes = read(walked, supervision_notes, worker=WORKER)
-    with pytest.raises(RecordError, match=r"record\.txt: a supervision record is written as "
-                                          r"Markdown \(\.md\) or HTML \(\.html\); this name ends \.txt"):
+    with pytest.raises(RecordError,
+                       match=r"record\.txt: a supervision record is written as "
+                             r"Markdown \(\.md\) or HTML \(\.html\); this name ends \.txt"):
         write_supervision_record(tmp_path / "record.txt", notes, policies=POLICIES)
     missing = tmp_path / "nowhere"
     with pytest.raises(RecordError, match=f"the folder {missing} does not exist"):

@@ -39,7 +39,8 @@ def test_visits_in_time_against_the_deadline_that_applied_on_the_day(make_databa
         CaseInput(ref="W-1", name="Amira Hassan", dob=date(2016, 1, 1), worker="Sam Patel",
                   team="North", policy="wirral", allocated=date(2026, 9, 7),
                   visits=[seen(date(2026, 9, 29)), seen(date(2026, 10, 26)),
-                          VisitInput(date=date(2026, 11, 18), seen=False, recorded=date(2026, 11, 18)),
+                          VisitInput(date=date(2026, 11, 18), seen=False,
+                                     recorded=date(2026, 11, 18)),
                           seen(date(2026, 11, 23))]),
         # Rochdale, allocated Mon 2 Nov 2026: the initial visit within 48 hours -> Wed 4 Nov.
         # Seen Thu 5 Nov: a day late.
@@ -60,7 +61,8 @@ def test_visits_in_time_against_the_deadline_that_applied_on_the_day(make_databa
     db = make_database(cases)
     line = read(db, team_overview).lines[0]
     assert (line.visits.counted, line.visits.in_time) == (5, 4)
-    assert [(l.ref, l.on, l.due) for l in line.visits.late] == [("R-1", date(2026, 11, 5), date(2026, 11, 4))]
+    assert [(ln.ref, ln.on, ln.due) for ln in line.visits.late] == [
+        ("R-1", date(2026, 11, 5), date(2026, 11, 4))]
     assert line.visits.words() == "4 of 5 (80%)"
     assert page(db, "W-1", "Sam Patel").visits == Timeliness(3, 3)
 
@@ -122,14 +124,14 @@ def test_one_line_per_worker_grouped_by_team_with_overdue_counts_by_kind(make_da
     db = make_database([overdue_visit_and_notes, fine, other_team, nobody])
     overview = read(db, team_overview)
     assert overview.teams == ("North", "South")
-    assert [(l.team, l.worker, l.refs) for l in overview.lines] == [
+    assert [(ln.team, ln.worker, ln.refs) for ln in overview.lines] == [
         ("North", "Sam Patel", ("W-1", "W-2")),
         ("North", None, ("W-4",)),
         ("South", "Jo King", ("W-3",)),
     ]
     sam = overview.lines[0]
     assert sam.overdue == {"visit": 1, "meeting": 0, "circulation": 1, "review": 0}
-    assert [l.worker for l in overview.of_team("South")] == ["Jo King"]
+    assert [ln.worker for ln in overview.of_team("South")] == ["Jo King"]
 
 
 def test_overdue_oversight_actions_are_counted_apart_from_flags(make_database):
@@ -160,9 +162,10 @@ def test_meetings_and_circulation_judged_against_their_own_deadlines(make_databa
         ])])
     shown = page(db, "R-1", "Sam Patel")
     assert (shown.meetings.counted, shown.meetings.in_time) == (2, 1)
-    assert [(l.what, l.on, l.due) for l in shown.meetings.late] == [
+    assert [(ln.what, ln.on, ln.due) for ln in shown.meetings.late] == [
         ("review meeting", date(2026, 11, 9), date(2026, 11, 2))]
-    assert [(l.on, l.due) for l in shown.circulation.late] == [(date(2026, 10, 14), date(2026, 10, 12))]
+    assert [(ln.on, ln.due) for ln in shown.circulation.late] == [
+        (date(2026, 10, 14), date(2026, 10, 12))]
     assert [(d.due, d.status) for d in shown.circulation_due] == [(date(2026, 11, 16), "overdue")]
     assert shown.circulation_misses == 2
     # Plan started Mon 5 Oct: 49 days old today (7 weeks 0 days).

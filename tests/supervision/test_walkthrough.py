@@ -97,7 +97,8 @@ async def test_walking_a_workers_caseload_with_next_and_previous(team_db, new_ap
         assert "Plan started 3 Aug 2026: 16 weeks 0 days old" in text
         assert "Last seen 16 Nov 2026 (7 days ago), at home, not alone" in text
         assert "Last seen alone 19 Oct 2026 (35 days ago)" in text
-        assert "Aged 3 or more and not seen alone at the last visit (reason recorded: Dad stayed in the room)" in text
+        assert ("Aged 3 or more and not seen alone at the last visit "
+                "(reason recorded: Dad stayed in the room)") in text
         assert "Visits in the last 3 months 4 of 4 in time" in text
         # The three latest voices, newest first.
         assert ("16 Nov 2026 “School is hard” 19 Oct 2026 “I like football with Dad” "
@@ -116,13 +117,16 @@ async def test_walking_a_workers_caseload_with_next_and_previous(team_db, new_ap
         await pilot.press("n")
         text = normalised(page_text(walkthrough))
         assert "Case 2 of 3 WR-001 Amira Hassan" in text
-        assert "Visits in the last 3 months 0 of 1 in time; late: 16 Nov 2026 (due 29 Jun 2026)" in text
-        assert "Plan over 24 weeks: Group Manager review, reported to the Head of Service due 23 Nov 2026 · due today" in text
+        assert ("Visits in the last 3 months 0 of 1 in time; late: 16 Nov 2026 "
+                "(due 29 Jun 2026)") in text
+        assert ("Plan over 24 weeks: Group Manager review, reported to the Head of Service "
+                "due 23 Nov 2026 · due today") in text
         await pilot.press("escape")
         assert isinstance(app.screen, TeamScreen)
 
 
-async def test_a_note_with_actions_clears_its_flags_and_its_actions_become_deadlines(team_db, new_app):
+async def test_a_note_with_actions_clears_its_flags_and_its_actions_become_deadlines(team_db,
+                                                                                     new_app):
     app = new_app(team_db)
     async with app.run_test(size=(120, 40)) as pilot:
         walkthrough = await walk(pilot, "Sam Patel")
@@ -168,8 +172,10 @@ async def test_a_note_with_actions_clears_its_flags_and_its_actions_become_deadl
                    if d.label.startswith("Oversight action")]
         # 30 Nov is 5 working days away (24-27, 30 Nov): inside the amber window.
         assert actions == [
-            ("oversight", "Oversight action: Write the 3-monthly letter to Dara", date(2026, 11, 30), "due_soon"),
-            ("oversight", "Oversight action: Book the Service Manager review", date(2026, 12, 7), "ok"),
+            ("oversight", "Oversight action: Write the 3-monthly letter to Dara",
+             date(2026, 11, 30), "due_soon"),
+            ("oversight", "Oversight action: Book the Service Manager review",
+             date(2026, 12, 7), "ok"),
         ]
 
         # d: mark the first one done today.
@@ -183,10 +189,12 @@ async def test_a_note_with_actions_clears_its_flags_and_its_actions_become_deadl
         assert [d.label for d in deadlines_of(team_db, "LC-001") if d.kind == "oversight"
                 and d.label.startswith("Oversight action")] == [
             "Oversight action: Book the Service Manager review"]
-        assert "(Sam Patel, due 30 Nov 2026, done 23 Nov 2026)" in normalised(page_text(walkthrough))
+        assert ("(Sam Patel, due 30 Nov 2026, done 23 Nov 2026)"
+                in normalised(page_text(walkthrough)))
 
 
-async def test_problems_in_the_note_are_shown_under_their_fields_and_nothing_is_saved(team_db, new_app):
+async def test_problems_in_the_note_are_shown_under_their_fields_and_nothing_is_saved(team_db,
+                                                                                      new_app):
     from .pilot import text_of
 
     app = new_app(team_db)
@@ -258,11 +266,13 @@ async def test_w_writes_the_record_to_the_data_folder_and_says_where(team_db, ne
         await type_into(pilot, "rationale", "Steady progress")
         await pilot.press("ctrl+s")
         walkthrough = await walkthrough_ready(pilot)
-        await until(pilot, lambda: not isinstance(app.screen, OversightNoteForm), "the form to close")
+        await until(pilot, lambda: not isinstance(app.screen, OversightNoteForm),
+                    "the form to close")
         await pilot.press("w")
         await until(pilot, lambda: walkthrough.last_record_path is not None, "the record")
         path = walkthrough.last_record_path
-        assert path == team_db.parent / "supervision-records" / "supervision-sam-patel-2026-11-23.md"
+        assert path == (team_db.parent / "supervision-records"
+                        / "supervision-sam-patel-2026-11-23.md")
         assert any(str(path) in n.message for n in app._notifications)
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
         text = path.read_text(encoding="utf-8")

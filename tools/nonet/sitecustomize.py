@@ -28,7 +28,7 @@ def _record(what: str) -> None:
 
 
 class _GuardedSocket(_RealSocket):
-    def __init__(self, family=-1, type=-1, proto=-1, fileno=None):  # noqa: A002 - socket's names
+    def __init__(self, family=-1, type=-1, proto=-1, fileno=None):  # socket's names
         # fileno given: wrapping a socket that already exists (socketpair() does this).
         if fileno is None and family not in _LOCAL_FAMILIES:
             _record(f"socket(family={family})")
