@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rich.text import Text
@@ -63,8 +63,10 @@ SHORT_LABELS = {"circulation": "Circ.", "authority": "Auth.", "worker": "Worker"
 
 @dataclass(frozen=True, slots=True)
 class LoadedCaseload:
-    lines: list[CaseLine]
-    widths: dict[str, int]
+    # Not in the repr: Textual's @work describes a worker by its arguments' repr, on the UI
+    # thread, and 20,000 lines made that a 59 MB string and most of a second after every save.
+    lines: list[CaseLine] = field(repr=False)
+    widths: dict[str, int] = field(repr=False)
     include_closed: bool
     # The stored-deadline batches the lines hold (models.caseload.load_caseload_changes).
     batches: frozenset[int] = frozenset()
@@ -155,7 +157,9 @@ class CaseloadScreen(Screen[None]):
     # ----- loading ----------------------------------------------------------------------
 
     def _data_changed(self, version: int) -> None:
-        if version != self._loaded_version:
+        # Under another screen (the case a visit was just saved on), the read waits until this
+        # screen is shown again (on_screen_resume), leaving the moment to that screen's own.
+        if version != self._loaded_version and self.is_current:
             self.reload()
 
     def reload(self) -> None:

@@ -67,7 +67,8 @@ class TeamScreen(Screen[None]):
         self.title = "cin · team"
         self.sub_title = format_date(cin(self).today)
         self.query_one(WorkerTable).focus()
-        follow_app(self, data=lambda _version: self.reload())
+        # Under another screen (a walkthrough), reloaded when shown again (on_screen_resume).
+        follow_app(self, data=lambda _version: self.reload() if self.is_current else None)
         self.reload()
 
     def on_unmount(self) -> None:
