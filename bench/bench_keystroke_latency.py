@@ -23,7 +23,7 @@ it, not a flag that was set before the widgets were repainted:
 - open a case: Enter on a caseload row. First frame: the app's first response; step: the first
   frame showing the case screen ("Loading…"). Result: the frame where the case screen shows
   that case's record and deadlines ("Loading…" gone, "Ref <ref>", its name and its first
-  deadline's label on screen), read by the screen's thread worker (`CaseStore.case` ->
+  deadline's label on screen), read by the screen's thread worker (`CaseloadService.case` ->
   `models.caseload.load_case`).
 - save a visit: Ctrl+S on a filled visit form (a voice text unique to the run). First frame:
   the first frame after the key (so far always the form still open, its footer redrawn); step:

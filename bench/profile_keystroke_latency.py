@@ -7,7 +7,7 @@ visit), inside the app: a companion to bench_keystroke_latency.py, same sessions
 It wraps, in this process only, the steps of each path and records when each ran, on which
 thread and for how long (the app's code is not changed):
 
-- on the worker threads: `CaseStore.case`, `.siblings`, `.run` (the save's commit) and
+- on the worker threads: `CaseloadService.case`, `.siblings`, `.log_visit` (the save's commit) and
   `.caseload_changes` (the caseload's reload after a save);
 - on the UI thread: `CaseScreen._loaded` (the data arrives and the screen builds its Rich
   tables), `CaseloadScreen.reload` (starting the caseload's worker) and `.show_loaded`; and
@@ -56,7 +56,7 @@ from textual.widget import Widget  # noqa: E402
 
 from screens.case import CaseScreen  # noqa: E402
 from screens.caseload import CaseloadScreen  # noqa: E402
-from screens.store import CaseStore  # noqa: E402
+from models.service import CaseloadService  # noqa: E402
 
 Span = tuple[str, str, float, float]  # label, thread, start, end (perf_counter)
 
@@ -114,10 +114,10 @@ class Recorder:
 
 RECORDER = Recorder()
 for owner, name, label in (
-    (CaseStore, "case", "worker: CaseStore.case"),
-    (CaseStore, "siblings", "worker: CaseStore.siblings"),
-    (CaseStore, "run", "worker: CaseStore.run (the save)"),
-    (CaseStore, "caseload_changes", "worker: CaseStore.caseload_changes"),
+    (CaseloadService, "case", "worker: CaseloadService.case"),
+    (CaseloadService, "siblings", "worker: CaseloadService.siblings"),
+    (CaseloadService, "log_visit", "worker: CaseloadService.log_visit (the save)"),
+    (CaseloadService, "caseload_changes", "worker: CaseloadService.caseload_changes"),
     (CaseScreen, "_loaded", "UI: CaseScreen._loaded"),
     (CaseloadScreen, "reload", "UI: CaseloadScreen.reload"),
     (CaseloadScreen, "show_loaded", "UI: CaseloadScreen.show_loaded"),
