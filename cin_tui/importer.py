@@ -192,6 +192,7 @@ def import_into(
     if problems:
         raise ImportFailed(parsed.label, _in_file_order(problems))
     if check_only or (summary is not None and not summary.changes):
+        assert summary is not None  # a check only ran the dry run above
         summary = dataclasses.replace(summary, dry_run=dry_run)
         return ImportReport(parsed.label, parsed.cases, summary, dry_run, None)
     backup = _backup(engine, backups_to_keep) if has_cases else None

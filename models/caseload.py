@@ -149,11 +149,12 @@ def load_caseload_changes(
         known_batches = frozenset()  # read for another day (or never): every case
     batches = frozenset(b for (b,) in connection.execute(
         "SELECT DISTINCT batch FROM case_deadlines WHERE computed_for = ?", (computed_for,)))
-    rows = read_caseload(connection, computed_for=computed_for, today=today, calendar=calendar,
-                         amber_working_days=amber_working_days, include_closed=include_closed,
-                         not_in_batches=known_batches)
-    assert rows is not None, "every case was refreshed in this transaction"
-    return rows, batches | {day}
+    stored_rows = read_caseload(
+        connection, computed_for=computed_for, today=today, calendar=calendar,
+        amber_working_days=amber_working_days, include_closed=include_closed,
+        not_in_batches=known_batches)
+    assert stored_rows is not None, "every case was refreshed in this transaction"
+    return stored_rows, batches | {day}
 
 
 def _day_mark(today: date, amber_working_days: int) -> int:

@@ -271,8 +271,8 @@ def _write_restore_entries(building: Path, carried: list[tuple], *, src: Path, f
             )
     finally:
         engine.dispose()
-    with ClosingConnection(sqlite3.connect(building)) as connection:
-        connection.execute("PRAGMA journal_mode=DELETE")
+    with ClosingConnection(sqlite3.connect(building)) as driver_connection:
+        driver_connection.execute("PRAGMA journal_mode=DELETE")
 
 
 def _copy(src: Path, dest: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 from rich.text import Text
@@ -257,7 +258,7 @@ class CaseloadScreen(Screen[None]):
             if index == 0 and any(line.closed or line.error for line in self.shown):
                 width = max(width, len(NO_POLICY_MARK))
             columns.append(Column(kind, label, width,
-                                  lambda line, i=index: _countdown_column_cell(line, i)))
+                                  partial(_countdown_column_cell, index=index)))
         columns.append(Column("other", "Other", 5, lambda line: other_items_cell(*line.other)))
         return self._fit(columns)
 
@@ -292,7 +293,8 @@ class CaseloadScreen(Screen[None]):
                 if column.key == "name" and spare > 0 else column for column in columns]
 
     def _authority(self, policy_id: str) -> str:
-        policy = cin(self).service.policy(policy_id) if cin(self).service else None
+        service = cin(self).service
+        policy = service.policy(policy_id) if service else None
         name = getattr(policy, "name", None) or policy_id
         return shown(name if len(name) <= 16 else policy_id.title())
 

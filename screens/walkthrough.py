@@ -39,7 +39,7 @@ from screens.cells import (
     display_name,
     mask_names,
 )
-from screens.context import CaseloadAccess, cin, follow_app, leave_app
+from screens.context import CaseloadAccess, cin, follow_app, leave_app, service_of
 from screens.supervision_record import default_record_path, write_supervision_record
 from screens.text import describe_error, shown, user_text
 from screens.widgets.footer import CinFooter
@@ -143,7 +143,7 @@ class WalkthroughScreen(Screen[None]):
             heading.update(user_text(f"{self.worker} has no open cases to walk through.", "bold"))
             return
         self.sub_title = f"case {self.index + 1} of {len(self.pages)} · {format_date(cin(self).today)}"
-        drawn = _PageWords(page, cin(self).today, cin(self).privacy, cin(self).service.policies,
+        drawn = _PageWords(page, cin(self).today, cin(self).privacy, service_of(self).policies,
                            family_names(page, self.pages))
         heading.update(drawn.heading(self.index, len(self.pages)))
         for key, _ in SECTIONS:

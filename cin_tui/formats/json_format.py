@@ -43,8 +43,10 @@ CLOSURE_FIELDS = (
     "date", "reason", "note", "step_down_to_early_help", "lead_professional", "checklist",
 )
 
-_ACCEPTED_SETS = {fields: frozenset(fields) for fields in
-                  (("cases",), CASE_FIELDS, VISIT_FIELDS, MEETING_FIELDS, CLOSURE_FIELDS)}
+_ACCEPTED_SETS: dict[tuple[str, ...], frozenset[str]] = {
+    fields: frozenset(fields)
+    for fields in (("cases",), CASE_FIELDS, VISIT_FIELDS, MEETING_FIELDS, CLOSURE_FIELDS)
+}
 
 
 _LONGEST_NUMBER = 20  # digits; no field of a case takes a longer number
@@ -89,8 +91,14 @@ def _object_keeping_duplicates(pairs: list[tuple[str, object]]) -> dict:
     if len(result) == len(pairs):
         return result  # the usual case: a plain dict, the cheapest thing to build
     seen: set[str] = set()
+    duplicates: list[str] = []
+    for key, _ in pairs:
+        if key in seen:
+            duplicates.append(key)
+        else:
+            seen.add(key)
     marked = _Object(result)
-    marked.duplicates = tuple(k for k, _ in pairs if k in seen or seen.add(k))
+    marked.duplicates = tuple(duplicates)
     return marked
 
 

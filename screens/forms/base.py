@@ -241,7 +241,7 @@ def tick(widget_id: str, label: str = "", value: bool = False) -> Tick:
 
 def select(widget_id: str, options: list[tuple[str, Any]], *, prompt: str = "Choose…",
            value: Any = Select.NULL) -> Select:
-    options = [(user_text(label) if isinstance(label, str) else label, option)
-               for label, option in options]
-    return Select(options, id=widget_id, prompt=prompt, value=value, compact=True,
+    labelled = [(user_text(label) if isinstance(label, str) else label, option)
+                for label, option in options]
+    return Select(labelled, id=widget_id, prompt=prompt, value=value, compact=True,
                   allow_blank=value is Select.NULL)

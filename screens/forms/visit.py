@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -36,7 +37,7 @@ class VisitForm(FormScreen[str]):
 
     FORM_TITLE = "Log a visit"
 
-    def __init__(self, child: Child, siblings: list[Child] = (), *, today: date,
+    def __init__(self, child: Child, siblings: Sequence[Child] = (), *, today: date,
                  privacy: bool = False) -> None:
         super().__init__()
         self.child = child
