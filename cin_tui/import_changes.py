@@ -29,7 +29,7 @@ def change_lines(changes: Iterable[Any], *, limit: int = 200) -> list[str]:
         lines += [f"  {line}" for line in _case_lines(change.before, change.after)]
     if len(lines) > limit:
         rest = len(lines) - limit
-        lines = lines[:limit] + [f"... and {rest} more line{'s' if rest != 1 else ''}"]
+        lines = [*lines[:limit], f"... and {rest} more line{'s' if rest != 1 else ''}"]
     return lines
 
 

@@ -84,7 +84,7 @@ def _settings_from_table(raw: dict, path: Path, folder: Path) -> Settings:
             f"{path}: unknown setting {', '.join(unknown)}; "
             f"accepted: {', '.join(_ACCEPTED_KEYS)}"
         )
-    worker = raw.get("worker", None)
+    worker = raw.get("worker")
     if worker is None:
         worker = _default_worker()
     elif not isinstance(worker, str) or not worker.strip():

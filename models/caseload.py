@@ -33,9 +33,16 @@ from models.stored_deadlines import (
 from policies.deadlines import PlannedDeadline
 from policies.engine import compute_deadlines, plan_deadlines
 
-__all__ = ["CaseloadRow", "CaseSummary", "deadlines_error_text", "each_caseload_row", "load_case",
-           "load_caseload",
-           "load_caseload_changes", "refresh_deadlines"]
+__all__ = [
+    "CaseSummary",
+    "CaseloadRow",
+    "deadlines_error_text",
+    "each_caseload_row",
+    "load_case",
+    "load_caseload",
+    "load_caseload_changes",
+    "refresh_deadlines",
+]
 
 # Up to this many stale cases are read by id; more, and the whole caseload is read at once.
 _FEW_CASES = 500
@@ -278,7 +285,7 @@ def _planned(
         return [], _missing_policy_text(summary, policies)
     try:
         return plan_deadlines(facts, policy, calendar), None
-    except Exception as error:  # noqa: BLE001 - one case's problem never stops the others
+    except Exception as error:  # one case's problem never stops the others
         return [], deadlines_error_text(error)
 
 
@@ -304,6 +311,6 @@ def _row(
         deadlines = compute_deadlines(
             facts, policy, calendar, today, amber_working_days=amber_working_days
         )
-    except Exception as error:  # noqa: BLE001 - one case's problem never stops the others
+    except Exception as error:  # one case's problem never stops the others
         return CaseloadRow(summary, (), deadlines_error_text(error))
     return CaseloadRow(summary, tuple(sorted(deadlines, key=lambda d: d.due)))

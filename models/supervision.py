@@ -161,7 +161,8 @@ class TeamOverview:
         return tuple(dict.fromkeys(line.team for line in self.lines))
 
     def of_team(self, team: str | None) -> tuple[WorkerLine, ...]:
-        return self.lines if team is None else tuple(l for l in self.lines if l.team == team)
+        return self.lines if team is None else tuple(
+            line for line in self.lines if line.team == team)
 
 
 def team_overview(
@@ -188,7 +189,8 @@ def team_overview(
         _worker_line(team, worker, sorted(group, key=lambda r: r.ref), facts, replay, window, today)
         for (team, worker), group in groups.items()
     ]
-    lines.sort(key=lambda l: (l.team == NO_TEAM, l.team, l.worker is None, l.worker or ""))
+    lines.sort(key=lambda line: (line.team == NO_TEAM, line.team, line.worker is None,
+                                 line.worker or ""))
     return TeamOverview(today=today, window=window, lines=tuple(lines))
 
 

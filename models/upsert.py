@@ -432,12 +432,13 @@ class _Plan:
         """The identity a new record gets: the file's (when unused), or a new one."""
         if uid is None:
             return new_uid()
-        if stored_rows is None:  # a new case: its records' ids must be unused
-            if self._claim_uid(case, what, index, uid) and uid in self._all_stored(form).by_uid:
-                self.errors.append(FieldError(
-                    f"{what}[{index}].id",
-                    f"{uid} is already the id of a {what[:-1]} of another case; give a new "
-                    "id, or none", case.source))
+        # A new case (no stored rows): its records' ids must be unused.
+        if stored_rows is None and self._claim_uid(case, what, index, uid) \
+                and uid in self._all_stored(form).by_uid:
+            self.errors.append(FieldError(
+                f"{what}[{index}].id",
+                f"{uid} is already the id of a {what[:-1]} of another case; give a new "
+                "id, or none", case.source))
         return uid
 
     def _claim_uid(self, case: CaseInput, what: str, index: int, uid: str) -> bool:
@@ -591,7 +592,7 @@ class _StoredForm:
 
     def to_input(self, values: _Stored, input_type: Any) -> Any:
         """A stored record back as the input that would make it (for checking)."""
-        fields = dict(zip(self.columns, values))
+        fields = dict(zip(self.columns, values, strict=True))
         for i in self.dates:
             if values[i] is not None:
                 fields[self.columns[i]] = stored.date_from_stored(values[i])
@@ -634,9 +635,9 @@ class _StoredForm:
         now held), or None when the claim would change a recorded value."""
         values = list(stored_values)
         for i in given:
-            if stored_values[i] is None:
-                values[i] = claim[i]
-            elif i == self.status_at and (stored_values[i], claim[i]) == ("booked", "held"):
+            if stored_values[i] is None or (
+                i == self.status_at and (stored_values[i], claim[i]) == ("booked", "held")
+            ):
                 values[i] = claim[i]
             elif stored_values[i] != claim[i]:
                 return None
@@ -647,7 +648,7 @@ class _StoredForm:
         differ from `other`, when given)."""
         shown: dict[str, Any] = {"id": uid}
         if other is None:
-            shown.update(zip(self.columns, values))
+            shown.update(zip(self.columns, values, strict=True))
         else:
             shown.update((name, values[i]) for i, name in enumerate(self.columns)
                          if i in self.key_at or values[i] != other[i])

@@ -144,7 +144,8 @@ class CaseScreen(Screen[None]):
         table.add_column(ratio=1)
         table.add_column(style="bold", no_wrap=True)
         table.add_column(ratio=1)
-        for left, right in zip(facts[0::2], facts[1::2] + [("", "")]):
+        # Two columns; an odd fact out gets an empty right-hand cell (zip drops it otherwise).
+        for left, right in zip(facts[0::2], [*facts[1::2], ("", "")], strict=False):
             # Text, not str: a name or a pack's wording is never read as markup.
             table.add_row(left[0], user_text(left[1]), right[0], user_text(right[1]))
         return table

@@ -76,7 +76,8 @@ def read_csv(
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
-        cells = {column: unneutralise(cell) for column, cell in zip(columns, row)}
+        # A row may be shorter than the header (its last cells left off) or longer (see below).
+        cells = {column: unneutralise(cell) for column, cell in zip(columns, row, strict=False)}
         reader = FieldReader(record_label("row", number, cells.get("ref")), problems)
         if len(row) > len(columns) and any(cell.strip() for cell in row[len(columns):]):
             reader.problem("", f"has {len(row)} cells but the header names {len(columns)} columns")
@@ -92,7 +93,7 @@ def _header_is_usable(columns: list[str], raw: list[str], default_policy: str | 
                       problems: list[Problem]) -> bool:
     ok = True
     seen: set[str] = set()
-    for column, cell in zip(columns, raw):
+    for column, cell in zip(columns, raw, strict=True):
         if not column:
             continue
         if column not in COLUMNS:

@@ -271,7 +271,7 @@ class LineTable(ScrollView, can_focus=True):
 
     def _line(self, gutter: str, cells: list[Text], style: Style) -> Strip:
         line = Text(gutter, style=style, no_wrap=True, end="")
-        for column, cell in zip(self._columns, cells):
+        for column, cell in zip(self._columns, cells, strict=True):
             cell = cell.copy()
             cell.no_wrap = True
             cell.truncate(column.width, overflow="ellipsis")

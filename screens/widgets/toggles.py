@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from textual.widgets import Checkbox, RadioButton
 
-
 # BUTTON_INNER is a plain (writable) class attribute in Textual, which only reads it when drawing
 # the button: a read-only property in its place is safe, though not a strict override.
 
