@@ -23,7 +23,8 @@ def change_lines(changes: Iterable[Any], *, limit: int = 200) -> list[str]:
     lines: list[str] = []
     for change in changes:
         if change.before is None:
-            lines.append(f"{change.ref}: new case ({change.summary.removeprefix('Imported a new case').strip() or 'no history'})")
+            history = change.summary.removeprefix("Imported a new case").strip()
+            lines.append(f"{change.ref}: new case ({history or 'no history'})")
             continue
         lines.append(f"{change.ref}:")
         lines += [f"  {line}" for line in _case_lines(change.before, change.after)]
@@ -66,7 +67,8 @@ def _history_lines(what: str, before: list[dict[str, Any]],
 
 def _closure_lines(before: dict[str, Any] | None, after: dict[str, Any]) -> list[str]:
     if before is None:
-        return [f"closure: added ({', '.join(f'{k} {_show(v)}' for k, v in after.items() if v is not None)})"]
+        given = ", ".join(f"{k} {_show(v)}" for k, v in after.items() if v is not None)
+        return [f"closure: added ({given})"]
     return [f"closure {key}: {_show(before.get(key))} -> {_shown_new(new)}"
             for key, new in after.items()]
 

@@ -153,11 +153,13 @@ def audit_text(entries: list, *, changes: bool = False) -> str:
     rows = [(_local_time(e.at), _visible(e.actor), _visible(e.case_ref or "-"), _visible(e.summary))
             for e in entries]
     widths = [max(len(r[i]) for r in [*rows, ("When", "Who", "Case", "")]) for i in range(3)]
-    header = "  ".join(h.ljust(w) for h, w in zip(("When", "Who", "Case"), widths, strict=True)) + "  What"
+    header = "  ".join(
+        h.ljust(w) for h, w in zip(("When", "Who", "Case"), widths, strict=True)) + "  What"
     lines = [header, "  ".join("-" * w for w in widths) + "  " + "-" * 4]
     for entry, row in zip(entries, rows, strict=True):
         # The first three cells in their columns (the fourth, What, is not padded).
-        lines.append("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=False)) + "  " + row[3])
+        lines.append(
+            "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=False)) + "  " + row[3])
         if changes:
             indent = " " * (sum(widths) + 2 * len(widths))
             lines += [indent + line for line in changed_fields(entry.before, entry.after)]

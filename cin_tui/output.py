@@ -106,7 +106,8 @@ def item_json(item: DueItem) -> str:
     )
 
 
-_json_string = json.encoder.encode_basestring  # the C encoder's string escaping (ensure_ascii=False)
+# The C encoder's string escaping (ensure_ascii=False).
+_json_string = json.encoder.encode_basestring
 
 
 def _json_value(value: str | None) -> str:
@@ -158,7 +159,8 @@ def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]], *, width: i
             overflow -= cut
 
     def line(cells: tuple[str, ...]) -> str:
-        return (" " * gap).join(_fit(cell, w) for cell, w in zip(cells, widths, strict=True)).rstrip()
+        return (" " * gap).join(
+            _fit(cell, w) for cell, w in zip(cells, widths, strict=True)).rstrip()
 
     return [line(header), line(tuple("-" * w for w in widths)), *(line(r) for r in rows)]
 

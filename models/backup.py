@@ -195,4 +195,5 @@ def create_private_file(path: Path) -> None:
 
 
 def as_database_error(exc: sqlite3.Error, path: Path) -> errors.DatabaseError:
-    return translate_error(exc, path, advise=advised_backup) or errors.DatabaseWriteFailed(path, str(exc))
+    return (translate_error(exc, path, advise=advised_backup)
+            or errors.DatabaseWriteFailed(path, str(exc)))

@@ -500,7 +500,8 @@ def complete_oversight_action(
     is given, a completion date after it is refused."""
     action = session.get(OversightAction, action_id)
     if action is None:
-        raise ValidationFailed([FieldError("action_id", f"no oversight action with id {action_id}")])
+        raise ValidationFailed(
+            [FieldError("action_id", f"no oversight action with id {action_id}")])
     note = session.get(OversightNote, action.note_id)
     assert note is not None
     case = session.get(Case, note.case_id)

@@ -213,7 +213,8 @@ _AUDIT_COLUMNS = "at, actor, action, case_ref, summary, before, after"
 
 def _audit_entries(path: Path) -> list[tuple] | None:
     try:
-        with ClosingConnection(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as c:
+        read_only = f"{path.resolve().as_uri()}?mode=ro"
+        with ClosingConnection(sqlite3.connect(read_only, uri=True)) as c:
             return c.execute(f"SELECT {_AUDIT_COLUMNS} FROM audit_log ORDER BY id").fetchall()
     except sqlite3.Error:
         return None

@@ -54,7 +54,8 @@ _LOCAL_PACKAGES = ("policies", "models", "cin_tui", "screens")
 # Data files the code reads: the shipped policy packs.
 _DATA_FOLDERS = ("policies",)
 _DATA_SUFFIXES = (".toml",)
-# Where the user's settings folder holds inputs to the deadlines (policies.packs, policies.calendar).
+# Where the user's settings folder holds inputs to the deadlines (policies.packs,
+# policies.calendar).
 _USER_POLICIES_FOLDER = "policies"
 _CALENDAR_FILES = ("closure-days.txt", "extra-bank-holidays.txt")
 # The years whose days off are stored with the settings key (models.caseload: the digest's).

@@ -711,7 +711,8 @@ def _file_field(field: str, visits: list[tuple[_Stored, int | None]],
             if not index_text.isdigit() or not 1 <= int(index_text) <= len(records):
                 return field
             values, in_file = records[int(index_text) - 1]
-            head = f"{what}[{in_file}]" if in_file is not None else f"stored {form.describe(values)}"
+            head = (f"{what}[{in_file}]" if in_file is not None
+                    else f"stored {form.describe(values)}")
             return head + rest
     return field
 

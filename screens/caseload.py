@@ -136,8 +136,9 @@ class CaseloadScreen(Screen[None]):
         yield Header()
         yield Static("Loading the caseload…", id="summary")
         yield Static("", id="view-state")
-        yield SearchInput(placeholder="Search by name or ref (Enter: back to the list, Escape: clear)",
-                          id="search")
+        yield SearchInput(
+            placeholder="Search by name or ref (Enter: back to the list, Escape: clear)",
+            id="search")
         yield CaseloadTable(id="caseload", row_key=lambda line: line.ref)
         yield Static("", id="message")
         yield CinFooter()
@@ -282,7 +283,8 @@ class CaseloadScreen(Screen[None]):
                     # A countdown is never cut: only its heading can be shortened.
                     narrowest = max(narrowest, self.widths[f"{key}_cells"])
                 width = max(narrowest, column.width - (used - available))
-                label = column.label if width >= len(column.label) else SHORT_LABELS.get(key, column.label)
+                label = (column.label if width >= len(column.label)
+                         else SHORT_LABELS.get(key, column.label))
                 columns[index] = replace(column, width=width, label=label)
         for key in DROPPABLE:
             if _used_width(columns) <= available:

@@ -108,7 +108,8 @@ class FieldReader:
         elif value is not None:
             self.problem(
                 field,
-                f"expected a date as text (DD/MM/YYYY or YYYY-MM-DD), got {describe_json_value(value)}",
+                "expected a date as text (DD/MM/YYYY or YYYY-MM-DD), "
+                f"got {describe_json_value(value)}",
             )
             return None
         self._absent(field, required, what)
@@ -136,7 +137,8 @@ class FieldReader:
         if not isinstance(value, str):
             self.problem(
                 field,
-                f'expected a frequency as text like "10wd", "4w" or "28d", got {describe_json_value(value)}',
+                'expected a frequency as text like "10wd", "4w" or "28d", '
+                f"got {describe_json_value(value)}",
             )
             return None
         try:

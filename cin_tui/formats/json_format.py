@@ -108,7 +108,8 @@ def read_json(
     """Parse a JSON import file. Returns the cases that read cleanly and every problem found."""
     problems: list[Problem] = []
     try:
-        document = json.loads(text.removeprefix("\ufeff"), object_pairs_hook=_object_keeping_duplicates,
+        document = json.loads(text.removeprefix("\ufeff"),
+                              object_pairs_hook=_object_keeping_duplicates,
                               parse_int=_bounded_int)
     except json.JSONDecodeError as error:
         problems.append(Problem(
@@ -138,7 +139,8 @@ def read_json(
         ref = record.get("ref") if isinstance(record, dict) else None
         reader = FieldReader(record_label("case", number, ref), problems)
         if not isinstance(record, dict):
-            reader.problem("", f"expected an object for each case, got {describe_json_value(record)}")
+            reader.problem(
+                "", f"expected an object for each case, got {describe_json_value(record)}")
             continue
         before = len(problems)
         case = _read_case(reader, record, default_policy, default_worker)
@@ -290,7 +292,8 @@ def _read_events(reader: FieldReader, value: object) -> dict[str, date]:
             continue
         if when is None:
             continue
-        parsed = reader.date(f"events.{name}", when, required=True, what=f"the date of {EVENTS[name]}")
+        parsed = reader.date(f"events.{name}", when, required=True,
+                             what=f"the date of {EVENTS[name]}")
         if parsed is not None:
             events[name] = parsed
     return events
@@ -335,7 +338,8 @@ def _read_checklist(reader: FieldReader, value: object) -> dict[str, bool]:
         return {}
     if not isinstance(value, dict):
         reader.problem("closure.checklist",
-                       f'expected an object like {{"letters_sent": true}}, got {describe_json_value(value)}')
+                       'expected an object like {"letters_sent": true}, '
+                       f"got {describe_json_value(value)}")
         return {}
     checklist = {}
     for item, done in value.items():

@@ -114,7 +114,8 @@ class FormScreen(ModalScreen[T], Generic[T]):
         # restyle the label when focus moves between siblings.)
         focused = self.focused
         for field in self.query(Field):
-            field.set_class(focused is not None and field in focused.ancestors_with_self, "-focused")
+            field.set_class(focused is not None and field in focused.ancestors_with_self,
+                            "-focused")
 
     def focus_first(self) -> None:
         first = next(iter(self.query(Field)), None)
@@ -142,7 +143,8 @@ class FormScreen(ModalScreen[T], Generic[T]):
         text = self.text(widget_id)
         if not text:
             if required:
-                errors.append(FieldError(field, "required: a date such as 23/11/2026 or 2026-11-23"))
+                errors.append(
+                    FieldError(field, "required: a date such as 23/11/2026 or 2026-11-23"))
             return None
         try:
             return parse_date(text)

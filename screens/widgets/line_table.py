@@ -141,7 +141,8 @@ class LineTable(ScrollView, can_focus=True):
         sort_column: str | None = None,
         sort_reverse: bool = False,
     ) -> None:
-        """Replace the table's contents, keeping the cursor on the same row key if it is still there."""
+        """Replace the table's contents, keeping the cursor on the same row key if it is still
+        there."""
         current = self.current_row
         keep = self._row_key(current) if current is not None else None
         self._columns = tuple(columns)
