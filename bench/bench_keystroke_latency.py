@@ -64,17 +64,17 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_support import ROOT, SETTINGS, TODAY, database_with, primed  # noqa: E402
+from bench_support import ROOT, SETTINGS, TODAY, database_with, primed
 
 sys.path.insert(0, str(ROOT))
-from rich.cells import get_character_cell_size  # noqa: E402
-from textual import events  # noqa: E402
-from textual._compositor import ChopsUpdate, CompositorUpdate, LayoutUpdate  # noqa: E402
+from rich.cells import get_character_cell_size
+from textual import events
+from textual._compositor import ChopsUpdate, CompositorUpdate, LayoutUpdate
 
-from cin_tui.app import CinApp  # noqa: E402
-from screens.case import CaseScreen  # noqa: E402
-from screens.caseload import CaseloadScreen, CaseloadTable  # noqa: E402
-from screens.forms.visit import VisitForm  # noqa: E402
+from cin_tui.app import CinApp
+from screens.case import CaseScreen
+from screens.caseload import CaseloadScreen, CaseloadTable
+from screens.forms.visit import VisitForm
 
 SIZE = (140, 50)
 PATIENCE = 120.0
@@ -119,7 +119,8 @@ class VirtualScreen:
                 touched.add(y)
         elif isinstance(update, ChopsUpdate):  # as ChopsUpdate.render_segments writes it
             for y, x1, x2 in update.spans:
-                for end, (x, strip) in zip(update.chop_ends[y], update.chops[y].items()):
+                for end, (x, strip) in zip(update.chop_ends[y], update.chops[y].items(),
+                                           strict=True):
                     if strip is None or x > x2 or end <= x1:
                         continue
                     if not (x2 > x >= x1 and end <= x2):
@@ -323,7 +324,7 @@ async def bare_session(keys: int) -> list[Timing]:
         table = app.query_one(DataTable)
         table.focus()
         await pilot.pause()
-        for index in range(keys):
+        for _ in range(keys):
             if table.cursor_row >= 20:
                 await pilot.press("home")
                 await pilot.pause()

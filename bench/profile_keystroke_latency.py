@@ -49,14 +49,14 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import bench_keystroke_latency as bench  # noqa: E402
-from bench_support import database_with, primed  # noqa: E402
-from textual.screen import Screen  # noqa: E402
-from textual.widget import Widget  # noqa: E402
+from textual.screen import Screen
+from textual.widget import Widget
 
-from screens.case import CaseScreen  # noqa: E402
-from screens.caseload import CaseloadScreen  # noqa: E402
-from models.service import CaseloadService  # noqa: E402
+import bench_keystroke_latency as bench
+from bench_support import database_with, primed
+from models.service import CaseloadService
+from screens.case import CaseScreen
+from screens.caseload import CaseloadScreen
 
 Span = tuple[str, str, float, float]  # label, thread, start, end (perf_counter)
 
@@ -188,7 +188,7 @@ def summarise(window: dict[str, Any]) -> dict[str, float]:
                              "result frame": timing.result * 1000}
     seen: set[str] = set()
     layout = render = collect = 0.0
-    for label, thread, start, end in sorted(window["spans"], key=lambda s: s[2]):
+    for label, _thread, start, end in sorted(window["spans"], key=lambda s: s[2]):
         if start > result_at:
             continue
         if label == "UI: render":
@@ -244,7 +244,8 @@ def main() -> int:
     parser.add_argument("--short-repr", action="store_true",
                         help="trial: a one-line repr for LoadedCaseload (this process only)")
     parser.add_argument("--gc-freeze", action="store_true",
-                        help="trial: gc.freeze() after heap.settle's collection (this process only)")
+                        help="trial: gc.freeze() after heap.settle's collection "
+                             "(this process only)")
     args = parser.parse_args()
     PROFILED["key"] = args.cprofile
     if args.short_repr:

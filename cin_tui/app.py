@@ -16,10 +16,11 @@ import threading
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, work
 from textual.app import App, SystemCommand
+from textual.binding import BindingType
 from textual.content import Content
 from textual.screen import Screen
 from textual.signal import Signal
@@ -47,7 +48,9 @@ class CinApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "cin"
     SUB_TITLE = "Child in Need caseload"
-    BINDINGS = [*keys.bindings(keys.HELP), keys.PRIVACY.binding(show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *keys.bindings(keys.HELP), keys.PRIVACY.binding(show=False)
+    ]
 
     def __init__(
         self,

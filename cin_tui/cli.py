@@ -528,9 +528,9 @@ def run_restore(context: Context) -> int:
         print(f"The database it replaced is kept in {result.replaced}")
     if result.carried_entries:
         n = result.carried_entries
-        print(f"{n} audit entr{'y' if n == 1 else 'ies'} made after the backup {'is' if n == 1 else 'are'} "
-              "kept in the audit trail (`cin audit`); the changes they record are not in the "
-              "restored data.")
+        print(f"{n} audit entr{'y' if n == 1 else 'ies'} made after the backup "
+              f"{'is' if n == 1 else 'are'} kept in the audit trail (`cin audit`); the changes "
+              "they record are not in the restored data.")
     return 0
 
 

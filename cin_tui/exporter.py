@@ -58,12 +58,13 @@ def read_all_cases(session) -> list[CaseInput]:
     A fixed handful of queries, however many cases there are."""
     from sqlalchemy import select
 
-    from models.tables import Case, Closure, Meeting, Visit, Worker
+    from models.tables import Case, Closure, Meeting, Visit, Worker, table_of
     from policies.dates import parse_frequency
 
-    cases_table, visits_table = Case.__table__, Visit.__table__
-    meetings_table, closures_table = Meeting.__table__, Closure.__table__
-    workers = dict(session.execute(select(Worker.__table__.c.id, Worker.__table__.c.name)).all())
+    cases_table, visits_table = table_of(Case), table_of(Visit)
+    meetings_table, closures_table = table_of(Meeting), table_of(Closure)
+    workers_table = table_of(Worker)
+    workers = dict(session.execute(select(workers_table.c.id, workers_table.c.name)).all())
 
     visits: dict[int, list[VisitInput]] = defaultdict(list)
     for row in session.execute(select(visits_table).order_by(visits_table.c.id)).mappings():

@@ -23,13 +23,14 @@ def change_lines(changes: Iterable[Any], *, limit: int = 200) -> list[str]:
     lines: list[str] = []
     for change in changes:
         if change.before is None:
-            lines.append(f"{change.ref}: new case ({change.summary.removeprefix('Imported a new case').strip() or 'no history'})")
+            history = change.summary.removeprefix("Imported a new case").strip()
+            lines.append(f"{change.ref}: new case ({history or 'no history'})")
             continue
         lines.append(f"{change.ref}:")
         lines += [f"  {line}" for line in _case_lines(change.before, change.after)]
     if len(lines) > limit:
         rest = len(lines) - limit
-        lines = lines[:limit] + [f"... and {rest} more line{'s' if rest != 1 else ''}"]
+        lines = [*lines[:limit], f"... and {rest} more line{'s' if rest != 1 else ''}"]
     return lines
 
 
@@ -66,7 +67,8 @@ def _history_lines(what: str, before: list[dict[str, Any]],
 
 def _closure_lines(before: dict[str, Any] | None, after: dict[str, Any]) -> list[str]:
     if before is None:
-        return [f"closure: added ({', '.join(f'{k} {_show(v)}' for k, v in after.items() if v is not None)})"]
+        given = ", ".join(f"{k} {_show(v)}" for k, v in after.items() if v is not None)
+        return [f"closure: added ({given})"]
     return [f"closure {key}: {_show(before.get(key))} -> {_shown_new(new)}"
             for key, new in after.items()]
 

@@ -64,7 +64,8 @@ def read_case_file(
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise ImportFailed(label, [Problem(
-            "", "", f"cin reads .json and .csv files; this one ends {path.suffix or 'with no extension'}"
+            "", "", "cin reads .json and .csv files; this one ends "
+                    f"{path.suffix or 'with no extension'}"
         )])
     if path.exists() and not path.is_file():  # a FIFO or device would block or never end
         raise ImportFailed(label, [Problem(
@@ -73,7 +74,8 @@ def read_case_file(
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise ImportFailed(label, [Problem("", "", f"cannot be read ({error.strerror or error})")]) from None
+        raise ImportFailed(
+            label, [Problem("", "", f"cannot be read ({error.strerror or error})")]) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -127,7 +129,8 @@ def import_file(
     """Check and import one file into the database at `database`. Raises `ImportFailed`."""
     if default_policy is not None and default_policy not in policies:
         raise ImportFailed(str(path), [Problem(
-            "--policy", "", f"{default_policy!r} is not a known policy; known: {', '.join(sorted(policies))}"
+            "--policy", "", f"{default_policy!r} is not a known policy; "
+                            f"known: {', '.join(sorted(policies))}"
         )])
     parsed = read_case_file(path, default_policy=default_policy, default_worker=default_worker)
     return import_parsed(parsed, database=database, actor=actor, policies=policies, today=today,
@@ -192,6 +195,7 @@ def import_into(
     if problems:
         raise ImportFailed(parsed.label, _in_file_order(problems))
     if check_only or (summary is not None and not summary.changes):
+        assert summary is not None  # a check only ran the dry run above
         summary = dataclasses.replace(summary, dry_run=dry_run)
         return ImportReport(parsed.label, parsed.cases, summary, dry_run, None)
     backup = _backup(engine, backups_to_keep) if has_cases else None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -152,11 +152,14 @@ def audit_text(entries: list, *, changes: bool = False) -> str:
         return "Nothing has been recorded yet.\n"
     rows = [(_local_time(e.at), _visible(e.actor), _visible(e.case_ref or "-"), _visible(e.summary))
             for e in entries]
-    widths = [max(len(r[i]) for r in rows + [("When", "Who", "Case", "")]) for i in range(3)]
-    header = "  ".join(h.ljust(w) for h, w in zip(("When", "Who", "Case"), widths)) + "  What"
+    widths = [max(len(r[i]) for r in [*rows, ("When", "Who", "Case", "")]) for i in range(3)]
+    header = "  ".join(
+        h.ljust(w) for h, w in zip(("When", "Who", "Case"), widths, strict=True)) + "  What"
     lines = [header, "  ".join("-" * w for w in widths) + "  " + "-" * 4]
-    for entry, row in zip(entries, rows):
-        lines.append("  ".join(v.ljust(w) for v, w in zip(row, widths)) + "  " + row[3])
+    for entry, row in zip(entries, rows, strict=True):
+        # The first three cells in their columns (the fourth, What, is not padded).
+        lines.append(
+            "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=False)) + "  " + row[3])
         if changes:
             indent = " " * (sum(widths) + 2 * len(widths))
             lines += [indent + line for line in changed_fields(entry.before, entry.after)]
@@ -195,12 +198,12 @@ def _visible(text: str) -> str:
 
 def _local_time(at: datetime) -> str:
     if at.tzinfo is None:  # stored in UTC
-        at = at.replace(tzinfo=timezone.utc)
+        at = at.replace(tzinfo=UTC)
     return at.astimezone().strftime("%d %b %Y %H:%M")
 
 
 def _as_json(entry) -> dict[str, Any]:
-    at = entry.at if entry.at.tzinfo else entry.at.replace(tzinfo=timezone.utc)
+    at = entry.at if entry.at.tzinfo else entry.at.replace(tzinfo=UTC)
     return {"id": entry.id, "at": at.isoformat(), "actor": entry.actor, "action": entry.action,
             "case_ref": entry.case_ref, "summary": entry.summary, "before": entry.before,
             "after": entry.after}

@@ -9,14 +9,18 @@ or remove one.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from policies.dates import format_date
 from policies.deadlines import Deadline
 from policies.safe_text import safe_text
+
+if TYPE_CHECKING:
+    from policies.packs.types import Policy
 
 UNIT_WORDS = {"working_days": "WD", "days": "days", "weeks": "weeks", "months": "months"}
 UNIT_WORD_ONE = {"working_days": "WD", "days": "day", "weeks": "week", "months": "month"}
@@ -102,7 +106,8 @@ def item_json(item: DueItem) -> str:
     )
 
 
-_json_string = json.encoder.encode_basestring  # the C encoder's string escaping (ensure_ascii=False)
+# The C encoder's string escaping (ensure_ascii=False).
+_json_string = json.encoder.encode_basestring
 
 
 def _json_value(value: str | None) -> str:
@@ -140,11 +145,11 @@ def due_table(items: list[DueItem], *, today: date, width: int | None = 80) -> s
     return "\n".join(lines) + "\n"
 
 
-def _table(header: tuple[str, ...], rows: list[tuple[str, ...]], *, width: int | None,
+def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]], *, width: int | None,
            give_way: dict[int, int]) -> list[str]:
     """Left-aligned columns two spaces apart. To fit `width`, the `give_way` columns (in that
     order, each down to its minimum) are cut short with an ellipsis."""
-    widths = [max(len(cell) for cell in column) for column in zip(header, *rows)]
+    widths = [max(len(cell) for cell in column) for column in zip(header, *rows, strict=True)]
     gap = 2
     if width is not None:
         overflow = sum(widths) + gap * (len(widths) - 1) - width
@@ -154,7 +159,8 @@ def _table(header: tuple[str, ...], rows: list[tuple[str, ...]], *, width: int |
             overflow -= cut
 
     def line(cells: tuple[str, ...]) -> str:
-        return (" " * gap).join(_fit(cell, w) for cell, w in zip(cells, widths)).rstrip()
+        return (" " * gap).join(
+            _fit(cell, w) for cell, w in zip(cells, widths, strict=True)).rstrip()
 
     return [line(header), line(tuple("-" * w for w in widths)), *(line(r) for r in rows)]
 
@@ -220,7 +226,7 @@ def _wrapped(label: str, text: str, width: int) -> list[str]:
 # cin policies
 
 
-def policies_text(policies: Mapping[str, object], *, shipped_folder: Path,
+def policies_text(policies: Mapping[str, Policy], *, shipped_folder: Path,
                   user_folder: Path) -> str:
     """Each pack with the file(s) it was read from: shipped, the user's own, or both (a user
     file that overrides part of a shipped pack)."""

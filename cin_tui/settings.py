@@ -84,11 +84,12 @@ def _settings_from_table(raw: dict, path: Path, folder: Path) -> Settings:
             f"{path}: unknown setting {', '.join(unknown)}; "
             f"accepted: {', '.join(_ACCEPTED_KEYS)}"
         )
-    worker = raw.get("worker", None)
+    worker = raw.get("worker")
     if worker is None:
         worker = _default_worker()
     elif not isinstance(worker, str) or not worker.strip():
-        raise SettingsError(f'{path}: worker: expected your name as text, e.g. worker = "Sam Patel"')
+        raise SettingsError(
+            f'{path}: worker: expected your name as text, e.g. worker = "Sam Patel"')
     amber = _whole_number(raw, "amber_working_days", DEFAULT_AMBER_WORKING_DAYS, path, upper=60)
     # At least one: with none kept, the backup just made would be deleted as it was named.
     backups = _whole_number(raw, "backups_to_keep", DEFAULT_BACKUPS_TO_KEEP, path,
@@ -161,7 +162,8 @@ def resolve_today(arg: str | None, env: Mapping[str, str] | None = None) -> date
 def resolve_database(
     arg: str | None, env: Mapping[str, str] | None = None, *, default: Path | None = None
 ) -> Path:
-    """`--db` beats `CIN_DB` beats `default` (if given) beats the database in the user's data dir."""
+    """`--db` beats `CIN_DB` beats `default` (if given) beats the database in the user's data
+    dir."""
     env = os.environ if env is None else env
     for text in (arg, env.get("CIN_DB")):
         if text is not None and text.strip():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import insert
@@ -13,7 +13,7 @@ from models.tables import AuditEntry
 
 def utc_now() -> datetime:
     """The clock for audit timestamps (the real time of the change, not the app's "today")."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def record(

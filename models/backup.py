@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -77,7 +77,7 @@ def automatic_backup(
     if not database.exists() or database.stat().st_size == 0:
         return None
     folder = folder or default_backup_folder(database)
-    stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%d-%H%M%S-%f")
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S-%f")
     slug = re.sub(r"[^a-z0-9]+", "-", reason.lower()).strip("-")
     dest = folder / f"cin-{stamp}{'-' + slug if slug else ''}.db"
     backup_database(database, dest)
@@ -195,4 +195,5 @@ def create_private_file(path: Path) -> None:
 
 
 def as_database_error(exc: sqlite3.Error, path: Path) -> errors.DatabaseError:
-    return translate_error(exc, path, advise=advised_backup) or errors.DatabaseWriteFailed(path, str(exc))
+    return (translate_error(exc, path, advise=advised_backup)
+            or errors.DatabaseWriteFailed(path, str(exc)))

@@ -33,9 +33,16 @@ from models.stored_deadlines import (
 from policies.deadlines import PlannedDeadline
 from policies.engine import compute_deadlines, plan_deadlines
 
-__all__ = ["CaseloadRow", "CaseSummary", "deadlines_error_text", "each_caseload_row", "load_case",
-           "load_caseload",
-           "load_caseload_changes", "refresh_deadlines"]
+__all__ = [
+    "CaseSummary",
+    "CaseloadRow",
+    "deadlines_error_text",
+    "each_caseload_row",
+    "load_case",
+    "load_caseload",
+    "load_caseload_changes",
+    "refresh_deadlines",
+]
 
 # Up to this many stale cases are read by id; more, and the whole caseload is read at once.
 _FEW_CASES = 500
@@ -149,11 +156,12 @@ def load_caseload_changes(
         known_batches = frozenset()  # read for another day (or never): every case
     batches = frozenset(b for (b,) in connection.execute(
         "SELECT DISTINCT batch FROM case_deadlines WHERE computed_for = ?", (computed_for,)))
-    rows = read_caseload(connection, computed_for=computed_for, today=today, calendar=calendar,
-                         amber_working_days=amber_working_days, include_closed=include_closed,
-                         not_in_batches=known_batches)
-    assert rows is not None, "every case was refreshed in this transaction"
-    return rows, batches | {day}
+    stored_rows = read_caseload(
+        connection, computed_for=computed_for, today=today, calendar=calendar,
+        amber_working_days=amber_working_days, include_closed=include_closed,
+        not_in_batches=known_batches)
+    assert stored_rows is not None, "every case was refreshed in this transaction"
+    return stored_rows, batches | {day}
 
 
 def _day_mark(today: date, amber_working_days: int) -> int:
@@ -277,7 +285,7 @@ def _planned(
         return [], _missing_policy_text(summary, policies)
     try:
         return plan_deadlines(facts, policy, calendar), None
-    except Exception as error:  # noqa: BLE001 - one case's problem never stops the others
+    except Exception as error:  # one case's problem never stops the others
         return [], deadlines_error_text(error)
 
 
@@ -303,6 +311,6 @@ def _row(
         deadlines = compute_deadlines(
             facts, policy, calendar, today, amber_working_days=amber_working_days
         )
-    except Exception as error:  # noqa: BLE001 - one case's problem never stops the others
+    except Exception as error:  # one case's problem never stops the others
         return CaseloadRow(summary, (), deadlines_error_text(error))
     return CaseloadRow(summary, tuple(sorted(deadlines, key=lambda d: d.due)))

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models import audit
 from models.db import one_transaction
@@ -144,6 +144,7 @@ def _visit_errors(
 
 
 def _add_visit(session: Session, case: Case, visit: VisitInput, actor: str) -> int:
+    assert case.id is not None  # a stored case
     row = Visit(
         case_id=case.id,
         date=visit.date,
@@ -200,6 +201,7 @@ def book_meeting(
 
 
 def _add_booked(session: Session, case: Case, kind: str, when: date) -> Meeting:
+    assert case.id is not None  # a stored case
     row = Meeting(case_id=case.id, kind=kind, status="booked", date=when)
     session.add(row)
     session.flush()
@@ -367,6 +369,7 @@ def close_case(
         closure, case_dates=_stored_case_dates(session, case), today=today, policy=policy
     )
     fail_if(errors)
+    assert case.id is not None  # a stored case
     row = Closure(
         case_id=case.id,
         date=closure.date,
@@ -394,10 +397,12 @@ def _stored_case_dates(session: Session, case: Case) -> list[tuple[str, date]]:
         ("plan start", case.plan_started),
         ("step-down", case.stepped_down_on),
     ]
-    for visit_date in session.exec(select(Visit.date).where(Visit.case_id == case.id)):
+    for visit_date in session.exec(
+        select(col(Visit.date)).where(col(Visit.case_id) == case.id)
+    ):
         dated.append(("visit", visit_date))
-    held = select(Meeting.kind, Meeting.date).where(
-        Meeting.case_id == case.id, Meeting.status == "held"
+    held = select(col(Meeting.kind), col(Meeting.date)).where(
+        col(Meeting.case_id) == case.id, col(Meeting.status) == "held"
     )
     for kind, meeting_date in session.exec(held):
         dated.append((f"{kind} meeting", meeting_date))
@@ -454,12 +459,14 @@ def add_oversight_note(
     if any(not flag for flag in flags):
         errors.append(FieldError("cleared_flags", "a cleared flag cannot be blank"))
     fail_if(errors)
+    assert case.id is not None  # a stored case
     note = OversightNote(
         case_id=case.id, author=author.strip(), recorded=today, decision=decision.strip(),
         rationale=rationale.strip(), cleared_flags=flags or None,
     )
     session.add(note)
     session.flush()
+    assert note.id is not None  # given by the flush
     action_rows = [
         OversightAction(
             note_id=note.id, description=description.strip(), owner=owner.strip(), due=due
@@ -477,7 +484,6 @@ def add_oversight_note(
            if action_rows else ""),
         after=after,
     )
-    assert note.id is not None
     return note.id
 
 
@@ -494,7 +500,8 @@ def complete_oversight_action(
     is given, a completion date after it is refused."""
     action = session.get(OversightAction, action_id)
     if action is None:
-        raise ValidationFailed([FieldError("action_id", f"no oversight action with id {action_id}")])
+        raise ValidationFailed(
+            [FieldError("action_id", f"no oversight action with id {action_id}")])
     note = session.get(OversightNote, action.note_id)
     assert note is not None
     case = session.get(Case, note.case_id)

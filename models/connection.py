@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 import sqlalchemy.exc
-from sqlalchemy import URL, Engine, create_engine, event
+from sqlalchemy import URL, Connection, Engine, create_engine, event
 from sqlmodel import Session
 
 from models.backup import advised_backup
@@ -50,7 +50,7 @@ def make_engine(path: Path, busy_timeout: float = DEFAULT_BUSY_TIMEOUT_SECONDS) 
             cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
+    def _on_begin(connection: Connection) -> None:
         mode = connection.get_execution_options().get(BEGIN_OPTION, "")
         connection.exec_driver_sql(f"BEGIN {mode}".strip())
 

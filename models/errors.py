@@ -47,9 +47,10 @@ class DatabaseCorrupt(DatabaseError):
         todo = f"{restore_advice(latest_backup, backup_facts)} The damaged file is left as it is."
         if latest_backup is None:
             todo = (
-                "No backup was found that is sound and of this caseload. Keep the file (IT may be able to recover it); "
-                "if you have a backup of this caseload, put it back with `cin restore BACKUP`, "
-                "otherwise start a new database with --db PATH. The file is left as it is."
+                "No backup was found that is sound and of this caseload. Keep the file (IT may "
+                "be able to recover it); if you have a backup of this caseload, put it back "
+                "with `cin restore BACKUP`, otherwise start a new database with --db PATH. The "
+                "file is left as it is."
             )
         found_text = f"cin found {found}. " if found else ""
         super().__init__(path, "The database file is damaged or is not a cin database",

@@ -77,7 +77,7 @@ def check_cin_file(path: Path) -> None:
                 "SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.Error as exc:
         raise NotCin(f"an SQLite file that cannot be read ({exc})", damaged=True) from exc
-    if _CIN_TABLES <= tables:
+    if tables >= _CIN_TABLES:
         return
     if not tables:
         raise NotCin("an SQLite database with no tables, which cin did not make")

@@ -8,20 +8,20 @@ Field names follow the JSON import format in the README.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date as Date
 
 from policies.facts import Frequency
 
 
 @dataclass(slots=True)
 class VisitInput:
-    date: date
+    date: Date
     seen: bool = True
     seen_alone: bool | None = None
     not_alone_reason: str | None = None
     childs_voice: str | None = None
     location: str | None = None  # "home", "school" or "other"
-    recorded: date | None = None
+    recorded: Date | None = None
     # Its identity (a JSON export's "id"); None: matched by date and `seen` instead.
     uid: str | None = None
     # The fields the source gave; on re-import the others keep their stored values. None: all.
@@ -32,12 +32,12 @@ class VisitInput:
 class MeetingInput:
     kind: str    # policies.facts.MEETING_KINDS
     status: str  # "booked", "held" or "cancelled"
-    date: date
+    date: Date
     chair: str | None = None
     chair_role: str | None = None
     family_attended: bool | None = None
-    circulated: date | None = None
-    cancelled_on: date | None = None
+    circulated: Date | None = None
+    cancelled_on: Date | None = None
     cancel_reason: str | None = None
     uid: str | None = None  # as VisitInput.uid; None: matched by kind and date
     fields_given: frozenset[str] | None = None
@@ -45,7 +45,7 @@ class MeetingInput:
 
 @dataclass(slots=True)
 class ClosureInput:
-    date: date
+    date: Date
     reason: str  # census code RC1-RC9 or one of the pack's own reasons
     note: str | None = None
     step_down_to_early_help: bool = False
@@ -58,26 +58,26 @@ class ClosureInput:
 class CaseInput:
     ref: str
     name: str
-    allocated: date
+    allocated: Date
     policy: str
-    dob: date | None = None
+    dob: Date | None = None
     worker: str | None = None
     team: str | None = None
     family: str | None = None
     disabled: bool = False
     private_fostering: bool = False
     visit_every: Frequency | None = None
-    assessment_completed: date | None = None
-    plan_started: date | None = None
+    assessment_completed: Date | None = None
+    plan_started: Date | None = None
     stepped_down_from: str | None = None
-    stepped_down_on: date | None = None
+    stepped_down_on: Date | None = None
     visits: list[VisitInput] = field(default_factory=list)
     meetings: list[MeetingInput] = field(default_factory=list)
     closure: ClosureInput | None = None
     # Which record this came from, for error messages: "cases.json:3" or "cases.csv:row 7".
     source: str | None = None
     # Other dated anchor events named by pack rules (policies.facts.CaseFacts.events).
-    events: dict[str, date] = field(default_factory=dict)
+    events: dict[str, Date] = field(default_factory=dict)
     # The case fields the source actually gave (a JSON record's keys, a CSV row's non-blank
     # cells). None means all of them. On re-import, fields not given keep their stored values.
     fields_given: frozenset[str] | None = None

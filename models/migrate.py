@@ -9,7 +9,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Connection, Engine, inspect
 
 from models import errors
 from models.backup import automatic_backup
@@ -21,7 +21,7 @@ MIGRATIONS_FOLDER = Path(__file__).resolve().parent / "migrations"
 _ALEMBIC_LOCK = threading.Lock()
 
 
-def alembic_config(connection=None) -> Config:  # type: ignore[no-untyped-def]
+def alembic_config(connection: Connection | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_FOLDER))
     if connection is not None:

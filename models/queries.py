@@ -7,13 +7,14 @@ Whole-caseload reads use a fixed handful of queries, however many cases there ar
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any
+from datetime import date as Date
+from datetime import datetime
+from typing import Any, TypeAlias, cast
 
 from sqlalchemy import Select, func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from models import stored
 from models.errors import CaseNotFound
@@ -27,6 +28,7 @@ from models.tables import (
     OversightNote,
     Visit,
     Worker,
+    table_of,
 )
 from policies.dates import DateParseError, parse_frequency
 from policies.facts import (
@@ -42,13 +44,13 @@ from policies.facts import (
 @dataclass(frozen=True, slots=True)
 class VisitRecord:
     id: int
-    date: date
+    date: Date
     seen: bool
     seen_alone: bool | None
     not_alone_reason: str | None
     childs_voice: str | None
     location: str | None
-    recorded: date | None
+    recorded: Date | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,19 +58,19 @@ class MeetingRecord:
     id: int
     kind: str
     status: str
-    date: date
+    date: Date
     chair: str | None
     chair_role: str | None
     family_attended: bool | None
-    circulated: date | None
-    cancelled_on: date | None
+    circulated: Date | None
+    cancelled_on: Date | None
     cancel_reason: str | None
     next_meeting_id: int | None
 
 
 @dataclass(frozen=True, slots=True)
 class ClosureRecord:
-    date: date
+    date: Date
     reason: str
     note: str | None
     step_down_to_early_help: bool
@@ -81,15 +83,15 @@ class OversightActionRecord:
     id: int
     description: str
     owner: str
-    due: date
-    done: date | None
+    due: Date
+    done: Date | None
 
 
 @dataclass(frozen=True, slots=True)
 class OversightNoteRecord:
     id: int
     author: str
-    recorded: date
+    recorded: Date
     decision: str
     rationale: str
     cleared_flags: tuple[str, ...]
@@ -101,11 +103,11 @@ class CaseDetail:
     """Everything about one case, for the case screen and its timeline (each list by date)."""
 
     summary: CaseSummary
-    assessment_completed: date | None
-    plan_started: date | None
+    assessment_completed: Date | None
+    plan_started: Date | None
     stepped_down_from: str | None
-    stepped_down_on: date | None
-    events: dict[str, date]
+    stepped_down_on: Date | None
+    events: dict[str, Date]
     visits: tuple[VisitRecord, ...]
     meetings: tuple[MeetingRecord, ...]
     closure: ClosureRecord | None
@@ -139,27 +141,33 @@ class AuditRecord:
 # --- cases ----------------------------------------------------------------------------------
 
 
+# Each case with its worker's name and its closure date, both None when there is none.
+_CaseQuery: TypeAlias = "Select[Case, str | None, Date | None]"
+
+
 def _case_query(
     *, include_closed: bool, worker: str | None, ref: str | None,
     case_ids: Collection[int] | None = None,
-) -> Select[Any]:
-    query = (
-        select(Case, Worker.name, Closure.date)
-        .outerjoin(Worker, Case.worker_id == Worker.id)
-        .outerjoin(Closure, Closure.case_id == Case.id)
+) -> _CaseQuery:
+    # cast: the outer joins make the name and date None for a case without a worker or
+    # closure, which SQLAlchemy's types (taken from the columns) cannot say.
+    query = cast(
+        _CaseQuery, select(Case, col(Worker.name), col(Closure.date))
+        .outerjoin(Worker, col(Case.worker_id) == col(Worker.id))
+        .outerjoin(Closure, col(Closure.case_id) == col(Case.id))
     )
     if not include_closed:
-        query = query.where(Closure.id.is_(None))
+        query = query.where(col(Closure.id).is_(None))
     if worker is not None:
-        query = query.where(Worker.name == worker)
+        query = query.where(col(Worker.name) == worker)
     if ref is not None:
-        query = query.where(Case.ref == ref)
+        query = query.where(col(Case.ref) == ref)
     if case_ids is not None:
-        query = query.where(Case.id.in_(case_ids))
-    return query.order_by(Case.ref)
+        query = query.where(col(Case.id).in_(case_ids))
+    return query.order_by(col(Case.ref))
 
 
-def _summary(case: Case, worker: str | None, closure_date: date | None) -> CaseSummary:
+def _summary(case: Case, worker: str | None, closure_date: Date | None) -> CaseSummary:
     return CaseSummary(
         ref=case.ref, name=case.name, dob=case.dob, worker=worker, team=case.team,
         policy_id=case.policy_id, family=case.family, closed=closure_date is not None,
@@ -197,11 +205,11 @@ def case_facts_by_id(
     return _facts(session, query)
 
 
-def _facts(session: Session, query: Select[Any]) -> list[tuple[int, CaseSummary, CaseFacts]]:
+def _facts(session: Session, query: _CaseQuery) -> list[tuple[int, CaseSummary, CaseFacts]]:
     rows = session.execute(query).all()
     if not rows:
         return []
-    chosen = query.with_only_columns(Case.id).order_by(None).scalar_subquery()
+    chosen = query.with_only_columns(col(Case.id)).order_by(None).scalar_subquery()
     children = _Children(session, chosen)
     return [
         (case.id, _summary(case, worker_name, closure_date), children.facts_for(case))
@@ -215,7 +223,7 @@ class _Children:
     def __init__(self, session: Session, case_ids: Any) -> None:
         # Visits and meetings are most of the rows: read them in stored form (models.stored).
         day, maybe_bool = stored.date_from_stored, stored.bool_from_stored
-        v = Visit.__table__.c
+        v = table_of(Visit).c
         self.visit_facts: dict[int, list[VisitFact]] = defaultdict(list)
         for case_id, when, seen, alone, recorded in _raw_rows(
             session,
@@ -225,7 +233,7 @@ class _Children:
             self.visit_facts[case_id].append(
                 VisitFact(day(when), bool(seen), maybe_bool(alone), day(recorded))
             )
-        m = Meeting.__table__.c
+        m = table_of(Meeting).c
         self.meeting_facts: dict[int, list[MeetingFact]] = defaultdict(list)
         for case_id, kind, status, when, chair_role, circulated, cancelled_on in _raw_rows(
             session,
@@ -239,20 +247,20 @@ class _Children:
             )
         self.closures: dict[int, Closure] = {
             c.case_id: c
-            for c in session.scalars(select(Closure).where(Closure.case_id.in_(case_ids)))
+            for c in session.scalars(select(Closure).where(col(Closure.case_id).in_(case_ids)))
         }
         self.notes: dict[int, list[OversightNote]] = defaultdict(list)
         for note in session.scalars(
-            select(OversightNote).where(OversightNote.case_id.in_(case_ids))
-            .order_by(OversightNote.recorded, OversightNote.id)
+            select(OversightNote).where(col(OversightNote.case_id).in_(case_ids))
+            .order_by(col(OversightNote.recorded), col(OversightNote.id))
         ):
             self.notes[note.case_id].append(note)
         self.actions: dict[int, list[OversightAction]] = defaultdict(list)
         action_query = (
-            select(OversightAction, OversightNote.case_id)
-            .join(OversightNote, OversightAction.note_id == OversightNote.id)
-            .where(OversightNote.case_id.in_(case_ids))
-            .order_by(OversightAction.due, OversightAction.id)
+            select(OversightAction, col(OversightNote.case_id))
+            .join(OversightNote, col(OversightAction.note_id) == col(OversightNote.id))
+            .where(col(OversightNote.case_id).in_(case_ids))
+            .order_by(col(OversightAction.due), col(OversightAction.id))
         )
         self.actions_by_note: dict[int, list[OversightAction]] = defaultdict(list)
         for action, case_id in session.execute(action_query):
@@ -293,7 +301,7 @@ class _Children:
         )
 
 
-def _raw_rows(session: Session, statement: Any) -> list[tuple[Any, ...]]:
+def _raw_rows(session: Session, statement: Any) -> Sequence[Any]:
     """The rows as the driver returns them, without SQLAlchemy's per-row processing."""
     result = session.connection().execute(statement)
     try:
@@ -302,11 +310,11 @@ def _raw_rows(session: Session, statement: Any) -> list[tuple[Any, ...]]:
         result.close()
 
 
-def _events(saved: dict[str, str] | None) -> dict[str, date]:
-    return {name: date.fromisoformat(text) for name, text in (saved or {}).items()}
+def _events(saved: dict[str, str] | None) -> dict[str, Date]:
+    return {name: Date.fromisoformat(text) for name, text in (saved or {}).items()}
 
 
-def _readable(case: Case) -> tuple[Frequency | None, dict[str, date], str | None]:
+def _readable(case: Case) -> tuple[Frequency | None, dict[str, Date], str | None]:
     """The case's visiting frequency and events, and why they could not be read, if so (text
     written by another program or an older version): that case is flagged, the others are
     read as usual."""
@@ -328,7 +336,8 @@ def get_case_detail(session: Session, ref: str) -> CaseDetail:
     if row is None:
         raise CaseNotFound(ref)
     case, worker_name, closure_date = row
-    children = _Children(session, select(Case.id).where(Case.ref == ref).scalar_subquery())
+    chosen = select(col(Case.id)).where(col(Case.ref) == ref).scalar_subquery()
+    children = _Children(session, chosen)
     closure = children.closures.get(case.id)
     return CaseDetail(
         summary=_summary(case, worker_name, closure_date),
@@ -340,19 +349,20 @@ def get_case_detail(session: Session, ref: str) -> CaseDetail:
         visits=tuple(
             _visit_record(v)
             for v in session.scalars(
-                select(Visit).where(Visit.case_id == case.id).order_by(Visit.date, Visit.id)
+                select(Visit).where(col(Visit.case_id) == case.id)
+                .order_by(col(Visit.date), col(Visit.id))
             )
         ),
         meetings=tuple(
             _meeting_record(m)
             for m in session.scalars(
-                select(Meeting).where(Meeting.case_id == case.id)
-                .order_by(Meeting.date, Meeting.id)
+                select(Meeting).where(col(Meeting.case_id) == case.id)
+                .order_by(col(Meeting.date), col(Meeting.id))
             )
         ),
         closure=_closure_record(closure) if closure else None,
         oversight_notes=tuple(
-            _note_record(n, children.actions_by_note[n.id]) for n in children.notes[case.id]
+            _note_record(n, children.actions_by_note) for n in children.notes[case.id]
         ),
         facts=children.facts_for(case),
     )
@@ -385,7 +395,9 @@ def _closure_record(c: Closure) -> ClosureRecord:
     )
 
 
-def _note_record(n: OversightNote, actions: Iterable[OversightAction]) -> OversightNoteRecord:
+def _note_record(
+    n: OversightNote, actions_by_note: dict[int, list[OversightAction]]
+) -> OversightNoteRecord:
     assert n.id is not None
     return OversightNoteRecord(
         id=n.id, author=n.author, recorded=n.recorded, decision=n.decision,
@@ -394,7 +406,7 @@ def _note_record(n: OversightNote, actions: Iterable[OversightAction]) -> Oversi
             OversightActionRecord(
                 id=a.id, description=a.description, owner=a.owner, due=a.due, done=a.done
             )
-            for a in actions
+            for a in actions_by_note[n.id]
             if a.id is not None
         ),
     )
@@ -402,13 +414,13 @@ def _note_record(n: OversightNote, actions: Iterable[OversightAction]) -> Oversi
 
 def siblings_of(session: Session, ref: str) -> list[CaseSummary]:
     """The other open cases in the same family (sibling group) as `ref`, by ref."""
-    family = session.execute(select(Case.family).where(Case.ref == ref)).first()
+    family = session.execute(select(col(Case.family)).where(col(Case.ref) == ref)).first()
     if family is None:
         raise CaseNotFound(ref)
     if family[0] is None:
         return []
     query = _case_query(include_closed=False, worker=None, ref=None).where(
-        Case.family == family[0], Case.ref != ref
+        col(Case.family) == family[0], col(Case.ref) != ref
     )
     return [_summary(case, name, closed) for case, name, closed in session.execute(query)]
 
@@ -419,16 +431,16 @@ def siblings_of(session: Session, ref: str) -> list[CaseSummary]:
 def list_workers(session: Session) -> list[WorkerSummary]:
     """Every worker, by name, with how many open cases they hold."""
     open_cases = (
-        select(Case.worker_id, func.count(Case.id).label("n"))
-        .outerjoin(Closure, Closure.case_id == Case.id)
-        .where(Closure.id.is_(None))
-        .group_by(Case.worker_id)
+        select(col(Case.worker_id), func.count(col(Case.id)).label("n"))
+        .outerjoin(Closure, col(Closure.case_id) == col(Case.id))
+        .where(col(Closure.id).is_(None))
+        .group_by(col(Case.worker_id))
         .subquery()
     )
     query = (
-        select(Worker.name, Worker.team, func.coalesce(open_cases.c.n, 0))
-        .outerjoin(open_cases, open_cases.c.worker_id == Worker.id)
-        .order_by(Worker.name)
+        select(col(Worker.name), col(Worker.team), func.coalesce(open_cases.c.n, 0))
+        .outerjoin(open_cases, open_cases.c.worker_id == col(Worker.id))
+        .order_by(col(Worker.name))
     )
     return [WorkerSummary(name, team, n) for name, team, n in session.execute(query)]
 
@@ -443,8 +455,8 @@ def audit_log(
     """The audit trail (of one case when `ref` is given), in the order changes were made."""
     query = select(AuditEntry)
     if ref is not None:
-        query = query.where(AuditEntry.case_ref == ref)
-    order = (AuditEntry.id.desc(),) if newest_first else (AuditEntry.id,)
+        query = query.where(col(AuditEntry.case_ref) == ref)
+    order = (col(AuditEntry.id).desc(),) if newest_first else (col(AuditEntry.id),)
     query = query.order_by(*order)
     if limit is not None:
         query = query.limit(limit)

@@ -7,7 +7,7 @@ import os
 import sqlite3
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import text
@@ -95,7 +95,7 @@ def restore_database(
         same_caseload = expected is None or facts.identity in (None, expected)
         if live.entries and same_caseload:
             carried = _missing_entries(building, live.entries)
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-%f")
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
         replaced = (None if not dest.exists() else
                     folder / f"cin-{stamp}-{'before-restore' if live.sound else 'damaged'}.db")
         _write_restore_entries(building, carried, src=src, facts=facts, actor=actor,
@@ -213,7 +213,8 @@ _AUDIT_COLUMNS = "at, actor, action, case_ref, summary, before, after"
 
 def _audit_entries(path: Path) -> list[tuple] | None:
     try:
-        with ClosingConnection(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as c:
+        read_only = f"{path.resolve().as_uri()}?mode=ro"
+        with ClosingConnection(sqlite3.connect(read_only, uri=True)) as c:
             return c.execute(f"SELECT {_AUDIT_COLUMNS} FROM audit_log ORDER BY id").fetchall()
     except sqlite3.Error:
         return None
@@ -254,7 +255,7 @@ def _write_restore_entries(building: Path, carried: list[tuple], *, src: Path, f
                          "after) VALUES (:at, :actor, :action, :case_ref, :summary, :before, "
                          ":after)"),
                     [dict(zip(("at", "actor", "action", "case_ref", "summary", "before",
-                               "after"), entry)) for entry in carried],
+                               "after"), entry, strict=True)) for entry in carried],
                 )
             if identity is not None:  # a backup made before identities: it is this caseload
                 connection.execute(text("UPDATE database_identity SET uuid = :uuid"),
@@ -271,8 +272,8 @@ def _write_restore_entries(building: Path, carried: list[tuple], *, src: Path, f
             )
     finally:
         engine.dispose()
-    with ClosingConnection(sqlite3.connect(building)) as connection:
-        connection.execute("PRAGMA journal_mode=DELETE")
+    with ClosingConnection(sqlite3.connect(building)) as driver_connection:
+        driver_connection.execute("PRAGMA journal_mode=DELETE")
 
 
 def _copy(src: Path, dest: Path) -> None:

@@ -30,10 +30,10 @@ if TYPE_CHECKING:  # imported when first used: the fast read needs none of them
     from sqlalchemy import Engine
     from sqlmodel import Session
 
+    from models.inputs import ClosureInput, VisitInput
     from models.queries import AuditRecord, CaseDetail
     from models.rows import CaseloadRow, CaseSummary
     from models.supervision import CasePage, SupervisionNotes, TeamOverview
-    from models.validation import ClosureInput, VisitInput
     from policies.calendar import WorkingCalendar
     from policies.packs import Policy
 

@@ -23,7 +23,8 @@ def translate_error(
     passed in because making backups needs this translation too)."""
     original = getattr(exc, "orig", None) or exc
     message = str(original).lower()
-    if "database is locked" in message or "database table is locked" in message or "busy" in message:
+    if ("database is locked" in message or "database table is locked" in message
+            or "busy" in message):
         return errors.DatabaseLocked(path)
     if "readonly database" in message or "read-only" in message:
         return errors.DatabaseReadOnly(path)

@@ -11,13 +11,19 @@ from __future__ import annotations
 
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import Any, overload
 
 
 def date_to_stored(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
+@overload
+def date_from_stored(text: str) -> date: ...
+@overload
+def date_from_stored(text: None) -> None: ...
+@overload
+def date_from_stored(text: str | None) -> date | None: ...
 @lru_cache(maxsize=8192)  # a caseload repeats the same few hundred dates many times over
 def date_from_stored(text: str | None) -> date | None:
     return None if text is None else date.fromisoformat(text)

@@ -54,7 +54,8 @@ _LOCAL_PACKAGES = ("policies", "models", "cin_tui", "screens")
 # Data files the code reads: the shipped policy packs.
 _DATA_FOLDERS = ("policies",)
 _DATA_SUFFIXES = (".toml",)
-# Where the user's settings folder holds inputs to the deadlines (policies.packs, policies.calendar).
+# Where the user's settings folder holds inputs to the deadlines (policies.packs,
+# policies.calendar).
 _USER_POLICIES_FOLDER = "policies"
 _CALENDAR_FILES = ("closure-days.txt", "extra-bank-holidays.txt")
 # The years whose days off are stored with the settings key (models.caseload: the digest's).
@@ -280,7 +281,7 @@ def ordering_for(
                 since, until = occurrence_window(plan.repeat, plan.unit, today, calendar)
                 start = since if start is None or (since is not None and since > start) else start
                 end = until if end is None or until < end else end
-    except Exception:  # noqa: BLE001 - shown as the case's error when read
+    except Exception:  # shown as the case's error when read
         return None, today.isoformat(), today.isoformat()
     first_due = min(d.due for d in deadlines).isoformat() if deadlines else None
     return (first_due, start.isoformat() if start else None, end.isoformat() if end else None)
@@ -477,7 +478,7 @@ def _each_row(
                                             amber_working_days=amber_working_days)
         except OutsideKnownDays as outside:
             raise NotCurrent(case_ref) from outside
-        except Exception as problem:  # noqa: BLE001 - as models.caseload shows it
+        except Exception as problem:  # as models.caseload shows it
             yield CaseloadRow(summary, (), deadlines_error_text(problem))
             continue
         yield CaseloadRow(summary, tuple(sorted(deadlines, key=lambda d: d.due)))

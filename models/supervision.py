@@ -72,7 +72,8 @@ def visit_window(today: date) -> tuple[date, date]:
 
 
 def is_flag(deadline: Deadline) -> bool:
-    return (deadline.kind == "oversight" and bool(deadline.flag_id)) or deadline.kind == "assessment"
+    return ((deadline.kind == "oversight" and bool(deadline.flag_id))
+            or deadline.kind == "assessment")
 
 
 def is_action(deadline: Deadline) -> bool:
@@ -161,7 +162,8 @@ class TeamOverview:
         return tuple(dict.fromkeys(line.team for line in self.lines))
 
     def of_team(self, team: str | None) -> tuple[WorkerLine, ...]:
-        return self.lines if team is None else tuple(l for l in self.lines if l.team == team)
+        return self.lines if team is None else tuple(
+            line for line in self.lines if line.team == team)
 
 
 def team_overview(
@@ -188,7 +190,8 @@ def team_overview(
         _worker_line(team, worker, sorted(group, key=lambda r: r.ref), facts, replay, window, today)
         for (team, worker), group in groups.items()
     ]
-    lines.sort(key=lambda l: (l.team == NO_TEAM, l.team, l.worker is None, l.worker or ""))
+    lines.sort(key=lambda line: (line.team == NO_TEAM, line.team, line.worker is None,
+                                 line.worker or ""))
     return TeamOverview(today=today, window=window, lines=tuple(lines))
 
 
@@ -240,8 +243,8 @@ class CasePage:
     last_seen: VisitRecord | None
     last_seen_alone: VisitRecord | None
     over_3_not_seen_alone: bool
-    visits: Timeliness                       # seen visits of the last 3 months against their deadlines
-    voices: tuple[VisitRecord, ...]          # the latest visits with the child's voice, newest first
+    visits: Timeliness               # seen visits of the last 3 months against their deadlines
+    voices: tuple[VisitRecord, ...]  # the latest visits with the child's voice, newest first
     meetings_held: tuple[MeetingRecord, ...]
     meetings: Timeliness                     # held meetings against their deadlines
     meetings_due: tuple[Deadline, ...]       # open meeting and review deadlines
@@ -383,8 +386,9 @@ def supervision_notes(
     sections = []
     without = []
     for page in pages:
-        notes = tuple(sorted((n for n in page.notes if since is not None and since <= n.recorded <= today),
-                             key=lambda n: (n.recorded, n.id)))
+        notes = tuple(sorted(
+            (n for n in page.notes if since is not None and since <= n.recorded <= today),
+            key=lambda n: (n.recorded, n.id)))
         if notes:
             sections.append(RecordSection(page, notes))
         elif not page.row.closed:

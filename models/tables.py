@@ -11,10 +11,11 @@ Dates are calendar dates (`date`), stored by SQLite as ISO text. Timestamps (`cr
 from __future__ import annotations
 
 import os
-from datetime import date, datetime
+from datetime import date as Date
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, Table, inspect
 from sqlmodel import Field, SQLModel
 
 
@@ -26,6 +27,14 @@ def new_uid() -> str:
     raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
     h = raw.hex()
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core `Table` of a table model: its `__table__`, which SQLModel's metaclass sets but
+    its type stubs do not declare."""
+    table = inspect(model).local_table
+    assert isinstance(table, Table)
+    return table
 
 
 def _json_column() -> Any:
@@ -46,7 +55,7 @@ class Case(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     ref: str = Field(unique=True, index=True)
     name: str
-    dob: date | None = None
+    dob: Date | None = None
     worker_id: int | None = Field(default=None, foreign_key="workers.id", index=True)
     team: str | None = None
     policy_id: str
@@ -54,11 +63,11 @@ class Case(SQLModel, table=True):
     disabled: bool = False
     private_fostering: bool = False
     visit_every: str | None = None  # "10wd", "4w", "28d", "1m" (policies.dates.format_frequency)
-    allocated: date
-    assessment_completed: date | None = None
-    plan_started: date | None = None
+    allocated: Date
+    assessment_completed: Date | None = None
+    plan_started: Date | None = None
     stepped_down_from: str | None = None  # policies.facts.STEP_DOWN_SOURCES
-    stepped_down_on: date | None = None
+    stepped_down_on: Date | None = None
     # Other dated anchor events named by pack rules: {"safety_plan_agreed": "2026-04-03"}.
     events: dict[str, str] | None = _json_column()
     created_at: datetime
@@ -72,13 +81,13 @@ class Visit(SQLModel, table=True):
     # The visit's identity for life: written by exports, matched by imports (migration 0004).
     uid: str | None = Field(default_factory=new_uid, unique=True, index=True)
     case_id: int = Field(foreign_key="cases.id", index=True)
-    date: date
+    date: Date
     seen: bool = True
     seen_alone: bool | None = None
     not_alone_reason: str | None = None
     childs_voice: str | None = None
     location: str | None = None  # "home", "school" or "other"
-    recorded: date | None = None
+    recorded: Date | None = None
 
 
 class Meeting(SQLModel, table=True):
@@ -89,12 +98,12 @@ class Meeting(SQLModel, table=True):
     case_id: int = Field(foreign_key="cases.id", index=True)
     kind: str  # policies.facts.MEETING_KINDS
     status: str  # policies.facts.MEETING_STATUSES
-    date: date
+    date: Date
     chair: str | None = None
     chair_role: str | None = None
     family_attended: bool | None = None
-    circulated: date | None = None
-    cancelled_on: date | None = None
+    circulated: Date | None = None
+    cancelled_on: Date | None = None
     cancel_reason: str | None = None
     next_meeting_id: int | None = Field(default=None, foreign_key="meetings.id", index=True)
 
@@ -104,7 +113,7 @@ class Closure(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id", unique=True, index=True)
-    date: date
+    date: Date
     reason: str  # census code RC1-RC9 or one of the pack's own reasons
     note: str | None = None
     step_down_to_early_help: bool = False
@@ -118,7 +127,7 @@ class OversightNote(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id", index=True)
     author: str
-    recorded: date
+    recorded: Date
     decision: str
     rationale: str
     cleared_flags: list[str] | None = _json_column()  # rule ids this note clears
@@ -131,8 +140,8 @@ class OversightAction(SQLModel, table=True):
     note_id: int = Field(foreign_key="oversight_notes.id", index=True)
     description: str
     owner: str
-    due: date
-    done: date | None = None
+    due: Date
+    done: Date | None = None
 
 
 class AuditEntry(SQLModel, table=True):

@@ -29,21 +29,21 @@ from datetime import date
 from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import Boolean, Date, bindparam, insert, select, update
+from sqlalchemy import Boolean, Date, RowMapping, bindparam, insert, select, update
 from sqlmodel import Session
 
 from models import audit, stored
 from models.db import one_transaction
 from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
-from models.tables import Case, Closure, Meeting, Visit, Worker, new_uid
+from models.tables import Case, Closure, Meeting, Visit, Worker, new_uid, table_of
 from models.validation import FieldError, check_case, check_cases, fail_if
 from policies.dates import format_date, format_frequency, parse_frequency
 
-CASES = Case.__table__
-VISITS = Visit.__table__
-MEETINGS = Meeting.__table__
-CLOSURES = Closure.__table__
-WORKERS = Worker.__table__
+CASES = table_of(Case)
+VISITS = table_of(Visit)
+MEETINGS = table_of(Meeting)
+CLOSURES = table_of(Closure)
+WORKERS = table_of(Worker)
 
 # CaseInput field -> cases column, for the scalar fields of a case.
 _CASE_FIELDS: dict[str, str] = {
@@ -231,7 +231,7 @@ class _Plan:
             return {k: v.isoformat() for k, v in sorted(case.events.items())} or None
         return getattr(case, name)
 
-    def _changed_case_values(self, case: CaseInput, row: Mapping[str, Any]) -> dict[str, Any]:
+    def _changed_case_values(self, case: CaseInput, row: RowMapping) -> dict[str, Any]:
         """The columns whose given value differs from the stored one."""
         given = case.fields_given
         changed: dict[str, Any] = {}
@@ -264,11 +264,12 @@ class _Plan:
         self.summary.cases.added += 1
         self.summary.added_refs.append(case.ref)
         after = self._readable(values)
-        for what, children, form, inserts, counts in (
+        for what, inputs, form, inserts, counts in (
             ("visits", case.visits, self.visit_form, self.visit_inserts, self.summary.visits),
             ("meetings", case.meetings, self.meeting_form, self.meeting_inserts,
              self.summary.meetings),
         ):
+            children: Sequence[VisitInput | MeetingInput] = inputs
             added = []
             for index, child in enumerate(children, start=1):
                 uid = self._uid_for(case, what, index, child.uid, form, None)
@@ -291,7 +292,7 @@ class _Plan:
         ))
 
     def _update_case(
-        self, case: CaseInput, row: Mapping[str, Any], closure: Mapping[str, Any] | None,
+        self, case: CaseInput, row: RowMapping, closure: RowMapping | None,
     ) -> None:
         case_id = row["id"]
         changed = self._changed_case_values(case, row)
@@ -302,12 +303,13 @@ class _Plan:
         after: dict[str, Any] = self._readable(dict(changed))
 
         finals: dict[str, dict[Any, tuple[_Stored, int | None]]] = {}
-        for what, children, form, stored_rows, inserts, updates, counts in (
+        for what, inputs, form, stored_rows, inserts, updates, counts in (
             ("visits", case.visits, self.visit_form, self.visits, self.visit_inserts,
              self.visit_updates, self.summary.visits),
             ("meetings", case.meetings, self.meeting_form, self.meetings,
              self.meeting_inserts, self.meeting_updates, self.summary.meetings),
         ):
+            children: Sequence[VisitInput | MeetingInput] = inputs
             was: list[dict[str, Any]] = []
             now: list[dict[str, Any]] = []
             added = updated = 0
@@ -341,7 +343,7 @@ class _Plan:
                 before[what] = was
             if now:
                 after[what] = now
-        final_closure: Mapping[str, Any] | None = closure
+        final_closure: Mapping[Any, Any] | None = closure
         if case.closure is not None:
             new = _closure_values(case.closure)
             final_closure = new if closure is None else _merged_closure(closure, case.closure, new)
@@ -377,8 +379,8 @@ class _Plan:
         self.summary.cases.changed += 1
         self.summary.changed_refs.append(case.ref)
         fields = [_field_name(col) for col in changed]
-        what = ([f"changed {', '.join(fields)}"] if fields else []) + notes
-        self._note_change(CaseChange(case.ref, "Imported changes: " + "; ".join(what),
+        said = ([f"changed {', '.join(fields)}"] if fields else []) + notes
+        self._note_change(CaseChange(case.ref, "Imported changes: " + "; ".join(said),
                                      before, after))
 
     def _match(
@@ -430,12 +432,13 @@ class _Plan:
         """The identity a new record gets: the file's (when unused), or a new one."""
         if uid is None:
             return new_uid()
-        if stored_rows is None:  # a new case: its records' ids must be unused
-            if self._claim_uid(case, what, index, uid) and uid in self._all_stored(form).by_uid:
-                self.errors.append(FieldError(
-                    f"{what}[{index}].id",
-                    f"{uid} is already the id of a {what[:-1]} of another case; give a new "
-                    "id, or none", case.source))
+        # A new case (no stored rows): its records' ids must be unused.
+        if stored_rows is None and self._claim_uid(case, what, index, uid) \
+                and uid in self._all_stored(form).by_uid:
+            self.errors.append(FieldError(
+                f"{what}[{index}].id",
+                f"{uid} is already the id of a {what[:-1]} of another case; give a new "
+                "id, or none", case.source))
         return uid
 
     def _claim_uid(self, case: CaseInput, what: str, index: int, uid: str) -> bool:
@@ -589,7 +592,7 @@ class _StoredForm:
 
     def to_input(self, values: _Stored, input_type: Any) -> Any:
         """A stored record back as the input that would make it (for checking)."""
-        fields = dict(zip(self.columns, values))
+        fields = dict(zip(self.columns, values, strict=True))
         for i in self.dates:
             if values[i] is not None:
                 fields[self.columns[i]] = stored.date_from_stored(values[i])
@@ -632,9 +635,9 @@ class _StoredForm:
         now held), or None when the claim would change a recorded value."""
         values = list(stored_values)
         for i in given:
-            if stored_values[i] is None:
-                values[i] = claim[i]
-            elif i == self.status_at and (stored_values[i], claim[i]) == ("booked", "held"):
+            if stored_values[i] is None or (
+                i == self.status_at and (stored_values[i], claim[i]) == ("booked", "held")
+            ):
                 values[i] = claim[i]
             elif stored_values[i] != claim[i]:
                 return None
@@ -645,7 +648,7 @@ class _StoredForm:
         differ from `other`, when given)."""
         shown: dict[str, Any] = {"id": uid}
         if other is None:
-            shown.update(zip(self.columns, values))
+            shown.update(zip(self.columns, values, strict=True))
         else:
             shown.update((name, values[i]) for i, name in enumerate(self.columns)
                          if i in self.key_at or values[i] != other[i])
@@ -693,7 +696,7 @@ class _MergedCase:
     values: dict[str, Any]  # case columns
     visits: dict[Any, tuple[_Stored, int | None]]
     meetings: dict[Any, tuple[_Stored, int | None]]
-    closure: Mapping[str, Any] | None
+    closure: Mapping[Any, Any] | None  # a stored row or a dict, keyed by column name
 
 
 def _file_field(field: str, visits: list[tuple[_Stored, int | None]],
@@ -708,7 +711,8 @@ def _file_field(field: str, visits: list[tuple[_Stored, int | None]],
             if not index_text.isdigit() or not 1 <= int(index_text) <= len(records):
                 return field
             values, in_file = records[int(index_text) - 1]
-            head = f"{what}[{in_file}]" if in_file is not None else f"stored {form.describe(values)}"
+            head = (f"{what}[{in_file}]" if in_file is not None
+                    else f"stored {form.describe(values)}")
             return head + rest
     return field
 
@@ -749,7 +753,7 @@ def _merged_events(stored_events: dict[str, str] | None, case: CaseInput) -> dic
     return dict(sorted(events.items())) or None
 
 
-def _merged_closure(stored_closure: Mapping[str, Any], closure: Any,
+def _merged_closure(stored_closure: RowMapping, closure: Any,
                     new: dict[str, Any]) -> dict[str, Any]:
     given = closure.fields_given
     merged = {c: stored_closure[c] for c in _CLOSURE_COLUMNS}
@@ -774,7 +778,9 @@ def _to_stored(column_type: Any, dialect: Any) -> Any:
 
 def _driver_cursor(session: Session) -> Any:
     """A sqlite3 cursor on the session's own connection, inside its transaction."""
-    return session.connection().connection.dbapi_connection.cursor()
+    connection = session.connection().connection.dbapi_connection
+    assert connection is not None  # None only once the connection is closed
+    return connection.cursor()
 
 
 def _update_by_id(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:

@@ -172,7 +172,8 @@ def check_dob(dob: date | None, *, allocated: date) -> list[FieldError]:
         )]
     age = age_in_years(dob, allocated)
     if age > MAX_AGE_AT_ALLOCATION:
-        earliest = allocated - relativedelta(years=MAX_AGE_AT_ALLOCATION + 1) + relativedelta(days=1)
+        earliest = (allocated - relativedelta(years=MAX_AGE_AT_ALLOCATION + 1)
+                    + relativedelta(days=1))
         return [FieldError("dob", (
             f"the child would have been {age} at allocation ({_d(allocated)}); a Child in Need "
             f"case is for a child under 18, so a date of birth from {_d(earliest)} on is "
@@ -234,10 +235,13 @@ def check_text(field: str, value: str | None, *, long: bool = False) -> list[Fie
         "one line of plain text is accepted: no line breaks, tabs, control characters or "
         "direction-changing characters"
     )
-    return [FieldError(field, f"has {_character_words(char)} at character {position + 1}; {accepted}")]
+    return [FieldError(
+        field, f"has {_character_words(char)} at character {position + 1}; {accepted}")]
 
 
-def check_texts(prefix: str, values: Iterable[tuple[str, str | None]], *, long: bool = False) -> list[FieldError]:
+def check_texts(
+    prefix: str, values: Iterable[tuple[str, str | None]], *, long: bool = False
+) -> list[FieldError]:
     errors: list[FieldError] = []
     for name, value in values:
         errors += check_text(f"{prefix}{name}", value, long=long)
@@ -466,7 +470,8 @@ def check_closure(
             "or after every other date of the case (CIN census rules 8810 and 8565)",
         ))
     errors += _check_checklist(closure, policy, historic=historic, prefix=f)
-    if not historic and closure.step_down_to_early_help and not (closure.lead_professional or "").strip():
+    if (not historic and closure.step_down_to_early_help
+            and not (closure.lead_professional or "").strip()):
         # Old records are imported as they were; a closure made now names who takes over.
         errors.append(FieldError(
             f"{f}lead_professional",
@@ -588,7 +593,8 @@ def _check_after_allocation(case: CaseInput, errors: list[FieldError]) -> list[F
             "accepted). Check both dates"
         )))
     assessed = case.assessment_completed
-    if assessed is None or errors_for(errors, "assessment_completed") or errors_for(errors, "allocated"):
+    if (assessed is None or errors_for(errors, "assessment_completed")
+            or errors_for(errors, "allocated")):
         return found  # an allocation date out of range is reported already
     earliest = case.allocated - relativedelta(months=ASSESSMENT_BEFORE_ALLOCATION_MONTHS)
     if assessed < earliest:

@@ -138,13 +138,15 @@ class CaseScreen(Screen[None]):
             ("Step-down", _step_down_words(detail)),
         ]
         if detail.closure is not None:
-            facts.append(("Closed", f"{format_date(detail.closure.date)} ({detail.closure.reason})"))
+            facts.append(
+                ("Closed", f"{format_date(detail.closure.date)} ({detail.closure.reason})"))
         table = Table.grid(padding=(0, 2), expand=True)
         table.add_column(style="bold", no_wrap=True)
         table.add_column(ratio=1)
         table.add_column(style="bold", no_wrap=True)
         table.add_column(ratio=1)
-        for left, right in zip(facts[0::2], facts[1::2] + [("", "")]):
+        # Two columns; an odd fact out gets an empty right-hand cell (zip drops it otherwise).
+        for left, right in zip(facts[0::2], [*facts[1::2], ("", "")], strict=False):
             # Text, not str: a name or a pack's wording is never read as markup.
             table.add_row(left[0], user_text(left[1]), right[0], user_text(right[1]))
         return table
@@ -157,7 +159,8 @@ class CaseScreen(Screen[None]):
         family = display_name(family, cin(self).privacy)
         if not self.sibling_cases:
             return f"{family}: no other open cases"
-        names = ", ".join(f"{display_name(s.name, cin(self).privacy)} ({s.ref})" for s in self.sibling_cases)
+        names = ", ".join(f"{display_name(s.name, cin(self).privacy)} ({s.ref})"
+                          for s in self.sibling_cases)
         return f"{family}: {names}"
 
     # ----- deadlines --------------------------------------------------------------------
@@ -186,7 +189,8 @@ class CaseScreen(Screen[None]):
             details.add_column(style="bold", no_wrap=True)
             details.add_column(ratio=1)
             details.add_row("", "Why", user_text(deadline.basis, multiline=True))
-            details.add_row("", "Rule", user_text(f"{deadline.rule_id}: {deadline.citation}", "dim"))
+            details.add_row("", "Rule",
+                            user_text(f"{deadline.rule_id}: {deadline.citation}", "dim"))
             for note in deadline.notes:
                 details.add_row("", "Note", user_text(note, "italic", multiline=True))
             blocks.append(Group(heading, details))
@@ -237,13 +241,15 @@ class CaseScreen(Screen[None]):
             self.app.notify("The case is still loading.", severity="warning")
             return False
         if self.case_detail.closure is not None:
-            self.app.notify(f"This case was closed on {format_date(self.case_detail.closure.date)}; "
-                            "nothing more can be recorded.", severity="warning")
+            closed = format_date(self.case_detail.closure.date)
+            self.app.notify(f"This case was closed on {closed}; nothing more can be recorded.",
+                            severity="warning")
             return False
         if needs == "booked" and not self._meetings("booked"):
             self.app.notify("No booked meeting: book one first (b).", severity="warning")
             return False
-        if needs == "uncirculated" and not any(m.circulated is None for m in self._meetings("held")):
+        if needs == "uncirculated" and not any(m.circulated is None
+                                               for m in self._meetings("held")):
             self.app.notify("No held meeting is waiting for its notes to be circulated.",
                             severity="warning")
             return False

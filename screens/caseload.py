@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 from rich.text import Text
@@ -137,8 +138,9 @@ class CaseloadScreen(Screen[None]):
         yield Header()
         yield Static("Loading the caseload…", id="summary")
         yield Static("", id="view-state")
-        yield SearchInput(placeholder="Search by name or ref (Enter: back to the list, Escape: clear)",
-                          id="search")
+        yield SearchInput(
+            placeholder="Search by name or ref (Enter: back to the list, Escape: clear)",
+            id="search")
         yield CaseloadTable(id="caseload", row_key=lambda line: line.ref)
         yield Static("", id="message")
         yield CinFooter()
@@ -261,7 +263,7 @@ class CaseloadScreen(Screen[None]):
             if index == 0 and any(line.closed or line.error for line in self.shown):
                 width = max(width, len(NO_POLICY_MARK))
             columns.append(Column(kind, label, width,
-                                  lambda line, i=index: _countdown_column_cell(line, i)))
+                                  partial(_countdown_column_cell, index=index)))
         columns.append(Column("other", "Other", 5, lambda line: other_items_cell(*line.other)))
         return self._fit(columns)
 
@@ -285,7 +287,8 @@ class CaseloadScreen(Screen[None]):
                     # A countdown is never cut: only its heading can be shortened.
                     narrowest = max(narrowest, self.widths[f"{key}_cells"])
                 width = max(narrowest, column.width - (used - available))
-                label = column.label if width >= len(column.label) else SHORT_LABELS.get(key, column.label)
+                label = (column.label if width >= len(column.label)
+                         else SHORT_LABELS.get(key, column.label))
                 columns[index] = replace(column, width=width, label=label)
         for key in DROPPABLE:
             if _used_width(columns) <= available:
@@ -296,7 +299,8 @@ class CaseloadScreen(Screen[None]):
                 if column.key == "name" and spare > 0 else column for column in columns]
 
     def _authority(self, policy_id: str) -> str:
-        policy = cin(self).service.policy(policy_id) if cin(self).service else None
+        service = cin(self).service
+        policy = service.policy(policy_id) if service else None
         name = getattr(policy, "name", None) or policy_id
         return shown(name if len(name) <= 16 else policy_id.title())
 

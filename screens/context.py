@@ -21,10 +21,10 @@ if TYPE_CHECKING:
     from textual.screen import Screen
     from textual.signal import Signal
 
+    from models.inputs import ClosureInput, VisitInput
     from models.queries import CaseDetail
     from models.rows import CaseloadRow, CaseSummary
     from models.supervision import CasePage, SupervisionNotes, TeamOverview
-    from models.validation import ClosureInput, VisitInput
     from policies.packs import Policy
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +39,7 @@ class Command:
         )
 
 
-def bindings(*commands: Command) -> list[Binding]:
+def bindings(*commands: Command) -> list[BindingType]:
     return [command.binding() for command in commands]
 
 

@@ -62,7 +62,8 @@ class OversightNoteForm(FormScreen[str]):
                     hint="Why: the reasons, as they will be case-noted")
         if self.flags:
             rows = [Horizontal(tick(f"flag-{i}", self._flag_state(flag)),
-                               Static(user_text(flag.label), classes="flag-words"), classes="flag-row")
+                               Static(user_text(flag.label), classes="flag-words"),
+                               classes="flag-row")
                     for i, flag in enumerate(self.flags)]
             yield Field("cleared_flags", "Flags addressed", Vertical(*rows, classes="flag-ticks"),
                         hint="Space ticks a flag this note answers: it is cleared")

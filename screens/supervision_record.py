@@ -177,7 +177,9 @@ def md(text: str, *, multiline: bool = False) -> str:
     return escaped.replace("\n", "\\\n")
 
 
-def render_markdown(notes: SupervisionNotes, *, policies: Mapping[str, Any], privacy: bool = False) -> str:
+def render_markdown(
+    notes: SupervisionNotes, *, policies: Mapping[str, Any], privacy: bool = False
+) -> str:
     out = [f"# {md(_title(notes))}", ""]
     out += [f"- **{label}:** {md(value)}" for label, value in _facts(notes, privacy)]
     out.append("")
@@ -204,7 +206,8 @@ def render_markdown(notes: SupervisionNotes, *, policies: Mapping[str, Any], pri
                        + md(mask_names(note.rationale, names, privacy), multiline=True))
             out.append("")
             flags = [describe_flag(policies, flag) for flag in note.cleared_flags]
-            out.append("**Flags addressed:** " + ("; ".join(md(f) for f in flags) if flags else "none"))
+            out.append("**Flags addressed:** "
+                       + ("; ".join(md(f) for f in flags) if flags else "none"))
             out.append("")
             if note.actions:
                 out += ["| Action | Owner | Due | State |", "|---|---|---|---|"]
@@ -246,7 +249,9 @@ def h(text: str) -> str:
     return html.escape(safe_text(text, multiline=True), quote=True)
 
 
-def render_html(notes: SupervisionNotes, *, policies: Mapping[str, Any], privacy: bool = False) -> str:
+def render_html(
+    notes: SupervisionNotes, *, policies: Mapping[str, Any], privacy: bool = False
+) -> str:
     out = [
         "<!DOCTYPE html>",
         '<html lang="en-GB">',

@@ -8,6 +8,8 @@ cases past an oversight point of their authority (the measures are defined in
 
 from __future__ import annotations
 
+from functools import partial
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -147,8 +149,7 @@ class TeamScreen(Screen[None]):
         for kind in OVERDUE_KINDS:
             label = f"✖ {KIND_LABELS[kind]}"
             columns.append(Column(kind, label, max(len(label), 5),
-                                  lambda line, k=kind: _count_cell(line.overdue.get(k, 0), "overdue"),
-                                  justify="right"))
+                                  partial(_overdue_cell, kind=kind), justify="right"))
         columns.append(Column("visits_in_time", "Visits in time", 14,
                               lambda line: _timeliness_cell(line.visits), justify="right"))
         columns.append(Column("not_alone", "Not alone 3+", 12,
@@ -187,6 +188,10 @@ class TeamScreen(Screen[None]):
 
 def _worker(line: WorkerLine) -> str:
     return line.worker or NOT_ALLOCATED
+
+
+def _overdue_cell(line: WorkerLine, kind: str) -> Text:
+    return _count_cell(line.overdue.get(kind, 0), "overdue")
 
 
 def _count_cell(count: int, status: str) -> Text:

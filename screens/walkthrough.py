@@ -39,7 +39,7 @@ from screens.cells import (
     display_name,
     mask_names,
 )
-from screens.context import CaseloadAccess, cin, follow_app, leave_app
+from screens.context import CaseloadAccess, cin, follow_app, leave_app, service_of
 from screens.supervision_record import default_record_path, write_supervision_record
 from screens.text import describe_error, shown, user_text
 from screens.widgets.footer import CinFooter
@@ -117,7 +117,8 @@ class WalkthroughScreen(Screen[None]):
         current = self.page.ref if self.page is not None else None
         self.pages = pages
         refs = [page.ref for page in pages]
-        self.index = refs.index(current) if current in refs else min(self.index, max(len(pages) - 1, 0))
+        self.index = (refs.index(current) if current in refs
+                      else min(self.index, max(len(pages) - 1, 0)))
         self.loaded = True
         self._loaded_version = version
         self._draw()
@@ -142,8 +143,9 @@ class WalkthroughScreen(Screen[None]):
             self.sub_title = format_date(cin(self).today)
             heading.update(user_text(f"{self.worker} has no open cases to walk through.", "bold"))
             return
-        self.sub_title = f"case {self.index + 1} of {len(self.pages)} · {format_date(cin(self).today)}"
-        drawn = _PageWords(page, cin(self).today, cin(self).privacy, cin(self).service.policies,
+        self.sub_title = (f"case {self.index + 1} of {len(self.pages)} · "
+                          f"{format_date(cin(self).today)}")
+        drawn = _PageWords(page, cin(self).today, cin(self).privacy, service_of(self).policies,
                            family_names(page, self.pages))
         heading.update(drawn.heading(self.index, len(self.pages)))
         for key, _ in SECTIONS:
@@ -288,8 +290,9 @@ class _PageWords:
                                    else Text("never recorded", style=CAUTION)))
         if page.over_3_not_seen_alone:
             reason = page.last_seen.not_alone_reason if page.last_seen else None
-            lines.append(Text(f"▲ Aged 3 or more and not seen alone at the last visit"
-                              f"{f' (reason recorded: {self.masked(reason)})' if reason else ' (no reason recorded)'}",
+            why = (f" (reason recorded: {self.masked(reason)})" if reason
+                   else " (no reason recorded)")
+            lines.append(Text(f"▲ Aged 3 or more and not seen alone at the last visit{why}",
                               style=CAUTION))
         lines.append(Text.assemble(("Visits in the last 3 months ", "bold"),
                                    _timeliness_words(page.visits, "visit", "made")))
@@ -332,7 +335,8 @@ class _PageWords:
 
     def meetings(self) -> Group:
         page = self.page
-        held = ", ".join(f"{m.kind.replace('_', ' ')} {format_date(m.date)}" for m in page.meetings_held)
+        held = ", ".join(f"{m.kind.replace('_', ' ')} {format_date(m.date)}"
+                         for m in page.meetings_held)
         lines = [Text.assemble(("Held ", "bold"), f"{len(page.meetings_held)}",
                                f" ({held})" if held else "")]
         if page.meetings_held:
@@ -390,8 +394,9 @@ class _PageWords:
             return Text("· No oversight note recorded yet.", style=NONE_STYLE)
         blocks = []
         for note in self.page.notes:
-            lines = [Text.assemble((f"{format_date(note.recorded)} · {shown(note.author)}: ", "bold"),
-                                   self.masked(note.decision, multiline=True)),
+            lines = [Text.assemble(
+                         (f"{format_date(note.recorded)} · {shown(note.author)}: ", "bold"),
+                         self.masked(note.decision, multiline=True)),
                      Text(f"    Why: {self.masked(note.rationale, multiline=True)}")]
             if note.cleared_flags:
                 flags = "; ".join(describe_flag(self.policies, f) for f in note.cleared_flags)
@@ -399,7 +404,8 @@ class _PageWords:
             for action in note.actions:
                 state = f"done {format_date(action.done)}" if action.done else "open"
                 lines.append(Text(f"    Action: {self.masked(action.description)} "
-                                  f"({shown(action.owner)}, due {format_date(action.due)}, {state})"))
+                                  f"({shown(action.owner)}, due {format_date(action.due)}, "
+                                  f"{state})"))
             blocks.append(Group(*lines))
         return Group(*blocks)
 

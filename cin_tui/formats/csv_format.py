@@ -60,7 +60,8 @@ def read_csv(
     while rows and not any(cell.strip() for cell in rows[0]):
         rows.pop(0)
     if not rows:
-        problems.append(Problem("", "", f"is empty; the first row must name the columns: {', '.join(COLUMNS)}"))
+        problems.append(Problem(
+            "", "", f"is empty; the first row must name the columns: {', '.join(COLUMNS)}"))
         return [], problems
 
     if len(rows[0]) == 1 and ";" in rows[0][0]:
@@ -76,7 +77,8 @@ def read_csv(
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
-        cells = {column: unneutralise(cell) for column, cell in zip(columns, row)}
+        # A row may be shorter than the header (its last cells left off) or longer (see below).
+        cells = {column: unneutralise(cell) for column, cell in zip(columns, row, strict=False)}
         reader = FieldReader(record_label("row", number, cells.get("ref")), problems)
         if len(row) > len(columns) and any(cell.strip() for cell in row[len(columns):]):
             reader.problem("", f"has {len(row)} cells but the header names {len(columns)} columns")
@@ -92,11 +94,12 @@ def _header_is_usable(columns: list[str], raw: list[str], default_policy: str | 
                       problems: list[Problem]) -> bool:
     ok = True
     seen: set[str] = set()
-    for column, cell in zip(columns, raw):
+    for column, cell in zip(columns, raw, strict=True):
         if not column:
             continue
         if column not in COLUMNS:
-            problems.append(Problem(HEADER, cell.strip(), f"unknown column; accepted: {', '.join(COLUMNS)}"))
+            problems.append(Problem(HEADER, cell.strip(),
+                                    f"unknown column; accepted: {', '.join(COLUMNS)}"))
             ok = False
         elif column in seen:
             problems.append(Problem(HEADER, cell.strip(), "this column appears twice"))
@@ -186,9 +189,11 @@ def _meeting(reader: FieldReader, cells: dict[str, str], date_column: str, kind_
     date_given = bool(cells.get(date_column, "").strip())
     kind_given = bool(cells.get(kind_column, "").strip())
     if kind_given and not date_given:
-        reader.problem(date_column, f"is required when {kind_column} is given: the date of the meeting")
+        reader.problem(date_column,
+                       f"is required when {kind_column} is given: the date of the meeting")
     if date_given and not kind_given and default_kind is None:
-        reader.problem(kind_column, f"is required when {date_column} is given: one of {', '.join(MEETING_KINDS)}")
+        reader.problem(kind_column, f"is required when {date_column} is given: "
+                                    f"one of {', '.join(MEETING_KINDS)}")
     kind = kind or default_kind
     if when is None or kind is None:
         return None
@@ -199,10 +204,12 @@ def _closure(reader: FieldReader, cells: dict[str, str]) -> ClosureInput | None:
     closed = reader.date("closed", cells.get("closed"), what="the date the case closed")
     reason = reader.text("closure_reason", cells.get("closure_reason"))
     if reason is not None and not cells.get("closed", "").strip():
-        reader.problem("closed", "is required when closure_reason is given: the date the case closed")
+        reader.problem("closed",
+                       "is required when closure_reason is given: the date the case closed")
     if closed is not None and reason is None:
         reader.problem("closure_reason",
-                       "is required when closed is given: census code RC1-RC9 or the pack's own reason")
+                       "is required when closed is given: census code RC1-RC9 or the pack's "
+                       "own reason")
     if closed is None or reason is None:
         return None
     return ClosureInput(date=closed, reason=census_code_upper(reason), fields_given=_CLOSURE_CLAIM)

@@ -71,7 +71,6 @@ class FieldReader:
     def _absent(self, field: str, required: bool, what: str) -> None:
         if required:
             self.problem(field, f"is required: {what}")
-        return None
 
     # The readers test the common case first (a plain string, or null) and call nothing else
     # for it: an authority-sized import reads millions of fields.
@@ -87,7 +86,8 @@ class FieldReader:
         elif value is not None:
             self.problem(field, f"expected text, got {describe_json_value(value)}")
             return None
-        return self._absent(field, required, what)
+        self._absent(field, required, what)
+        return None
 
     def date(self, field: str, value: object, *, required: bool = False,
              what: str = "a date") -> date | None:
@@ -108,10 +108,12 @@ class FieldReader:
         elif value is not None:
             self.problem(
                 field,
-                f"expected a date as text (DD/MM/YYYY or YYYY-MM-DD), got {describe_json_value(value)}",
+                "expected a date as text (DD/MM/YYYY or YYYY-MM-DD), "
+                f"got {describe_json_value(value)}",
             )
             return None
-        return self._absent(field, required, what)
+        self._absent(field, required, what)
+        return None
 
     def boolean(self, field: str, value: object) -> bool | None:
         if value is True or value is False or value is None:
@@ -135,7 +137,8 @@ class FieldReader:
         if not isinstance(value, str):
             self.problem(
                 field,
-                f'expected a frequency as text like "10wd", "4w" or "28d", got {describe_json_value(value)}',
+                'expected a frequency as text like "10wd", "4w" or "28d", '
+                f"got {describe_json_value(value)}",
             )
             return None
         try:

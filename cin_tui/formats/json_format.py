@@ -43,8 +43,10 @@ CLOSURE_FIELDS = (
     "date", "reason", "note", "step_down_to_early_help", "lead_professional", "checklist",
 )
 
-_ACCEPTED_SETS = {fields: frozenset(fields) for fields in
-                  (("cases",), CASE_FIELDS, VISIT_FIELDS, MEETING_FIELDS, CLOSURE_FIELDS)}
+_ACCEPTED_SETS: dict[tuple[str, ...], frozenset[str]] = {
+    fields: frozenset(fields)
+    for fields in (("cases",), CASE_FIELDS, VISIT_FIELDS, MEETING_FIELDS, CLOSURE_FIELDS)
+}
 
 
 _LONGEST_NUMBER = 20  # digits; no field of a case takes a longer number
@@ -89,8 +91,14 @@ def _object_keeping_duplicates(pairs: list[tuple[str, object]]) -> dict:
     if len(result) == len(pairs):
         return result  # the usual case: a plain dict, the cheapest thing to build
     seen: set[str] = set()
+    duplicates: list[str] = []
+    for key, _ in pairs:
+        if key in seen:
+            duplicates.append(key)
+        else:
+            seen.add(key)
     marked = _Object(result)
-    marked.duplicates = tuple(k for k, _ in pairs if k in seen or seen.add(k))
+    marked.duplicates = tuple(duplicates)
     return marked
 
 
@@ -100,7 +108,8 @@ def read_json(
     """Parse a JSON import file. Returns the cases that read cleanly and every problem found."""
     problems: list[Problem] = []
     try:
-        document = json.loads(text.removeprefix("\ufeff"), object_pairs_hook=_object_keeping_duplicates,
+        document = json.loads(text.removeprefix("\ufeff"),
+                              object_pairs_hook=_object_keeping_duplicates,
                               parse_int=_bounded_int)
     except json.JSONDecodeError as error:
         problems.append(Problem(
@@ -130,7 +139,8 @@ def read_json(
         ref = record.get("ref") if isinstance(record, dict) else None
         reader = FieldReader(record_label("case", number, ref), problems)
         if not isinstance(record, dict):
-            reader.problem("", f"expected an object for each case, got {describe_json_value(record)}")
+            reader.problem(
+                "", f"expected an object for each case, got {describe_json_value(record)}")
             continue
         before = len(problems)
         case = _read_case(reader, record, default_policy, default_worker)
@@ -282,7 +292,8 @@ def _read_events(reader: FieldReader, value: object) -> dict[str, date]:
             continue
         if when is None:
             continue
-        parsed = reader.date(f"events.{name}", when, required=True, what=f"the date of {EVENTS[name]}")
+        parsed = reader.date(f"events.{name}", when, required=True,
+                             what=f"the date of {EVENTS[name]}")
         if parsed is not None:
             events[name] = parsed
     return events
@@ -327,7 +338,8 @@ def _read_checklist(reader: FieldReader, value: object) -> dict[str, bool]:
         return {}
     if not isinstance(value, dict):
         reader.problem("closure.checklist",
-                       f'expected an object like {{"letters_sent": true}}, got {describe_json_value(value)}')
+                       'expected an object like {"letters_sent": true}, '
+                       f"got {describe_json_value(value)}")
         return {}
     checklist = {}
     for item, done in value.items():

@@ -114,7 +114,8 @@ class FormScreen(ModalScreen[T], Generic[T]):
         # restyle the label when focus moves between siblings.)
         focused = self.focused
         for field in self.query(Field):
-            field.set_class(focused is not None and field in focused.ancestors_with_self, "-focused")
+            field.set_class(focused is not None and field in focused.ancestors_with_self,
+                            "-focused")
 
     def focus_first(self) -> None:
         first = next(iter(self.query(Field)), None)
@@ -142,7 +143,8 @@ class FormScreen(ModalScreen[T], Generic[T]):
         text = self.text(widget_id)
         if not text:
             if required:
-                errors.append(FieldError(field, "required: a date such as 23/11/2026 or 2026-11-23"))
+                errors.append(
+                    FieldError(field, "required: a date such as 23/11/2026 or 2026-11-23"))
             return None
         try:
             return parse_date(text)
@@ -241,7 +243,7 @@ def tick(widget_id: str, label: str = "", value: bool = False) -> Tick:
 
 def select(widget_id: str, options: list[tuple[str, Any]], *, prompt: str = "Choose…",
            value: Any = Select.NULL) -> Select:
-    options = [(user_text(label) if isinstance(label, str) else label, option)
-               for label, option in options]
-    return Select(options, id=widget_id, prompt=prompt, value=value, compact=True,
+    labelled = [(user_text(label) if isinstance(label, str) else label, option)
+                for label, option in options]
+    return Select(labelled, id=widget_id, prompt=prompt, value=value, compact=True,
                   allow_blank=value is Select.NULL)

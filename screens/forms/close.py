@@ -98,6 +98,7 @@ class CloseCaseForm(FormScreen[str]):
                                                "of this authority's own"))
         if errors:
             raise ValidationFailed(errors)
+        assert when is not None and reason is not None  # each added an error otherwise
         checklists = list(self.query(Checklist))
         return ClosureInput(
             date=when,

@@ -34,7 +34,8 @@ def kind_label(kind: str) -> str:
 def meeting_label(meeting: Any) -> str:
     """ "CIN review meeting, booked for 18 Dec 2026" """
     status = {"booked": "booked for", "held": "held on", "cancelled": "cancelled, was"}
-    return f"{kind_label(meeting.kind)}, {status.get(meeting.status, meeting.status)} {format_date(meeting.date)}"
+    return (f"{kind_label(meeting.kind)}, {status.get(meeting.status, meeting.status)} "
+            f"{format_date(meeting.date)}")
 
 
 def kind_options() -> list[tuple[str, str]]:
@@ -175,7 +176,8 @@ class CancelMeetingForm(_MeetingForm):
         yield Field("meeting_id", "Which meeting", self._meeting_select(self.booked))
         yield Field("cancelled_on", "Cancelled on", date_input("cancelled_on", self.today))
         yield Field("reason", "Reason", text_input("reason", "Why it was cancelled"),
-                    hint="Where the procedure says how soon to re-arrange it, that shows as a deadline")
+                    hint="Where the procedure says how soon to re-arrange it, that shows as a "
+                         "deadline")
 
     def collect(self) -> dict[str, Any]:
         errors: list[FieldError] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -36,7 +37,7 @@ class VisitForm(FormScreen[str]):
 
     FORM_TITLE = "Log a visit"
 
-    def __init__(self, child: Child, siblings: list[Child] = (), *, today: date,
+    def __init__(self, child: Child, siblings: Sequence[Child] = (), *, today: date,
                  privacy: bool = False) -> None:
         super().__init__()
         self.child = child
@@ -57,8 +58,9 @@ class VisitForm(FormScreen[str]):
         yield Field("date", "Date of the visit", date_input("date", self.today),
                     hint="Day first: 23/11/2026, 23 Nov 2026 or 2026-11-23")
         yield from self._child_fields("", None)
-        yield Field("location", "Where", Choice([(key, LOCATION_LABELS[key]) for key in VISIT_LOCATIONS],
-                                               id="location"),
+        yield Field("location", "Where",
+                    Choice([(key, LOCATION_LABELS[key]) for key in VISIT_LOCATIONS],
+                           id="location"),
                     hint="h, s or o")
         yield Field("recorded", "Recorded on", date_input("recorded", self.today),
                     hint="The day this visit was written up")
@@ -67,7 +69,8 @@ class VisitForm(FormScreen[str]):
                 yield Static(user_text(f"Sibling: {self._who(sibling)}"), classes="sibling-title")
                 yield Field("include", "Seen on this visit too?",
                             tick(f"s{index}-include",
-                                 f"log this visit for {display_name(sibling.name, self.privacy)} as well"),
+                                 f"log this visit for {display_name(sibling.name, self.privacy)}"
+                                 " as well"),
                             record=sibling.ref)
                 with Vertical(id=f"s{index}-fields", classes="sibling-fields"):
                     yield from self._child_fields(f"s{index}-", sibling.ref)

@@ -141,7 +141,8 @@ class LineTable(ScrollView, can_focus=True):
         sort_column: str | None = None,
         sort_reverse: bool = False,
     ) -> None:
-        """Replace the table's contents, keeping the cursor on the same row key if it is still there."""
+        """Replace the table's contents, keeping the cursor on the same row key if it is still
+        there."""
         current = self.current_row
         keep = self._row_key(current) if current is not None else None
         self._columns = tuple(columns)
@@ -271,7 +272,7 @@ class LineTable(ScrollView, can_focus=True):
 
     def _line(self, gutter: str, cells: list[Text], style: Style) -> Strip:
         line = Text(gutter, style=style, no_wrap=True, end="")
-        for column, cell in zip(self._columns, cells):
+        for column, cell in zip(self._columns, cells, strict=True):
             cell = cell.copy()
             cell.no_wrap = True
             cell.truncate(column.width, overflow="ellipsis")

@@ -12,7 +12,7 @@ Revises: 0004
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -38,7 +38,7 @@ def upgrade() -> None:
     bind.execute(
         sa.text("INSERT INTO database_identity (id, uuid, created_at) VALUES (1, :uuid, :at)"),
         {"uuid": str(uuid.uuid4()),
-         "at": datetime.now(timezone.utc).replace(tzinfo=None).isoformat(sep=" ")},
+         "at": datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" ")},
     )
     if bind.exec_driver_sql("PRAGMA application_id").scalar() == 0:  # the demo keeps its own
         bind.exec_driver_sql(f"PRAGMA application_id = {CIN_APPLICATION_ID}")
