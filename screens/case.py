@@ -24,6 +24,7 @@ from screens.cells import (
     countdown_cell,
     countdown_words,
     display_name,
+    mask_names,
     yes_no,
 )
 from screens.context import CaseloadAccess, cin, follow_app, leave_app
@@ -102,7 +103,6 @@ class CaseScreen(Screen[None]):
 
     def _loaded(self, detail: Any, row: Any, siblings: list[Any]) -> None:
         self.case_detail, self.case_row, self.sibling_cases = detail, row, siblings
-        self.title = f"cin · {display_name(detail.summary.name, cin(self).privacy)} ({self.ref})"
         self._draw()
 
     def _privacy_changed(self, _on: bool) -> None:
@@ -110,6 +110,8 @@ class CaseScreen(Screen[None]):
             self._draw()
 
     def _draw(self) -> None:
+        name = display_name(self.case_detail.summary.name, cin(self).privacy)
+        self.title = f"cin · {name} ({self.ref})"
         self.query_one("#case-facts", Static).update(self._facts())
         self.query_one("#case-deadlines", Static).update(self._deadlines())
         self.query_one("#case-timeline", Static).update(self._timeline())
@@ -209,12 +211,17 @@ class CaseScreen(Screen[None]):
             entries.append((closure.date, 2, "Closed", _closure_words(closure)))
         if not entries:
             return Text("· Nothing recorded yet.", style="dim")
+        # In privacy mode the family's names in recorded words become initials, as in the
+        # walkthrough and the supervision record.
+        privacy = cin(self).privacy
+        names = [self.case_detail.summary.name, *(s.name for s in self.sibling_cases)]
         table = Table.grid(padding=(0, 2), expand=True)
         table.add_column(no_wrap=True)
         table.add_column(style="bold", no_wrap=True)
         table.add_column(ratio=1)
         for when, _, what, words in sorted(entries, key=lambda e: (e[0], e[1]), reverse=True):
-            table.add_row(format_date(when), user_text(what), user_text(words, multiline=True))
+            table.add_row(format_date(when), user_text(what),
+                          user_text(mask_names(words, names, privacy), multiline=True))
         return table
 
     # ----- forms ------------------------------------------------------------------------

@@ -109,3 +109,25 @@ async def test_privacy_mode_masks_the_sibling_group_key_which_can_be_a_surname(c
         # The group "hassan" is the family's surname: initials only, like the names.
         assert "H.: A. H. (WR-001)" in facts
         assert "hassan" not in facts.casefold()
+
+
+async def test_privacy_mode_keeps_names_out_of_the_title_and_the_recorded_words(caseload_db,
+                                                                                new_app):
+    """A shared screen shows initials everywhere on the case: the title, and the family's names
+    inside what was recorded (as the walkthrough does); switching privacy off shows them again."""
+    app = new_app(caseload_db, privacy=True)
+    async with app.run_test(size=(140, 60)) as pilot:
+        await caseload_ready(pilot)
+        app.service.log_visit("WR-002", VisitInput(
+            date=date(2026, 11, 20), seen=True, seen_alone=True, location="home",
+            childs_voice="Bilal said Amira Hassan helps him"))
+        app.data_changed()
+        screen = await open_case(pilot, "WR-002")
+        timeline = text_of(screen, "case-timeline")
+        assert "B. said A. H. helps him" in timeline
+        assert not {"Bilal", "Amira", "Hassan"} & set(timeline.replace("“", " ").split())
+        assert screen.title == "cin · B. H. (WR-002)"
+
+        await pilot.press("p")
+        await until(pilot, lambda: screen.title == "cin · Bilal Hassan (WR-002)", "names shown")
+        assert "Bilal said Amira Hassan helps him" in text_of(screen, "case-timeline")
