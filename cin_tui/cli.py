@@ -433,7 +433,8 @@ def run_due(context: Context) -> int:
     with context.existing_service() as service:
         if args.json:
             return _due_json(service, context)
-        rows = service.caseload(worker=args.worker)
+        worker = service.known_worker(args.worker) if args.worker else None
+        rows = service.caseload(worker=worker)
     _warn(sorted((row.ref, row.error) for row in rows if row.error))
     items = output.due_items(rows, today=context.today, within_days=args.within)
     width = _terminal_width() if sys.stdout.isatty() else None
@@ -450,7 +451,8 @@ def _due_json(service: CaseloadService, context: Context) -> int:
                                        within_days=context.args.within,
                                        folder=context.database_path.parent)
 
-    with service.over_caseload(collect, worker=context.args.worker) as items:
+    worker = service.known_worker(context.args.worker) if context.args.worker else None
+    with service.over_caseload(collect, worker=worker) as items:
         _warn(items.problems)
         items.write_json(sys.stdout)
     return 0
@@ -467,7 +469,7 @@ def run_explain(context: Context) -> int:
 
     with context.existing_service() as service:
         try:
-            row = service.case_row(context.args.ref.strip())
+            row = service.case_row(service.known_ref(context.args.ref))
         except CaseNotFound as error:
             raise CliError(f"{error} `cin due` lists the open cases.") from None
     policy = context.policies.get(row.summary.policy_id)
@@ -503,7 +505,7 @@ def run_supervision_record(context: Context) -> int:
         raise CliError(f"--since: {error}") from None
 
     with context.existing_service() as service:
-        notes = service.supervision_notes(args.worker.strip(), since=since)
+        notes = service.supervision_notes(service.known_worker(args.worker), since=since)
     written = write_supervision_record(out, notes, policies=context.policies,
                                        privacy=args.privacy)
     count = len(notes.sections)

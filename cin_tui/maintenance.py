@@ -130,9 +130,10 @@ def run_repair_audit_guard(context) -> int:  # context: cin_tui.cli.Context
 
 def run_audit(context) -> int:  # context: cin_tui.cli.Context
     from cin_tui.cli_errors import CliError
+
     args = context.args
-    ref = args.ref.strip() if args.ref else None
     with context.existing_service() as service:
+        ref = service.known_ref(args.ref) if args.ref else None
         entries = service.audit_entries(ref, newest_first=args.last is not None, limit=args.last)
     if args.last is not None:
         entries.reverse()  # the newest N, still printed oldest first

@@ -119,6 +119,36 @@ class CaseloadService:
     def policy(self, policy_id: str) -> Policy | None:
         return self.policies.get(policy_id)
 
+    # ----- names as typed -----------------------------------------------------------------
+
+    def known_ref(self, typed: str) -> str:
+        """The case reference meant by `typed`, written in any case (`ex-0003` finds
+        `EX-0003`): the exact reference if there is one, else the only one equal to it ignoring
+        case; otherwise `typed` as it is (the read that follows then says it was not found)."""
+        return self._known(typed.strip(), "SELECT ref FROM cases")
+
+    def known_worker(self, typed: str) -> str:
+        """The worker's name meant by `typed`, as `known_ref` finds a reference."""
+        return self._known(typed.strip(), "SELECT name FROM workers")
+
+    def _known(self, typed: str, sql: str) -> str:
+        import sqlite3
+        from contextlib import closing
+
+        if not self.database.is_file():
+            return typed
+        try:
+            uri = f"file:{self.database.resolve()}?mode=ro"
+            with closing(sqlite3.connect(uri, uri=True)) as connection:
+                names = [name for (name,) in connection.execute(sql)]
+        except sqlite3.Error:
+            return typed  # the read that follows reports the database's problem properly
+        if typed in names:
+            return typed
+        folded = typed.casefold()
+        matches = [name for name in names if name.casefold() == folded]
+        return matches[0] if len(matches) == 1 else typed
+
     # ----- the caseload -------------------------------------------------------------------
 
     def stored_caseload(
