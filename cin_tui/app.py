@@ -230,6 +230,14 @@ class CinApp(App[None]):
         self._exit_message = None
 
     @property
+    def home_worker(self) -> str | None:
+        """Whose cases the caseload opens on: the user's own name (the settings' `worker`, or
+        the name given instead), when they hold cases."""
+        if self.settings is None:
+            return None
+        return str(self._actor or self.settings.worker)
+
+    @property
     def screenshots_folder(self) -> Path:
         from cin_tui.settings import screenshots_folder
 

@@ -130,6 +130,7 @@ class CaseloadScreen(Screen[None]):
         self.widths: dict[str, int] = {}
         self.authorities: dict[str, str] = {}
         self.loaded = False
+        self._home_done = False  # see _open_on_home_worker
         self.partial = False  # showing only the first screen of cases while the rest load
         self._last_read: LoadedCaseload | None = None  # what the next load merges into
         self._loaded_version = -1
@@ -209,9 +210,25 @@ class CaseloadScreen(Screen[None]):
         self.worker_names = workers_in(lines)
         if self.view.worker is not None and self.view.worker not in self.worker_names:
             self.view = replace(self.view, worker=None)
+        self._open_on_home_worker(partial)
         self.loaded = not partial  # keys that need every case wait for the full read
         self._loaded_version = version
         self._refresh_view()
+
+    def _open_on_home_worker(self, partial: bool) -> None:
+        """"My cases" first: the first time the user's own name is among the workers (their
+        settings' `worker`, written in any case), the view shows their cases; once only, so
+        the worker key (w) then shows everyone's as usual."""
+        if self._home_done:
+            return
+        home = (cin(self).home_worker or "").casefold()
+        mine = next((name for name in self.worker_names if name.casefold() == home), None)
+        if mine is not None:
+            self._home_done = True
+            if self.view.worker is None:
+                self.view = replace(self.view, worker=mine)
+        elif not partial:
+            self._home_done = True  # the whole caseload is in, and none of it is theirs
 
     def on_screen_resume(self) -> None:
         if self.loaded and self._loaded_version != cin(self).data_version:

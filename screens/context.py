@@ -93,6 +93,9 @@ class CinContext(Protocol):
     def data_version(self) -> int:
         """Bumped after every save: a screen's copy of the data older than this is stale."""
     @property
+    def home_worker(self) -> str | None:
+        """Whose cases the caseload opens on, if they hold any (the user's own name)."""
+    @property
     def data_signal(self) -> Signal[int]:
         """Published with data_version after every save."""
     @property

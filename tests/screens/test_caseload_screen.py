@@ -104,6 +104,29 @@ async def test_w_filters_by_worker_and_hides_the_worker_column(caseload_db, new_
         assert len(shown_refs(screen)) == 5
 
 
+async def test_the_caseload_opens_on_the_users_own_cases(caseload_db, new_app):
+    """"My cases" first: the user's name (settings' worker; here given as the actor, in
+    another case) holds WR-001 and WR-002; `w` then moves on as usual, to everyone's."""
+    app = new_app(caseload_db, actor="sam patel")
+    async with app.run_test(size=(140, 30)) as pilot:
+        screen = await caseload_ready(pilot)
+        assert sorted(shown_refs(screen)) == ["WR-001", "WR-002"]
+        assert "for Sam Patel" in str(screen.query_one("#summary").render())
+        await pilot.press("w")  # after Sam Patel, the last worker: everyone
+        assert len(shown_refs(screen)) == 5
+        await pilot.press("r")  # a reload keeps the user's choice
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(shown_refs(screen)) == 5
+
+
+async def test_someone_with_no_cases_sees_everyones(caseload_db, new_app):
+    app = new_app(caseload_db, actor="Ann Lee")  # a team manager: no cases of her own
+    async with app.run_test(size=(140, 30)) as pilot:
+        screen = await caseload_ready(pilot)
+        assert len(shown_refs(screen)) == 5
+
+
 async def test_f_filters_by_status(caseload_db, new_app):
     app = new_app(caseload_db)
     async with app.run_test(size=(140, 30)) as pilot:
