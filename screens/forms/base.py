@@ -8,6 +8,7 @@ is saved; on success the form dismisses with `save`'s result. Escape dismisses w
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from typing import Any, Generic, TypeVar
 
@@ -154,9 +155,12 @@ class FormScreen(ModalScreen[T], Generic[T]):
 
     # ----- saving -----------------------------------------------------------------------
 
-    def action_save(self) -> None:
+    async def action_save(self) -> None:
         if self.saving:
             return
+        self.saving = True
+        await self._typed_keys_delivered()
+        self.saving = False
         self.show_errors([])
         try:
             value = self.collect()
@@ -165,6 +169,19 @@ class FormScreen(ModalScreen[T], Generic[T]):
             return
         self.saving = True
         self._save_in_thread(value)
+
+    async def _typed_keys_delivered(self) -> None:
+        """Wait until every field has handled the keys already sent to it. Keys that arrive in
+        one burst (a fast typist, a paste, a slow remote desktop) reach the App together: it
+        handles ctrl+s at once, while the letters typed before it still wait in the fields'
+        own queues; saving then would cut the words short."""
+        delivered = []
+        for widget in self.query("*"):
+            if widget.focusable:
+                done = asyncio.Event()
+                widget.call_later(done.set)
+                delivered.append(done.wait())
+        await asyncio.gather(*delivered)
 
     @work(thread=True, exclusive=True, group="form-save", exit_on_error=False)
     def _save_in_thread(self, value: Any) -> None:
