@@ -244,6 +244,9 @@ def build_parser() -> argparse.ArgumentParser:
                            help="policy pack for records that do not name one (see `cin policies`)")
     importing.add_argument("--worker", metavar="NAME",
                            help="allocated worker for records that do not name one")
+    importing.add_argument("--ignore-unknown-columns", action="store_true",
+                           help="a CSV file: leave out columns cin does not know (named in the "
+                                "report) instead of refusing the file")
     importing.set_defaults(run=run_import)
 
     exporting = commands.add_parser(
@@ -408,6 +411,7 @@ def run_import(context: Context) -> int:
         default_worker=args.worker,
         dry_run=args.dry_run,
         backups_to_keep=context.settings.backups_to_keep,
+        ignore_unknown_columns=args.ignore_unknown_columns,
     )
     print(import_report_text(report))
     return 0

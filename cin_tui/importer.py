@@ -45,6 +45,7 @@ class ParsedFile:
     cases: list[CaseInput]              # the records that read cleanly
     problems: list[Problem]             # everything wrong with the others
     field_name: Callable[[CaseInput, str], str]  # a validation field -> the file's own name
+    ignored_columns: tuple[str, ...] = ()  # CSV columns not in the format, left out when asked
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +55,12 @@ class ImportReport:
     summary: Any            # models.commands.ImportSummary
     dry_run: bool
     backup: Path | None     # the copy made before a real import into a non-empty database
+    ignored_columns: tuple[str, ...] = ()
 
 
 def read_case_file(
-    path: Path, *, default_policy: str | None = None, default_worker: str | None = None
+    path: Path, *, default_policy: str | None = None, default_worker: str | None = None,
+    ignore_unknown_columns: bool = False,
 ) -> ParsedFile:
     """Read a .json or .csv file (UTF-8, with or without Excel's byte order mark)."""
     label = str(path)
@@ -85,23 +88,25 @@ def read_case_file(
             "\"CSV UTF-8 (Comma delimited)\"",
         )]) from None
     return parse_cases(text, suffix.lstrip("."), label=label,
-                       default_policy=default_policy, default_worker=default_worker)
+                       default_policy=default_policy, default_worker=default_worker,
+                       ignore_unknown_columns=ignore_unknown_columns)
 
 
 def parse_cases(
     text: str, format_name: str, *, label: str, default_policy: str | None = None,
-    default_worker: str | None = None,
+    default_worker: str | None = None, ignore_unknown_columns: bool = False,
 ) -> ParsedFile:
     """Parse file text in `format_name` ("json" or "csv")."""
     # Parsing and upserting a big file build millions of small objects and no reference
     # cycles; the cyclic garbage collector would re-scan them again and again (over half the
     # parse time of an authority-sized file).
     with collector_paused():
-        return _parse(text, format_name, label, default_policy, default_worker)
+        return _parse(text, format_name, label, default_policy, default_worker,
+                      ignore_unknown_columns)
 
 
 def _parse(text: str, format_name: str, label: str, default_policy: str | None,
-           default_worker: str | None) -> ParsedFile:
+           default_worker: str | None, ignore_unknown_columns: bool) -> ParsedFile:
     if format_name == "json":
         from cin_tui.formats.json_format import read_json
 
@@ -110,8 +115,9 @@ def _parse(text: str, format_name: str, label: str, default_policy: str | None,
         return ParsedFile(label, cases, problems, lambda case, field: field)
     from cin_tui.formats.csv_format import column_for, read_csv
 
-    cases, problems = read_csv(text, default_policy=default_policy, default_worker=default_worker)
-    return ParsedFile(label, cases, problems, column_for)
+    read = read_csv(text, default_policy=default_policy, default_worker=default_worker,
+                    ignore_unknown_columns=ignore_unknown_columns)
+    return ParsedFile(label, read.cases, read.problems, column_for, read.ignored_columns)
 
 
 def import_file(
@@ -125,6 +131,7 @@ def import_file(
     default_worker: str | None = None,
     dry_run: bool = False,
     backups_to_keep: int = 10,
+    ignore_unknown_columns: bool = False,
 ) -> ImportReport:
     """Check and import one file into the database at `database`. Raises `ImportFailed`."""
     if default_policy is not None and default_policy not in policies:
@@ -132,7 +139,8 @@ def import_file(
             "--policy", "", f"{default_policy!r} is not a known policy; "
                             f"known: {', '.join(sorted(policies))}"
         )])
-    parsed = read_case_file(path, default_policy=default_policy, default_worker=default_worker)
+    parsed = read_case_file(path, default_policy=default_policy, default_worker=default_worker,
+                            ignore_unknown_columns=ignore_unknown_columns)
     return import_parsed(parsed, database=database, actor=actor, policies=policies, today=today,
                          dry_run=dry_run, backups_to_keep=backups_to_keep)
 
@@ -197,14 +205,16 @@ def import_into(
     if check_only or (summary is not None and not summary.changes):
         assert summary is not None  # a check only ran the dry run above
         summary = dataclasses.replace(summary, dry_run=dry_run)
-        return ImportReport(parsed.label, parsed.cases, summary, dry_run, None)
+        return ImportReport(parsed.label, parsed.cases, summary, dry_run, None,
+                            parsed.ignored_columns)
     backup = _backup(engine, backups_to_keep) if has_cases else None
     try:
         summary = _upsert(engine, parsed, actor, policies, today, dry_run=False)
     except ValidationFailed as failed:  # only if the data changed between check and write
         raise ImportFailed(parsed.label, _in_file_order(
             [_as_problem(parsed, error) for error in failed.errors])) from None
-    return ImportReport(parsed.label, parsed.cases, summary, False, backup)
+    return ImportReport(parsed.label, parsed.cases, summary, False, backup,
+                        parsed.ignored_columns)
 
 
 def _upsert(engine, parsed: ParsedFile, actor: str, policies: Mapping[str, Any], today: date,

@@ -259,6 +259,9 @@ def import_report_text(report) -> str:
     summary = report.summary
     count = len(report.cases)
     lines = [safe_text(f"{report.file}: {count} case{'s' if count != 1 else ''} read. {summary}")]
+    if report.ignored_columns:
+        lines.append(safe_text("Columns left out (not in the format, --ignore-unknown-columns): "
+                               + ", ".join(report.ignored_columns)))
     would = "Would add" if report.dry_run else "Added"
     if summary.added_refs:
         lines.append(f"{would}: {_ref_list(summary.added_refs)}")

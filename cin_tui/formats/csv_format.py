@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import dataclass
 from datetime import date
 
 from cin_tui.formats.fields import (
@@ -47,31 +48,54 @@ def normalise_header(cell: str) -> str:
     return "_".join(cell.strip().lower().replace("-", " ").split())
 
 
+@dataclass(frozen=True, slots=True)
+class CsvRead:
+    cases: list[CaseInput]          # the rows that read cleanly
+    problems: list[Problem]         # every problem found
+    ignored_columns: tuple[str, ...] = ()  # as headed in the file, when asked to leave them out
+
+
 def read_csv(
-    text: str, *, default_policy: str | None = None, default_worker: str | None = None
-) -> tuple[list[CaseInput], list[Problem]]:
-    """Parse a CSV import file. Returns the cases that read cleanly and every problem found."""
+    text: str, *, default_policy: str | None = None, default_worker: str | None = None,
+    ignore_unknown_columns: bool = False,
+) -> CsvRead:
+    """Parse a CSV import file. A column the format does not have refuses the file, unless
+    `ignore_unknown_columns`: then its cells are left out, and the columns named."""
+    cases, problems, ignored = _read_csv(text, default_policy, default_worker,
+                                         ignore_unknown_columns)
+    return CsvRead(cases, problems, ignored)
+
+
+def _read_csv(
+    text: str, default_policy: str | None, default_worker: str | None,
+    ignore_unknown_columns: bool,
+) -> tuple[list[CaseInput], list[Problem], tuple[str, ...]]:
     problems: list[Problem] = []
     try:
         rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
     except csv.Error as error:
         problems.append(Problem("", "", f"not a readable CSV file ({error})"))
-        return [], problems
+        return [], problems, ()
     while rows and not any(cell.strip() for cell in rows[0]):
         rows.pop(0)
     if not rows:
         problems.append(Problem(
             "", "", f"is empty; the first row must name the columns: {', '.join(COLUMNS)}"))
-        return [], problems
+        return [], problems, ()
 
     if len(rows[0]) == 1 and ";" in rows[0][0]:
         problems.append(Problem(HEADER, "", "the columns seem to be separated by semicolons; cin "
                                 "reads comma-separated files (in Excel: Save As, \"CSV UTF-8 "
                                 "(Comma delimited)\")"))
-        return [], problems
+        return [], problems, ()
     columns = [normalise_header(cell) for cell in rows[0]]
+    ignored: tuple[str, ...] = ()
+    if ignore_unknown_columns:
+        ignored = tuple(cell.strip() for column, cell in zip(columns, rows[0], strict=True)
+                        if column and column not in COLUMNS)
+        columns = [column if column in COLUMNS else "" for column in columns]
     if not _header_is_usable(columns, rows[0], default_policy, problems):
-        return [], problems
+        return [], problems, ()
 
     cases: list[CaseInput] = []
     for number, row in enumerate(rows[1:], start=2):
@@ -87,7 +111,7 @@ def read_csv(
         case = _read_row(reader, cells, default_policy, default_worker)
         if case is not None and len(problems) == before:
             cases.append(case)
-    return cases, problems
+    return cases, problems, ignored
 
 
 def _header_is_usable(columns: list[str], raw: list[str], default_policy: str | None,
@@ -99,7 +123,8 @@ def _header_is_usable(columns: list[str], raw: list[str], default_policy: str | 
             continue
         if column not in COLUMNS:
             problems.append(Problem(HEADER, cell.strip(),
-                                    f"unknown column; accepted: {', '.join(COLUMNS)}"))
+                                    f"unknown column; accepted: {', '.join(COLUMNS)} (or give "
+                                    "--ignore-unknown-columns to import the file without it)"))
             ok = False
         elif column in seen:
             problems.append(Problem(HEADER, cell.strip(), "this column appears twice"))

@@ -57,8 +57,34 @@ def test_an_unknown_column_lists_the_accepted_ones(cin, tmp_path):
         f"{path}:row 1 (header):Social Worker: unknown column; accepted: ref, name, dob, policy, "
         "worker, team, family, disabled, allocated, assessment_completed, plan_started, "
         "last_visit, last_seen_alone, last_meeting, last_meeting_kind, next_meeting, "
-        "next_meeting_kind, closed, closure_reason"
+        "next_meeting_kind, closed, closure_reason (or give --ignore-unknown-columns to import "
+        "the file without it)"
     )
+
+
+def test_unknown_columns_can_be_left_out_when_asked(cin, tmp_path):
+    """A spreadsheet with columns of its own (issue 12, item 8): with the option, the rest is
+    imported, the columns left out are named, and nothing of theirs is kept."""
+    path = tmp_path / "cases.csv"
+    path.write_text("ref,name,allocated,policy,Social Worker,Notes\n"
+                    "C-1,Ava Stone,01/09/2026,wirral,Sam,call mum\n", encoding="utf-8")
+    checked = cin("import", str(path), "--ignore-unknown-columns", "--dry-run")
+    assert checked.code == 0
+    assert "Columns left out (not in the format, --ignore-unknown-columns): Social Worker, " \
+           "Notes" in checked.out
+    result = cin("import", str(path), "--ignore-unknown-columns")
+    assert result.code == 0
+    [case] = export_json(cin, tmp_path)
+    assert (case["ref"], case["name"], case["allocated"]) == ("C-1", "Ava Stone", "2026-09-01")
+    assert "Sam" not in json.dumps(case) and "call mum" not in json.dumps(case)
+
+
+def test_the_option_does_not_excuse_a_missing_required_column(cin, tmp_path):
+    path = tmp_path / "cases.csv"
+    path.write_text("ref,name,policy,Allocated On\nC-1,A,wirral,01/09/2026\n", encoding="utf-8")
+    result = cin("import", str(path), "--ignore-unknown-columns")
+    assert result.code == 1
+    assert "allocated: required column is missing" in result.err
 
 
 def test_a_missing_required_column(cin, tmp_path):
