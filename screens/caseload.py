@@ -162,7 +162,8 @@ class CaseloadScreen(Screen[None]):
     def _data_changed(self, version: int) -> None:
         # Under another screen (the case a visit was just saved on), the read waits until this
         # screen is shown again (on_screen_resume), leaving the moment to that screen's own.
-        if version != self._loaded_version and self.is_current:
+        # (Not `is_current`: that is true under any screen whose background lets it show.)
+        if version != self._loaded_version and self.app.screen is self:
             self.reload()
 
     def reload(self) -> None:

@@ -70,7 +70,7 @@ class TeamScreen(Screen[None]):
         self.sub_title = format_date(cin(self).today)
         self.query_one(WorkerTable).focus()
         # Under another screen (a walkthrough), reloaded when shown again (on_screen_resume).
-        follow_app(self, data=lambda _version: self.reload() if self.is_current else None)
+        follow_app(self, data=lambda _version: self.reload() if self.app.screen is self else None)
         self.reload()
 
     def on_unmount(self) -> None:

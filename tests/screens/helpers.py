@@ -40,9 +40,13 @@ async def caseload_ready(pilot: Pilot) -> CaseloadScreen:
 
 
 async def caseload_reloaded(pilot: Pilot) -> CaseloadScreen:
-    """After a save: wait for the caseload (under any open screens) to hold the new data."""
+    """After a save: back to the caseload, as the user goes, and wait for it to hold the new
+    data (under another screen it reloads only when shown again)."""
     app = pilot.app
     screen = next(s for s in app.screen_stack if isinstance(s, CaseloadScreen))
+    while app.screen is not screen:
+        await until(pilot, lambda: not any(w.is_running for w in app.workers), "the save")
+        await pilot.press("escape")
     await until(pilot, lambda: screen._loaded_version == app.data_version
                 and not any(w.is_running for w in app.workers), "the caseload to reload")
     return screen
