@@ -104,14 +104,19 @@ class VisitForm(FormScreen[str]):
         when = self.date_from("date", "date", errors)
         recorded = self.date_from("recorded", "recorded", errors, required=False)
         location = self.query_one("#location", Choice).value
+        children = [("", self.child.ref)] + [
+            (f"s{index}-", sibling.ref) for index, sibling in enumerate(self.sibling_children)
+            if self.ticked(f"s{index}-include")]
+        for prefix, ref in children:
+            if (self.query_one(f"#{prefix}seen_alone", Choice).value is True
+                    and self.optional_text(f"{prefix}not_alone_reason")):
+                errors.append(FieldError(
+                    "not_alone_reason", "only for a child not seen alone: clear it, or answer "
+                    "no to seen alone", ref))
         if errors:
             raise ValidationFailed(errors)
         assert when is not None
-        visits = {self.child.ref: self._visit("", when, location, recorded)}
-        for index, sibling in enumerate(self.sibling_children):
-            if self.ticked(f"s{index}-include"):
-                visits[sibling.ref] = self._visit(f"s{index}-", when, location, recorded)
-        return visits
+        return {ref: self._visit(prefix, when, location, recorded) for prefix, ref in children}
 
     def _visit(self, prefix: str, when: date, location: str | None,
                recorded: date | None) -> VisitInput:

@@ -176,3 +176,19 @@ async def test_a_problem_with_one_sibling_saves_neither(caseload_db, new_app):
         assert field_error(form, "childs_voice") == ""
         assert len(stored_case(caseload_db, "WR-001").visits) == 1
         assert len(stored_case(caseload_db, "WR-002").visits) == 1
+
+
+async def test_a_reason_for_not_seen_alone_is_refused_when_seen_alone(caseload_db, new_app):
+    """Seen alone = yes and a "why not seen alone" reason contradict each other (issue 12,
+    item 8): nothing is saved, and the reason field says what to do."""
+    app = new_app(caseload_db)
+    async with app.run_test(size=(140, 50)) as pilot:
+        form = await open_visit_form(pilot, "WR-001")
+        await pilot.press("tab", "tab", "y")
+        await type_into(pilot, "#not_alone_reason", "mum in the room")
+        await type_into(pilot, "#location", "h")
+        form.query_one("#childs_voice").text = "Happy"
+        await save_and_wait_for_errors(pilot)
+        assert app.screen is form
+        assert "only for a child not seen alone" in field_error(form, "not_alone_reason")
+        assert len(stored_case(caseload_db, "WR-001").visits) == 1
