@@ -68,6 +68,8 @@ class Case(SQLModel, table=True):
     plan_started: Date | None = None
     stepped_down_from: str | None = None  # policies.facts.STEP_DOWN_SOURCES
     stepped_down_on: Date | None = None
+    complex_plan: bool = False  # Wirral 3.1: the 6-month review applies to a complex plan only
+    key_worker_led: bool = False  # Leicestershire's SSWOP oversight rule reads it
     # Other dated anchor events named by pack rules: {"safety_plan_agreed": "2026-04-03"}.
     events: dict[str, str] | None = _json_column()
     created_at: datetime
@@ -88,6 +90,8 @@ class Visit(SQLModel, table=True):
     childs_voice: str | None = None
     location: str | None = None  # "home", "school" or "other"
     recorded: Date | None = None
+    withdrawn_on: Date | None = None  # withdrawn (kept, not counted); see Correction
+    withdrawn_reason: str | None = None
 
 
 class Meeting(SQLModel, table=True):
@@ -106,6 +110,8 @@ class Meeting(SQLModel, table=True):
     cancelled_on: Date | None = None
     cancel_reason: str | None = None
     next_meeting_id: int | None = Field(default=None, foreign_key="meetings.id", index=True)
+    withdrawn_on: Date | None = None
+    withdrawn_reason: str | None = None
 
 
 class Closure(SQLModel, table=True):
@@ -125,12 +131,15 @@ class OversightNote(SQLModel, table=True):
     __tablename__ = "oversight_notes"
 
     id: int | None = Field(default=None, primary_key=True)
+    uid: str | None = Field(default_factory=new_uid, unique=True, index=True)
     case_id: int = Field(foreign_key="cases.id", index=True)
     author: str
     recorded: Date
     decision: str
     rationale: str
     cleared_flags: list[str] | None = _json_column()  # rule ids this note clears
+    withdrawn_on: Date | None = None
+    withdrawn_reason: str | None = None
 
 
 class OversightAction(SQLModel, table=True):
@@ -142,6 +151,46 @@ class OversightAction(SQLModel, table=True):
     owner: str
     due: Date
     done: Date | None = None
+
+
+class Correction(SQLModel, table=True):
+    """One correction, withdrawal or reopening, as the case's history shows it (migration
+    0007). The record corrected is changed in place (a withdrawn one is kept, marked
+    `withdrawn_on`); a reopened case's closure row is removed, and lives on here in `before`.
+    The audit trail has the same change too."""
+
+    __tablename__ = "corrections"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(default_factory=new_uid, unique=True, index=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    record_type: str  # "visit", "meeting", "oversight_note" or "closure"
+    record_uid: str | None = None  # the visit's, meeting's or note's uid
+    action: str  # "corrected", "withdrawn" or "reopened"
+    recorded: Date  # the day it was done (today, passed in)
+    at: datetime  # UTC
+    actor: str
+    reason: str
+    before: dict[str, Any] | None = _json_column()
+    after: dict[str, Any] | None = _json_column()
+
+
+class TaskCompletion(SQLModel, table=True):
+    """A task the procedure gives the worker, marked done by them (or a one-off milestone an
+    import records as met), with the day it was done (migration 0007)."""
+
+    __tablename__ = "task_completions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(default_factory=new_uid, unique=True, index=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    rule_id: str  # qualified, e.g. "camden.invitations"
+    due: Date | None = None  # the occurrence done (its due date); None for a one-off rule
+    done: Date
+    recorded_by: str
+    note: str | None = None
+    withdrawn_on: Date | None = None
+    withdrawn_reason: str | None = None
 
 
 class AuditEntry(SQLModel, table=True):
