@@ -5,24 +5,12 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import shutil
 import subprocess
-import sys
-import time
 from pathlib import Path
 
-import pytest
+from .terminal import REVERSED, Terminal, cin_command, cin_environment, needs_tmux
 
-TMUX = shutil.which("tmux")
-pytestmark = pytest.mark.skipif(
-    TMUX is None,
-    reason="tmux is not installed (apt-get install -y tmux): this test drives the real cin in a "
-           "terminal",
-)
-PATIENCE_SECONDS = 60.0
-# A reversed label (SGR 7, maybe combined with bold) marks the field that has the keyboard.
-REVERSED = r"\x1b\[(?:[0-9]+;)*7m(?:\x1b\[[0-9;]*m)*"
+pytestmark = needs_tmux
 
 # One Wirral child, last seen Tue 20 Oct 2026. With today Mon 23 Nov: 20 working days after
 # 20 Oct is Tue 17 Nov (21-23 Oct 3, 26-30 Oct 8, 2-6 Nov 13, 9-13 Nov 18, 16 Nov 19,
@@ -42,49 +30,6 @@ CASES = {
 }
 
 
-class Terminal:
-    """A tmux session on its own server socket, so nothing else's tmux is touched."""
-
-    def __init__(self, socket: str, env: dict[str, str]) -> None:
-        self.socket = socket
-        self.env = env
-
-    def tmux(self, *args: str) -> str:
-        result = subprocess.run([TMUX, "-u", "-L", self.socket, *args], env=self.env,
-                                capture_output=True, text=True, timeout=30)
-        assert result.returncode == 0, result.stderr
-        return result.stdout
-
-    def start(self, command: str) -> None:
-        self.tmux("new-session", "-d", "-s", "cin", "-x", "120", "-y", "36", command)
-
-    def keys(self, *keys: str) -> None:
-        for key in keys:
-            self.tmux("send-keys", "-t", "cin", key)
-
-    def text(self, value: str) -> None:
-        self.tmux("send-keys", "-t", "cin", "-l", value)
-
-    def screen(self, *, styles: bool = False) -> str:
-        return self.tmux("capture-pane", "-p", *(["-e"] if styles else []), "-t", "cin")
-
-    def wait_for(self, words: str, *, styles: bool = False) -> str:
-        """Poll the screen until `words` are on it (with `styles`, as a regex over the text
-        with its escape sequences, e.g. to see which label is shown reversed)."""
-        give_up = time.monotonic() + PATIENCE_SECONDS
-        while True:
-            shown = self.screen(styles=styles)
-            if (re.search(words, shown) if styles else words in shown):
-                return shown
-            if time.monotonic() > give_up:
-                raise AssertionError(f"{words!r} never appeared; the screen shows:\n{shown}")
-            time.sleep(0.1)
-
-    def stop(self) -> None:
-        subprocess.run([TMUX, "-L", self.socket, "kill-server"], env=self.env,
-                       capture_output=True, timeout=30)
-
-
 def visit_cell(screen: str) -> str:
     header = next(line for line in screen.splitlines() if "Visit" in line and "Ref" in line)
     row = next(line for line in screen.splitlines() if "WR-001" in line)
@@ -94,20 +39,8 @@ def visit_cell(screen: str) -> str:
 
 
 def test_logging_a_visit_in_the_real_cin_changes_the_countdown(tmp_path: Path):
-    cin = Path(sys.executable).parent / "cin"
-    assert cin.exists(), f"the cin command is not installed beside {sys.executable}"
-    settings = tmp_path / "settings"
-    settings.mkdir()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("CIN_", "TMUX", "NO_COLOR"))},
-        "CIN_DB": str(tmp_path / "cin.db"),
-        "CIN_SETTINGS_DIR": str(settings),
-        "CIN_TODAY": "2026-11-23",
-        "HOME": str(tmp_path),
-        "LANG": "C.UTF-8",
-        "LC_ALL": "C.UTF-8",
-        "TERM": "xterm-256color",
-    }
+    cin = cin_command()
+    env = cin_environment(tmp_path, "2026-11-23")
     cases = tmp_path / "cases.json"
     cases.write_text(json.dumps(CASES), encoding="utf-8")
     imported = subprocess.run([str(cin), "import", str(cases)], env=env, capture_output=True,
@@ -147,7 +80,8 @@ def test_logging_a_visit_in_the_real_cin_changes_the_countdown(tmp_path: Path):
         terminal.wait_for("Visit logged for Amira Hassan")
         terminal.wait_for("due 21 Dec 2026")  # the case screen's own deadline list
         terminal.keys("Escape")
-        after = terminal.wait_for("Showing 1 of 1")  # back on the caseload
+        terminal.wait_for("Showing 1 of 1")  # back on the caseload, which reloads on return
+        after = terminal.wait_for("✔ 20 wd")
         assert visit_cell(after) == "✔ 20 wd"
     finally:
         terminal.stop()
