@@ -43,6 +43,7 @@ class Conditions:
     disabled: bool | None = None
     private_fostering: bool | None = None
     key_worker_led: bool | None = None
+    complex_plan: bool | None = None
     stepped_down: bool | None = None
     assessment_completed: bool | None = None
     stepped_down_from: tuple[str, ...] | None = None  # any of these
@@ -133,6 +134,12 @@ class Policy:
         if self.procedure_date:
             return f"{self.procedure} ({self.procedure_date})"
         return self.procedure
+
+    @property
+    def visits_per_case(self) -> bool:
+        """Whether the pack leaves the visiting frequency to each case (a visit rule with
+        `unit = "per_case"`): a case with none recorded then has no visit deadline at all."""
+        return any(rule.kind == "visit" and rule.timescale.per_case for rule in self.rules)
 
     def rule(self, rule_id: str) -> Rule:
         """A rule by its own id ("visit") or qualified id ("wirral.visit")."""
