@@ -149,3 +149,13 @@ class Policy:
     def rescheduling_rule(self) -> Rule | None:
         """The rule for re-holding a cancelled meeting, where the procedure has one."""
         return next((r for r in self.rules if r.anchor == "cancellation"), None)
+
+
+# What a case screen, `cin explain` and the team view say of a case whose pack sets the
+# visiting frequency per case when none is recorded: it has no visit deadline at all.
+NO_VISIT_FREQUENCY = "no visiting frequency recorded: set one"
+
+
+def visit_frequency_missing(policy: Policy | None, visit_every: str | None) -> bool:
+    """Whether this case needs a visiting frequency and has none (`visit_every` as stored)."""
+    return policy is not None and policy.visits_per_case and not visit_every
