@@ -446,6 +446,24 @@ class CaseloadScreen(Screen[None]):
     def action_reload(self) -> None:
         self.reload()
 
+    def action_new_case(self) -> None:
+        context = cin(self)
+        service = context.service
+        if service is None:
+            self.notify("The caseload is still opening; try again in a moment.",
+                        severity="warning")
+            return
+        from screens.forms.case_form import NewCaseForm
+
+        def done(message: str | None) -> None:
+            if message:
+                self.app.notify(shown(message, multiline=True), markup=False)
+                context.data_changed()
+
+        self.app.push_screen(NewCaseForm(today=context.today, policies=service.policies,
+                                         worker=context.home_worker or service.actor,
+                                         privacy=context.privacy), done)
+
     def action_log_visit(self) -> None:
         line = self.query_one(CaseloadTable).current_row
         if line is None:
