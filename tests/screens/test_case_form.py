@@ -100,6 +100,14 @@ async def test_a_camden_case_without_a_frequency_says_so_until_one_is_set(caselo
         screen = await caseload_ready(pilot)
         await until(pilot, lambda: "CA-001" in shown_refs(screen), "CA-001")
         assert column_text(screen, "CA-001", "Visit") == "? set freq"
+        # The team view counts it (Jo King's only case needing a frequency).
+        await pilot.press("t")
+        await until(pilot, lambda: "open case" in str(
+            pilot.app.screen.query_one("#team-summary").content), "the team view")
+        assert "? 1 case with no visiting frequency recorded" in str(
+            pilot.app.screen.query_one("#team-summary").content)
+        await pilot.press("escape")
+        screen = await caseload_ready(pilot)
         case_screen = await open_case(pilot, "CA-001")
         assert "no visiting frequency recorded: set one" in widget_text(
             case_screen.query_one("#case-facts"))
