@@ -141,8 +141,14 @@ def _yes_no(text: str) -> bool:
     raise ValueError(f'"{text}" is not yes or no; use yes/no, y/n, true/false or 1/0')
 
 
+def _say(message: str) -> None:
+    """Print a line that may echo a name as typed: shown, never run (policies.safe_text)."""
+    from policies.safe_text import safe_text
+
+    print(safe_text(message, multiline=True))
+
+
 def run_add_case(context: Any) -> int:  # context: cin_tui.cli.Context
-    from cin_tui.cli import visible
     from models.inputs import CaseInput
 
     args = context.args
@@ -153,12 +159,11 @@ def run_add_case(context: Any) -> int:  # context: cin_tui.cli.Context
         case = CaseInput(ref=args.ref, policy=args.policy.strip(),
                          worker=service.known_worker(worker), **values)
         ref = service.add_case(case)
-    print(visible(f"Added case {ref} ({case.policy}, worker {case.worker})."))
+    _say(f"Added case {ref} ({case.policy}, worker {case.worker}).")
     return 0
 
 
 def run_edit_case(context: Any) -> int:  # context: cin_tui.cli.Context
-    from cin_tui.cli import visible
     from cin_tui.cli_errors import CliError
 
     args = context.args
@@ -172,7 +177,7 @@ def run_edit_case(context: Any) -> int:  # context: cin_tui.cli.Context
             changes["worker"] = service.known_worker(changes["worker"])
         changed = service.edit_case(ref, changes)
     if changed:
-        print(visible(f"{ref}: changed {', '.join(f.replace('_', ' ') for f in changed)}."))
+        _say(f"{ref}: changed {', '.join(f.replace('_', ' ') for f in changed)}.")
     else:
-        print(visible(f"{ref}: nothing changed (those details are already recorded)."))
+        _say(f"{ref}: nothing changed (those details are already recorded).")
     return 0
