@@ -66,26 +66,26 @@ class _CaseDetailsForm(FormScreen[str]):
                     hint="Held by a key worker, not a social worker (Leicestershire: monthly "
                          "SSWOP oversight)")
 
-    def read_details(self, errors: list[FieldError]) -> dict[str, Any]:
-        """The details as typed, adding a FieldError for each that cannot be read."""
-        return {
-            "name": self.text("name"),
-            "dob": self.date_from("dob", "dob", errors, required=False),
-            "worker": self.optional_text("worker"),
-            "team": self.optional_text("team"),
-            "family": self.optional_text("family"),
-            "disabled": self.ticked("disabled"),
-            "private_fostering": self.ticked("private_fostering"),
-            "visit_every": self._frequency(errors),
-            "allocated": self.date_from("allocated", "allocated", errors),
-            "assessment_completed": self.date_from("assessment_completed",
-                                                   "assessment_completed", errors,
-                                                   required=False),
-            "plan_started": self.date_from("plan_started", "plan_started", errors,
-                                           required=False),
-            "complex_plan": self.ticked("complex_plan"),
-            "key_worker_led": self.ticked("key_worker_led"),
-        }
+    def read_details(self, errors: list[FieldError]) -> CaseChanges:
+        """The details as typed, adding a FieldError for each that cannot be read (then the
+        form is not saved, so a missing allocation date is never passed on)."""
+        allocated = self.date_from("allocated", "allocated", errors)
+        return CaseChanges(
+            name=self.text("name"),
+            dob=self.date_from("dob", "dob", errors, required=False),
+            worker=self.optional_text("worker"),
+            team=self.optional_text("team"),
+            family=self.optional_text("family"),
+            disabled=self.ticked("disabled"),
+            private_fostering=self.ticked("private_fostering"),
+            visit_every=self._frequency(errors),
+            allocated=allocated or self.today,
+            assessment_completed=self.date_from("assessment_completed",
+                                                "assessment_completed", errors, required=False),
+            plan_started=self.date_from("plan_started", "plan_started", errors, required=False),
+            complex_plan=self.ticked("complex_plan"),
+            key_worker_led=self.ticked("key_worker_led"),
+        )
 
     def _frequency(self, errors: list[FieldError]) -> Frequency | None:
         text = self.text("visit_every")
@@ -155,10 +155,10 @@ class EditCaseForm(_CaseDetailsForm):
 
     def collect(self) -> CaseChanges:
         errors: list[FieldError] = []
-        details = self.read_details(errors)
+        changes = self.read_details(errors)
         if errors:
             raise ValidationFailed(errors)
-        return CaseChanges(**details)  # type: ignore[typeddict-item]
+        return changes
 
     def save(self, changes: CaseChanges) -> str:
         changed = service_of(self).edit_case(self.ref, changes)

@@ -128,3 +128,14 @@ async def test_a_camden_case_without_a_frequency_says_so_until_one_is_set(caselo
         await until(pilot, lambda: column_text(screen, "CA-001", "Visit") != "? set freq",
                     "the Visit cell to change")
         assert column_text(screen, "CA-001", "Visit") == "✖ 42 d late"
+
+
+async def test_the_edit_form_does_not_open_in_privacy_mode(caseload_db, new_app):
+    # Its fields hold the child's full name: privacy mode (a shared screen) keeps it closed.
+    app = new_app(caseload_db, privacy=True)
+    async with app.run_test(size=(140, 60)) as pilot:
+        case_screen = await open_case(pilot, "WR-001")
+        await pilot.press("e")
+        await pilot.pause()
+        assert pilot.app.screen is case_screen
+        assert any("Privacy mode is on" in str(n.message) for n in pilot.app._notifications)
