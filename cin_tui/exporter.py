@@ -100,6 +100,7 @@ def read_all_cases(session) -> list[CaseInput]:
             visit_every=parse_frequency(row["visit_every"]) if row["visit_every"] else None,
             assessment_completed=row["assessment_completed"], plan_started=row["plan_started"],
             stepped_down_from=row["stepped_down_from"], stepped_down_on=row["stepped_down_on"],
+            complex_plan=bool(row["complex_plan"]), key_worker_led=bool(row["key_worker_led"]),
             events={name: date.fromisoformat(text) for name, text in (row["events"] or {}).items()},
             visits=visits[case_id], meetings=meetings[case_id], closure=closures.get(case_id),
         ))

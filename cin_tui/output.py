@@ -197,6 +197,14 @@ def explain_text(row, policy, *, today: date, width: int = 80) -> str:
         lines.append(f"This case was closed{closed}: it has no open deadlines.")
     elif not row.deadlines:
         lines.append("No open deadlines.")
+    from policies.packs.types import NO_VISIT_FREQUENCY, visit_frequency_missing
+
+    if not row.error and not case.closed and visit_frequency_missing(policy, case.visit_every):
+        lines.extend(_wrapped("Visits: ", safe_text(
+            f"{NO_VISIT_FREQUENCY} (the {policy.id} procedure leaves the frequency to each "
+            "case, so there is no visit deadline until one is set: cin edit-case "
+            f'{case.ref} --visit-every "4 weeks")'), width))
+        lines.append("")
     for number, d in enumerate(row.deadlines, start=1):
         lines.extend(_wrapped(f"{number}. ".ljust(3), safe_text(d.label), width))
         lines.append(f"   Due:    {format_date(d.due)} ({countdown_text(d.countdown, d.unit)}, "

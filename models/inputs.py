@@ -71,6 +71,8 @@ class CaseInput:
     plan_started: Date | None = None
     stepped_down_from: str | None = None
     stepped_down_on: Date | None = None
+    complex_plan: bool = False  # Wirral 3.1: the 6-month review applies to a complex plan only
+    key_worker_led: bool = False  # Leicestershire's SSWOP oversight: a key-worker-held plan
     visits: list[VisitInput] = field(default_factory=list)
     meetings: list[MeetingInput] = field(default_factory=list)
     closure: ClosureInput | None = None

@@ -287,6 +287,8 @@ class _Children:
             plan_started=case.plan_started,
             stepped_down_from=case.stepped_down_from,
             stepped_down_on=case.stepped_down_on,
+            complex_plan=case.complex_plan,
+            key_worker_led=case.key_worker_led,
             visits=tuple(self.visit_facts[case.id]),
             meetings=tuple(self.meeting_facts[case.id]),
             closure=ClosureFact(date=closure.date, reason=closure.reason) if closure else None,

@@ -30,7 +30,8 @@ if TYPE_CHECKING:  # imported when first used: the fast read needs none of them
     from sqlalchemy import Engine
     from sqlmodel import Session
 
-    from models.inputs import ClosureInput, VisitInput
+    from models.case_edit import CaseChanges
+    from models.inputs import CaseInput, ClosureInput, VisitInput
     from models.queries import AuditRecord, CaseDetail
     from models.rows import CaseloadRow, CaseSummary
     from models.supervision import CasePage, SupervisionNotes, TeamOverview
@@ -363,6 +364,24 @@ class CaseloadService:
 
         self._write(lambda session: complete_oversight_action(
             session, action_id=action_id, done=done, actor=self.actor, today=self.today))
+
+    # ----- adding and editing cases (models/case_edit.py) ---------------------------------
+
+    def add_case(self, case: CaseInput) -> str:
+        """Add a case by hand (no history), checked as an import checks it; returns its ref."""
+        from models.case_edit import add_case
+
+        return self._write(lambda session: add_case(
+            session, case=case, policies=self.policies, actor=self.actor, today=self.today))
+
+    def edit_case(self, ref: str, changes: CaseChanges) -> list[str]:
+        """Change a case's own details (never its visits, meetings or closure); returns the
+        fields that changed, none when nothing did."""
+        from models.case_edit import edit_case
+
+        return self._write(lambda session: edit_case(
+            session, ref=ref, changes=changes, policies=self.policies, actor=self.actor,
+            today=self.today))
 
     # ----- transactions -------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ are deadlines too, but they are the manager's own and are counted apart.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -38,6 +38,7 @@ from policies.ages import expected_to_be_seen_alone
 from policies.dates import format_date
 from policies.deadlines import Deadline
 from policies.facts import CaseFacts
+from policies.packs.types import visit_frequency_missing
 from policies.replay import MEETING_DUE_KINDS, Replay, Timeliness
 from policies.timescales import add_months
 from policies.vocabulary import CIN_MEETING_KINDS
@@ -145,6 +146,9 @@ class WorkerLine:
     past_oversight: tuple[str, ...] = ()    # refs with a flag due today or overdue
     actions_overdue: int = 0
     no_policy: tuple[str, ...] = ()         # refs whose policy pack is missing
+    # refs whose pack leaves the visiting frequency to each case and that have none recorded
+    # (policies.packs.visit_frequency_missing): they have no visit deadline at all.
+    no_frequency: tuple[str, ...] = ()
 
     @property
     def cases(self) -> int:
@@ -187,7 +191,11 @@ def team_overview(
         team = row.summary.team or worker_teams.get(row.worker or "") or NO_TEAM
         groups.setdefault((team, row.worker), []).append(row)
     lines = [
-        _worker_line(team, worker, sorted(group, key=lambda r: r.ref), facts, replay, window, today)
+        replace(_worker_line(team, worker, sorted(group, key=lambda r: r.ref), facts, replay,
+                             window, today),
+                no_frequency=tuple(sorted(
+                    r.ref for r in group if not r.error and visit_frequency_missing(
+                        policies.get(r.summary.policy_id), r.summary.visit_every))))
         for (team, worker), group in groups.items()
     ]
     lines.sort(key=lambda line: (line.team == NO_TEAM, line.team, line.worker is None,

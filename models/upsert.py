@@ -53,7 +53,9 @@ _CASE_FIELDS: dict[str, str] = {
     "allocated": "allocated", "assessment_completed": "assessment_completed",
     "plan_started": "plan_started", "stepped_down_from": "stepped_down_from",
     "stepped_down_on": "stepped_down_on", "events": "events",
+    "complex_plan": "complex_plan", "key_worker_led": "key_worker_led",
 }
+CASE_COLUMNS = _CASE_FIELDS  # for models.case_edit: the same names for the same columns
 _VISIT_COLUMNS = ("date", "seen", "seen_alone", "not_alone_reason", "childs_voice",
                   "location", "recorded")
 _VISIT_KEY = (0, 1)  # (date, seen)
@@ -494,6 +496,8 @@ class _Plan:
             plan_started=values["plan_started"],
             stepped_down_from=values["stepped_down_from"],
             stepped_down_on=values["stepped_down_on"],
+            complex_plan=bool(values["complex_plan"]),
+            key_worker_led=bool(values["key_worker_led"]),
             events={k: date.fromisoformat(v) for k, v in (values["events"] or {}).items()},
             visits=[self.visit_form.to_input(v, VisitInput) for v, _ in visits],
             meetings=[self.meeting_form.to_input(v, MeetingInput) for v, _ in meetings],

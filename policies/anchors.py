@@ -250,6 +250,8 @@ def case_conditions_hold(conditions: Conditions, facts: CaseFacts) -> bool:
         return False
     if c.key_worker_led is not None and c.key_worker_led != facts.key_worker_led:
         return False
+    if c.complex_plan is not None and c.complex_plan != facts.complex_plan:
+        return False
     if c.stepped_down is not None and c.stepped_down != (facts.stepped_down_from is not None):
         return False
     if (c.assessment_completed is not None

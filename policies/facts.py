@@ -100,6 +100,8 @@ class CaseFacts:
     # The plan is held by a key worker rather than a social worker (Leicestershire's SSWOP
     # oversight applies only then).
     key_worker_led: bool = False
+    # The plan is recorded as complex (Wirral 3.1's 6-month review applies only then).
+    complex_plan: bool = False
     # Why part of the stored record could not be read (e.g. a visiting frequency or an event
     # date written by another program). The engine then refuses to work out deadlines
     # (policies.limits.CaseDataError) rather than work them out without it.

@@ -110,6 +110,7 @@ BOOL_CONDITIONS: dict[str, str] = {
     "disabled": "the child is disabled",
     "private_fostering": "the child is privately fostered",
     "key_worker_led": "the plan is held by a key worker (not a social worker)",
+    "complex_plan": "the plan is a complex one (the case is recorded as complex)",
     "stepped_down": "the child stepped down (or across) into Child in Need",
     "assessment_completed": "the assessment has been completed",
 }

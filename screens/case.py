@@ -15,6 +15,8 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from policies.dates import format_date
+from policies.packs.types import NO_VISIT_FREQUENCY
+from policies.packs.types import visit_frequency_missing as visit_every_missing
 from screens import keys
 from screens.cells import (
     COUNTDOWN_WIDTH,
@@ -25,9 +27,11 @@ from screens.cells import (
     countdown_words,
     display_name,
     mask_names,
+    no_frequency_cell,
     yes_no,
 )
 from screens.context import CaseloadAccess, cin, follow_app, leave_app
+from screens.forms.case_form import EditCaseForm, edit_values
 from screens.forms.close import CloseCaseForm
 from screens.forms.meeting import (
     BookMeetingForm,
@@ -133,11 +137,13 @@ class CaseScreen(Screen[None]):
             ("Family", self._family_words()),
             ("Disabled", yes_no(summary.disabled)),
             ("Private fostering", yes_no(summary.private_fostering)),
-            ("Visits", _frequency_words(summary.visit_every)),
+            ("Visits", _frequency_words(summary.visit_every, policy)),
             ("Allocated", format_date(summary.allocated)),
             ("Assessment", _date_or(detail.assessment_completed, "not completed")),
             ("Plan started", _date_or(detail.plan_started, "no plan start recorded")),
             ("Step-down", _step_down_words(detail)),
+            ("Complex plan", yes_no(detail.facts.complex_plan)),
+            ("Key worker led", yes_no(detail.facts.key_worker_led)),
         ]
         if detail.closure is not None:
             facts.append(
@@ -173,9 +179,25 @@ class CaseScreen(Screen[None]):
             return user_text(f"⚠ {row.error}", STATUS_STYLES["overdue"])
         if row.summary.closed:
             return Text("· None: the case is closed.", style="dim")
+        blocks: list[Any] = []
+        service = cin(self).service
+        policy = service.policy(row.summary.policy_id) if service else None
+        if visit_every_missing(policy, row.summary.visit_every):
+            missing = Table.grid(padding=(0, 2))
+            missing.add_column(width=COUNTDOWN_WIDTH, no_wrap=True)
+            missing.add_column(ratio=1)
+            missing.add_row(no_frequency_cell(), Text.assemble(
+                ("Visits: ", "bold"), NO_VISIT_FREQUENCY,
+                (" (Edit case sets it). This authority's procedure leaves the visiting "
+                 "frequency to each case, so no visit deadline can be worked out until one is "
+                 "set.", "not bold")))
+            blocks.append(missing)
         if not row.deadlines:
-            return Text("· Nothing due under this authority's procedure.", style="dim")
-        blocks = []
+            blocks.append(
+                Text("· Nothing else due under this authority's procedure.", style="dim")
+                if blocks else Text("· Nothing due under this authority's procedure.",
+                                    style="dim"))
+            return Group(*blocks) if len(blocks) > 1 else blocks[0]
         for deadline in row.deadlines:
             # Two grids sharing the first column's width, so wrapped lines hang under the text.
             heading = Table.grid(padding=(0, 2))
@@ -299,6 +321,20 @@ class CaseScreen(Screen[None]):
                                  policy=service.policy(summary.policy_id) if service else None,
                                  today=cin(self).today, privacy=cin(self).privacy))
 
+    def action_edit_case(self) -> None:
+        if self.case_detail is None:
+            self.app.notify("The case is still loading.", severity="warning")
+            return
+        if cin(self).privacy:
+            self.app.notify("Privacy mode is on: switch it off (p) to edit the case's details, "
+                            "which show the child's name.", severity="warning")
+            return
+        summary, service = self.case_detail.summary, cin(self).service
+        policy = service.policy(summary.policy_id) if service else None
+        self._open(EditCaseForm(ref=summary.ref, today=cin(self).today,
+                                values=edit_values(self.case_detail),
+                                authority=getattr(policy, "name", None) or summary.policy_id))
+
     def action_back(self) -> None:
         self.dismiss(None)
 
@@ -315,7 +351,9 @@ def _age_and_dob(dob: date | None, today: date, privacy: bool) -> str:
     return f"{age_text(dob, today)} (born {format_date(dob)})"
 
 
-def _frequency_words(visit_every: str | None) -> str:
+def _frequency_words(visit_every: str | None, policy: Any) -> str:
+    if visit_every_missing(policy, visit_every):
+        return f"{NO_VISIT_FREQUENCY} (the procedure leaves it to each case)"
     if not visit_every:
         return "as the authority's procedure says"
     for suffix, words in FREQUENCY_UNITS.items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
@@ -33,6 +34,7 @@ from screens.cells import (
     STATUS_STYLES,
     countdown_cell,
     display_name,
+    no_frequency_cell,
     other_items_cell,
 )
 from screens.context import CaseloadAccess, cin, follow_app, leave_app
@@ -73,11 +75,20 @@ class LoadedCaseload:
     batches: frozenset[int] = frozenset()
 
 
-def prepare_lines(rows: Any, today: Any) -> tuple[list[CaseLine], dict[str, int]]:
-    """The table lines of caseload rows and their natural column widths (off the UI thread)."""
+def prepare_lines(rows: Any, today: Any, per_case_frequency: Collection[str] = ()
+                  ) -> tuple[list[CaseLine], dict[str, int]]:
+    """The table lines of caseload rows and their natural column widths (off the UI thread).
+    `per_case_frequency`: see `build_lines` (none before the packs are loaded: the first paint
+    from the stored deadlines)."""
     with heap.collector_paused():
-        lines = build_lines(rows, today)
+        lines = build_lines(rows, today, per_case_frequency)
         return lines, natural_widths(lines)
+
+
+def per_case_frequency(service: CaseloadAccess) -> frozenset[str]:
+    """The installed packs that leave the visiting frequency to each case."""
+    return frozenset(pack_id for pack_id, policy in service.policies.items()
+                     if policy.visits_per_case)
 
 
 def read_caseload(service: CaseloadAccess, *, include_closed: bool,
@@ -95,12 +106,13 @@ def read_caseload(service: CaseloadAccess, *, include_closed: bool,
     if known and since is not None:
         changed = {row.ref for row in rows}
         new_lines, new_widths = prepare_lines(
-            [row for row in rows if include_closed or not row.closed], service.today)
+            [row for row in rows if include_closed or not row.closed], service.today,
+            per_case_frequency(service))
         lines = [line for line in since.lines if line.ref not in changed] + new_lines
         widths = {key: max(since.widths.get(key, 0), new_widths.get(key, 0))
                   for key in since.widths.keys() | new_widths.keys()}
         return LoadedCaseload(lines, widths, include_closed, batches)
-    lines, widths = prepare_lines(rows, service.today)
+    lines, widths = prepare_lines(rows, service.today, per_case_frequency(service))
     del rows  # every case's full deadline list: freed before the UI thread runs
     heap.settle(len(lines))
     return LoadedCaseload(lines, widths, include_closed, batches)
@@ -434,6 +446,24 @@ class CaseloadScreen(Screen[None]):
     def action_reload(self) -> None:
         self.reload()
 
+    def action_new_case(self) -> None:
+        context = cin(self)
+        service = context.service
+        if service is None:
+            self.notify("The caseload is still opening; try again in a moment.",
+                        severity="warning")
+            return
+        from screens.forms.case_form import NewCaseForm
+
+        def done(message: str | None) -> None:
+            if message:
+                self.app.notify(shown(message, multiline=True), markup=False)
+                context.data_changed()
+
+        self.app.push_screen(NewCaseForm(today=context.today, policies=service.policies,
+                                         worker=context.home_worker or service.actor,
+                                         privacy=context.privacy), done)
+
     def action_log_visit(self) -> None:
         line = self.query_one(CaseloadTable).current_row
         if line is None:
@@ -472,4 +502,6 @@ def _countdown_column_cell(line: CaseLine, index: int) -> Text:
         return Text(mark, style=STATUS_STYLES["overdue"])
     if index == 0 and line.closed:
         return Text(CLOSED_MARK, style="dim")
+    if index == 0 and line.frequency_missing and line.countdowns[0] is None:
+        return no_frequency_cell()
     return countdown_cell(line.countdowns[index])

@@ -7,7 +7,7 @@ re-run on every keystroke of a search over 20,000 cases.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from operator import attrgetter
@@ -68,6 +68,9 @@ class CaseLine:
     overdue: int  # how many deadlines are overdue
     due_this_week: int  # how many are not overdue and due from today to `week_end(today)`
     search_text: str
+    # Its pack leaves the visiting frequency to each case and none is recorded: no visit
+    # deadline can be worked out (policies.packs.visit_frequency_missing).
+    frequency_missing: bool = False
 
     @property
     def ref(self) -> str:
@@ -113,7 +116,10 @@ def week_end(today: date) -> date:
     return this_sunday + timedelta(days=7) if today.weekday() >= 5 else this_sunday
 
 
-def build_lines(rows: Iterable[Any], today: date) -> list[CaseLine]:
+def build_lines(rows: Iterable[Any], today: date,
+                per_case_frequency: Collection[str] = ()) -> list[CaseLine]:
+    """The table lines of caseload rows. `per_case_frequency`: the ids of the packs that leave
+    the visiting frequency to each case (policies.packs.Policy.visits_per_case)."""
     lines = []
     column_kinds = [kind for kind, _ in COUNTDOWN_COLUMNS]
     sunday = week_end(today)
@@ -166,6 +172,8 @@ def build_lines(rows: Iterable[Any], today: date) -> list[CaseLine]:
                 overdue=overdue,
                 due_this_week=this_week,
                 search_text=f"{summary.ref}\n{summary.name}".casefold(),
+                frequency_missing=(summary.policy_id in per_case_frequency
+                                   and not summary.visit_every and not summary.closed),
             )
         )
     return lines
@@ -173,7 +181,7 @@ def build_lines(rows: Iterable[Any], today: date) -> list[CaseLine]:
 
 def natural_widths(lines: Sequence[CaseLine]) -> dict[str, int]:
     """How wide each column's longest cell is (worked out once per load, in the worker)."""
-    from screens.cells import countdown_text
+    from screens.cells import NO_FREQUENCY_MARK, countdown_text
 
     widths = {
         "ref": max([3, *(len(line.ref) for line in lines)]),
@@ -183,6 +191,8 @@ def natural_widths(lines: Sequence[CaseLine]) -> dict[str, int]:
     }
     for index, (kind, label) in enumerate(COUNTDOWN_COLUMNS):
         cells = max([1, *(len(countdown_text(line.countdowns[index])) for line in lines)])
+        if kind == "visit" and any(line.frequency_missing for line in lines):
+            cells = max(cells, len(NO_FREQUENCY_MARK))
         widths[f"{kind}_cells"] = cells  # the cells alone: the heading may be shortened
         widths[kind] = max(len(label), cells)
     return widths

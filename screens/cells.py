@@ -43,6 +43,10 @@ STATUS_STYLES = {
 STATUS_RANK = {"overdue": 0, "due_soon": 1, "ok": 2}
 
 NOTHING_DUE = "· —"
+# The Visit cell of a case whose pack leaves the visiting frequency to each case and that has
+# none recorded (policies.packs.NO_VISIT_FREQUENCY in full on the case screen): never "· —",
+# which would read as "no visit due".
+NO_FREQUENCY_MARK = "? set freq"
 # The widest countdown a cell must hold, e.g. "✖ 999 wd late".
 COUNTDOWN_WIDTH = 13
 
@@ -64,6 +68,11 @@ def countdown_cell(deadline: Deadline | None) -> Text:
     """The countdown as styled text for a table cell."""
     status = deadline.status if deadline is not None else None
     return Text(countdown_text(deadline), style=STATUS_STYLES.get(status, ""), no_wrap=True)
+
+
+def no_frequency_cell() -> Text:
+    """The Visit cell of a case that needs a visiting frequency and has none."""
+    return Text(NO_FREQUENCY_MARK, style=STATUS_STYLES["due_soon"], no_wrap=True)
 
 
 def other_items_cell(status: str | None, count: int) -> Text:

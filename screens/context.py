@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from textual.screen import Screen
     from textual.signal import Signal
 
-    from models.inputs import ClosureInput, VisitInput
+    from models.case_edit import CaseChanges
+    from models.inputs import CaseInput, ClosureInput, VisitInput
     from models.queries import CaseDetail
     from models.rows import CaseloadRow, CaseSummary
     from models.supervision import CasePage, SupervisionNotes, TeamOverview
@@ -70,6 +71,8 @@ class CaseloadAccess(Protocol):
         actions: Sequence[tuple[str, str, date]] = (), cleared_flags: Sequence[str] = (),
     ) -> int: ...
     def complete_oversight_action(self, *, action_id: int, done: date | None) -> None: ...
+    def add_case(self, case: CaseInput) -> str: ...
+    def edit_case(self, ref: str, changes: CaseChanges) -> list[str]: ...
 
 
 class CinContext(Protocol):

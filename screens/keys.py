@@ -129,10 +129,17 @@ ADD_ACTION = Command("add_action", "ctrl+n", "add_action", "Add action",
                      "Add another action line (description, owner, due date) to the note.",
                      priority=True)
 
+# ----- adding and editing cases -----------------------------------------------------------
+NEW_CASE = Command("new_case", "a", "new_case", "New case",
+                   "Add a case: its details, the authority's pack and the worker.")
+EDIT_CASE = Command("edit_case", "e", "edit_case", "Edit case",
+                    "Change this case's details: worker and team, dates, visiting frequency, "
+                    "complex plan, key worker.")
+
 CASELOAD_COMMANDS = (HELP, SEARCH, SORT, REVERSE, WORKER, STATUS, CLOSED, LOG_VISIT,
-                     TEAM_VIEW, RELOAD, QUIT)
+                     NEW_CASE, TEAM_VIEW, RELOAD, QUIT)
 CASE_COMMANDS = (LOG_VISIT, BOOK_MEETING, MEETING_HELD, CIRCULATED, CANCEL_MEETING,
-                 CLOSE_CASE, BACK, HELP)
+                 CLOSE_CASE, EDIT_CASE, BACK, HELP)
 FORM_COMMANDS = (SAVE, CANCEL)
 TEAM_COMMANDS = (NEXT_TEAM, PRIVACY, BACK, HELP)
 WALKTHROUGH_COMMANDS = (NEXT_CASE, PREVIOUS_CASE, OVERSIGHT_NOTE, ACTION_DONE, WRITE_RECORD,

@@ -25,7 +25,7 @@ from models.supervision import (
 from policies.dates import format_date
 from screens import keys
 from screens.caseload_view import next_in
-from screens.cells import GLYPHS, STATUS_STYLES
+from screens.cells import GLYPHS, NO_FREQUENCY_MARK, STATUS_STYLES
 from screens.context import CaseloadAccess, cin, follow_app, leave_app
 from screens.text import describe_error, shown, user_text
 from screens.widgets.footer import CinFooter
@@ -135,6 +135,12 @@ class TeamScreen(Screen[None]):
         text.append(f"{GLYPHS['overdue']} {overdue} overdue",
                     style=STATUS_STYLES["overdue"] if overdue else STATUS_STYLES[None])
         text.append(f" · visits in time (3 months): {visits.words()}")
+        no_frequency = sum(len(line.no_frequency) for line in lines)
+        if no_frequency:
+            text.append(f" · {NO_FREQUENCY_MARK[0]} {no_frequency} "
+                        f"case{'s' if no_frequency != 1 else ''} with no visiting frequency "
+                        "recorded (no visit deadline until one is set)",
+                        style=STATUS_STYLES["due_soon"])
         if self.overview and len(self.overview.teams) > 1:
             text.append("   (t: next team)", style="dim")
         return text

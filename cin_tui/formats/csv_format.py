@@ -32,11 +32,12 @@ from cin_tui.formats.fields import (
     record_label,
 )
 from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
-from policies.facts import MEETING_KINDS
+from policies.facts import MEETING_KINDS, Frequency
 
 COLUMNS = (
-    "ref", "name", "dob", "policy", "worker", "team", "family", "disabled", "allocated",
-    "assessment_completed", "plan_started", "last_visit", "last_seen_alone", "last_meeting",
+    "ref", "name", "dob", "policy", "worker", "team", "family", "disabled", "visit_every",
+    "allocated", "assessment_completed", "plan_started", "complex_plan", "key_worker_led",
+    "last_visit", "last_seen_alone", "last_meeting",
     "last_meeting_kind", "next_meeting", "next_meeting_kind", "closed", "closure_reason",
 )
 REQUIRED_COLUMNS = ("ref", "name", "allocated")
@@ -283,9 +284,12 @@ def summary_row(case: CaseInput) -> dict[str, str]:
         "team": case.team or "",
         "family": case.family or "",
         "disabled": "yes" if case.disabled else "no",
+        "visit_every": frequency_words(case.visit_every) if case.visit_every else "",
         "allocated": _iso(case.allocated),
         "assessment_completed": _iso(case.assessment_completed),
         "plan_started": _iso(case.plan_started),
+        "complex_plan": "yes" if case.complex_plan else "no",
+        "key_worker_led": "yes" if case.key_worker_led else "no",
         "last_visit": _iso(max(seen, default=None)),
         "last_seen_alone": _iso(max(alone, default=None)),
         "last_meeting": _iso(held[-1].date) if held else "",
@@ -296,6 +300,17 @@ def summary_row(case: CaseInput) -> dict[str, str]:
         "closure_reason": case.closure.reason if case.closure else "",
     }
     return row
+
+
+_FREQUENCY_WORDS = {"working_days": ("working day", "working days"), "days": ("day", "days"),
+                    "weeks": ("week", "weeks"), "months": ("month", "months")}
+
+
+def frequency_words(frequency: Frequency) -> str:
+    """A visiting frequency as a spreadsheet reader writes it, read back the same: "4 weeks",
+    "20 working days", "1 month"."""
+    singular, plural = _FREQUENCY_WORDS[frequency.unit]
+    return f"{frequency.count} {singular if frequency.count == 1 else plural}"
 
 
 def _iso(value: date | None) -> str:

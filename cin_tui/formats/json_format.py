@@ -29,8 +29,9 @@ from policies.vocabulary import EVENTS
 
 CASE_FIELDS = (
     "ref", "name", "dob", "policy", "worker", "team", "family", "disabled", "private_fostering",
-    "visit_every", "allocated", "assessment_completed", "plan_started", "stepped_down_from",
-    "stepped_down_on", "events", "visits", "meetings", "closure",
+    "visit_every", "allocated", "assessment_completed", "plan_started", "complex_plan",
+    "key_worker_led", "stepped_down_from", "stepped_down_on", "events", "visits", "meetings",
+    "closure",
 )
 VISIT_FIELDS = (
     "id", "date", "seen", "seen_alone", "not_alone_reason", "childs_voice", "location", "recorded",
@@ -165,7 +166,6 @@ def _read_case(
     get = record.get
     return read_case(reader, get, default_policy, default_worker, lambda: dict(
         private_fostering=bool(reader.boolean("private_fostering", get("private_fostering"))),
-        visit_every=reader.frequency("visit_every", get("visit_every")),
         stepped_down_from=reader.word("stepped_down_from", get("stepped_down_from")),
         stepped_down_on=reader.date("stepped_down_on", get("stepped_down_on")),
         events=_read_events(reader, get("events")),
@@ -383,6 +383,8 @@ def case_to_json(case: CaseInput) -> dict:
         "allocated": _iso(case.allocated),
         "assessment_completed": _iso(case.assessment_completed),
         "plan_started": _iso(case.plan_started),
+        "complex_plan": case.complex_plan,
+        "key_worker_led": case.key_worker_led,
         "stepped_down_from": case.stepped_down_from,
         "stepped_down_on": _iso(case.stepped_down_on),
         "events": {name: _iso(when) for name, when in sorted(case.events.items())},

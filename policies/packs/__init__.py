@@ -6,6 +6,7 @@ overrides from `<settings_dir>/policies/*.toml`. The format is in docs/policies.
 
 from policies.packs.loader import USER_POLICIES_FOLDER, build_policy, load_policies, normalise_role
 from policies.packs.types import (
+    NO_VISIT_FREQUENCY,
     ChairedBy,
     ChecklistItem,
     ClosureReason,
@@ -16,9 +17,11 @@ from policies.packs.types import (
     Rule,
     Timescale,
     Window,
+    visit_frequency_missing,
 )
 
 __all__ = [
+    "NO_VISIT_FREQUENCY",
     "USER_POLICIES_FOLDER",
     "ChairedBy",
     "ChecklistItem",
@@ -33,4 +36,5 @@ __all__ = [
     "build_policy",
     "load_policies",
     "normalise_role",
+    "visit_frequency_missing",
 ]

@@ -43,6 +43,7 @@ class Conditions:
     disabled: bool | None = None
     private_fostering: bool | None = None
     key_worker_led: bool | None = None
+    complex_plan: bool | None = None
     stepped_down: bool | None = None
     assessment_completed: bool | None = None
     stepped_down_from: tuple[str, ...] | None = None  # any of these
@@ -134,6 +135,12 @@ class Policy:
             return f"{self.procedure} ({self.procedure_date})"
         return self.procedure
 
+    @property
+    def visits_per_case(self) -> bool:
+        """Whether the pack leaves the visiting frequency to each case (a visit rule with
+        `unit = "per_case"`): a case with none recorded then has no visit deadline at all."""
+        return any(rule.kind == "visit" and rule.timescale.per_case for rule in self.rules)
+
     def rule(self, rule_id: str) -> Rule:
         """A rule by its own id ("visit") or qualified id ("wirral.visit")."""
         return self._by_id[rule_id.removeprefix(f"{self.id}.")]
@@ -142,3 +149,13 @@ class Policy:
     def rescheduling_rule(self) -> Rule | None:
         """The rule for re-holding a cancelled meeting, where the procedure has one."""
         return next((r for r in self.rules if r.anchor == "cancellation"), None)
+
+
+# What a case screen, `cin explain` and the team view say of a case whose pack sets the
+# visiting frequency per case when none is recorded: it has no visit deadline at all.
+NO_VISIT_FREQUENCY = "no visiting frequency recorded: set one"
+
+
+def visit_frequency_missing(policy: Policy | None, visit_every: str | None) -> bool:
+    """Whether this case needs a visiting frequency and has none (`visit_every` as stored)."""
+    return policy is not None and policy.visits_per_case and not visit_every

@@ -55,8 +55,9 @@ def test_an_unknown_column_lists_the_accepted_ones(cin, tmp_path):
     assert result.code == 1
     assert result.err.splitlines()[0] == (
         f"{path}:row 1 (header):Social Worker: unknown column; accepted: ref, name, dob, policy, "
-        "worker, team, family, disabled, allocated, assessment_completed, plan_started, "
-        "last_visit, last_seen_alone, last_meeting, last_meeting_kind, next_meeting, "
+        "worker, team, family, disabled, visit_every, allocated, assessment_completed, "
+        "plan_started, complex_plan, key_worker_led, last_visit, last_seen_alone, last_meeting, "
+        "last_meeting_kind, next_meeting, "
         "next_meeting_kind, closed, closure_reason (or give --ignore-unknown-columns to import "
         "the file without it)"
     )

@@ -119,12 +119,14 @@ def test_export_file_is_private_and_csv_is_a_summary(cin, tmp_path):
         assert stat.S_IMODE(target.stat().st_mode) == 0o600
     csv_text = (tmp_path / "all.csv").read_text(encoding="utf-8-sig")
     header, first, second = csv_text.splitlines()
-    assert header.startswith("ref,name,dob,policy,worker,team,family,disabled,allocated,")
+    assert header.startswith("ref,name,dob,policy,worker,team,family,disabled,visit_every,"
+                             "allocated,")
     # EX-0001: last seen on 6 Aug (not alone), last seen alone on 8 Jul; review held 9 Sep;
-    # review booked for 2 Dec.
+    # review booked for 2 Dec. No visiting frequency of its own; not a complex plan, not led by
+    # a key worker.
     assert first == ("EX-0001,Example Child One,2016-05-14,wirral,Your Name,Your Team,"
-                     "EXAMPLE-FAMILY,no,2026-06-01,2026-06-26,2026-07-08,2026-08-06,2026-07-08,"
-                     "2026-09-09,review,2026-12-02,review,,")
+                     "EXAMPLE-FAMILY,no,,2026-06-01,2026-06-26,2026-07-08,no,no,2026-08-06,"
+                     "2026-07-08,2026-09-09,review,2026-12-02,review,,")
     assert second.endswith(",2026-10-16,RC7")
 
 

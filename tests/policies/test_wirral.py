@@ -145,10 +145,24 @@ def test_plan_over_24_weeks():
 
 
 def test_complex_plan_6_months_at_a_month_end():
-    # Plan started Mon 31 Aug 2026 + 6 months -> 28 Feb 2027 (no 31 Feb; a Sunday, not moved).
-    facts = case(W, plan_started=date(2026, 8, 31))
+    # A complex plan started Mon 31 Aug 2026 + 6 months -> 28 Feb 2027 (no 31 Feb; a Sunday,
+    # not moved).
+    facts = case(W, plan_started=date(2026, 8, 31), complex_plan=True)
     d = one(facts, date(2027, 1, 4), "wirral.complex_plan_6_months")
     assert (d.due, d.unit) == (date(2027, 2, 28), "days")
+    assert d.citation.section == "3.1"
+
+
+def test_the_6_month_review_is_for_a_complex_plan_only():
+    # Section 3.1: "If a Complex Child In Need Plan fails to bring about significant positive
+    # change ... over a period of 6 months". The same plan, not recorded as complex: no such
+    # deadline, while the 24-week Group Manager review (2.11, every plan) stays: 31 Aug 2026
+    # + 168 days -> 30 Sep (30), 31 Oct (61), 30 Nov (91), 31 Dec (122), 31 Jan (153),
+    # Mon 15 Feb 2027 (168).
+    facts = case(W, plan_started=date(2026, 8, 31))
+    ids = rule_ids(facts, date(2027, 1, 4))
+    assert "wirral.complex_plan_6_months" not in ids
+    assert one(facts, date(2027, 1, 4), "wirral.plan_24_weeks").due == date(2027, 2, 15)
 
 
 def test_taf_step_down_5_working_days_after_the_transfer_plan():

@@ -33,8 +33,9 @@ async def test_each_child_shows_hand_worked_countdowns(caseload_db, new_app):
         assert column_text(screen, "WR-002", "Circulation") == "✖ 7 d late"
         assert column_text(screen, "WR-003", "Visit") == "▲ 5 wd"
         assert column_text(screen, "LC-001", "Visit") == "✔ 10 wd"
-        # Camden sets no visiting timescale: nothing due, shown as a dim dot and dash.
-        assert column_text(screen, "CA-001", "Visit") == "· —"
+        # Camden sets no visiting timescale and CA-001 records none: no visit deadline, and the
+        # cell says a frequency is needed (never "· —", which would read as nothing due).
+        assert column_text(screen, "CA-001", "Visit") == "? set freq"
         assert column_text(screen, "WR-001", "Age") == "9 y"
         assert column_text(screen, "WR-003", "Authority") == "Wirral"
         assert column_text(screen, "WR-001", "Worker") == "Sam Patel"

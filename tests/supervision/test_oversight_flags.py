@@ -62,11 +62,27 @@ def test_wirral_second_review_chaired_by_a_manager_at_16_weeks(make_database):
 
 
 def test_wirral_complex_plan_after_6_months(make_database):
-    # Another Wirral oversight point: plan started Mon 8 Jun 2026 + 6 months -> Tue 8 Dec 2026,
-    # not yet due: shown in the walkthrough, not counted as past.
-    db = make_database([a_case("wirral", plan_started=date(2026, 6, 8))])
+    # Another Wirral oversight point, for a complex plan only (3.1): plan started Mon 8 Jun 2026
+    # + 6 months -> Tue 8 Dec 2026, not yet due: shown in the walkthrough, not counted as past.
+    db = make_database([a_case("wirral", plan_started=date(2026, 6, 8), complex_plan=True)])
     flag = flags(db, "C-1", WORKER)["wirral.complex_plan_6_months"]
     assert (flag.due, flag.status) == (date(2026, 12, 8), "ok")
+    # The same plan not recorded as complex: no such flag.
+    plain = make_database([a_case("wirral", plan_started=date(2026, 6, 8))], name="plain.db")
+    assert "wirral.complex_plan_6_months" not in flags(plain, "C-1", WORKER)
+
+
+def test_leicestershire_sswop_oversight_for_a_key_worker_led_case(make_database):
+    # Key-worker-led, allocated Fri 1 May 2026, no SSWOP oversight recorded: monthly from
+    # allocation -> 1 Jun, 1 Jul, ..., 1 Nov 2026 (missed, overdue) and the next 1 Dec 2026.
+    # The flag shows the current occurrence: 1 Nov, three weeks before today (23 Nov).
+    db = make_database([a_case("leicestershire", key_worker_led=True)])
+    flag = flags(db, "C-1", WORKER)["leicestershire.sswop_oversight"]
+    assert (flag.kind, flag.status) == ("oversight", "overdue")
+    assert flag.due == date(2026, 11, 1)
+    # Led by a social worker: the rule never applies.
+    social_worker = make_database([a_case("leicestershire")], name="sw.db")
+    assert "leicestershire.sswop_oversight" not in flags(social_worker, "C-1", WORKER)
 
 
 # --- Rochdale -------------------------------------------------------------------------------

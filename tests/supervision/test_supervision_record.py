@@ -24,10 +24,11 @@ WORKER = "Sam Patel"
 
 
 def child(ref: str, name: str, family: str | None = None) -> CaseInput:
-    # Wirral plans started Mon 8 Jun 2026: 168 days = 24 weeks 0 days old today (23 Nov).
+    # Wirral complex plans started Mon 8 Jun 2026: 168 days = 24 weeks 0 days old today
+    # (23 Nov); complex, so section 3.1's 6-month review applies too.
     return CaseInput(ref=ref, name=name, dob=date(2016, 3, 4), worker=WORKER, team="North",
                      family=family, policy="wirral", allocated=date(2026, 6, 1),
-                     plan_started=date(2026, 6, 8),
+                     plan_started=date(2026, 6, 8), complex_plan=True,
                      visits=[VisitInput(date=date(2026, 11, 16), seen=True, seen_alone=True,
                                         childs_voice="OK", location="home",
                                         recorded=date(2026, 11, 16))])

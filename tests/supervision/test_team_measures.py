@@ -10,6 +10,7 @@ from datetime import date
 
 from models.inputs import CaseInput, MeetingInput, VisitInput
 from models.supervision import Timeliness, team_overview, visit_window
+from policies.facts import Frequency
 
 from .support import add_note, page, read
 
@@ -170,3 +171,25 @@ def test_meetings_and_circulation_judged_against_their_own_deadlines(make_databa
     assert shown.circulation_misses == 2
     # Plan started Mon 5 Oct: 49 days old today (7 weeks 0 days).
     assert shown.plan_age_days(date(2026, 11, 23)) == 49
+
+
+def test_cases_with_no_visiting_frequency_are_counted_per_worker(make_database):
+    # Camden and Trafford leave the visiting frequency to each case: without one a case has
+    # no visit deadline at all, so the team view counts it. Wirral sets 20 WD itself.
+    cases = [
+        CaseInput(ref="CA-1", name="Finn Doyle", worker="Jo King", team="South",
+                  policy="camden", allocated=date(2026, 9, 14)),
+        CaseInput(ref="TR-1", name="Gus Tran", worker="Jo King", team="South",
+                  policy="trafford", allocated=date(2026, 9, 14)),
+        CaseInput(ref="TR-2", name="Hal Tran", worker="Jo King", team="South",
+                  policy="trafford", allocated=date(2026, 9, 14), visit_every=None),
+        CaseInput(ref="CA-2", name="Ivy Doyle", worker="Sam Patel", team="South",
+                  policy="camden", allocated=date(2026, 9, 14),
+                  visit_every=Frequency(4, "weeks")),
+        CaseInput(ref="W-1", name="Amira Hassan", worker="Sam Patel", team="South",
+                  policy="wirral", allocated=date(2026, 9, 14)),
+    ]
+    overview = read(make_database(cases), team_overview)
+    by_worker = {line.worker: line for line in overview.lines}
+    assert by_worker["Jo King"].no_frequency == ("CA-1", "TR-1", "TR-2")
+    assert by_worker["Sam Patel"].no_frequency == ()
