@@ -1,15 +1,19 @@
-"""The words of a case's corrections, for its history (the case screen, `cin history`) and
-the audit trail: "Visit of 3 Nov 2026 corrected on 5 Nov 2026 by Jo: date was 4 Nov 2026;
-typed the wrong day". Plain text, no markup: callers make it safe to show.
+"""A case's history in words, for the case screen's timeline and `cin history`: each visit,
+meeting and note (a withdrawn one marked "WITHDRAWN on 5 Nov 2026 by Jo: ..."), the closure,
+and each correction and reopening ("Visit of 3 Nov 2026 corrected on 5 Nov 2026 by Jo: date
+was 4 Nov 2026; typed the wrong day"), also used for the audit's summaries. Plain text, no
+markup: callers make it safe to show.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from models.queries import CorrectionRecord
+from models.queries import CaseDetail, CorrectionRecord
+from models.validation import CENSUS_CLOSURE_REASONS
 from policies.dates import format_date
 
 # The fields a correction can change, in the order a sentence names them.
@@ -96,3 +100,123 @@ def withdrawal_words(withdrawn_on: date, reason: str | None, actor: str | None =
     """"WITHDRAWN on 5 Nov 2026 by Jo: logged on the wrong child" (marks a withdrawn record)."""
     by = f" by {actor}" if actor else ""
     return f"WITHDRAWN on {format_date(withdrawn_on)}{by}: {reason or 'no reason recorded'}"
+
+
+# --- the case's history, newest first -------------------------------------------------------
+
+LOCATION_WORDS = {"home": "at home", "school": "at school", "other": "elsewhere"}
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One line of a case's history (the case screen's timeline, `cin history`)."""
+
+    when: date
+    what: str  # "Visit", the meeting's kind, "Oversight note", "Closed", "Correction", ...
+    words: str
+    record_type: str | None = None  # "visit", "meeting" or "oversight_note": correctable
+    uid: str | None = None  # the record's identity, for `cin correct-visit` and the like
+    withdrawn: str | None = None  # the mark of a withdrawn record (withdrawal_words)
+    order: int = 0  # among entries of one day: visits, meetings, notes, closure, corrections
+
+
+def default_meeting_label(kind: str) -> str:
+    return f"{kind.replace('_', ' ').capitalize()} meeting"
+
+
+def history(
+    detail: CaseDetail, *, meeting_label: Callable[[str], str] = default_meeting_label
+) -> list[HistoryEntry]:
+    """Every visit, meeting and oversight note (withdrawn ones marked), the closure, and each
+    correction and reopening, newest first."""
+    withdrawn_by = {c.record_uid: c.actor for c in detail.corrections
+                    if c.action == "withdrawn" and c.record_uid}
+
+    def mark(record: Any) -> str | None:
+        if record.withdrawn_on is None:
+            return None
+        return withdrawal_words(record.withdrawn_on, record.withdrawn_reason,
+                                withdrawn_by.get(record.uid))
+
+    entries = [
+        HistoryEntry(v.date, "Visit", visit_words(v), "visit", v.uid, mark(v), 0)
+        for v in (*detail.visits, *detail.withdrawn_visits)
+    ]
+    entries += [
+        HistoryEntry(m.date, meeting_label(m.kind), meeting_words(m), "meeting", m.uid,
+                     mark(m), 1)
+        for m in (*detail.meetings, *detail.withdrawn_meetings)
+    ]
+    entries += [
+        HistoryEntry(n.recorded, "Oversight note", note_words(n), "oversight_note", n.uid,
+                     mark(n), 2)
+        for n in (*detail.oversight_notes, *detail.withdrawn_notes)
+    ]
+    if detail.closure is not None:
+        entries.append(HistoryEntry(detail.closure.date, "Closed",
+                                    closure_words(detail.closure), order=3))
+    entries += [
+        HistoryEntry(c.recorded, "Reopened" if c.action == "reopened" else "Correction",
+                     correction_sentence(c), order=4)
+        for c in detail.corrections if c.action in ("corrected", "reopened")
+    ]
+    return sorted(entries, key=lambda e: (e.when, e.order), reverse=True)
+
+
+def visit_words(visit: Any) -> str:
+    parts = [LOCATION_WORDS.get(visit.location, f"at {visit.location}") if visit.location
+             else "place not recorded"]
+    if not visit.seen:
+        parts.append("child NOT seen")
+    elif visit.seen_alone:
+        parts.append("seen alone")
+    elif visit.seen_alone is False:
+        reason = f" ({visit.not_alone_reason})" if visit.not_alone_reason else ""
+        parts.append(f"seen, not alone{reason}")
+    else:
+        parts.append("seen (alone not recorded)")
+    if visit.childs_voice:
+        parts.append(f"voice: “{visit.childs_voice}”")
+    elif visit.seen:
+        parts.append("child's voice not recorded")
+    if visit.recorded:
+        parts.append(f"recorded {format_date(visit.recorded)}")
+    return " · ".join(parts)
+
+
+def meeting_words(meeting: Any) -> str:
+    if meeting.status == "booked":
+        return "booked"
+    if meeting.status == "cancelled":
+        when = f" on {format_date(meeting.cancelled_on)}" if meeting.cancelled_on else ""
+        reason = f": {meeting.cancel_reason}" if meeting.cancel_reason else ""
+        return f"cancelled{when}{reason}"
+    parts = ["held"]
+    role = meeting.chair_role.replace("_", " ") if meeting.chair_role else None
+    if meeting.chair:
+        parts.append(f"chair {meeting.chair}" + (f" ({role})" if role else ""))
+    elif role:
+        parts.append(f"chaired by {role}")
+    if meeting.family_attended is not None:
+        parts.append("family attended" if meeting.family_attended else "family did not attend")
+    parts.append(f"circulated {format_date(meeting.circulated)}" if meeting.circulated
+                 else "not circulated yet")
+    return " · ".join(parts)
+
+
+def note_words(note: Any) -> str:
+    actions = len(note.actions)
+    parts = [f"by {note.author}", f"decision: {note.decision}", f"why: {note.rationale}"]
+    if actions:
+        parts.append(f"{actions} action{'s' if actions != 1 else ''}")
+    return " · ".join(parts)
+
+
+def closure_words(closure: Any) -> str:
+    parts = [f"{closure.reason} {CENSUS_CLOSURE_REASONS.get(closure.reason, '')}".strip()]
+    if closure.step_down_to_early_help:
+        lead = f" (lead: {closure.lead_professional})" if closure.lead_professional else ""
+        parts.append(f"stepped down to Early Help{lead}")
+    if closure.note:
+        parts.append(closure.note)
+    return " · ".join(parts)

@@ -14,6 +14,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
+from models.history import history
 from policies.dates import format_date
 from screens import keys
 from screens.cells import (
@@ -46,7 +47,6 @@ STEP_DOWN_WORDS = {
     "supervision_order": "a supervision order",
     "cp_conference": "a child protection conference (no plan)",
 }
-LOCATION_WORDS = {"home": "at home", "school": "at school", "other": "elsewhere"}
 FREQUENCY_UNITS = {"wd": "working days", "d": "days", "w": "weeks", "m": "months"}
 
 
@@ -201,14 +201,7 @@ class CaseScreen(Screen[None]):
     # ----- timeline ---------------------------------------------------------------------
 
     def _timeline(self) -> Text | Table:
-        entries: list[tuple[date, int, str, str]] = []
-        for visit in self.case_detail.visits:
-            entries.append((visit.date, 0, "Visit", _visit_words(visit)))
-        for meeting in self.case_detail.meetings:
-            entries.append((meeting.date, 1, kind_label(meeting.kind), _meeting_words(meeting)))
-        closure = self.case_detail.closure
-        if closure is not None:
-            entries.append((closure.date, 2, "Closed", _closure_words(closure)))
+        entries = history(self.case_detail, meeting_label=kind_label)
         if not entries:
             return Text("· Nothing recorded yet.", style="dim")
         # In privacy mode the family's names in recorded words become initials, as in the
@@ -219,9 +212,15 @@ class CaseScreen(Screen[None]):
         table.add_column(no_wrap=True)
         table.add_column(style="bold", no_wrap=True)
         table.add_column(ratio=1)
-        for when, _, what, words in sorted(entries, key=lambda e: (e[0], e[1]), reverse=True):
-            table.add_row(format_date(when), user_text(what),
-                          user_text(mask_names(words, names, privacy), multiline=True))
+        for entry in entries:
+            words = user_text(mask_names(entry.words, names, privacy), multiline=True)
+            if entry.withdrawn is not None:
+                # Struck through, and said in words too (a monochrome terminal may not strike).
+                words.stylize("strike dim")
+                words.append("\n")
+                words.append_text(user_text(mask_names(entry.withdrawn, names, privacy),
+                                            "bold", multiline=True))
+            table.add_row(format_date(entry.when), user_text(entry.what), words)
         return table
 
     # ----- forms ------------------------------------------------------------------------
@@ -331,56 +330,3 @@ def _step_down_words(detail: Any) -> str:
     source = STEP_DOWN_WORDS.get(detail.stepped_down_from, detail.stepped_down_from)
     when = f" on {format_date(detail.stepped_down_on)}" if detail.stepped_down_on else ""
     return f"from {source}{when}"
-
-
-def _visit_words(visit: Any) -> str:
-    parts = [LOCATION_WORDS.get(visit.location, f"at {visit.location}") if visit.location
-             else "place not recorded"]
-    if not visit.seen:
-        parts.append("child NOT seen")
-    elif visit.seen_alone:
-        parts.append("seen alone")
-    elif visit.seen_alone is False:
-        reason = f" ({visit.not_alone_reason})" if visit.not_alone_reason else ""
-        parts.append(f"seen, not alone{reason}")
-    else:
-        parts.append("seen (alone not recorded)")
-    if visit.childs_voice:
-        parts.append(f"voice: “{visit.childs_voice}”")
-    elif visit.seen:
-        parts.append("child's voice not recorded")
-    if visit.recorded:
-        parts.append(f"recorded {format_date(visit.recorded)}")
-    return " · ".join(parts)
-
-
-def _meeting_words(meeting: Any) -> str:
-    if meeting.status == "booked":
-        return "booked"
-    if meeting.status == "cancelled":
-        when = f" on {format_date(meeting.cancelled_on)}" if meeting.cancelled_on else ""
-        reason = f": {meeting.cancel_reason}" if meeting.cancel_reason else ""
-        return f"cancelled{when}{reason}"
-    parts = ["held"]
-    role = meeting.chair_role.replace("_", " ") if meeting.chair_role else None
-    if meeting.chair:
-        parts.append(f"chair {meeting.chair}" + (f" ({role})" if role else ""))
-    elif role:
-        parts.append(f"chaired by {role}")
-    if meeting.family_attended is not None:
-        parts.append("family attended" if meeting.family_attended else "family did not attend")
-    parts.append(f"circulated {format_date(meeting.circulated)}" if meeting.circulated
-                 else "not circulated yet")
-    return " · ".join(parts)
-
-
-def _closure_words(closure: Any) -> str:
-    from models.validation import CENSUS_CLOSURE_REASONS
-
-    parts = [f"{closure.reason} {CENSUS_CLOSURE_REASONS.get(closure.reason, '')}".strip()]
-    if closure.step_down_to_early_help:
-        lead = f" (lead: {closure.lead_professional})" if closure.lead_professional else ""
-        parts.append(f"stepped down to Early Help{lead}")
-    if closure.note:
-        parts.append(closure.note)
-    return " · ".join(parts)
