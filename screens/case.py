@@ -14,7 +14,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from models.history import history
+from models.history import HistoryEntry, history
 from policies.dates import format_date
 from screens import keys
 from screens.cells import (
@@ -30,6 +30,13 @@ from screens.cells import (
 )
 from screens.context import CaseloadAccess, cin, follow_app, leave_app
 from screens.forms.close import CloseCaseForm
+from screens.forms.correct import (
+    CorrectMeetingForm,
+    CorrectNoteForm,
+    CorrectVisitForm,
+    RecordPicker,
+    WithdrawForm,
+)
 from screens.forms.meeting import (
     BookMeetingForm,
     CancelMeetingForm,
@@ -37,6 +44,7 @@ from screens.forms.meeting import (
     MeetingHeldForm,
     kind_label,
 )
+from screens.forms.reopen import ReopenForm
 from screens.forms.visit import VisitForm, child_of
 from screens.text import describe_error, shown, user_text
 from screens.widgets.footer import CinFooter
@@ -248,8 +256,8 @@ class CaseScreen(Screen[None]):
             return False
         if self.case_detail.closure is not None:
             closed = format_date(self.case_detail.closure.date)
-            self.app.notify(f"This case was closed on {closed}; nothing more can be recorded.",
-                            severity="warning")
+            self.app.notify(f"This case was closed on {closed}; nothing more can be recorded "
+                            "unless it is reopened (o).", severity="warning")
             return False
         if needs == "booked" and not self._meetings("booked"):
             self.app.notify("No booked meeting: book one first (b).", severity="warning")
@@ -297,6 +305,64 @@ class CaseScreen(Screen[None]):
         self._open(CloseCaseForm(ref=summary.ref, name=summary.name,
                                  policy=service.policy(summary.policy_id) if service else None,
                                  today=cin(self).today, privacy=cin(self).privacy))
+
+    # ----- corrections: pick a record from the history, then correct or withdraw it --------
+
+    def _names(self) -> list[str]:
+        return [self.case_detail.summary.name, *(s.name for s in self.sibling_cases)]
+
+    def _pick(self, title: str, then: Any) -> None:
+        if self.case_detail is None:
+            self.app.notify("The case is still loading.", severity="warning")
+            return
+        entries = [e for e in history(self.case_detail, meeting_label=kind_label)
+                   if e.record_type is not None and e.uid and e.withdrawn is None]
+        if not entries:
+            self.app.notify("No visit, meeting or note is recorded on this case yet.",
+                            severity="warning")
+            return
+        self.app.push_screen(
+            RecordPicker(entries, title=title, names=self._names(), privacy=cin(self).privacy),
+            lambda entry: then(entry) if entry is not None else None)
+
+    def action_correct_record(self) -> None:
+        self._pick("Correct which record?", self._correct)
+
+    def _correct(self, entry: HistoryEntry) -> None:
+        detail, privacy = self.case_detail, cin(self).privacy
+        summary = detail.summary
+        if entry.record_type == "visit":
+            visit = next(v for v in detail.visits if v.uid == entry.uid)
+            self._open(CorrectVisitForm(child_of(detail), visit, today=cin(self).today,
+                                        privacy=privacy))
+        elif entry.record_type == "meeting":
+            meeting = next(m for m in detail.meetings if m.uid == entry.uid)
+            self._open(CorrectMeetingForm(ref=summary.ref, name=summary.name, meeting=meeting,
+                                          today=cin(self).today, privacy=privacy))
+        else:
+            note = next(n for n in detail.oversight_notes if n.uid == entry.uid)
+            self._open(CorrectNoteForm(ref=summary.ref, name=summary.name, note=note,
+                                       privacy=privacy))
+
+    def action_withdraw_record(self) -> None:
+        self._pick("Withdraw which record?", self._withdraw)
+
+    def _withdraw(self, entry: HistoryEntry) -> None:
+        summary = self.case_detail.summary
+        self._open(WithdrawForm(ref=summary.ref, name=summary.name, entry=entry,
+                                names=self._names(), privacy=cin(self).privacy))
+
+    def action_reopen_case(self) -> None:
+        if self.case_detail is None:
+            self.app.notify("The case is still loading.", severity="warning")
+            return
+        if self.case_detail.closure is None:
+            self.app.notify("This case is open: only a closed case can be reopened.",
+                            severity="warning")
+            return
+        summary = self.case_detail.summary
+        self._open(ReopenForm(ref=summary.ref, name=summary.name,
+                              closure=self.case_detail.closure, privacy=cin(self).privacy))
 
     def action_back(self) -> None:
         self.dismiss(None)

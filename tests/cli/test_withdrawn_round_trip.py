@@ -28,7 +28,7 @@ def test_an_export_carries_withdrawn_records_and_round_trips(cin, db, tmp_path):
     exported = tmp_path / "export.json"
     assert cin("export", str(exported)).code == 0
     [record] = json.loads(exported.read_text(encoding="utf-8"))["cases"]
-    wrong = [v for v in record["visits"] if v["date"] == "2026-11-20"][0]
+    wrong = next(v for v in record["visits"] if v["date"] == "2026-11-20")
     assert (wrong["withdrawn_on"], wrong["withdrawn_reason"]) == ("2026-11-23", "Wrong child")
     assert record["visits"][0]["withdrawn_on"] is None
     [meeting] = record["meetings"]
