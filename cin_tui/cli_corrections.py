@@ -16,6 +16,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from cin_tui.cli_errors import CliError
+from policies.safe_text import safe_text
 
 if TYPE_CHECKING:
     from models.history import HistoryEntry
@@ -27,6 +28,12 @@ _RECORD_WORDS = {"visit": "visit", "meeting": "meeting", "oversight_note": "over
 _IDENTIFY = ("the record's id as `cin history REF` shows it (its first 8 characters are "
              "enough), or its date when it is the only one of its kind that day")
 _REASON = "why, in words: kept in the case's history and the audit trail (required)"
+
+
+def visible(message: str) -> str:
+    """As `cin_tui.cli.visible` (which this module cannot import: cli imports it): recorded
+    text never reaches the terminal as a control sequence."""
+    return safe_text(message, multiline=True)
 
 
 def add_corrections_commands(commands: argparse._SubParsersAction,
@@ -145,7 +152,6 @@ def add_corrections_commands(commands: argparse._SubParsersAction,
 
 
 def run_history(context) -> int:  # context: cin_tui.cli.Context
-    from cin_tui.cli import visible
     from policies.dates import format_date
     from screens.cells import display_name, mask_names
 
@@ -223,7 +229,6 @@ def _find(detail: CaseDetail, record_type: str, typed: str) -> HistoryEntry:
 
 def _reported(service: CaseloadService, ref: str, then: str) -> int:
     """Print the history's line for the correction just made, and what follows from it."""
-    from cin_tui.cli import visible
     from models.history import correction_sentence
 
     detail = service.case_detail(ref)
