@@ -265,7 +265,8 @@ class WithdrawForm(FormScreen[str]):
                                multiline=True), classes="withdrawn-record")
         yield Static(user_text("It stays in the case's history, marked withdrawn, but counts "
                                "for nothing from now on: the deadlines are worked out as if it "
-                               "had never been recorded.", "italic", multiline=True))
+                               "had never been recorded.", "italic", multiline=True),
+                     classes="dialog-note")
         yield reason_field("e.g. logged on the wrong child")
 
     def collect(self) -> str:

@@ -35,7 +35,7 @@ class ReopenForm(FormScreen[str]):
                                f"{closure_words(self.closure)}", multiline=True))
         yield Static(user_text("The case will be open again, with its deadlines, and can be "
                                "closed again later. The closure stays in its history.",
-                               "italic", multiline=True))
+                               "italic", multiline=True), classes="dialog-note")
         yield reason_field("e.g. closed by mistake; the family asked for help again")
 
     def collect(self) -> str:

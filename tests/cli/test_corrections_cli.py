@@ -164,3 +164,18 @@ def test_the_commands_are_in_cin_help(capsys):
     for command in ("history", "correct-visit", "correct-meeting", "correct-note", "withdraw",
                     "reopen"):
         assert re.search(rf"^\s+{command}\s+\S", out, re.MULTILINE), command
+
+
+def test_recorded_text_never_reaches_the_terminal_as_a_control_sequence(cin, tmp_path, db):
+    import sqlite3
+
+    imported(cin, tmp_path, visits=[
+        {"date": "2026-10-01", "seen": True, "seen_alone": True, "childs_voice": "fine"}])
+    result = cin("withdraw", "C-1", "--visit", "1/10/2026", "--reason", "wrong [b]child[/b]")
+    assert result.code == 0, result.err
+    # Text written by another program, which cin's own checks would have refused.
+    with sqlite3.connect(db) as connection:
+        connection.execute("UPDATE visits SET childs_voice = 'fine\u202eenif\x1b[2J'")
+    history = cin("history", "C-1").out
+    assert "\u202e" not in history and "\x1b" not in history
+    assert "WITHDRAWN on 23 Nov 2026 by " in history and ": wrong [b]child[/b]" in history
