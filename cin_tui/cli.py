@@ -322,6 +322,10 @@ def build_parser() -> argparse.ArgumentParser:
     from cin_tui.cli_cases import add_cases_commands  # cin add-case, cin edit-case
 
     add_cases_commands(commands, common)
+
+    from cin_tui.cli_corrections import add_corrections_commands  # history, correct, withdraw
+
+    add_corrections_commands(commands, common)
     return parser
 
 

@@ -72,6 +72,7 @@ def read_all_cases(session) -> list[CaseInput]:
             date=row["date"], seen=row["seen"], seen_alone=row["seen_alone"],
             not_alone_reason=row["not_alone_reason"], childs_voice=row["childs_voice"],
             location=row["location"], recorded=row["recorded"], uid=row["uid"],
+            withdrawn_on=row["withdrawn_on"], withdrawn_reason=row["withdrawn_reason"],
         ))
     meetings: dict[int, list[MeetingInput]] = defaultdict(list)
     for row in session.execute(select(meetings_table).order_by(meetings_table.c.id)).mappings():
@@ -80,6 +81,7 @@ def read_all_cases(session) -> list[CaseInput]:
             chair_role=row["chair_role"], family_attended=row["family_attended"],
             circulated=row["circulated"], cancelled_on=row["cancelled_on"],
             cancel_reason=row["cancel_reason"], uid=row["uid"],
+            withdrawn_on=row["withdrawn_on"], withdrawn_reason=row["withdrawn_reason"],
         ))
     closures: dict[int, ClosureInput] = {}
     for row in session.execute(select(closures_table)).mappings():

@@ -398,11 +398,13 @@ def _stored_case_dates(session: Session, case: Case) -> list[tuple[str, date]]:
         ("step-down", case.stepped_down_on),
     ]
     for visit_date in session.exec(
-        select(col(Visit.date)).where(col(Visit.case_id) == case.id)
+        select(col(Visit.date)).where(col(Visit.case_id) == case.id,
+                                      col(Visit.withdrawn_on).is_(None))
     ):
         dated.append(("visit", visit_date))
     held = select(col(Meeting.kind), col(Meeting.date)).where(
-        col(Meeting.case_id) == case.id, col(Meeting.status) == "held"
+        col(Meeting.case_id) == case.id, col(Meeting.status) == "held",
+        col(Meeting.withdrawn_on).is_(None),
     )
     for kind, meeting_date in session.exec(held):
         dated.append((f"{kind} meeting", meeting_date))

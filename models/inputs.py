@@ -26,6 +26,9 @@ class VisitInput:
     uid: str | None = None
     # The fields the source gave; on re-import the others keep their stored values. None: all.
     fields_given: frozenset[str] | None = None
+    # Withdrawn (kept, no longer counted): the day and why (models/corrections.py).
+    withdrawn_on: Date | None = None
+    withdrawn_reason: str | None = None
 
 
 @dataclass(slots=True)
@@ -41,6 +44,8 @@ class MeetingInput:
     cancel_reason: str | None = None
     uid: str | None = None  # as VisitInput.uid; None: matched by kind and date
     fields_given: frozenset[str] | None = None
+    withdrawn_on: Date | None = None  # as VisitInput.withdrawn_on
+    withdrawn_reason: str | None = None
 
 
 @dataclass(slots=True)

@@ -23,6 +23,7 @@ from models.tables import (
     AuditEntry,
     Case,
     Closure,
+    Correction,
     Meeting,
     OversightAction,
     OversightNote,
@@ -51,6 +52,9 @@ class VisitRecord:
     childs_voice: str | None
     location: str | None
     recorded: Date | None
+    uid: str | None = None
+    withdrawn_on: Date | None = None  # withdrawn: kept, but counts for nothing
+    withdrawn_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +70,9 @@ class MeetingRecord:
     cancelled_on: Date | None
     cancel_reason: str | None
     next_meeting_id: int | None
+    uid: str | None = None
+    withdrawn_on: Date | None = None
+    withdrawn_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,11 +103,34 @@ class OversightNoteRecord:
     rationale: str
     cleared_flags: tuple[str, ...]
     actions: tuple[OversightActionRecord, ...]
+    uid: str | None = None
+    withdrawn_on: Date | None = None
+    withdrawn_reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectionRecord:
+    """One correction, withdrawal or reopening (models.tables.Correction)."""
+
+    uid: str
+    record_type: str  # "visit", "meeting", "oversight_note" or "closure"
+    record_uid: str | None
+    action: str  # "corrected", "withdrawn" or "reopened"
+    recorded: Date
+    at: datetime  # UTC
+    actor: str
+    reason: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
 
 
 @dataclass(frozen=True, slots=True)
 class CaseDetail:
-    """Everything about one case, for the case screen and its timeline (each list by date)."""
+    """Everything about one case, for the case screen and its timeline (each list by date).
+
+    `visits`, `meetings` and `oversight_notes` are the records that count; withdrawn ones are
+    apart in `withdrawn_*` (shown in the history, counted nowhere), and `corrections` holds
+    every correction, withdrawal and reopening, oldest first."""
 
     summary: CaseSummary
     assessment_completed: Date | None
@@ -113,6 +143,10 @@ class CaseDetail:
     closure: ClosureRecord | None
     oversight_notes: tuple[OversightNoteRecord, ...]
     facts: CaseFacts
+    withdrawn_visits: tuple[VisitRecord, ...] = ()
+    withdrawn_meetings: tuple[MeetingRecord, ...] = ()
+    withdrawn_notes: tuple[OversightNoteRecord, ...] = ()
+    corrections: tuple[CorrectionRecord, ...] = ()
 
     @property
     def ref(self) -> str:
@@ -228,7 +262,8 @@ class _Children:
         for case_id, when, seen, alone, recorded in _raw_rows(
             session,
             select(v.case_id, v.date, v.seen, v.seen_alone, v.recorded)
-            .where(v.case_id.in_(case_ids)).order_by(v.date, v.id),
+            .where(v.case_id.in_(case_ids), v.withdrawn_on.is_(None))
+            .order_by(v.date, v.id),
         ):
             self.visit_facts[case_id].append(
                 VisitFact(day(when), bool(seen), maybe_bool(alone), day(recorded))
@@ -239,7 +274,8 @@ class _Children:
             session,
             select(m.case_id, m.kind, m.status, m.date, m.chair_role, m.circulated,
                    m.cancelled_on)
-            .where(m.case_id.in_(case_ids)).order_by(m.date, m.id),
+            .where(m.case_id.in_(case_ids), m.withdrawn_on.is_(None))
+            .order_by(m.date, m.id),
         ):
             self.meeting_facts[case_id].append(
                 MeetingFact(kind, status, day(when), chair_role, day(circulated),
@@ -249,22 +285,26 @@ class _Children:
             c.case_id: c
             for c in session.scalars(select(Closure).where(col(Closure.case_id).in_(case_ids)))
         }
+        # A withdrawn note clears no flag and sets no action; the history still shows it.
         self.notes: dict[int, list[OversightNote]] = defaultdict(list)
+        self.withdrawn_notes: dict[int, list[OversightNote]] = defaultdict(list)
         for note in session.scalars(
             select(OversightNote).where(col(OversightNote.case_id).in_(case_ids))
             .order_by(col(OversightNote.recorded), col(OversightNote.id))
         ):
-            self.notes[note.case_id].append(note)
+            kept = self.notes if note.withdrawn_on is None else self.withdrawn_notes
+            kept[note.case_id].append(note)
         self.actions: dict[int, list[OversightAction]] = defaultdict(list)
         action_query = (
-            select(OversightAction, col(OversightNote.case_id))
+            select(OversightAction, col(OversightNote.case_id), col(OversightNote.withdrawn_on))
             .join(OversightNote, col(OversightAction.note_id) == col(OversightNote.id))
             .where(col(OversightNote.case_id).in_(case_ids))
             .order_by(col(OversightAction.due), col(OversightAction.id))
         )
         self.actions_by_note: dict[int, list[OversightAction]] = defaultdict(list)
-        for action, case_id in session.execute(action_query):
-            self.actions[case_id].append(action)
+        for action, case_id, withdrawn in session.execute(action_query):
+            if withdrawn is None:
+                self.actions[case_id].append(action)
             self.actions_by_note[action.note_id].append(action)
 
     def facts_for(self, case: Case) -> CaseFacts:
@@ -341,6 +381,12 @@ def get_case_detail(session: Session, ref: str) -> CaseDetail:
     chosen = select(col(Case.id)).where(col(Case.ref) == ref).scalar_subquery()
     children = _Children(session, chosen)
     closure = children.closures.get(case.id)
+    visits = [_visit_record(v) for v in session.scalars(
+        select(Visit).where(col(Visit.case_id) == case.id)
+        .order_by(col(Visit.date), col(Visit.id)))]
+    meetings = [_meeting_record(m) for m in session.scalars(
+        select(Meeting).where(col(Meeting.case_id) == case.id)
+        .order_by(col(Meeting.date), col(Meeting.id)))]
     return CaseDetail(
         summary=_summary(case, worker_name, closure_date),
         assessment_completed=case.assessment_completed,
@@ -348,25 +394,22 @@ def get_case_detail(session: Session, ref: str) -> CaseDetail:
         stepped_down_from=case.stepped_down_from,
         stepped_down_on=case.stepped_down_on,
         events=_events(case.events),
-        visits=tuple(
-            _visit_record(v)
-            for v in session.scalars(
-                select(Visit).where(col(Visit.case_id) == case.id)
-                .order_by(col(Visit.date), col(Visit.id))
-            )
-        ),
-        meetings=tuple(
-            _meeting_record(m)
-            for m in session.scalars(
-                select(Meeting).where(col(Meeting.case_id) == case.id)
-                .order_by(col(Meeting.date), col(Meeting.id))
-            )
-        ),
+        visits=tuple(v for v in visits if v.withdrawn_on is None),
+        meetings=tuple(m for m in meetings if m.withdrawn_on is None),
         closure=_closure_record(closure) if closure else None,
         oversight_notes=tuple(
             _note_record(n, children.actions_by_note) for n in children.notes[case.id]
         ),
         facts=children.facts_for(case),
+        withdrawn_visits=tuple(v for v in visits if v.withdrawn_on is not None),
+        withdrawn_meetings=tuple(m for m in meetings if m.withdrawn_on is not None),
+        withdrawn_notes=tuple(
+            _note_record(n, children.actions_by_note)
+            for n in children.withdrawn_notes[case.id]
+        ),
+        corrections=tuple(_correction_record(c) for c in session.scalars(
+            select(Correction).where(col(Correction.case_id) == case.id)
+            .order_by(col(Correction.id)))),
     )
 
 
@@ -375,7 +418,8 @@ def _visit_record(v: Visit) -> VisitRecord:
     return VisitRecord(
         id=v.id, date=v.date, seen=v.seen, seen_alone=v.seen_alone,
         not_alone_reason=v.not_alone_reason, childs_voice=v.childs_voice,
-        location=v.location, recorded=v.recorded,
+        location=v.location, recorded=v.recorded, uid=v.uid,
+        withdrawn_on=v.withdrawn_on, withdrawn_reason=v.withdrawn_reason,
     )
 
 
@@ -385,7 +429,8 @@ def _meeting_record(m: Meeting) -> MeetingRecord:
         id=m.id, kind=m.kind, status=m.status, date=m.date, chair=m.chair,
         chair_role=m.chair_role, family_attended=m.family_attended, circulated=m.circulated,
         cancelled_on=m.cancelled_on, cancel_reason=m.cancel_reason,
-        next_meeting_id=m.next_meeting_id,
+        next_meeting_id=m.next_meeting_id, uid=m.uid,
+        withdrawn_on=m.withdrawn_on, withdrawn_reason=m.withdrawn_reason,
     )
 
 
@@ -411,6 +456,15 @@ def _note_record(
             for a in actions_by_note[n.id]
             if a.id is not None
         ),
+        uid=n.uid, withdrawn_on=n.withdrawn_on, withdrawn_reason=n.withdrawn_reason,
+    )
+
+
+def _correction_record(c: Correction) -> CorrectionRecord:
+    return CorrectionRecord(
+        uid=c.uid, record_type=c.record_type, record_uid=c.record_uid, action=c.action,
+        recorded=c.recorded, at=c.at, actor=c.actor, reason=c.reason, before=c.before,
+        after=c.after,
     )
 
 

@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # imported when first used: the fast read needs none of them
     from sqlmodel import Session
 
     from models.case_edit import CaseChanges
-    from models.inputs import CaseInput, ClosureInput, VisitInput
+    from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
     from models.queries import AuditRecord, CaseDetail
     from models.rows import CaseloadRow, CaseSummary
     from models.supervision import CasePage, SupervisionNotes, TeamOverview
@@ -414,3 +414,57 @@ class CaseloadService:
         self.open()
         with session_scope(self.engine) as session:
             return command(session)
+
+    # ----- corrections (models/corrections.py): each returns the correction's uid ---------
+
+    def correct_visit(self, *, ref: str, visit_uid: str, visit: VisitInput, reason: str) -> str:
+        from models.corrections import correct_visit
+
+        return self._write(lambda session: correct_visit(
+            session, ref=ref, visit_uid=visit_uid, visit=visit, reason=reason,
+            actor=self.actor, today=self.today))
+
+    def withdraw_visit(self, *, ref: str, visit_uid: str, reason: str) -> str:
+        from models.corrections import withdraw_visit
+
+        return self._write(lambda session: withdraw_visit(
+            session, ref=ref, visit_uid=visit_uid, reason=reason, actor=self.actor,
+            today=self.today))
+
+    def correct_meeting(
+        self, *, ref: str, meeting_uid: str, meeting: MeetingInput, reason: str
+    ) -> str:
+        from models.corrections import correct_meeting
+
+        return self._write(lambda session: correct_meeting(
+            session, ref=ref, meeting_uid=meeting_uid, meeting=meeting, reason=reason,
+            actor=self.actor, today=self.today))
+
+    def withdraw_meeting(self, *, ref: str, meeting_uid: str, reason: str) -> str:
+        from models.corrections import withdraw_meeting
+
+        return self._write(lambda session: withdraw_meeting(
+            session, ref=ref, meeting_uid=meeting_uid, reason=reason, actor=self.actor,
+            today=self.today))
+
+    def correct_oversight_note(
+        self, *, ref: str, note_uid: str, decision: str, rationale: str, reason: str
+    ) -> str:
+        from models.corrections import correct_oversight_note
+
+        return self._write(lambda session: correct_oversight_note(
+            session, ref=ref, note_uid=note_uid, decision=decision, rationale=rationale,
+            reason=reason, actor=self.actor, today=self.today))
+
+    def withdraw_oversight_note(self, *, ref: str, note_uid: str, reason: str) -> str:
+        from models.corrections import withdraw_oversight_note
+
+        return self._write(lambda session: withdraw_oversight_note(
+            session, ref=ref, note_uid=note_uid, reason=reason, actor=self.actor,
+            today=self.today))
+
+    def reopen_case(self, *, ref: str, reason: str) -> str:
+        from models.corrections import reopen_case
+
+        return self._write(lambda session: reopen_case(
+            session, ref=ref, reason=reason, actor=self.actor, today=self.today))

@@ -57,10 +57,11 @@ _CASE_FIELDS: dict[str, str] = {
 }
 CASE_COLUMNS = _CASE_FIELDS  # for models.case_edit: the same names for the same columns
 _VISIT_COLUMNS = ("date", "seen", "seen_alone", "not_alone_reason", "childs_voice",
-                  "location", "recorded")
+                  "location", "recorded", "withdrawn_on", "withdrawn_reason")
 _VISIT_KEY = (0, 1)  # (date, seen)
 _MEETING_COLUMNS = ("kind", "status", "date", "chair", "chair_role", "family_attended",
-                    "circulated", "cancelled_on", "cancel_reason")
+                    "circulated", "cancelled_on", "cancel_reason", "withdrawn_on",
+                    "withdrawn_reason")
 _MEETING_KEY = (0, 2)  # (kind, date)
 _CLOSURE_COLUMNS = ("date", "reason", "note", "step_down_to_early_help", "lead_professional",
                     "checklist")
@@ -411,7 +412,17 @@ class _Plan:
         if match is None:
             return None, new
         stored_rows.taken.add(match.id)
-        return match, _merge(match.values, new, given)
+        merged = _merge(match.values, new, given)
+        if form.takes_back_withdrawal(match.values, merged):
+            # Like a closure, a withdrawal is never taken back by an import (an export made
+            # before it says null): the record stays withdrawn, and the user is told.
+            merged = form.keep_withdrawal(match.values, merged)
+            self.summary.notes.append(
+                f"{case.ref}: the file gives the {form.describe(match.values)} as not "
+                "withdrawn, but it was withdrawn on "
+                f"{format_date(stored.date_from_stored(match.values[form.withdrawn_at]))}; "
+                "an import never takes back a withdrawal, so it stays withdrawn.")
+        return match, merged
 
     def _match_summary(
         self, case_id: int, new: _Stored, given: tuple[int, ...], form: _StoredForm,
@@ -586,6 +597,17 @@ class _StoredForm:
         self.all_given = tuple(range(len(columns)))
         self._given_cache: dict[frozenset[str], tuple[int, ...]] = {}
         self.status_at = columns.index("status") if "status" in columns else None
+        self.withdrawn_at = columns.index("withdrawn_on")
+        self.withdrawal = (self.withdrawn_at, columns.index("withdrawn_reason"))
+
+    def takes_back_withdrawal(self, stored_values: _Stored, merged: _Stored) -> bool:
+        return stored_values[self.withdrawn_at] is not None and merged[self.withdrawn_at] is None
+
+    def keep_withdrawal(self, stored_values: _Stored, merged: _Stored) -> _Stored:
+        values = list(merged)
+        for i in self.withdrawal:
+            values[i] = stored_values[i]
+        return tuple(values)
 
     def of(self, child: Any) -> _Stored:
         values = list(self.get(child))

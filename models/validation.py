@@ -291,6 +291,8 @@ def check_visit(
             f"{f}location",
             f"{visit.location!r} is not a visit location; use one of: {_listed(VISIT_LOCATIONS)}",
         ))
+    errors += check_withdrawal(f, visit.withdrawn_on, visit.withdrawn_reason, today=today,
+                               dob=dob)
     if visit.recorded is not None:
         if visit.recorded < visit.date:
             errors.append(FieldError(
@@ -332,6 +334,24 @@ def _check_seen_child(
             f"{f}childs_voice",
             "record the child's views and wishes (the child's voice) when the child was seen",
         ))
+    return errors
+
+
+def check_withdrawal(prefix: str, withdrawn_on: date | None, reason: str | None, *,
+                     today: date, dob: date | None) -> list[FieldError]:
+    """A withdrawn visit or meeting (models/corrections.py) as an import carries it: the day
+    it was withdrawn, not after today, with the reason; no reason without the day."""
+    f = prefix
+    errors = check_event_date(f"{f}withdrawn_on", withdrawn_on, dob=dob)
+    errors += not_after_today(f"{f}withdrawn_on", withdrawn_on, today,
+                              "use the day it was withdrawn")
+    errors += check_text(f"{f}withdrawn_reason", reason, long=True)
+    if withdrawn_on is not None and _blank(reason):
+        errors.append(FieldError(f"{f}withdrawn_reason",
+                                 "say why it was withdrawn (required with withdrawn_on)"))
+    if withdrawn_on is None and not _blank(reason):
+        errors.append(FieldError(f"{f}withdrawn_on", "give the day it was withdrawn (required "
+                                                      "with withdrawn_reason), or leave both out"))
     return errors
 
 
@@ -406,6 +426,8 @@ def check_meeting(
         errors += not_after_today(
             f"{f}cancelled_on", meeting.cancelled_on, today, "use the date it was cancelled"
         )
+    errors += check_withdrawal(f, meeting.withdrawn_on, meeting.withdrawn_reason, today=today,
+                               dob=dob)
     if meeting.status == "cancelled" and not historic and _blank(meeting.cancel_reason):
         errors.append(FieldError(f"{f}cancel_reason", "say why the meeting was cancelled"))
     return errors

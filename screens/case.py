@@ -14,6 +14,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
+from models.history import HistoryEntry, history
 from policies.dates import format_date
 from policies.packs.types import NO_VISIT_FREQUENCY
 from policies.packs.types import visit_frequency_missing as visit_every_missing
@@ -33,6 +34,13 @@ from screens.cells import (
 from screens.context import CaseloadAccess, cin, follow_app, leave_app
 from screens.forms.case_form import EditCaseForm, edit_values
 from screens.forms.close import CloseCaseForm
+from screens.forms.correct import (
+    CorrectMeetingForm,
+    CorrectNoteForm,
+    CorrectVisitForm,
+    RecordPicker,
+    WithdrawForm,
+)
 from screens.forms.meeting import (
     BookMeetingForm,
     CancelMeetingForm,
@@ -40,6 +48,7 @@ from screens.forms.meeting import (
     MeetingHeldForm,
     kind_label,
 )
+from screens.forms.reopen import ReopenForm
 from screens.forms.visit import VisitForm, child_of
 from screens.text import describe_error, shown, user_text
 from screens.widgets.footer import CinFooter
@@ -50,7 +59,6 @@ STEP_DOWN_WORDS = {
     "supervision_order": "a supervision order",
     "cp_conference": "a child protection conference (no plan)",
 }
-LOCATION_WORDS = {"home": "at home", "school": "at school", "other": "elsewhere"}
 FREQUENCY_UNITS = {"wd": "working days", "d": "days", "w": "weeks", "m": "months"}
 
 
@@ -223,14 +231,7 @@ class CaseScreen(Screen[None]):
     # ----- timeline ---------------------------------------------------------------------
 
     def _timeline(self) -> Text | Table:
-        entries: list[tuple[date, int, str, str]] = []
-        for visit in self.case_detail.visits:
-            entries.append((visit.date, 0, "Visit", _visit_words(visit)))
-        for meeting in self.case_detail.meetings:
-            entries.append((meeting.date, 1, kind_label(meeting.kind), _meeting_words(meeting)))
-        closure = self.case_detail.closure
-        if closure is not None:
-            entries.append((closure.date, 2, "Closed", _closure_words(closure)))
+        entries = history(self.case_detail, meeting_label=kind_label)
         if not entries:
             return Text("· Nothing recorded yet.", style="dim")
         # In privacy mode the family's names in recorded words become initials, as in the
@@ -241,9 +242,15 @@ class CaseScreen(Screen[None]):
         table.add_column(no_wrap=True)
         table.add_column(style="bold", no_wrap=True)
         table.add_column(ratio=1)
-        for when, _, what, words in sorted(entries, key=lambda e: (e[0], e[1]), reverse=True):
-            table.add_row(format_date(when), user_text(what),
-                          user_text(mask_names(words, names, privacy), multiline=True))
+        for entry in entries:
+            words = user_text(mask_names(entry.words, names, privacy), multiline=True)
+            if entry.withdrawn is not None:
+                # Struck through, and said in words too (a monochrome terminal may not strike).
+                words.stylize("strike dim")
+                words.append("\n")
+                words.append_text(user_text(mask_names(entry.withdrawn, names, privacy),
+                                            "bold", multiline=True))
+            table.add_row(format_date(entry.when), user_text(entry.what), words)
         return table
 
     # ----- forms ------------------------------------------------------------------------
@@ -271,8 +278,8 @@ class CaseScreen(Screen[None]):
             return False
         if self.case_detail.closure is not None:
             closed = format_date(self.case_detail.closure.date)
-            self.app.notify(f"This case was closed on {closed}; nothing more can be recorded.",
-                            severity="warning")
+            self.app.notify(f"This case was closed on {closed}; nothing more can be recorded "
+                            "unless it is reopened (o).", severity="warning")
             return False
         if needs == "booked" and not self._meetings("booked"):
             self.app.notify("No booked meeting: book one first (b).", severity="warning")
@@ -335,6 +342,64 @@ class CaseScreen(Screen[None]):
                                 values=edit_values(self.case_detail),
                                 authority=getattr(policy, "name", None) or summary.policy_id))
 
+    # ----- corrections: pick a record from the history, then correct or withdraw it --------
+
+    def _names(self) -> list[str]:
+        return [self.case_detail.summary.name, *(s.name for s in self.sibling_cases)]
+
+    def _pick(self, title: str, then: Any) -> None:
+        if self.case_detail is None:
+            self.app.notify("The case is still loading.", severity="warning")
+            return
+        entries = [e for e in history(self.case_detail, meeting_label=kind_label)
+                   if e.record_type is not None and e.uid and e.withdrawn is None]
+        if not entries:
+            self.app.notify("No visit, meeting or note is recorded on this case yet.",
+                            severity="warning")
+            return
+        self.app.push_screen(
+            RecordPicker(entries, title=title, names=self._names(), privacy=cin(self).privacy),
+            lambda entry: then(entry) if entry is not None else None)
+
+    def action_correct_record(self) -> None:
+        self._pick("Correct which record?", self._correct)
+
+    def _correct(self, entry: HistoryEntry) -> None:
+        detail, privacy = self.case_detail, cin(self).privacy
+        summary = detail.summary
+        if entry.record_type == "visit":
+            visit = next(v for v in detail.visits if v.uid == entry.uid)
+            self._open(CorrectVisitForm(child_of(detail), visit, today=cin(self).today,
+                                        privacy=privacy))
+        elif entry.record_type == "meeting":
+            meeting = next(m for m in detail.meetings if m.uid == entry.uid)
+            self._open(CorrectMeetingForm(ref=summary.ref, name=summary.name, meeting=meeting,
+                                          today=cin(self).today, privacy=privacy))
+        else:
+            note = next(n for n in detail.oversight_notes if n.uid == entry.uid)
+            self._open(CorrectNoteForm(ref=summary.ref, name=summary.name, note=note,
+                                       privacy=privacy))
+
+    def action_withdraw_record(self) -> None:
+        self._pick("Withdraw which record?", self._withdraw)
+
+    def _withdraw(self, entry: HistoryEntry) -> None:
+        summary = self.case_detail.summary
+        self._open(WithdrawForm(ref=summary.ref, name=summary.name, entry=entry,
+                                names=self._names(), privacy=cin(self).privacy))
+
+    def action_reopen_case(self) -> None:
+        if self.case_detail is None:
+            self.app.notify("The case is still loading.", severity="warning")
+            return
+        if self.case_detail.closure is None:
+            self.app.notify("This case is open: only a closed case can be reopened.",
+                            severity="warning")
+            return
+        summary = self.case_detail.summary
+        self._open(ReopenForm(ref=summary.ref, name=summary.name,
+                              closure=self.case_detail.closure, privacy=cin(self).privacy))
+
     def action_back(self) -> None:
         self.dismiss(None)
 
@@ -369,56 +434,3 @@ def _step_down_words(detail: Any) -> str:
     source = STEP_DOWN_WORDS.get(detail.stepped_down_from, detail.stepped_down_from)
     when = f" on {format_date(detail.stepped_down_on)}" if detail.stepped_down_on else ""
     return f"from {source}{when}"
-
-
-def _visit_words(visit: Any) -> str:
-    parts = [LOCATION_WORDS.get(visit.location, f"at {visit.location}") if visit.location
-             else "place not recorded"]
-    if not visit.seen:
-        parts.append("child NOT seen")
-    elif visit.seen_alone:
-        parts.append("seen alone")
-    elif visit.seen_alone is False:
-        reason = f" ({visit.not_alone_reason})" if visit.not_alone_reason else ""
-        parts.append(f"seen, not alone{reason}")
-    else:
-        parts.append("seen (alone not recorded)")
-    if visit.childs_voice:
-        parts.append(f"voice: “{visit.childs_voice}”")
-    elif visit.seen:
-        parts.append("child's voice not recorded")
-    if visit.recorded:
-        parts.append(f"recorded {format_date(visit.recorded)}")
-    return " · ".join(parts)
-
-
-def _meeting_words(meeting: Any) -> str:
-    if meeting.status == "booked":
-        return "booked"
-    if meeting.status == "cancelled":
-        when = f" on {format_date(meeting.cancelled_on)}" if meeting.cancelled_on else ""
-        reason = f": {meeting.cancel_reason}" if meeting.cancel_reason else ""
-        return f"cancelled{when}{reason}"
-    parts = ["held"]
-    role = meeting.chair_role.replace("_", " ") if meeting.chair_role else None
-    if meeting.chair:
-        parts.append(f"chair {meeting.chair}" + (f" ({role})" if role else ""))
-    elif role:
-        parts.append(f"chaired by {role}")
-    if meeting.family_attended is not None:
-        parts.append("family attended" if meeting.family_attended else "family did not attend")
-    parts.append(f"circulated {format_date(meeting.circulated)}" if meeting.circulated
-                 else "not circulated yet")
-    return " · ".join(parts)
-
-
-def _closure_words(closure: Any) -> str:
-    from models.validation import CENSUS_CLOSURE_REASONS
-
-    parts = [f"{closure.reason} {CENSUS_CLOSURE_REASONS.get(closure.reason, '')}".strip()]
-    if closure.step_down_to_early_help:
-        lead = f" (lead: {closure.lead_professional})" if closure.lead_professional else ""
-        parts.append(f"stepped down to Early Help{lead}")
-    if closure.note:
-        parts.append(closure.note)
-    return " · ".join(parts)

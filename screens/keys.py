@@ -87,6 +87,14 @@ CANCEL_MEETING = Command("cancel_meeting", "x", "cancel_meeting", "Cancel mtg",
                          "Cancel a booked meeting, with the reason.")
 CLOSE_CASE = Command("close_case", "c", "close_case", "Close case",
                      "Close the case: date, reason, step-down and the closure checklist.")
+CORRECT_RECORD = Command("correct_record", "f", "correct_record", "Correct",
+                         "Correct a visit, meeting or oversight note recorded wrongly, with the "
+                         "reason; the history keeps what it said before.")
+WITHDRAW_RECORD = Command("withdraw_record", "w", "withdraw_record", "Withdraw",
+                          "Withdraw a visit, meeting or note recorded in error, with the reason: "
+                          "kept in the history, counted for nothing.")
+REOPEN_CASE = Command("reopen_case", "o", "reopen_case", "Reopen",
+                      "Reopen a closed case, with the reason; the closure stays in the history.")
 BACK = Command("back", "escape", "back", "Back", "Back to the caseload.")
 
 # ----- forms ------------------------------------------------------------------------------
@@ -139,7 +147,8 @@ EDIT_CASE = Command("edit_case", "e", "edit_case", "Edit case",
 CASELOAD_COMMANDS = (HELP, SEARCH, SORT, REVERSE, WORKER, STATUS, CLOSED, LOG_VISIT,
                      NEW_CASE, TEAM_VIEW, RELOAD, QUIT)
 CASE_COMMANDS = (LOG_VISIT, BOOK_MEETING, MEETING_HELD, CIRCULATED, CANCEL_MEETING,
-                 CLOSE_CASE, EDIT_CASE, BACK, HELP)
+                 CLOSE_CASE, EDIT_CASE, CORRECT_RECORD, WITHDRAW_RECORD, REOPEN_CASE, BACK,
+                 HELP)
 FORM_COMMANDS = (SAVE, CANCEL)
 TEAM_COMMANDS = (NEXT_TEAM, PRIVACY, BACK, HELP)
 WALKTHROUGH_COMMANDS = (NEXT_CASE, PREVIOUS_CASE, OVERSIGHT_NOTE, ACTION_DONE, WRITE_RECORD,

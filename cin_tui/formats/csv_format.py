@@ -271,10 +271,13 @@ def _index(head: str) -> int | None:
 
 
 def summary_row(case: CaseInput) -> dict[str, str]:
-    seen = [v.date for v in case.visits if v.seen]
-    alone = [v.date for v in case.visits if v.seen and v.seen_alone]
-    held = sorted((m for m in case.meetings if m.status == "held"), key=lambda m: m.date)
-    booked = sorted((m for m in case.meetings if m.status == "booked"), key=lambda m: m.date)
+    # A withdrawn visit or meeting counts for nothing, so a summary leaves it out.
+    visits = [v for v in case.visits if v.withdrawn_on is None]
+    meetings = [m for m in case.meetings if m.withdrawn_on is None]
+    seen = [v.date for v in visits if v.seen]
+    alone = [v.date for v in visits if v.seen and v.seen_alone]
+    held = sorted((m for m in meetings if m.status == "held"), key=lambda m: m.date)
+    booked = sorted((m for m in meetings if m.status == "booked"), key=lambda m: m.date)
     row = {
         "ref": case.ref,
         "name": case.name,

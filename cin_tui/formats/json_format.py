@@ -35,10 +35,11 @@ CASE_FIELDS = (
 )
 VISIT_FIELDS = (
     "id", "date", "seen", "seen_alone", "not_alone_reason", "childs_voice", "location", "recorded",
+    "withdrawn_on", "withdrawn_reason",
 )
 MEETING_FIELDS = (
     "id", "kind", "status", "date", "chair", "chair_role", "family_attended", "circulated",
-    "cancelled_on", "cancel_reason",
+    "cancelled_on", "cancel_reason", "withdrawn_on", "withdrawn_reason",
 )
 CLOSURE_FIELDS = (
     "date", "reason", "note", "step_down_to_early_help", "lead_professional", "checklist",
@@ -221,6 +222,8 @@ def _read_visit(reader: FieldReader, prefix: str, item: dict) -> VisitInput | No
         recorded=reader.date(prefix + "recorded", get("recorded")),
         uid=_read_id(reader, prefix + "id", get("id")),
         fields_given=_given(item, VISIT_FIELDS),
+        withdrawn_on=reader.date(prefix + "withdrawn_on", get("withdrawn_on")),
+        withdrawn_reason=reader.text(prefix + "withdrawn_reason", get("withdrawn_reason")),
     )
     return visit if when is not None else None
 
@@ -245,6 +248,8 @@ def _read_meeting(reader: FieldReader, prefix: str, item: dict) -> MeetingInput 
         cancel_reason=reader.text(prefix + "cancel_reason", get("cancel_reason")),
         uid=_read_id(reader, prefix + "id", get("id")),
         fields_given=_given(item, MEETING_FIELDS),
+        withdrawn_on=reader.date(prefix + "withdrawn_on", get("withdrawn_on")),
+        withdrawn_reason=reader.text(prefix + "withdrawn_reason", get("withdrawn_reason")),
     )
     return meeting if None not in (kind, status, when) else None
 
@@ -398,6 +403,8 @@ def case_to_json(case: CaseInput) -> dict:
                 "childs_voice": v.childs_voice,
                 "location": v.location,
                 "recorded": _iso(v.recorded),
+                "withdrawn_on": _iso(v.withdrawn_on),
+                "withdrawn_reason": v.withdrawn_reason,
             }
             for v in visits
         ],
@@ -413,6 +420,8 @@ def case_to_json(case: CaseInput) -> dict:
                 "circulated": _iso(m.circulated),
                 "cancelled_on": _iso(m.cancelled_on),
                 "cancel_reason": m.cancel_reason,
+                "withdrawn_on": _iso(m.withdrawn_on),
+                "withdrawn_reason": m.withdrawn_reason,
             }
             for m in meetings
         ],

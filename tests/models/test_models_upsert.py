@@ -131,7 +131,8 @@ def test_a_changed_record_is_updated_in_place(engine, policies):
         "name": "Amy Smith-Jones",
         "visits": [{"id": added_visit["id"], "date": "2026-11-16", "seen": True,
                     "seen_alone": True, "not_alone_reason": None, "childs_voice": None,
-                    "location": "home", "recorded": None}],
+                    "location": "home", "recorded": None, "withdrawn_on": None,
+                    "withdrawn_reason": None}],
         "meetings": [{"id": initial_uid, "kind": "initial", "date": "2026-02-02",
                       "circulated": "2026-02-06"}],
     }
