@@ -26,6 +26,7 @@ from models.tables import (
     Meeting,
     OversightAction,
     OversightNote,
+    TaskCompletion,
     Visit,
     Worker,
     table_of,
@@ -37,6 +38,7 @@ from policies.facts import (
     Frequency,
     MeetingFact,
     OversightActionFact,
+    TaskDoneFact,
     VisitFact,
 )
 
@@ -266,6 +268,16 @@ class _Children:
         for action, case_id in session.execute(action_query):
             self.actions[case_id].append(action)
             self.actions_by_note[action.note_id].append(action)
+        # Tasks marked done, leaving out those withdrawn.
+        t = table_of(TaskCompletion).c
+        self.tasks_done: dict[int, list[TaskDoneFact]] = defaultdict(list)
+        for case_id, rule_id, due, done in _raw_rows(
+            session,
+            select(t.case_id, t.rule_id, t.due, t.done)
+            .where(t.case_id.in_(case_ids), t.withdrawn_on.is_(None))
+            .order_by(t.done, t.id),
+        ):
+            self.tasks_done[case_id].append(TaskDoneFact(rule_id, day(done), day(due)))
 
     def facts_for(self, case: Case) -> CaseFacts:
         assert case.id is not None
@@ -298,6 +310,7 @@ class _Children:
                 )
                 for a in self.actions[case.id]
             ),
+            tasks_done=tuple(self.tasks_done[case.id]),
         )
 
 
