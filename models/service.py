@@ -364,6 +364,26 @@ class CaseloadService:
         self._write(lambda session: complete_oversight_action(
             session, action_id=action_id, done=done, actor=self.actor, today=self.today))
 
+    # ----- the worker's own tasks (models/tasks.py) ----------------------------------------
+
+    def complete_task(self, *, ref: str, rule: str, done: date, due: date | None = None,
+                      note: str | None = None) -> int:
+        """Mark the worker task `rule` ("invitations" or "camden.invitations") of `ref` done
+        on `done`: the open occurrence due on `due`, or the earliest. Returns its id."""
+        from models.tasks import complete_task
+
+        return self._write(lambda session: complete_task(
+            session, ref=ref, rule=rule, done=done, due=due, note=note,
+            policies=self.policies, calendar=self.calendar, actor=self.actor,
+            today=self.today))
+
+    def withdraw_task_completion(self, *, completion_id: int, reason: str) -> None:
+        from models.tasks import withdraw_task_completion
+
+        self._write(lambda session: withdraw_task_completion(
+            session, completion_id=completion_id, reason=reason, actor=self.actor,
+            today=self.today))
+
     # ----- transactions -------------------------------------------------------------------
 
     def _read(self, read: Callable[[Session, bool], T]) -> T:

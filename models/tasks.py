@@ -1,0 +1,196 @@
+"""The worker's own tasks: marking one done, and withdrawing that (issue 12, item 3).
+
+A pack rule with `done_by = "worker"` (docs/policies.md, "Tasks the worker marks done") is a task
+the worker ticks off with the date it was done: a `TaskCompletion` row, which the facts builder
+reads into `CaseFacts.tasks_done` and the engine treats as met. A task repeated per meeting or
+per period is done one occurrence at a time (the open deadline due on `due`, or the earliest
+open one). Oversight points (`done_by = "manager"`) are refused: a manager's note clears them.
+Like every command: validated all at once, one transaction, an audit row with before and after.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, select
+
+from models import audit
+from models.caseload import load_case
+from models.db import one_transaction
+from models.tables import Case, Closure, TaskCompletion
+from models.validation import (
+    FieldError,
+    ValidationFailed,
+    check_event_date,
+    check_text,
+    fail_if,
+    not_after_today,
+)
+from policies.dates import format_date
+from policies.deadlines import Deadline
+from policies.packs import Policy, Rule
+from policies.vocabulary import ANCHORS, or_list
+
+__all__ = ["complete_task", "find_rule", "is_per_occurrence", "withdraw_task_completion",
+           "worker_tasks"]
+
+
+def worker_tasks(policy: Policy) -> list[Rule]:
+    """The rules of `policy` the worker marks done themselves, in pack order."""
+    return [rule for rule in policy.rules if rule.worker_task]
+
+
+def find_rule(policy: Policy, typed: str) -> Rule | None:
+    """The rule named by its own id ("invitations") or qualified id ("camden.invitations"),
+    any case; None if the pack has none."""
+    wanted = typed.strip().casefold().removeprefix(f"{policy.id}.")
+    return next((rule for rule in policy.rules if rule.id.casefold() == wanted), None)
+
+
+def is_per_occurrence(rule: Rule) -> bool:
+    """Done one occurrence at a time (per booked meeting, or per period), not once."""
+    return rule.repeat is not None or ANCHORS[rule.anchor].per_item
+
+
+def rule_errors(policy: Policy, typed: str) -> tuple[Rule | None, list[FieldError]]:
+    """The worker task `typed` names in `policy`, or the problem in words."""
+    tasks = ", ".join(rule.id for rule in worker_tasks(policy)) or "none"
+    rule = find_rule(policy, typed)
+    if rule is None:
+        return None, [FieldError("rule", f"{typed.strip()!r} is not a rule of the {policy.id} "
+                                         f"pack; its worker tasks: {tasks}")]
+    if rule.done_by == "manager":
+        return None, [FieldError("rule", (
+            f"{rule.qualified_id} ({rule.label}) is an oversight point: a manager's oversight "
+            "note clears it, not the worker (o in the team view's walkthrough)"))]
+    if not rule.worker_task:
+        return None, [FieldError("rule", (
+            f"{rule.qualified_id} ({rule.label}) is met by recording what it asks for (a "
+            f"visit, a meeting, a date), not marked done; the {policy.id} pack's worker "
+            f"tasks: {tasks}"))]
+    return rule, []
+
+
+@one_transaction
+def complete_task(
+    session: Session,
+    *,
+    ref: str,
+    rule: str,
+    done: date,
+    due: date | None = None,
+    note: str | None = None,
+    policies: Mapping[str, Policy],
+    calendar: Any,
+    actor: str,
+    today: date,
+) -> int:
+    """Mark the worker task `rule` of case `ref` done on `done`: the open occurrence due on
+    `due`, or the earliest open one. Returns the new TaskCompletion's id."""
+    case = session.exec(select(Case).where(Case.ref == ref)).first()
+    if case is None:
+        raise ValidationFailed([FieldError("ref", f"no case with reference {ref!r}")])
+    errors: list[FieldError] = []
+    closure = session.exec(select(Closure).where(Closure.case_id == case.id)).first()
+    if closure is not None:
+        errors.append(FieldError("ref", f"the case was closed on {format_date(closure.date)}; "
+                                        "it has no open tasks"))
+    policy = policies.get(case.policy_id)
+    task: Rule | None = None
+    if policy is None:
+        errors.append(FieldError("rule", f"the case's policy {case.policy_id!r} is not "
+                                         "installed, so its tasks are not known"))
+    else:
+        task, problems = rule_errors(policy, rule)
+        errors += problems
+    errors += check_event_date("done", done, dob=case.dob)
+    errors += not_after_today("done", done, today, "give the day it was done")
+    if done < case.allocated:
+        errors.append(FieldError("done", f"{format_date(done)} is before the case was "
+                                         f"allocated ({format_date(case.allocated)})"))
+    errors += check_text("note", note, long=True)
+    deadline: Deadline | None = None
+    if task is not None and closure is None:
+        deadline, problem = _open_occurrence(session, case, task, due, policies, calendar, today)
+        if problem is not None:
+            errors.append(problem)
+    fail_if(errors)
+    assert task is not None and deadline is not None and case.id is not None
+    row = TaskCompletion(
+        case_id=case.id, rule_id=task.qualified_id,
+        due=deadline.due if is_per_occurrence(task) else None, done=done,
+        recorded_by=actor, note=(note or "").strip() or None,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session, actor=actor, action="complete_task", case_ref=case.ref,
+        summary=f"Task done on {format_date(done)}: {task.label} "
+                f"(due {format_date(deadline.due)})",
+        after=audit.snapshot(row),
+    )
+    assert row.id is not None
+    return row.id
+
+
+def _open_occurrence(
+    session: Session, case: Case, task: Rule, due: date | None,
+    policies: Mapping[str, Policy], calendar: Any, today: date,
+) -> tuple[Deadline | None, FieldError | None]:
+    """The open deadline of `task` to mark done (due on `due`, or the earliest), or why none."""
+    row = load_case(session, ref=case.ref, policies=policies, calendar=calendar, today=today)
+    open_ones = sorted((d for d in row.deadlines if d.rule_id == task.qualified_id),
+                       key=lambda d: d.due)
+    if not open_ones:
+        return None, FieldError("rule", (
+            f"{task.qualified_id} ({task.label}) has no open deadline on this case: it is "
+            "done already, or not due (for a task before a meeting: no meeting is booked)"))
+    if due is None:
+        return open_ones[0], None
+    chosen = next((d for d in open_ones if d.due == due), None)
+    if chosen is None:
+        dues = or_list([format_date(d.due) for d in open_ones])
+        return None, FieldError("due", f"no open {task.id} deadline is due on "
+                                       f"{format_date(due)}; open ones are due {dues}")
+    return chosen, None
+
+
+@one_transaction
+def withdraw_task_completion(
+    session: Session, *, completion_id: int, reason: str, actor: str, today: date
+) -> None:
+    """Withdraw a task marked done by mistake: kept (marked withdrawn, with the reason), no
+    longer counted, so the deadline is open again."""
+    row = session.get(TaskCompletion, completion_id)
+    if row is None:
+        raise ValidationFailed([FieldError("completion_id",
+                                           f"no task marked done with id {completion_id}")])
+    errors: list[FieldError] = []
+    if row.withdrawn_on is not None:
+        errors.append(FieldError("completion_id", (
+            f"it was withdrawn already, on {format_date(row.withdrawn_on)}")))
+    if not reason.strip():
+        errors.append(FieldError("reason", "required: why it is withdrawn"))
+    errors += check_text("reason", reason, long=True)
+    fail_if(errors)
+    case = session.get(Case, row.case_id)
+    assert case is not None
+    before = audit.snapshot(row)
+    row.withdrawn_on, row.withdrawn_reason = today, reason.strip()
+    session.add(row)
+    session.flush()
+    audit.record(
+        session, actor=actor, action="withdraw_task_completion", case_ref=case.ref,
+        summary=f"Task marked done on {format_date(row.done)} withdrawn ({row.rule_id}): "
+                f"{reason.strip()}",
+        before=before, after=audit.snapshot(row),
+    )
+
+
+def task_label(policies: Mapping[str, Policy], rule_id: str) -> str:
+    """The label of a qualified rule id, or the id when its pack or rule is not known."""
+    policy = policies.get(rule_id.split(".", 1)[0])
+    rule = find_rule(policy, rule_id) if policy is not None else None
+    return rule.label if rule is not None else rule_id
