@@ -10,15 +10,16 @@ Like every command: validated all at once, one transaction, an audit row with be
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models import audit
 from models.caseload import load_case
 from models.db import one_transaction
+from models.inputs import CaseInput
 from models.tables import Case, Closure, TaskCompletion
 from models.validation import (
     FieldError,
@@ -33,8 +34,8 @@ from policies.deadlines import Deadline
 from policies.packs import Policy, Rule
 from policies.vocabulary import ANCHORS, or_list
 
-__all__ = ["complete_task", "find_rule", "is_per_occurrence", "withdraw_task_completion",
-           "worker_tasks"]
+__all__ = ["check_tasks_done", "complete_task", "find_rule", "import_tasks_done",
+           "is_per_occurrence", "withdraw_task_completion", "worker_tasks"]
 
 
 def worker_tasks(policy: Policy) -> list[Rule]:
@@ -194,3 +195,99 @@ def task_label(policies: Mapping[str, Policy], rule_id: str) -> str:
     policy = policies.get(rule_id.split(".", 1)[0])
     rule = find_rule(policy, rule_id) if policy is not None else None
     return rule.label if rule is not None else rule_id
+
+
+# --- the import: `tasks_done` of a case record (docs/formats.md) ----------------------------
+
+
+def check_tasks_done(cases: Sequence[CaseInput], *, policies: Mapping[str, Policy],
+                     today: date) -> list[FieldError]:
+    """Every problem with the cases' `tasks_done`, each naming its record: the rule must be a
+    worker task or a one-off milestone of the case's pack; the date done not in the future nor
+    before allocation."""
+    errors: list[FieldError] = []
+    for case in cases:
+        policy = policies.get(case.policy)
+        for index, task in enumerate(case.tasks_done, start=1):
+            where = f"tasks_done[{index}]."
+            found: list[FieldError] = []
+            if policy is not None:
+                rule = find_rule(policy, task.rule)
+                if rule is None or not (rule.worker_task or rule.milestone):
+                    accepted = ", ".join(r.id for r in policy.rules
+                                         if r.worker_task or r.milestone) or "none"
+                    found.append(FieldError("rule", (
+                        f"{task.rule.strip()!r} is not a task or milestone of the {policy.id} "
+                        f"pack that can be recorded as done; accepted: {accepted}")))
+            found += check_event_date("done", task.done, dob=case.dob)
+            found += not_after_today("done", task.done, today, "give the day it was done")
+            if task.done < case.allocated:
+                found.append(FieldError("done", f"{format_date(task.done)} is before the case "
+                                                f"was allocated ({format_date(case.allocated)})"))
+            found += check_event_date("due", task.due, dob=case.dob)
+            found += check_text("note", task.note, long=True)
+            errors += [FieldError(where + e.field, e.message, case.source) for e in found]
+    return errors
+
+
+def import_tasks_done(session: Session, cases: Sequence[CaseInput], *,
+                      policies: Mapping[str, Policy], actor: str, dry_run: bool) -> list[str]:
+    """Add each case's `tasks_done` not stored yet (matched by rule and due date; a different
+    date done or note replaces the stored one), with one audit entry per case changed. Never
+    removes one. Returns what changed, a line per case. Call after the cases are written."""
+    wanted = [case for case in cases if case.tasks_done]
+    if not wanted:
+        return []
+    ids = dict(session.exec(select(Case.ref, Case.id)).all())
+    stored: dict[tuple[int, str, date | None], TaskCompletion] = {
+        (row.case_id, row.rule_id, row.due): row
+        for row in session.exec(select(TaskCompletion).where(
+            col(TaskCompletion.withdrawn_on).is_(None)))
+    }
+    lines: list[str] = []
+    for case in wanted:
+        case_id = ids.get(case.ref)  # None: a new case in a dry run
+        added: list[dict[str, Any]] = []
+        before: list[dict[str, Any]] = []
+        after: list[dict[str, Any]] = []
+        for task in case.tasks_done:
+            rule_id = _qualified(policies.get(case.policy), case.policy, task.rule)
+            note = (task.note or "").strip() or None
+            row = stored.get((case_id, rule_id, task.due)) if case_id is not None else None
+            if row is None:
+                new = TaskCompletion(case_id=case_id or 0, rule_id=rule_id, due=task.due,
+                                     done=task.done, recorded_by=actor, note=note)
+                if not dry_run:
+                    session.add(new)
+                added.append(_task_values(new))
+            elif (row.done, row.note) != (task.done, note):
+                before.append(_task_values(row))
+                row.done, row.note = task.done, note
+                if not dry_run:
+                    session.add(row)
+                after.append(_task_values(row))
+        if not added and not after:
+            continue
+        said = [f"{len(added)} added"] if added else []
+        said += [f"{len(after)} changed"] if after else []
+        lines.append(f"{case.ref}: tasks done: {', '.join(said)}")
+        if not dry_run:
+            session.flush()
+            audit.record(session, actor=actor, action="import", case_ref=case.ref,
+                         summary=f"Imported tasks done: {', '.join(said)}",
+                         before={"tasks_done": before} if before else None,
+                         after={"tasks_done": [*added, *after]})
+    return lines
+
+
+def _qualified(policy: Policy | None, policy_id: str, typed: str) -> str:
+    rule = find_rule(policy, typed) if policy is not None else None
+    if rule is not None:
+        return rule.qualified_id
+    typed = typed.strip()
+    return typed if typed.startswith(f"{policy_id}.") else f"{policy_id}.{typed}"
+
+
+def _task_values(row: TaskCompletion) -> dict[str, Any]:
+    return {"rule": row.rule_id, "done": row.done.isoformat(),
+            "due": row.due.isoformat() if row.due else None, "note": row.note}
