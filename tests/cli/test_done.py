@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+
 from .cli_helpers import write_json
 
 # Today is Mon 23 Nov 2026 (the fixture). Camden reviews booked Mon 14 Dec 2026 and Mon 15 Mar
@@ -87,3 +89,44 @@ def test_explain_names_the_worker_task_and_shows_milestones_missed(cin, tmp_path
     assert "the assessment was completed on 10 Apr 2026" in missed
     due = cin("due", "--json").json()
     assert "rochdale.checkpoint_1" not in {i["rule"] for i in due}
+
+
+def test_an_import_records_milestones_done_and_the_round_trip_changes_nothing(cin, tmp_path):
+    done = {**ROCHDALE, "tasks_done": [
+        {"rule": "checkpoint_1", "done": "2026-03-09", "note": "Agreed with the manager"},
+        {"rule": "rochdale.family_network_meeting", "done": "2026-03-13"}]}
+    _imported(cin, tmp_path, done)
+    explained = cin("explain", "R-2001").out
+    missed = explained[explained.index("Missed (overtaken"):]
+    assert "Checkpoint 1" not in missed
+    assert "Family Network Meeting" not in missed
+    assert "CIN Checkpoint 2" in missed  # not in the file: still missed
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    assert cin("export", str(first)).code == 0
+    exported = json.loads(first.read_text(encoding="utf-8"))["cases"][0]["tasks_done"]
+    assert exported == [
+        {"rule": "checkpoint_1", "done": "2026-03-09", "due": None,
+         "note": "Agreed with the manager"},
+        {"rule": "family_network_meeting", "done": "2026-03-13", "due": None, "note": None},
+    ]
+    again = cin("import", str(first))
+    assert again.code == 0 and "tasks done" not in again.out  # nothing added or changed
+    assert cin("--db", str(tmp_path / "other.db"), "import", str(first)).code == 0
+    assert cin("--db", str(tmp_path / "other.db"), "export", str(second)).code == 0
+    assert second.read_bytes() == first.read_bytes()
+
+
+def test_an_import_refuses_tasks_that_are_neither_tasks_nor_milestones_all_at_once(cin,
+                                                                                   tmp_path):
+    bad = {**ROCHDALE, "tasks_done": [
+        {"rule": "visit", "done": "2026-03-09"},
+        {"rule": "checkpoint_1", "done": "2026-12-01"},
+        {"rule": "checkpoint_2", "done": "2026-02-01"}]}
+    result = cin("import", str(write_json(tmp_path / "cases.json", [bad])))
+    assert result.code == 1
+    assert "tasks_done[1].rule: 'visit' is not a task or milestone of the rochdale pack" \
+        in result.err
+    assert "tasks_done[2].done: 1 Dec 2026 is after today (23 Nov 2026)" in result.err
+    assert "tasks_done[3].done: 1 Feb 2026 is before the case was allocated (2 Mar 2026)" \
+        in result.err
+    assert cin("export", str(tmp_path / "x.json")).code == 1  # nothing was written: no database
