@@ -36,6 +36,7 @@ from screens.forms.meeting import (
     MeetingHeldForm,
     kind_label,
 )
+from screens.forms.task_done import TaskDoneForm
 from screens.forms.visit import VisitForm, child_of
 from screens.text import describe_error, shown, user_text
 from screens.widgets.footer import CinFooter
@@ -209,6 +210,16 @@ class CaseScreen(Screen[None]):
         closure = self.case_detail.closure
         if closure is not None:
             entries.append((closure.date, 2, "Closed", _closure_words(closure)))
+        for missed in self.case_row.missed:  # milestones overtaken: history, not countdowns
+            entries.append((missed.due, 3, "Missed",
+                            f"{missed.label}: due {format_date(missed.due)}, never recorded; "
+                            f"overtaken once {missed.overtaken}"))
+        service = cin(self).service
+        policy = service.policy(self.case_detail.summary.policy_id) if service else None
+        for task in self.case_detail.facts.tasks_done:
+            label = _rule_label(policy, task.rule_id)
+            due = f" (due {format_date(task.due)})" if task.due else ""
+            entries.append((task.done, 4, "Task done", f"{label}{due}"))
         if not entries:
             return Text("· Nothing recorded yet.", style="dim")
         # In privacy mode the family's names in recorded words become initials, as in the
@@ -299,8 +310,28 @@ class CaseScreen(Screen[None]):
                                  policy=service.policy(summary.policy_id) if service else None,
                                  today=cin(self).today, privacy=cin(self).privacy))
 
+    def action_task_done(self) -> None:
+        if not self._can():
+            return
+        service = cin(self).service
+        policy = service.policy(self.case_detail.summary.policy_id) if service else None
+        worker_tasks = {r.qualified_id for r in policy.rules if r.worker_task} if policy else set()
+        tasks = [d for d in self.case_row.deadlines if d.rule_id in worker_tasks]
+        if not tasks:
+            self.app.notify("No task of yours is open on this case (letters, reports and "
+                            "updates the procedure gives the worker).", severity="warning")
+            return
+        self._open(TaskDoneForm(tasks=tasks, **self._form_args()))
+
     def action_back(self) -> None:
         self.dismiss(None)
+
+
+def _rule_label(policy: Any, rule_id: str) -> str:
+    try:
+        return str(policy.rule(rule_id).label) if policy is not None else rule_id
+    except KeyError:
+        return rule_id
 
 
 def _date_or(value: date | None, otherwise: str) -> str:

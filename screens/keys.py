@@ -87,6 +87,9 @@ CANCEL_MEETING = Command("cancel_meeting", "x", "cancel_meeting", "Cancel mtg",
                          "Cancel a booked meeting, with the reason.")
 CLOSE_CASE = Command("close_case", "c", "close_case", "Close case",
                      "Close the case: date, reason, step-down and the closure checklist.")
+TASK_DONE = Command("task_done", "d", "task_done", "Done",
+                    "Mark one of your own tasks done (a letter, a report, an update to the "
+                    "child), with the date it was done.")
 BACK = Command("back", "escape", "back", "Back", "Back to the caseload.")
 
 # ----- forms ------------------------------------------------------------------------------
@@ -132,7 +135,7 @@ ADD_ACTION = Command("add_action", "ctrl+n", "add_action", "Add action",
 CASELOAD_COMMANDS = (HELP, SEARCH, SORT, REVERSE, WORKER, STATUS, CLOSED, LOG_VISIT,
                      TEAM_VIEW, RELOAD, QUIT)
 CASE_COMMANDS = (LOG_VISIT, BOOK_MEETING, MEETING_HELD, CIRCULATED, CANCEL_MEETING,
-                 CLOSE_CASE, BACK, HELP)
+                 CLOSE_CASE, TASK_DONE, BACK, HELP)
 FORM_COMMANDS = (SAVE, CANCEL)
 TEAM_COMMANDS = (NEXT_TEAM, PRIVACY, BACK, HELP)
 WALKTHROUGH_COMMANDS = (NEXT_CASE, PREVIOUS_CASE, OVERSIGHT_NOTE, ACTION_DONE, WRITE_RECORD,
