@@ -53,9 +53,9 @@ class TaskDoneForm(FormScreen[str]):
         if index is None:
             errors.append(FieldError("rule", "choose the task that was done"))
         done = self.date_from("done", "done", errors)
-        if errors:
+        if errors or index is None:
             raise ValidationFailed(errors)
-        deadline = self.tasks[index]
+        deadline = self.tasks[int(index)]
         return {"ref": self.ref, "rule": deadline.rule_id, "due": deadline.due, "done": done,
                 "note": self.optional_text("note")}
 
