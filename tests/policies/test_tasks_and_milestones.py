@@ -6,9 +6,11 @@ Friday 3 Apr and Easter Monday 6 Apr 2026; no bank holiday in March.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from policies.engine import plan_deadlines
 from policies.facts import TaskDoneFact
@@ -201,3 +203,36 @@ def _seen(d: date):
     from .test_engine_support import seen
 
     return seen(d)
+
+
+# --- properties -----------------------------------------------------------------------------
+
+@settings(max_examples=60, deadline=None)
+@given(started=st.dates(date(2020, 1, 1), date(2030, 12, 31)),
+       days_later=st.integers(0, 800))
+def test_marking_the_current_update_done_always_moves_to_a_later_one(started, days_later):
+    """Whatever the plan start and the day, the 3-monthly update marked done is replaced by a
+    later occurrence, never the same or an earlier one."""
+    today = started + timedelta(days=days_later)
+    facts = case("leicestershire", allocated=started, plan_started=started)
+    current = one(facts, today, "leicestershire.update_to_child")
+    done = case("leicestershire", allocated=started, plan_started=started, tasks_done=(
+        TaskDoneFact("leicestershire.update_to_child", done=today, due=current.due),))
+    assert one(done, today, "leicestershire.update_to_child").due > current.due
+
+
+@settings(max_examples=60, deadline=None)
+@given(allocated=st.dates(date(2020, 1, 1), date(2030, 12, 31)),
+       stage_after=st.integers(0, 120), days_later=st.integers(0, 400))
+def test_a_milestone_is_either_open_or_missed_never_both_nor_neither(allocated, stage_after,
+                                                                       days_later):
+    """Checkpoint 1 of a Rochdale case with its assessment recorded: on any day it is an open
+    deadline or missed history, exactly one of the two."""
+    facts = case(R, allocated=allocated,
+                 assessment_completed=allocated + timedelta(days=stage_after))
+    today = allocated + timedelta(days=days_later)
+    planned = plan_deadlines(facts, POLICIES[R], CALENDAR)
+    assert planned is not None
+    is_open = "rochdale.checkpoint_1" in rule_ids(facts, today)
+    is_missed = "rochdale.checkpoint_1" in {m.rule_id for m in missed_on(planned, today)}
+    assert is_open != is_missed
