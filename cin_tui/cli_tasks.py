@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 
+from policies.safe_text import safe_text
+
 
 def add_tasks_commands(commands: argparse._SubParsersAction,
                        common: argparse.ArgumentParser) -> None:
@@ -35,7 +37,6 @@ def add_tasks_commands(commands: argparse._SubParsersAction,
 
 
 def run_done(context) -> int:  # context: cin_tui.cli.Context
-    from cin_tui.cli import visible
     from cin_tui.cli_errors import CliError
     from models.errors import CaseNotFound
     from policies.dates import DateParseError, format_date, parse_date
@@ -57,9 +58,14 @@ def run_done(context) -> int:  # context: cin_tui.cli.Context
             row = service.case_row(ref)
         except CaseNotFound as error:  # removed meanwhile: the task is recorded anyway
             raise CliError(str(error)) from None
-    print(visible(f"{ref}: {entry.summary}."))
+    print(_visible(f"{ref}: {entry.summary}."))
     rule_id = (entry.after or {}).get("rule_id", "")
     following = [d for d in row.deadlines if d.rule_id == rule_id]
     if following:
-        print(visible(f"Next: {following[0].label}, due {format_date(following[0].due)}."))
+        print(_visible(f"Next: {following[0].label}, due {format_date(following[0].due)}."))
     return 0
+
+
+def _visible(message: str) -> str:
+    """As `cin_tui.cli.visible`: stored text never redraws the terminal."""
+    return safe_text(message, multiline=True)
