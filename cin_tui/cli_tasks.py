@@ -23,7 +23,9 @@ def add_tasks_commands(commands: argparse._SubParsersAction,
                     "shows it, with or without the pack (`invitations` or "
                     "`camden.invitations`). A task repeated per meeting or per period is done "
                     "one occurrence at a time: the earliest open one, or the one due on --due. "
-                    "Oversight points are refused: a manager's oversight note clears them.",
+                    "Oversight points are refused: a manager's oversight note clears them. "
+                    "Marked done by mistake? `--withdraw REASON` withdraws the one marked done "
+                    "most recently (kept in the history, no longer counted).",
     )
     done.add_argument("ref", metavar="REF", help="the case reference")
     done.add_argument("rule", metavar="RULE",
@@ -33,6 +35,9 @@ def add_tasks_commands(commands: argparse._SubParsersAction,
     done.add_argument("--due", metavar="DATE",
                       help="which occurrence: the open one due on DATE (default: the earliest)")
     done.add_argument("--note", metavar="TEXT", help="a note kept with it (how, to whom)")
+    done.add_argument("--withdraw", metavar="REASON",
+                      help="instead: withdraw the task of RULE marked done most recently, "
+                           "with the reason (it is open again)")
     done.set_defaults(run=run_done)
 
 
@@ -42,6 +47,8 @@ def run_done(context) -> int:  # context: cin_tui.cli.Context
     from policies.dates import DateParseError, format_date, parse_date
 
     args = context.args
+    if args.withdraw is not None:
+        return _withdraw(context)
     try:
         done = parse_date(args.date) if args.date else context.today
     except DateParseError as error:
@@ -63,6 +70,16 @@ def run_done(context) -> int:  # context: cin_tui.cli.Context
     following = [d for d in row.deadlines if d.rule_id == rule_id]
     if following:
         print(_visible(f"Next: {following[0].label}, due {format_date(following[0].due)}."))
+    return 0
+
+
+def _withdraw(context) -> int:  # context: cin_tui.cli.Context
+    args = context.args
+    with context.existing_service() as service:
+        ref = service.known_ref(args.ref)
+        service.withdraw_latest_task(ref=ref, rule=args.rule, reason=args.withdraw)
+        entry = service.audit_entries(ref, newest_first=True, limit=1)[0]
+    print(_visible(f"{ref}: {entry.summary}. It is open again."))
     return 0
 
 

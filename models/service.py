@@ -378,11 +378,24 @@ class CaseloadService:
             today=self.today))
 
     def withdraw_task_completion(self, *, completion_id: int, reason: str) -> None:
+        """Withdraw a task marked done by mistake (kept, marked withdrawn): open again."""
         from models.tasks import withdraw_task_completion
 
         self._write(lambda session: withdraw_task_completion(
             session, completion_id=completion_id, reason=reason, actor=self.actor,
             today=self.today))
+
+    def withdraw_latest_task(self, *, ref: str, rule: str, reason: str) -> int:
+        """Withdraw the task `rule` of `ref` marked done most recently; returns its id."""
+        from models.tasks import latest_completion, withdraw_task_completion
+
+        def withdraw(session: Session) -> int:
+            completion = latest_completion(session, ref=ref, rule=rule, policies=self.policies)
+            withdraw_task_completion(session, completion_id=completion, reason=reason,
+                                     actor=self.actor, today=self.today)
+            return completion
+
+        return self._write(withdraw)
 
     # ----- transactions -------------------------------------------------------------------
 

@@ -158,6 +158,26 @@ def _open_occurrence(
     return chosen, None
 
 
+def latest_completion(session: Session, *, ref: str, rule: str,
+                      policies: Mapping[str, Policy]) -> int:
+    """The id of the task `rule` of case `ref` marked done most recently and not withdrawn."""
+    case = session.exec(select(Case).where(Case.ref == ref)).first()
+    if case is None:
+        raise ValidationFailed([FieldError("ref", f"no case with reference {ref!r}")])
+    policy = policies.get(case.policy_id)
+    found = find_rule(policy, rule) if policy is not None else None
+    rule_id = found.qualified_id if found is not None else rule.strip()
+    row = session.exec(
+        select(TaskCompletion).where(TaskCompletion.case_id == case.id,
+                                     TaskCompletion.rule_id == rule_id,
+                                     col(TaskCompletion.withdrawn_on).is_(None))
+        .order_by(col(TaskCompletion.id).desc())).first()
+    if row is None or row.id is None:
+        raise ValidationFailed([FieldError("rule", f"no {rule_id} task is marked done on this "
+                                                   "case, so there is nothing to withdraw")])
+    return row.id
+
+
 @one_transaction
 def withdraw_task_completion(
     session: Session, *, completion_id: int, reason: str, actor: str, today: date

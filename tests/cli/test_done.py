@@ -130,3 +130,18 @@ def test_an_import_refuses_tasks_that_are_neither_tasks_nor_milestones_all_at_on
     assert "tasks_done[3].done: 1 Feb 2026 is before the case was allocated (2 Mar 2026)" \
         in result.err
     assert cin("export", str(tmp_path / "x.json")).code == 1  # nothing was written: no database
+
+
+def test_a_task_marked_done_by_mistake_is_withdrawn_and_open_again(cin, tmp_path):
+    _imported(cin, tmp_path, CAMDEN)
+    assert cin("done", "C-1001", "invitations", "--date", "20/11/2026").code == 0
+    result = cin("done", "C-1001", "invitations", "--withdraw", "Letters were not posted")
+    assert result.code == 0, result.err
+    assert result.out == ("C-1001: Task marked done on 20 Nov 2026 withdrawn "
+                          "(camden.invitations): Letters were not posted. It is open again.\n")
+    due = cin("due", "--json").json()
+    assert [i["due"] for i in due if i["rule"] == "camden.invitations"] == [
+        "2026-11-30", "2027-03-01"]
+    again = cin("done", "C-1001", "invitations", "--withdraw", "twice")
+    assert again.code == 1
+    assert "no camden.invitations task is marked done on this case" in again.err
