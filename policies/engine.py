@@ -318,7 +318,7 @@ class _Run:
             notes.extend(booked_notes)
             booking_warning = not booked_notes
         missed_from, overtaken = None, ""
-        stage = self._overtaken(rule)
+        stage = self._overtaken(rule, anchor.date)
         if stage is not None and repeat is None:
             # Missed once past due and overtaken, whichever comes later.
             missed_from, overtaken = max(due + timedelta(days=1), stage[0]), stage[1]
@@ -338,8 +338,10 @@ class _Run:
             overtaken=overtaken,
         )
 
-    def _overtaken(self, rule: Rule) -> tuple[date, str] | None:
-        """The earliest recorded stage of `rule.overtaken_by`, with words that name it."""
+    def _overtaken(self, rule: Rule, since: date) -> tuple[date, str] | None:
+        """The earliest stage of `rule.overtaken_by` recorded on or after `since` (the rule's
+        anchor: a stage reached before the milestone's own start does not overtake it), with
+        words that name it."""
         stages: list[tuple[date, str]] = []
         facts = self.facts
         if "assessment_completed" in rule.overtaken_by and facts.assessment_completed:
@@ -350,11 +352,13 @@ class _Run:
             stages.append((facts.plan_started,
                            f"the plan started on {format_date(facts.plan_started)}"))
         if "cin_meeting_held" in rule.overtaken_by:
-            held = next((m for m in self.case.held if m.kind in CIN_MEETING_KINDS), None)
+            held = next((m for m in self.case.held
+                         if m.kind in CIN_MEETING_KINDS and m.date >= since), None)
             if held is not None:
                 stages.append((held.date, f"the {meeting_words(held.kind)} was held on "
                                           f"{format_date(held.date)}"))
-        return min(stages, default=None, key=lambda stage: stage[0])
+        return min((stage for stage in stages if stage[0] >= since), default=None,
+                   key=lambda stage: stage[0])
 
     def _other_readings(self, rule: Rule, anchor: Anchor, before: bool) -> list[str]:
         notes = []

@@ -236,3 +236,16 @@ def test_a_milestone_is_either_open_or_missed_never_both_nor_neither(allocated, 
     is_open = "rochdale.checkpoint_1" in rule_ids(facts, today)
     is_missed = "rochdale.checkpoint_1" in {m.rule_id for m in missed_on(planned, today)}
     assert is_open != is_missed
+
+
+def test_a_stage_before_the_milestones_own_start_does_not_overtake_it():
+    # Leicestershire: the assessment is done before the transfer (allocated Mon 2 Nov 2026);
+    # the first visit within 5 days -> Sat 7 Nov 2026 stays an overdue countdown on 23 Nov.
+    facts = case("leicestershire", allocated=date(2026, 11, 2),
+                 assessment_completed=date(2026, 10, 20))
+    d = one(facts, date(2026, 11, 23), "leicestershire.first_visit")
+    assert (d.due, d.status) == (date(2026, 11, 7), "overdue")
+    # Rochdale's Checkpoint 1 (allocated Mon 2 Mar 2026, due Mon 9 Mar) with a plan started
+    # on 1 Feb 2026, before allocation: not overtaken either.
+    early = case(R, allocated=ALLOCATED, plan_started=date(2026, 2, 1))
+    assert one(early, date(2026, 11, 23), "rochdale.checkpoint_1").due == CHECKPOINT_1_DUE
