@@ -326,6 +326,10 @@ def build_parser() -> argparse.ArgumentParser:
     from cin_tui.cli_corrections import add_corrections_commands  # history, correct, withdraw
 
     add_corrections_commands(commands, common)
+
+    from cin_tui.cli_tasks import add_tasks_commands  # cin done
+
+    add_tasks_commands(commands, common)
     return parser
 
 

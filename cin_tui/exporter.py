@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
-from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
+from models.inputs import CaseInput, ClosureInput, MeetingInput, TaskDoneInput, VisitInput
 from models.private_files import write_private_file
 
 EXPORT_FORMATS = (".json", ".csv")
@@ -91,6 +91,7 @@ def read_all_cases(session) -> list[CaseInput]:
             lead_professional=row["lead_professional"], checklist=dict(row["checklist"] or {}),
         )
 
+    tasks = _tasks_done(session)
     cases = []
     for row in session.execute(select(cases_table).order_by(cases_table.c.ref)).mappings():
         case_id = row["id"]
@@ -105,5 +106,22 @@ def read_all_cases(session) -> list[CaseInput]:
             complex_plan=bool(row["complex_plan"]), key_worker_led=bool(row["key_worker_led"]),
             events={name: date.fromisoformat(text) for name, text in (row["events"] or {}).items()},
             visits=visits[case_id], meetings=meetings[case_id], closure=closures.get(case_id),
+            tasks_done=tasks[case_id],
         ))
     return cases
+
+
+def _tasks_done(session) -> dict[int, list[TaskDoneInput]]:
+    """Each case's tasks done (not withdrawn), the rule by the pack's own id."""
+    from sqlalchemy import select
+
+    from models.tables import TaskCompletion, table_of
+
+    t = table_of(TaskCompletion).c
+    tasks: dict[int, list[TaskDoneInput]] = defaultdict(list)
+    query = select(t.case_id, t.rule_id, t.done, t.due, t.note).where(
+        t.withdrawn_on.is_(None)).order_by(t.id)
+    for case_id, rule_id, done, due, note in session.execute(query):
+        tasks[case_id].append(TaskDoneInput(rule=rule_id.partition(".")[2] or rule_id,
+                                            done=done, due=due, note=note))
+    return tasks

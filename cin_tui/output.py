@@ -214,6 +214,17 @@ def explain_text(row, policy, *, today: date, width: int = 80) -> str:
         lines.extend(_wrapped("   Basis:  ", safe_text(d.basis), width))
         for note in d.notes:
             lines.extend(_wrapped("   Note:   ", safe_text(note), width))
+        task = _worker_task_id(policy, d.rule_id)
+        if task:
+            lines.extend(_wrapped("   Done?   ", safe_text(
+                f"your own task: `cin done {case.ref} {task}` when it is done"), width))
+        lines.append("")
+    if row.missed:
+        lines.append("Missed (overtaken: history, no longer open):")
+        for m in row.missed:
+            lines.extend(_wrapped("- ", safe_text(
+                f"{m.label}: due {format_date(m.due)}, never recorded; missed once "
+                f"{m.overtaken} (rule {m.rule_id})"), width))
         lines.append("")
     if policy is not None and policy.notes:
         if lines[-1]:
@@ -222,6 +233,17 @@ def explain_text(row, policy, *, today: date, width: int = 80) -> str:
         for note in policy.notes:
             lines.extend(_wrapped("- ", safe_text(note), width))
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _worker_task_id(policy, rule_id: str) -> str | None:
+    """The rule's own id when it is a task the worker marks done (`cin done`)."""
+    if policy is None:
+        return None
+    try:
+        rule = policy.rule(rule_id)
+    except KeyError:  # an oversight action, or a rule no longer in the pack
+        return None
+    return rule.id if rule.worker_task else None
 
 
 def _wrapped(label: str, text: str, width: int) -> list[str]:

@@ -31,7 +31,8 @@ from models.stored_deadlines import (
     stale_case_ids,
 )
 from policies.deadlines import PlannedDeadline
-from policies.engine import compute_deadlines, plan_deadlines
+from policies.engine import plan_deadlines
+from policies.today import deadlines_for_today, missed_on
 
 __all__ = [
     "CaseSummary",
@@ -308,9 +309,12 @@ def _row(
     if policy is None:
         return CaseloadRow(summary, (), _missing_policy_text(summary, policies))
     try:
-        deadlines = compute_deadlines(
-            facts, policy, calendar, today, amber_working_days=amber_working_days
-        )
+        planned = plan_deadlines(facts, policy, calendar)
+        if planned is None:  # closed
+            return CaseloadRow(summary, ())
+        deadlines = deadlines_for_today(planned, today, calendar,
+                                        amber_working_days=amber_working_days)
     except Exception as error:  # one case's problem never stops the others
         return CaseloadRow(summary, (), deadlines_error_text(error))
-    return CaseloadRow(summary, tuple(sorted(deadlines, key=lambda d: d.due)))
+    return CaseloadRow(summary, tuple(sorted(deadlines, key=lambda d: d.due)),
+                       missed=tuple(missed_on(planned, today)))

@@ -7,7 +7,7 @@ markup: callers make it safe to show.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -15,6 +15,7 @@ from typing import Any
 from models.queries import CaseDetail, CorrectionRecord
 from models.validation import CENSUS_CLOSURE_REASONS
 from policies.dates import format_date
+from policies.deadlines import Missed
 
 # The fields a correction can change, in the order a sentence names them.
 FIELD_WORDS: dict[str, str] = {
@@ -125,10 +126,15 @@ def default_meeting_label(kind: str) -> str:
 
 
 def history(
-    detail: CaseDetail, *, meeting_label: Callable[[str], str] = default_meeting_label
+    detail: CaseDetail,
+    *,
+    meeting_label: Callable[[str], str] = default_meeting_label,
+    missed: Sequence[Missed] = (),
+    rule_label: Callable[[str], str] = str,
 ) -> list[HistoryEntry]:
-    """Every visit, meeting and oversight note (withdrawn ones marked), the closure, and each
-    correction and reopening, newest first."""
+    """Every visit, meeting and oversight note (withdrawn ones marked), the closure, each
+    correction and reopening, the worker's tasks marked done and the one-off milestones
+    `missed` (history, not countdowns), newest first."""
     withdrawn_by = {c.record_uid: c.actor for c in detail.corrections
                     if c.action == "withdrawn" and c.record_uid}
 
@@ -159,6 +165,18 @@ def history(
         HistoryEntry(c.recorded, "Reopened" if c.action == "reopened" else "Correction",
                      correction_sentence(c), order=4)
         for c in detail.corrections if c.action in ("corrected", "reopened")
+    ]
+    entries += [
+        HistoryEntry(task.done, "Task done",
+                     rule_label(task.rule_id)
+                     + (f" (due {format_date(task.due)})" if task.due else ""), order=5)
+        for task in detail.facts.tasks_done
+    ]
+    entries += [
+        HistoryEntry(m.due, "Missed",
+                     f"{m.label}: due {format_date(m.due)}, never recorded; "
+                     f"overtaken once {m.overtaken}", order=6)
+        for m in missed
     ]
     return sorted(entries, key=lambda e: (e.when, e.order), reverse=True)
 

@@ -60,6 +60,16 @@ class ClosureInput:
 
 
 @dataclass(slots=True)
+class TaskDoneInput:
+    """A task or one-off milestone recorded as done (the JSON `tasks_done`; models/tasks.py)."""
+
+    rule: str  # the pack's rule id ("checkpoint_1") or qualified ("rochdale.checkpoint_1")
+    done: Date
+    due: Date | None = None  # the occurrence, for a task repeated per meeting or period
+    note: str | None = None
+
+
+@dataclass(slots=True)
 class CaseInput:
     ref: str
     name: str
@@ -97,3 +107,5 @@ class CaseInput:
     # itself: it may add a visit or meeting, fill what was not recorded, or move a booked
     # meeting to held, but never changes or blanks a recorded value.
     summary_history: bool = False
+    # Tasks and one-off milestones done (models/tasks.py); an import adds them, never removes.
+    tasks_done: list[TaskDoneInput] = field(default_factory=list)

@@ -27,6 +27,7 @@ from models.tables import (
     Meeting,
     OversightAction,
     OversightNote,
+    TaskCompletion,
     Visit,
     Worker,
     table_of,
@@ -38,6 +39,7 @@ from policies.facts import (
     Frequency,
     MeetingFact,
     OversightActionFact,
+    TaskDoneFact,
     VisitFact,
 )
 
@@ -306,6 +308,16 @@ class _Children:
             if withdrawn is None:
                 self.actions[case_id].append(action)
             self.actions_by_note[action.note_id].append(action)
+        # Tasks marked done, leaving out those withdrawn.
+        t = table_of(TaskCompletion).c
+        self.tasks_done: dict[int, list[TaskDoneFact]] = defaultdict(list)
+        for case_id, rule_id, due, done in _raw_rows(
+            session,
+            select(t.case_id, t.rule_id, t.due, t.done)
+            .where(t.case_id.in_(case_ids), t.withdrawn_on.is_(None))
+            .order_by(t.done, t.id),
+        ):
+            self.tasks_done[case_id].append(TaskDoneFact(rule_id, day(done), day(due)))
 
     def facts_for(self, case: Case) -> CaseFacts:
         assert case.id is not None
@@ -340,6 +352,7 @@ class _Children:
                 )
                 for a in self.actions[case.id]
             ),
+            tasks_done=tuple(self.tasks_done[case.id]),
         )
 
 

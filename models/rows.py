@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from policies.deadlines import Deadline
+from policies.deadlines import Deadline, Missed
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,11 +30,13 @@ class CaseSummary:
 @dataclass(frozen=True, slots=True)
 class CaseloadRow:
     """One case and its open deadlines (soonest first). `error` says why a case has no
-    deadlines when they could not be worked out (its policy pack is not installed)."""
+    deadlines when they could not be worked out (its policy pack is not installed). `missed`:
+    the milestones missed (history, not open deadlines; policies.today.missed_on)."""
 
     summary: CaseSummary
     deadlines: tuple[Deadline, ...]
     error: str | None = None
+    missed: tuple[Missed, ...] = ()
 
     @property
     def ref(self) -> str:

@@ -383,6 +383,39 @@ class CaseloadService:
             session, ref=ref, changes=changes, policies=self.policies, actor=self.actor,
             today=self.today))
 
+    # ----- the worker's own tasks (models/tasks.py) ----------------------------------------
+
+    def complete_task(self, *, ref: str, rule: str, done: date, due: date | None = None,
+                      note: str | None = None) -> int:
+        """Mark the worker task `rule` ("invitations" or "camden.invitations") of `ref` done
+        on `done`: the open occurrence due on `due`, or the earliest. Returns its id."""
+        from models.tasks import complete_task
+
+        return self._write(lambda session: complete_task(
+            session, ref=ref, rule=rule, done=done, due=due, note=note,
+            policies=self.policies, calendar=self.calendar, actor=self.actor,
+            today=self.today))
+
+    def withdraw_task_completion(self, *, completion_id: int, reason: str) -> None:
+        """Withdraw a task marked done by mistake (kept, marked withdrawn): open again."""
+        from models.tasks import withdraw_task_completion
+
+        self._write(lambda session: withdraw_task_completion(
+            session, completion_id=completion_id, reason=reason, actor=self.actor,
+            today=self.today))
+
+    def withdraw_latest_task(self, *, ref: str, rule: str, reason: str) -> int:
+        """Withdraw the task `rule` of `ref` marked done most recently; returns its id."""
+        from models.tasks import latest_completion, withdraw_task_completion
+
+        def withdraw(session: Session) -> int:
+            completion = latest_completion(session, ref=ref, rule=rule, policies=self.policies)
+            withdraw_task_completion(session, completion_id=completion, reason=reason,
+                                     actor=self.actor, today=self.today)
+            return completion
+
+        return self._write(withdraw)
+
     # ----- transactions -------------------------------------------------------------------
 
     def _read(self, read: Callable[[Session, bool], T]) -> T:

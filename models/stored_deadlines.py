@@ -40,7 +40,7 @@ from models.stored import date_from_stored
 from policies.calendar import OutsideKnownDays, WorkingDays
 from policies.collector import collector_paused
 from policies.deadlines import Citation, PlannedDeadline, Repeat
-from policies.today import deadlines_for_today, occurrence_window
+from policies.today import deadlines_for_today, missed_on, occurrence_window
 
 # The Alembic revision this reader understands (tests/models check it is the migrations' head).
 SCHEMA_REVISION = "0007"
@@ -226,7 +226,8 @@ def encode_planned(planned: Sequence[PlannedDeadline] | None) -> str:
           list(p.notes), p.flag_id, p.booking_warning,
           None if p.repeat is None else
           [p.repeat.anchor.isoformat(), p.repeat.count, p.repeat.step, p.repeat.phrase,
-           sorted(p.repeat.cleared)]]
+           sorted(p.repeat.cleared)],
+          None if p.missed_from is None else [p.missed_from.isoformat(), p.overtaken]]
          for p in planned],
         ensure_ascii=False, separators=(",", ":"),
     )
@@ -246,7 +247,8 @@ class _Decoder:
         shared = self._strings.setdefault
         citations = self._citations
         result = []
-        for kind, label, due, unit, rule_id, cite, basis, notes, flag, booking, repeat in items:
+        for (kind, label, due, unit, rule_id, cite, basis, notes, flag, booking, repeat,
+             missed) in items:
             key = (cite[0], cite[1], cite[2])
             citation = citations.get(key)
             if citation is None:
@@ -258,6 +260,8 @@ class _Decoder:
                 None if repeat is None else Repeat(
                     date_from_stored(repeat[0]), repeat[1], repeat[2], repeat[3],
                     frozenset(repeat[4])),
+                None if missed is None else date_from_stored(missed[0]),
+                "" if missed is None else missed[1],
             ))
         return tuple(result)
 
@@ -281,6 +285,9 @@ def ordering_for(
                 since, until = occurrence_window(plan.repeat, plan.unit, today, calendar)
                 start = since if start is None or (since is not None and since > start) else start
                 end = until if end is None or until < end else end
+            if plan.missed_from is not None and plan.missed_from > today:
+                # A milestone open today is missed (no longer in the order) from then on.
+                end = plan.missed_from if end is None or plan.missed_from < end else end
     except Exception:  # shown as the case's error when read
         return None, today.isoformat(), today.isoformat()
     first_due = min(d.due for d in deadlines).isoformat() if deadlines else None
@@ -481,7 +488,8 @@ def _each_row(
         except Exception as problem:  # as models.caseload shows it
             yield CaseloadRow(summary, (), deadlines_error_text(problem))
             continue
-        yield CaseloadRow(summary, tuple(sorted(deadlines, key=lambda d: d.due)))
+        yield CaseloadRow(summary, tuple(sorted(deadlines, key=lambda d: d.due)),
+                          missed=tuple(missed_on(planned, today)))
 
 
 def stale_case_ids(connection: sqlite3.Connection, computed_for: str) -> list[int]:

@@ -36,10 +36,10 @@ from models.queries import (
 )
 from policies.ages import expected_to_be_seen_alone
 from policies.dates import format_date
-from policies.deadlines import Deadline
+from policies.deadlines import Deadline, Missed
 from policies.facts import CaseFacts
 from policies.packs.types import visit_frequency_missing
-from policies.replay import MEETING_DUE_KINDS, Replay, Timeliness
+from policies.replay import MEETING_DUE_KINDS, Late, Replay, Timeliness
 from policies.timescales import add_months
 from policies.vocabulary import CIN_MEETING_KINDS
 
@@ -149,6 +149,9 @@ class WorkerLine:
     # refs whose pack leaves the visiting frequency to each case and that have none recorded
     # (policies.packs.visit_frequency_missing): they have no visit deadline at all.
     no_frequency: tuple[str, ...] = ()
+    # One-off milestones missed (policies.today.missed_on) that fell due in the 3 months to
+    # today: (ref, milestone). A missed visit milestone also counts in `visits`, as not in time.
+    missed: tuple[tuple[str, Missed], ...] = ()
 
     @property
     def cases(self) -> int:
@@ -211,7 +214,13 @@ def _worker_line(team: str, worker: str | None, rows: list[CaseloadRow],
     not_alone: list[str] = []
     past: list[str] = []
     actions_overdue = 0
+    missed: list[tuple[str, Missed]] = []
     for row in rows:
+        for m in row.missed:
+            if window[0] <= m.due <= window[1]:
+                missed.append((row.ref, m))
+                if m.kind == "visit":
+                    visits += Timeliness(1, 0, (Late(row.ref, m.label, m.due, m.due),))
         for d in row.deadlines:
             if d.status == "overdue" and d.kind in overdue:
                 overdue[d.kind] += 1
@@ -230,6 +239,7 @@ def _worker_line(team: str, worker: str | None, rows: list[CaseloadRow],
         visits=visits, not_seen_alone=tuple(not_alone), past_oversight=tuple(past),
         actions_overdue=actions_overdue,
         no_policy=tuple(r.ref for r in rows if r.error),
+        missed=tuple(missed),
     )
 
 

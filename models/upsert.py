@@ -132,7 +132,10 @@ def upsert_cases(
     """Validate all `cases` (raising `ValidationFailed` with every error, each naming its
     record, before anything is written), then add or update them in one transaction with one
     audit entry per added or changed case. `dry_run` only works out the summary."""
-    fail_if(check_cases(cases, policies=policies, today=today))
+    from models.tasks import check_tasks_done, import_tasks_done
+
+    fail_if(check_cases(cases, policies=policies, today=today)
+            + check_tasks_done(cases, policies=policies, today=today))
     plan = _Plan(session, cases, dry_run)
     fail_if(plan.errors)
     # A record checks on its own only what it carries: the case as it would be stored (its
@@ -141,6 +144,8 @@ def upsert_cases(
     fail_if(plan.merged_errors(policies=policies, today=today))
     if not dry_run:
         plan.write(actor)
+    plan.summary.notes += import_tasks_done(session, cases, policies=policies, actor=actor,
+                                            dry_run=dry_run)
     return plan.summary
 
 

@@ -85,3 +85,22 @@ class PlannedDeadline:
     flag_id: str = ""
     booking_warning: bool = False
     repeat: Repeat | None = None
+    # A one-off milestone overtaken by a later stage (`Rule.overtaken_by`): from this day on
+    # it is missed (history, policies.today.missed_on), no longer an open deadline; `overtaken`
+    # names the stage, e.g. "the plan started on 14 Apr 2026".
+    missed_from: date | None = None
+    overtaken: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Missed:
+    """A one-off milestone never recorded whose moment has clearly passed: its due date is
+    past and a later stage of the case (`overtaken`) is reached. Shown as history."""
+
+    kind: str
+    label: str
+    due: date
+    rule_id: str
+    citation: Citation
+    basis: str
+    overtaken: str  # "the plan started on 14 Apr 2026"

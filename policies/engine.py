@@ -8,7 +8,11 @@ anchor mean (docs/policies.md):
 - a rule counting from a fixed event is met once the thing it asks for is recorded (a seen
   visit, a meeting held, the assessment, a circulation or recording date); a rule counting from
   a rolling anchor (last seen visit, last meeting) is never met: the anchor moves on instead;
-- oversight and preparation deadlines are cleared by a manager's note (CaseFacts.cleared_flags).
+- oversight and preparation deadlines are cleared by a manager's note (CaseFacts.cleared_flags);
+- a task marked done (CaseFacts.tasks_done) meets its rule's deadline: the one occurrence it
+  names (its due date), or, with no due date, the rule's one-off deadline;
+- a one-off milestone (`Rule.overtaken_by`) past due once a later stage is reached is missed
+  from then on (PlannedDeadline.missed_from): history, not a countdown (policies.today).
 
 A closed case has no deadlines. Only the earliest `visit` and the earliest `review` deadline
 are kept: one seen visit (one review) meets them all, so the earliest is the one that binds.
@@ -20,7 +24,7 @@ what depends on today. `compute_deadlines` is the one followed by the other.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from policies.anchors import (
     Anchor,
@@ -43,7 +47,7 @@ from policies.today import (
     EARLIEST_ONLY_KINDS,
     deadlines_for_today,
 )
-from policies.vocabulary import ANCHORS, DEFAULT_MEETING_KINDS
+from policies.vocabulary import ANCHORS, CIN_MEETING_KINDS, DEFAULT_MEETING_KINDS
 
 __all__ = ["BOOKING_WARNING_WORKING_DAYS", "EARLIEST_ONLY_KINDS", "compute_deadlines",
            "plan_deadlines"]
@@ -129,6 +133,7 @@ def _check_span(facts: CaseFacts) -> None:
     dates += [d for m in facts.meetings for d in (m.date, m.circulated, m.cancelled_on) if d]
     dates += facts.events.values()
     dates += [d for a in facts.oversight_actions for d in (a.due, a.done) if d]
+    dates += [d for t in facts.tasks_done for d in (t.due, t.done) if d]
     if min(dates) < ENGINE_FIRST or max(dates) > ENGINE_LAST:
         for what, when in _dated_facts(facts):  # words only when one is out of range
             check_in_engine_span(what, when)
@@ -154,6 +159,8 @@ def _dated_facts(facts: CaseFacts) -> list[tuple[str, date]]:
     for action in facts.oversight_actions:
         dated += [("oversight action's due date", action.due),
                   ("oversight action's done date", action.done)]
+    for task in facts.tasks_done:
+        dated += [("task's due date", task.due), ("task's done date", task.done)]
     return [(what, when) for what, when in dated if when is not None]
 
 
@@ -164,6 +171,10 @@ class _Run:
         self.case = case
         self.facts = case.facts
         self.calendar = calendar
+        # rule id -> the due dates of its occurrences marked done (None: a one-off, or any)
+        self.done: dict[str, list[date | None]] = {}
+        for task in self.facts.tasks_done:
+            self.done.setdefault(task.rule_id, []).append(task.due)
 
     # -- one rule ---------------------------------------------------------------------------
 
@@ -274,6 +285,9 @@ class _Run:
                     )
                     count, unit, due = frequency.count, frequency.unit, case_due
                     basis = f"{amount(count, unit)} after {phrase} {_PER_CASE_BASIS}"
+        done_dues = self.done.get(rule.qualified_id, ())
+        if rule.repeat is None and any(d is None or d == due for d in done_dues):
+            return None  # marked done
         flag_id = ""
         repeat = None
         if rule.kind in CLEARABLE_KINDS:
@@ -293,7 +307,8 @@ class _Run:
                 repeat = Repeat(anchor=anchor.date, count=count, step=step,
                                 phrase=phrase,
                                 cleared=frozenset(flag[len(prefix):] for flag in cleared
-                                                  if flag.startswith(prefix)))
+                                                  if flag.startswith(prefix))
+                                | {d.isoformat() for d in done_dues if d is not None})
             elif self._cleared(rule, flag_id):
                 return None
         notes.extend(self._other_readings(rule, anchor, before))
@@ -302,6 +317,11 @@ class _Run:
             booked_notes = self._booking_notes(rule, anchor, due)
             notes.extend(booked_notes)
             booking_warning = not booked_notes
+        missed_from, overtaken = None, ""
+        stage = self._overtaken(rule, anchor.date)
+        if stage is not None and repeat is None:
+            # Missed once past due and overtaken, whichever comes later.
+            missed_from, overtaken = max(due + timedelta(days=1), stage[0]), stage[1]
         return PlannedDeadline(
             kind=rule.kind,
             label=rule.label,
@@ -314,7 +334,31 @@ class _Run:
             flag_id=flag_id,
             booking_warning=booking_warning,
             repeat=repeat,
+            missed_from=missed_from,
+            overtaken=overtaken,
         )
+
+    def _overtaken(self, rule: Rule, since: date) -> tuple[date, str] | None:
+        """The earliest stage of `rule.overtaken_by` recorded on or after `since` (the rule's
+        anchor: a stage reached before the milestone's own start does not overtake it), with
+        words that name it."""
+        stages: list[tuple[date, str]] = []
+        facts = self.facts
+        if "assessment_completed" in rule.overtaken_by and facts.assessment_completed:
+            stages.append((facts.assessment_completed,
+                           f"the assessment was completed on "
+                           f"{format_date(facts.assessment_completed)}"))
+        if "plan_started" in rule.overtaken_by and facts.plan_started:
+            stages.append((facts.plan_started,
+                           f"the plan started on {format_date(facts.plan_started)}"))
+        if "cin_meeting_held" in rule.overtaken_by:
+            held = next((m for m in self.case.held
+                         if m.kind in CIN_MEETING_KINDS and m.date >= since), None)
+            if held is not None:
+                stages.append((held.date, f"the {meeting_words(held.kind)} was held on "
+                                          f"{format_date(held.date)}"))
+        return min((stage for stage in stages if stage[0] >= since), default=None,
+                   key=lambda stage: stage[0])
 
     def _other_readings(self, rule: Rule, anchor: Anchor, before: bool) -> list[str]:
         notes = []

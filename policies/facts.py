@@ -76,6 +76,17 @@ class OversightActionFact:
 
 
 @dataclass(frozen=True, slots=True)
+class TaskDoneFact:
+    """A rule's task marked done (by the worker, or a milestone an import records as met):
+    `rule_id` qualified ("camden.invitations"); `due` the occurrence done (its due date) of a
+    rule repeated per meeting or per period, None for a one-off (or any occurrence)."""
+
+    rule_id: str
+    done: date
+    due: datetime.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class CaseFacts:
     ref: str
     policy_id: str
@@ -97,6 +108,8 @@ class CaseFacts:
     # Oversight flags (rule ids) cleared by a recorded management note.
     cleared_flags: frozenset[str] = frozenset()
     oversight_actions: tuple[OversightActionFact, ...] = ()
+    # Tasks marked done (models: the task_completions not withdrawn).
+    tasks_done: tuple[TaskDoneFact, ...] = ()
     # The plan is held by a key worker rather than a social worker (Leicestershire's SSWOP
     # oversight applies only then).
     key_worker_led: bool = False

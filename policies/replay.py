@@ -88,6 +88,7 @@ def facts_before(facts: CaseFacts, day: date) -> CaseFacts:
         closure=None,
         cleared_flags=frozenset(),
         oversight_actions=(),
+        tasks_done=tuple(t for t in facts.tasks_done if t.done < day),
     )
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from policies.calendar import WorkingDays
-from policies.deadlines import DEADLINE_KINDS, Deadline, PlannedDeadline, Repeat
+from policies.deadlines import DEADLINE_KINDS, Deadline, Missed, PlannedDeadline, Repeat
 from policies.limits import check_in_engine_span
 from policies.timescales import amount, countdown, countdown_unit, shift
 
@@ -39,6 +39,8 @@ def deadlines_for_today(
     check_in_engine_span("date given as today", today)
     deadlines: list[Deadline] = []
     for plan in planned:
+        if is_missed(plan, today):
+            continue  # history now (missed_on), not a countdown
         due, basis, flag_id = plan.due, plan.basis, plan.flag_id
         if plan.repeat is not None:
             k, due = current_occurrence(plan.repeat, plan.unit, today, calendar)
@@ -69,6 +71,21 @@ def deadlines_for_today(
     deadlines = _earliest_of_kinds(deadlines, EARLIEST_ONLY_KINDS)
     deadlines.sort(key=lambda d: (d.due, _KIND_ORDER.get(d.kind, 99), d.rule_id))
     return deadlines
+
+
+def is_missed(plan: PlannedDeadline, today: date) -> bool:
+    return plan.missed_from is not None and today >= plan.missed_from
+
+
+def missed_on(planned: Iterable[PlannedDeadline], today: date) -> list[Missed]:
+    """The milestones missed by `today` (past due and overtaken by a later stage), by due date."""
+    missed = [
+        Missed(kind=plan.kind, label=plan.label, due=plan.due, rule_id=plan.rule_id,
+               citation=plan.citation, basis=plan.basis, overtaken=plan.overtaken)
+        for plan in planned if is_missed(plan, today)
+    ]
+    missed.sort(key=lambda m: (m.due, m.rule_id))
+    return missed
 
 
 def status(today: date, due: date, calendar: WorkingDays, amber_working_days: int) -> str:

@@ -106,6 +106,32 @@ DEFAULT_MEETING_KINDS: dict[str, tuple[str, ...]] = {
     "review": REVIEW_MEETING_KINDS,
 }
 
+# Who marks a rule done when nothing recorded meets it (a rule's `done_by`).
+DONE_BY: dict[str, str] = {
+    "worker": "the worker marks it done, with the date (`cin done`, or on the case screen)",
+    "manager": "a manager's oversight note clears it",
+}
+# The kinds each `done_by` may be set on. A worker cannot tick off a visit, a meeting or an
+# assessment: those are met by recording them. A rule with `met_by_event` may be done by the
+# worker too (the event is what they did).
+DONE_BY_KINDS: dict[str, tuple[str, ...]] = {
+    "worker": ("preparation", "oversight", "circulation", "visit_recording"),
+    "manager": ("preparation", "oversight"),
+}
+
+# The stages of a case that overtake a one-off milestone of its first weeks (a rule's
+# `overtaken_by`): once one is recorded and the milestone is past due, it is missed.
+MILESTONE_STAGES: dict[str, str] = {
+    "assessment_completed": "the assessment was completed",
+    "plan_started": "the plan started",
+    "cin_meeting_held": "a Child in Need meeting was held",
+}
+# Anchors a milestone may count from: fixed dates of the case's first weeks (not rolling, not
+# one per visit or meeting).
+MILESTONE_ANCHORS: tuple[str, ...] = (
+    "allocation", "assessment_completed", "first_seen_visit", "private_fostering_notified",
+)
+
 BOOL_CONDITIONS: dict[str, str] = {
     "disabled": "the child is disabled",
     "private_fostering": "the child is privately fostered",

@@ -49,6 +49,7 @@ from screens.forms.meeting import (
     kind_label,
 )
 from screens.forms.reopen import ReopenForm
+from screens.forms.task_done import TaskDoneForm
 from screens.forms.visit import VisitForm, child_of
 from screens.text import describe_error, shown, user_text
 from screens.widgets.footer import CinFooter
@@ -231,7 +232,11 @@ class CaseScreen(Screen[None]):
     # ----- timeline ---------------------------------------------------------------------
 
     def _timeline(self) -> Text | Table:
-        entries = history(self.case_detail, meeting_label=kind_label)
+        service = cin(self).service
+        policy = service.policy(self.case_detail.summary.policy_id) if service else None
+        entries = history(self.case_detail, meeting_label=kind_label,
+                          missed=self.case_row.missed,
+                          rule_label=lambda rule_id: _rule_label(policy, rule_id))
         if not entries:
             return Text("· Nothing recorded yet.", style="dim")
         # In privacy mode the family's names in recorded words become initials, as in the
@@ -399,9 +404,28 @@ class CaseScreen(Screen[None]):
         summary = self.case_detail.summary
         self._open(ReopenForm(ref=summary.ref, name=summary.name,
                               closure=self.case_detail.closure, privacy=cin(self).privacy))
+    def action_task_done(self) -> None:
+        if not self._can():
+            return
+        service = cin(self).service
+        policy = service.policy(self.case_detail.summary.policy_id) if service else None
+        worker_tasks = {r.qualified_id for r in policy.rules if r.worker_task} if policy else set()
+        tasks = [d for d in self.case_row.deadlines if d.rule_id in worker_tasks]
+        if not tasks:
+            self.app.notify("No task of yours is open on this case (letters, reports and "
+                            "updates the procedure gives the worker).", severity="warning")
+            return
+        self._open(TaskDoneForm(tasks=tasks, **self._form_args()))
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+
+def _rule_label(policy: Any, rule_id: str) -> str:
+    try:
+        return str(policy.rule(rule_id).label) if policy is not None else rule_id
+    except KeyError:
+        return rule_id
 
 
 def _date_or(value: date | None, otherwise: str) -> str:

@@ -86,6 +86,9 @@ class CaseloadAccess(Protocol):
     def withdraw_oversight_note(self, *, ref: str, note_uid: str, reason: str) -> str: ...
     def reopen_case(self, *, ref: str, reason: str) -> str: ...
 
+    def complete_task(self, *, ref: str, rule: str, done: date, due: date | None = None,
+                      note: str | None = None) -> int: ...
+
 
 class CinContext(Protocol):
     """The App as screens see it (cin_tui.app.CinApp); screens only read these."""

@@ -95,6 +95,9 @@ WITHDRAW_RECORD = Command("withdraw_record", "w", "withdraw_record", "Withdraw",
                           "kept in the history, counted for nothing.")
 REOPEN_CASE = Command("reopen_case", "o", "reopen_case", "Reopen",
                       "Reopen a closed case, with the reason; the closure stays in the history.")
+TASK_DONE = Command("task_done", "d", "task_done", "Done",
+                    "Mark one of your own tasks done (a letter, a report, an update to the "
+                    "child), with the date it was done.")
 BACK = Command("back", "escape", "back", "Back", "Back to the caseload.")
 
 # ----- forms ------------------------------------------------------------------------------
@@ -147,8 +150,8 @@ EDIT_CASE = Command("edit_case", "e", "edit_case", "Edit case",
 CASELOAD_COMMANDS = (HELP, SEARCH, SORT, REVERSE, WORKER, STATUS, CLOSED, LOG_VISIT,
                      NEW_CASE, TEAM_VIEW, RELOAD, QUIT)
 CASE_COMMANDS = (LOG_VISIT, BOOK_MEETING, MEETING_HELD, CIRCULATED, CANCEL_MEETING,
-                 CLOSE_CASE, EDIT_CASE, CORRECT_RECORD, WITHDRAW_RECORD, REOPEN_CASE, BACK,
-                 HELP)
+                 CLOSE_CASE, TASK_DONE, EDIT_CASE, CORRECT_RECORD, WITHDRAW_RECORD,
+                 REOPEN_CASE, BACK, HELP)
 FORM_COMMANDS = (SAVE, CANCEL)
 TEAM_COMMANDS = (NEXT_TEAM, PRIVACY, BACK, HELP)
 WALKTHROUGH_COMMANDS = (NEXT_CASE, PREVIOUS_CASE, OVERSIGHT_NOTE, ACTION_DONE, WRITE_RECORD,

@@ -38,7 +38,10 @@ DEFINITIONS = """\
 [b]Overdue[/b]: open deadlines past their date, by kind.   \
 [b]Visits in time[/b]: of the visits from {start} to {end} where the child was seen, those made \
 on or before the visit deadline that applied on the day (worked out from what was recorded \
-before it); visits under a procedure with no visiting timescale are not counted.   \
+before it); visits under a procedure with no visiting timescale are not counted; a first visit \
+never made whose moment has passed (missed) counts as a visit not in time.   \
+[b]Milestones missed[/b]: one-off milestones of a case's first weeks due from {start} to {end}, \
+never recorded and overtaken by a later stage (docs/policies.md).   \
 [b]Not alone 3+[/b]: children aged 3 or more who were not seen alone (or it was not recorded) \
 at their last visit.   [b]Oversight[/b]: cases with an oversight point of their authority \
 (or an assessment) due today or overdue, not cleared by a management note.   \
@@ -135,6 +138,9 @@ class TeamScreen(Screen[None]):
         text.append(f"{GLYPHS['overdue']} {overdue} overdue",
                     style=STATUS_STYLES["overdue"] if overdue else STATUS_STYLES[None])
         text.append(f" · visits in time (3 months): {visits.words()}")
+        missed = sum(len(line.missed) for line in lines)
+        text.append(f" · {missed} milestone{'s' if missed != 1 else ''} missed",
+                    style=STATUS_STYLES["overdue"] if missed else STATUS_STYLES[None])
         no_frequency = sum(len(line.no_frequency) for line in lines)
         if no_frequency:
             text.append(f" · {NO_FREQUENCY_MARK[0]} {no_frequency} "

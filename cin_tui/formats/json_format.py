@@ -22,7 +22,7 @@ from cin_tui.formats.fields import (
     read_case,
     record_label,
 )
-from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
+from models.inputs import CaseInput, ClosureInput, MeetingInput, TaskDoneInput, VisitInput
 from policies.dates import format_frequency
 from policies.facts import MEETING_KINDS, MEETING_STATUSES
 from policies.vocabulary import EVENTS
@@ -31,7 +31,7 @@ CASE_FIELDS = (
     "ref", "name", "dob", "policy", "worker", "team", "family", "disabled", "private_fostering",
     "visit_every", "allocated", "assessment_completed", "plan_started", "complex_plan",
     "key_worker_led", "stepped_down_from", "stepped_down_on", "events", "visits", "meetings",
-    "closure",
+    "closure", "tasks_done",
 )
 VISIT_FIELDS = (
     "id", "date", "seen", "seen_alone", "not_alone_reason", "childs_voice", "location", "recorded",
@@ -44,10 +44,12 @@ MEETING_FIELDS = (
 CLOSURE_FIELDS = (
     "date", "reason", "note", "step_down_to_early_help", "lead_professional", "checklist",
 )
+TASK_DONE_FIELDS = ("rule", "done", "due", "note")
 
 _ACCEPTED_SETS: dict[tuple[str, ...], frozenset[str]] = {
     fields: frozenset(fields)
-    for fields in (("cases",), CASE_FIELDS, VISIT_FIELDS, MEETING_FIELDS, CLOSURE_FIELDS)
+    for fields in (("cases",), CASE_FIELDS, VISIT_FIELDS, MEETING_FIELDS, CLOSURE_FIELDS,
+                   TASK_DONE_FIELDS)
 }
 
 
@@ -175,6 +177,7 @@ def _read_case(
         meetings=_read_list(reader, "meetings", get("meetings"), _read_meeting),
         closure=_read_closure(reader, get("closure")),
         fields_given=_fields_given(record),
+        tasks_done=_read_list(reader, "tasks_done", get("tasks_done"), _read_task_done),
     ))
 
 
@@ -252,6 +255,18 @@ def _read_meeting(reader: FieldReader, prefix: str, item: dict) -> MeetingInput 
         withdrawn_reason=reader.text(prefix + "withdrawn_reason", get("withdrawn_reason")),
     )
     return meeting if None not in (kind, status, when) else None
+
+
+def _read_task_done(reader: FieldReader, prefix: str, item: dict) -> TaskDoneInput | None:
+    _check_keys(reader, prefix, item, TASK_DONE_FIELDS)
+    get = item.get
+    rule = reader.text(prefix + "rule", get("rule"), required=True,
+                       what="the pack's rule id, e.g. checkpoint_1")
+    done = reader.date(prefix + "done", get("done"), required=True, what="the date it was done")
+    task = TaskDoneInput(rule=rule or "", done=done or date.min,
+                         due=reader.date(prefix + "due", get("due")),
+                         note=reader.text(prefix + "note", get("note")))
+    return task if rule is not None and done is not None else None
 
 
 def _read_closure(reader: FieldReader, value: object) -> ClosureInput | None:
@@ -433,4 +448,8 @@ def case_to_json(case: CaseInput) -> dict:
             "lead_professional": case.closure.lead_professional,
             "checklist": dict(sorted(case.closure.checklist.items())),
         },
+        "tasks_done": [
+            {"rule": t.rule, "done": _iso(t.done), "due": _iso(t.due), "note": t.note}
+            for t in sorted(case.tasks_done, key=lambda t: (t.rule, _none_last(t.due), t.done))
+        ],
     }

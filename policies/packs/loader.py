@@ -35,8 +35,12 @@ from policies.vocabulary import (
     BOOL_CONDITIONS,
     CONDITIONS,
     DIRECTIONS,
+    DONE_BY,
+    DONE_BY_KINDS,
     EVENTS,
     KINDS,
+    MILESTONE_ANCHORS,
+    MILESTONE_STAGES,
     PER_CASE,
     UNITS,
     WINDOW_CONDITIONS,
@@ -183,7 +187,8 @@ CLOSURE_KEYS = ("reasons", "checklist", "notes")
 RULE_KEYS = (
     "id", "kind", "label", "count", "unit", "direction", "anchor", "fallback_anchor",
     "anchor_kinds", "meeting_kinds", "nth", "conditions", "citation", "notes",
-    "other_readings", "repeat", "met_by_event", "chaired_by", "enabled",
+    "other_readings", "repeat", "met_by_event", "chaired_by", "enabled", "done_by",
+    "overtaken_by",
 )
 CITATION_KEYS = ("procedure", "section", "quote")
 UNIT_WORDS = or_list(UNITS)
@@ -387,6 +392,8 @@ def _rule(raw: dict[str, Any], position: int, check: _Checker, pack_id: str,
         check.problem(where, "met_by_event",
                       f'"{met_by_event}" is not an event; use {or_list(tuple(EVENTS))}')
     chaired_by = _chaired_by(raw, where, check)
+    done_by = _done_by(raw, where, check, kind, met_by_event)
+    overtaken_by = _overtaken_by(raw, where, check, anchor, repeat)
     if timescale and timescale.per_case and kind != "visit":
         check.problem(where, "unit",
                       '"per_case" is only for visit rules (the visiting frequency on the case)')
@@ -401,8 +408,46 @@ def _rule(raw: dict[str, Any], position: int, check: _Checker, pack_id: str,
         anchor=anchor, citation=citation, conditions=conditions, fallback_anchor=fallback,
         anchor_kinds=anchor_kinds or ANCHORS[anchor].default_kinds,
         meeting_kinds=meeting_kinds or (), nth=nth, repeat=repeat, met_by_event=met_by_event,
-        chaired_by=chaired_by, other_readings=other, notes=tuple(notes),
+        chaired_by=chaired_by, other_readings=other, notes=tuple(notes), done_by=done_by,
+        overtaken_by=overtaken_by,
     )
+
+
+def _done_by(raw: dict[str, Any], where: str, check: _Checker, kind: str | None,
+             met_by_event: str | None) -> str | None:
+    done_by: str | None = check.get(raw, "done_by", str, where)
+    if done_by is None:
+        return None
+    if done_by not in DONE_BY:
+        check.problem(where, "done_by",
+                      f'"{done_by}" is not who marks a rule done; use {or_list(tuple(DONE_BY))}')
+        return None
+    allowed = DONE_BY_KINDS[done_by]
+    if kind is not None and kind not in allowed and not (done_by == "worker" and met_by_event):
+        check.problem(where, "done_by",
+                      f'"{done_by}" is not for a {kind} rule (it is met by recording it); '
+                      f"use it on {or_list(allowed)} rules"
+                      + (", or a rule with met_by_event" if done_by == "worker" else ""))
+        return None
+    return done_by
+
+
+def _overtaken_by(raw: dict[str, Any], where: str, check: _Checker, anchor: str | None,
+                  repeat: Timescale | None) -> tuple[str, ...]:
+    stages = check.text_list(raw, "overtaken_by", where, allowed=tuple(MILESTONE_STAGES),
+                             what="a stage")
+    if not stages:
+        return ()
+    if repeat is not None:
+        check.problem(where, "overtaken_by",
+                      "is for one-off milestones; a rule with repeat is never overtaken")
+        return ()
+    if anchor is not None and anchor not in MILESTONE_ANCHORS:
+        check.problem(where, "overtaken_by",
+                      f'is for milestones counted from a fixed date of the first weeks; '
+                      f'anchor "{anchor}" is not one (use {or_list(MILESTONE_ANCHORS)})')
+        return ()
+    return stages
 
 
 def _timescale(raw: dict[str, Any], where: str, check: _Checker, prefix: str, *,

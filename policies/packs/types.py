@@ -90,10 +90,27 @@ class Rule:
     chaired_by: ChairedBy | None = None
     other_readings: tuple[OtherReading, ...] = ()
     notes: tuple[str, ...] = ()
+    # Who marks the rule done when nothing recorded meets it (policies.vocabulary.DONE_BY):
+    # "worker" (the worker's own task, `cin done`), "manager" (a manager's oversight note), or
+    # None (met only by what is recorded: a visit, a meeting, a date).
+    done_by: str | None = None
+    # A one-off milestone of the first weeks: the stages (policies.vocabulary.MILESTONE_STAGES)
+    # that overtake it, so that once it is past due and one of them is reached it is history
+    # ("missed"), not an open countdown. Empty: not a milestone.
+    overtaken_by: tuple[str, ...] = ()
     qualified_id: str = field(init=False, compare=False, repr=False)  # "wirral.visit"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "qualified_id", f"{self.policy_id}.{self.id}")
+
+    @property
+    def worker_task(self) -> bool:
+        """The worker marks it done themselves (`cin done`, the case screen)."""
+        return self.done_by == "worker"
+
+    @property
+    def milestone(self) -> bool:
+        return bool(self.overtaken_by)
 
 
 @dataclass(frozen=True, slots=True)

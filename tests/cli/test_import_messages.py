@@ -24,7 +24,7 @@ def test_bad_json_values_are_all_reported_with_record_and_field(cin, tmp_path):
     accepted = ("ref, name, dob, policy, worker, team, family, disabled, private_fostering, "
                 "visit_every, allocated, assessment_completed, plan_started, complex_plan, "
                 "key_worker_led, stepped_down_from, stepped_down_on, events, visits, meetings, "
-                "closure")
+                "closure, tasks_done")
     assert problem_lines(result) == [
         f'{path}:case 1 (ref C-0001):allocated: "31/02/2026" is not a real date: February 2026 '
         "has 28 days. Use DD/MM/YYYY or YYYY-MM-DD.",
