@@ -258,7 +258,8 @@ def test_closure_enforces_the_packs_checklist(engine, add_case, policies):
                                         checklist={"closure_summary": True}),
                    policies=policies, actor="Sam", today=TODAY) == [
         "checklist: not done: Manager agreement. The pack requires these before a case is "
-        "closed"
+        "closed for RC7 (Services ceased for any other reason, including child no longer in "
+        "need)"
     ]
     run(engine, commands.close_case, ref="C1",
         closure=ClosureInput(date(2026, 11, 20), "stepped_across",
