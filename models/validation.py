@@ -412,6 +412,28 @@ def check_meeting(
     return errors
 
 
+def check_plan_start(
+    plan_start: date, *, allocated: date, dob: date | None, today: date,
+    closure_date: date | None = None, field: str = "plan_started",
+) -> list[FieldError]:
+    """A plan start recorded with a meeting: within sense, not after today, on or after the
+    allocation (as an import's plan_started) and not after the case's closure."""
+    errors = check_event_date(field, plan_start, dob=dob) or not_after_today(
+        field, plan_start, today, "the plan starts on or before today")
+    if errors:
+        return errors
+    if plan_start < allocated:
+        return [FieldError(field, (
+            f"{_d(plan_start)} is before the case was allocated ({_d(allocated)}); the plan "
+            f"starts on or after its allocation ({_d(allocated)} or later is accepted)"
+        ))]
+    if closure_date is not None and plan_start > closure_date:
+        return [FieldError(field, (
+            f"{_d(plan_start)} is after the case was closed ({_d(closure_date)})"
+        ))]
+    return []
+
+
 # --- closure --------------------------------------------------------------------------------
 
 

@@ -105,7 +105,16 @@ def _assessment_completed(case: CaseView, rule: Rule) -> list[Anchor]:
 
 
 def _plan_started(case: CaseView, rule: Rule) -> list[Anchor]:
-    return _one(case.facts.plan_started, "the plan starting on {date}")
+    """The plan start recorded, else the initial CIN meeting's date: the plan starts at that
+    meeting (an import or an older record may hold the meeting but no plan start)."""
+    if case.facts.plan_started is not None:
+        return _one(case.facts.plan_started, "the plan starting on {date}")
+    initial = next((m for m in case.held if m.kind == "initial"), None)
+    if initial is None:
+        return []
+    return [Anchor(initial.date,
+                   f"the plan starting on {format_date(initial.date)} (the initial CIN "
+                   "meeting's date; no plan start was recorded)")]
 
 
 def _step_down(case: CaseView, rule: Rule) -> list[Anchor]:
