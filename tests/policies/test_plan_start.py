@@ -26,7 +26,8 @@ def test_a_recorded_plan_start_wins_over_the_initial_meeting():
     facts = case(W, allocated=date(2026, 2, 2), plan_started=date(2026, 3, 16),
                  meetings=(held("initial", date(2026, 3, 12)),))
     d = one(facts, date(2026, 8, 3), "wirral.plan_24_weeks")
-    assert (d.due, d.basis) == (date(2026, 8, 31), "24 weeks after the plan starting on 16 Mar 2026")
+    assert (d.due, d.basis) == (date(2026, 8, 31),
+                                "24 weeks after the plan starting on 16 Mar 2026")
 
 
 def test_no_plan_deadline_before_the_initial_meeting_is_held():
