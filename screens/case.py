@@ -277,7 +277,11 @@ class CaseScreen(Screen[None]):
     def action_meeting_held(self) -> None:
         if not self._can("booked"):
             return
-        self._open(MeetingHeldForm(booked=self._meetings("booked"), **self._form_args()))
+        summary, service = self.case_detail.summary, cin(self).service
+        self._open(MeetingHeldForm(
+            booked=self._meetings("booked"),
+            policy=service.policy(summary.policy_id) if service else None,
+            plan_started=self.case_detail.plan_started, **self._form_args()))
 
     def action_circulated(self) -> None:
         if not self._can("uncirculated"):

@@ -16,6 +16,7 @@ from policies.packs.types import (
     Rule,
     Timescale,
     Window,
+    role_words,
 )
 
 __all__ = [
@@ -33,4 +34,5 @@ __all__ = [
     "build_policy",
     "load_policies",
     "normalise_role",
+    "role_words",
 ]

@@ -102,6 +102,12 @@ class ClosureReason:
     census: str | None = None  # the CIN census code it is reported as, when there is one
 
 
+def role_words(role: str) -> str:
+    """A pack's role id as words: "team_manager" -> "Team manager" (normalise_role reads it
+    back as the same role)."""
+    return role.replace("_", " ").capitalize()
+
+
 # `ChecklistItem.when`: the item belongs to a step-down to Early Help, asked (and required,
 # if `required`) only when the closure is a step-down.
 STEP_DOWN = "step_down"
