@@ -319,6 +319,8 @@ def build_parser() -> argparse.ArgumentParser:
     from cin_tui.maintenance import add_maintenance_commands  # cin backup, cin audit
 
     add_maintenance_commands(commands, common)
+    from cin_tui.cli_meetings import add_meetings_commands  # book, held, cancel, close...
+    add_meetings_commands(commands, common)
     return parser
 
 
