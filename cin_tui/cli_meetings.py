@@ -12,18 +12,35 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from cin_tui.cli_errors import CliError
 from policies.dates import DateParseError, format_date, parse_date
 from policies.facts import MEETING_KINDS
+from policies.safe_text import safe_text
 
 if TYPE_CHECKING:
-    from cin_tui.cli import Context
     from models.queries import CaseDetail, MeetingRecord
     from models.service import CaseloadService
 
 T = TypeVar("T")
+
+
+class Context(Protocol):
+    """What these commands use of `cin_tui.cli.Context` (not imported: cin_tui.cli imports
+    this module)."""
+
+    args: argparse.Namespace
+
+    @property
+    def today(self) -> date: ...
+
+    def existing_service(self) -> CaseloadService: ...
+
+
+def visible(message: str) -> str:
+    """As cin_tui.cli.visible: control characters shown, never obeyed."""
+    return safe_text(message, multiline=True)
 
 MEETING_HELP = ("which meeting: its date (e.g. 03/12/2026) when only one is on that day, else "
                 "its id from `cin meetings REF`")
@@ -161,8 +178,6 @@ def _checklist_item(text: str) -> tuple[str, bool]:
 
 
 def run_meetings(context: Context) -> int:
-    from cin_tui.cli import visible
-
     with context.existing_service() as service:
         detail = _detail(service, context.args.ref)
     if not detail.meetings:
@@ -174,8 +189,6 @@ def run_meetings(context: Context) -> int:
 
 
 def run_book(context: Context) -> int:
-    from cin_tui.cli import visible
-
     args = context.args
     with context.existing_service() as service:
         ref = _detail(service, args.ref).ref
@@ -187,7 +200,6 @@ def run_book(context: Context) -> int:
 
 
 def run_held(context: Context) -> int:
-    from cin_tui.cli import visible
     from models.commands import plan_start_after_meeting
 
     args = context.args
@@ -216,8 +228,6 @@ def run_held(context: Context) -> int:
 
 
 def run_cancel(context: Context) -> int:
-    from cin_tui.cli import visible
-
     args = context.args
     cancelled_on = args.cancelled_on or context.today
     with context.existing_service() as service:
@@ -232,8 +242,6 @@ def run_cancel(context: Context) -> int:
 
 
 def run_circulated(context: Context) -> int:
-    from cin_tui.cli import visible
-
     args = context.args
     sent = args.date or context.today
     with context.existing_service() as service:
@@ -247,7 +255,6 @@ def run_circulated(context: Context) -> int:
 
 
 def run_close(context: Context) -> int:
-    from cin_tui.cli import visible
     from models.inputs import ClosureInput
     from models.validation import ValidationFailed, closure_reason_words, policy_checklist
 
@@ -362,7 +369,6 @@ def _note_unknown_role(role: str, policy: Any) -> None:
     but e.g. "TM" will not count as a team manager)."""
     import sys
 
-    from cin_tui.cli import visible
     from policies.packs import normalise_role, role_words
 
     roles: Sequence[str] = getattr(policy, "chair_roles", ())

@@ -148,6 +148,9 @@ def test_book_hold_and_circulate_a_meeting(engine, add_case):
         ("book_meeting", "Booked an initial meeting for 16 Nov 2026"),
         ("record_meeting_held", "Initial meeting held on 17 Nov 2026; next review meeting "
                                 "booked for 12 Jan 2027"),
+        # The plan starts at the initial meeting (the case had no plan start).
+        ("set_plan_started", "Plan start recorded as 17 Nov 2026 (the initial CIN meeting's "
+                             "date)"),
         ("record_circulated", "Notes of the initial meeting of 17 Nov 2026 circulated on "
                               "19 Nov 2026"),
     ]
