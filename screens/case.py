@@ -14,6 +14,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
+from policies.anchors import counted_plan_start
 from policies.dates import format_date
 from screens import keys
 from screens.cells import (
@@ -136,7 +137,7 @@ class CaseScreen(Screen[None]):
             ("Visits", _frequency_words(summary.visit_every)),
             ("Allocated", format_date(summary.allocated)),
             ("Assessment", _date_or(detail.assessment_completed, "not completed")),
-            ("Plan started", _date_or(detail.plan_started, "no plan start recorded")),
+            ("Plan started", _plan_start_words(detail)),
             ("Step-down", _step_down_words(detail)),
         ]
         if detail.closure is not None:
@@ -305,6 +306,16 @@ class CaseScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+
+def _plan_start_words(detail: Any) -> str:
+    found = counted_plan_start(detail.facts)
+    if found is None:
+        return "no plan start recorded"
+    started, recorded = found
+    if recorded:
+        return format_date(started)
+    return f"{format_date(started)} (initial meeting)"  # none recorded: `cin explain` says so
 
 
 def _date_or(value: date | None, otherwise: str) -> str:

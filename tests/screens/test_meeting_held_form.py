@@ -100,3 +100,19 @@ async def test_an_imported_chair_role_is_shown_as_written(caseload_db, new_app):
         # WR-002's initial meeting came in with the role "Team Manager", as written.
         assert stored_case(caseload_db, "WR-002").meetings[0].chair_role == "Team Manager"
         assert "chair Ann Lee (Team Manager)" in text_of(screen, "case-timeline")
+
+
+async def test_the_case_screen_says_the_plan_counts_from_the_initial_meeting(
+        caseload_db, new_app):
+    app = new_app(caseload_db)
+    async with app.run_test(size=(140, 50)) as pilot:
+        screen = await open_case(pilot, "WR-002")
+        await until(pilot, lambda: screen.case_detail is not None, "the case")
+        # WR-002 has its initial meeting held on 2 Nov 2026 and no plan start recorded.
+        assert "Plan started       2 Nov 2026 (initial meeting)" in text_of(
+            screen, "case-facts")
+        # Wirral 2.11's Group Manager review: 2 Nov 2026 + 24 weeks (168 days): to 30 Nov 28,
+        # 31 Dec 59, 31 Jan 90, 28 Feb 118, 31 Mar 149, then 19 more -> Mon 19 Apr 2027.
+        deadlines = text_of(screen, "case-deadlines")
+        gm_review = deadlines[deadlines.index("Plan over 24 weeks"):]
+        assert "due 19 Apr 2027" in gm_review.splitlines()[0]
