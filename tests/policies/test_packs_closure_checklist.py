@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from policies.packs import load_policies
 
 from .test_packs_loader import GOOD_RULE, HEADER, problems, write_user_pack
@@ -86,3 +89,18 @@ def test_unknown_reasons_both_lists_and_an_unknown_when_are_each_reported(tmp_pa
     assert where + 'field "not_for": give applies_to or not_for, not both' in found
     assert (where + 'field "when": "always" is not known; use "step_down" (an item asked only '
             "when the case steps down to Early Help)") in found
+
+
+REASONS = st.sampled_from([f"RC{n}" for n in range(1, 10)]
+                          + [r.code for p in POLICIES.values() for r in p.closure_reasons])
+
+
+@given(pack=st.sampled_from(sorted(POLICIES)), reason=REASONS, step_down=st.booleans())
+def test_what_every_reason_asks_is_asked_for_each_and_step_down_items_only_then(
+        pack, reason, step_down):
+    policy = POLICIES[pack]
+    chosen = policy.checklist_for(reason, step_down=step_down)
+    assert set(policy.checklist_for(None, step_down=step_down)) <= set(chosen)
+    assert set(policy.checklist_for(reason, step_down=False)) <= set(chosen)
+    assert all(item.when != "step_down" for item in policy.checklist_for(reason, step_down=False))
+    assert [i for i in policy.closure_checklist if i in chosen] == list(chosen)  # pack order
