@@ -32,6 +32,10 @@ def reason_options(policy: Any | None) -> list[tuple[str, str]]:
     return options
 
 
+_NONE_YET = "Choose the reason to see what this authority's checklist asks for it."
+_NONE_FOR_REASON = "Nothing on this authority's checklist for this reason."
+
+
 class Checklist(Vertical):
     """The pack's closure checklist: one box per item, only the items that apply to the reason
     and step-down chosen shown (`show_for`). A hidden item keeps its tick, in case the reason
@@ -50,8 +54,7 @@ class Checklist(Vertical):
                 row.display = self.shown[index]
                 yield tick(f"check-{index}")
                 yield Label(user_text(f"{item.label}{optional}"), classes="check-label")
-        none = Label("Nothing on this authority's checklist for this reason.",
-                     classes="check-none")
+        none = Label(_NONE_YET, classes="check-none")
         none.display = not any(self.shown)
         yield none
 
@@ -59,7 +62,9 @@ class Checklist(Vertical):
         self.shown = [_applies(item, reason, step_down) for item in self.items]
         for index, shown in enumerate(self.shown):
             self.query_one(f"#check-row-{index}").display = shown
-        self.query_one(".check-none").display = not any(self.shown)
+        none = self.query_one(".check-none", Label)
+        none.update(_NONE_YET if reason is None else _NONE_FOR_REASON)
+        none.display = not any(self.shown)
 
     def focus(self, scroll_visible: bool = True) -> Checklist:
         boxes = [box for index, box in enumerate(self.query(Checkbox)) if self.shown[index]]

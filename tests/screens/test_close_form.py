@@ -157,6 +157,7 @@ async def test_the_checklist_shows_only_the_items_for_the_reason_chosen(caseload
     app = new_app(caseload_db)
     async with app.run_test(size=(140, 60)) as pilot:
         form = await open_form(pilot, "WR-003", "c", CloseCaseForm)
+        assert "Choose the reason" in str(form.query_one(".check-none").render())
         outcomes = "A review concluded that the plan's outcomes are achieved"
         # A child who died is not asked for "outcomes achieved" (Wirral 3.1 ends a plan that
         # way only when a review says so).
@@ -164,6 +165,8 @@ async def test_the_checklist_shows_only_the_items_for_the_reason_chosen(caseload
         await pilot.pause()
         assert shown_items(form) == []
         assert form.query_one(".check-none").display
+        assert "Nothing on this authority's checklist for this reason" in str(
+            form.query_one(".check-none").render())
         form.query_one("#reason").value = "RC7"
         await pilot.pause()
         assert [item[:len(outcomes)] for item in shown_items(form)] == [outcomes]
