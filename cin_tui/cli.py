@@ -330,6 +330,10 @@ def build_parser() -> argparse.ArgumentParser:
     from cin_tui.cli_tasks import add_tasks_commands  # cin done
 
     add_tasks_commands(commands, common)
+
+    from cin_tui.cli_meetings import add_meetings_commands  # book, held, cancel, close...
+
+    add_meetings_commands(commands, common)
     return parser
 
 

@@ -28,6 +28,7 @@ from models.validation import (
     check_closure,
     check_event_date,
     check_meeting,
+    check_plan_start,
     check_text,
     check_visit,
     fail_if,
@@ -219,14 +220,21 @@ def record_meeting_held(
     family_attended: bool | None,
     next_meeting_date: date | None = None,
     next_meeting_kind: str = "review",
+    plan_started: date | None = None,
     actor: str,
     today: date,
 ) -> int | None:
     """Mark a booked meeting held on `date` (which may differ from the booked date), and book
-    the next one when `next_meeting_date` is given. Returns the next meeting's id, or None."""
+    the next one when `next_meeting_date` is given. Returns the next meeting's id, or None.
+
+    The plan starts at the initial CIN meeting: holding one sets the case's plan start to
+    `plan_started`, or to the meeting's date when the case has none yet. `plan_started` given
+    with any meeting sets (or corrects) the plan start. Audited as its own entry."""
     meeting, case = _meeting(session, meeting_id)
     _require_status(meeting, "booked", "marked held")
     closure = _closure(session, case.id)
+    new_plan_start = plan_start_after_meeting(
+        kind=meeting.kind, held_on=date, given=plan_started, recorded=case.plan_started)
     held = MeetingInput(
         kind=meeting.kind, status="held", date=date, chair=chair, chair_role=chair_role,
         family_attended=family_attended,
@@ -255,6 +263,9 @@ def record_meeting_held(
                 f"{format_date(next_meeting_date)} is not after this meeting "
                 f"({format_date(date)}); the next meeting comes later",
             ))
+    if new_plan_start is not None:
+        errors += check_plan_start(new_plan_start, allocated=case.allocated, dob=case.dob,
+                                   today=today, closure_date=closure.date if closure else None)
     fail_if(errors)
     before = audit.snapshot(meeting)
     meeting.status, meeting.date = "held", date
@@ -277,7 +288,38 @@ def record_meeting_held(
         f"{booked_next}",
         before=before, after=audit.snapshot(meeting),
     )
+    if new_plan_start is not None:
+        _set_plan_start(session, case, new_plan_start, given=plan_started is not None,
+                        actor=actor)
     return next_id
+
+
+def plan_start_after_meeting(
+    *, kind: str, held_on: date, given: date | None, recorded: date | None
+) -> date | None:
+    """The plan start to record when a meeting of `kind` is held on `held_on`, or None for no
+    change: the date given, else (an initial meeting, no plan start recorded yet) the
+    meeting's date. The held form and `cin held` show the same default."""
+    if given is not None:
+        return None if given == recorded else given
+    if kind == "initial" and recorded is None:
+        return held_on
+    return None
+
+
+def _set_plan_start(
+    session: Session, case: Case, plan_start: date, *, given: bool, actor: str
+) -> None:
+    before = {"plan_started": audit.json_safe(case.plan_started)}
+    case.plan_started = plan_start
+    session.add(case)
+    session.flush()
+    how = "" if given else " (the initial CIN meeting's date)"
+    audit.record(
+        session, actor=actor, action="set_plan_started", case_ref=case.ref,
+        summary=f"Plan start recorded as {format_date(plan_start)}{how}",
+        before=before, after={"plan_started": audit.json_safe(plan_start)},
+    )
 
 
 @one_transaction

@@ -319,14 +319,17 @@ class CaseloadService:
     def record_meeting_held(
         self, *, meeting_id: int, date: date, chair: str | None, chair_role: str | None,
         family_attended: bool | None, next_meeting_date: date | None = None,
-        next_meeting_kind: str = "review",
+        next_meeting_kind: str = "review", plan_started: date | None = None,
     ) -> int | None:
+        """Mark a booked meeting held; an initial meeting also records the plan start
+        (`plan_started`, else the meeting's date if the case has none yet)."""
         from models.commands import record_meeting_held
 
         return self._write(lambda session: record_meeting_held(
             session, meeting_id=meeting_id, date=date, chair=chair, chair_role=chair_role,
             family_attended=family_attended, next_meeting_date=next_meeting_date,
-            next_meeting_kind=next_meeting_kind, actor=self.actor, today=self.today))
+            next_meeting_kind=next_meeting_kind, plan_started=plan_started, actor=self.actor,
+            today=self.today))
 
     def record_circulated(self, *, meeting_id: int, date: date) -> None:
         from models.commands import record_circulated

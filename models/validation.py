@@ -50,17 +50,18 @@ from policies.safe_text import UNSAFE_CODE_POINTS
 
 VISIT_LOCATIONS: tuple[str, ...] = ("home", "school", "other")
 
-# DfE Children in Need census closure reason codes.
+# DfE Children in Need census closure reason codes, in the census's own words (CIN census guide,
+# "Reason for closure"; the same wording as Ofsted's Annex A).
 CENSUS_CLOSURE_REASONS: dict[str, str] = {
-    "RC1": "adopted",
-    "RC2": "died",
-    "RC3": "child arrangements order",
-    "RC4": "special guardianship order",
-    "RC5": "transferred to another local authority",
-    "RC6": "transferred to adult social care",
-    "RC7": "services ceased for any other reason, including child no longer in need",
-    "RC8": "case closed after assessment, no further action",
-    "RC9": "case closed after assessment, referred to early help",
+    "RC1": "Adopted",
+    "RC2": "Died",
+    "RC3": "Child arrangements order",
+    "RC4": "Special guardianship order",
+    "RC5": "Transferred to services of another local authority",
+    "RC6": "Transferred to adult social care services",
+    "RC7": "Services ceased for any other reason, including child no longer in need",
+    "RC8": "Case closed after assessment, no further action",
+    "RC9": "Case closed after assessment, referred to early help",
 }
 
 
@@ -433,6 +434,28 @@ def check_meeting(
     return errors
 
 
+def check_plan_start(
+    plan_start: date, *, allocated: date, dob: date | None, today: date,
+    closure_date: date | None = None, field: str = "plan_started",
+) -> list[FieldError]:
+    """A plan start recorded with a meeting: within sense, not after today, on or after the
+    allocation (as an import's plan_started) and not after the case's closure."""
+    errors = check_event_date(field, plan_start, dob=dob) or not_after_today(
+        field, plan_start, today, "the plan starts on or before today")
+    if errors:
+        return errors
+    if plan_start < allocated:
+        return [FieldError(field, (
+            f"{_d(plan_start)} is before the case was allocated ({_d(allocated)}); the plan "
+            f"starts on or after its allocation ({_d(allocated)} or later is accepted)"
+        ))]
+    if closure_date is not None and plan_start > closure_date:
+        return [FieldError(field, (
+            f"{_d(plan_start)} is after the case was closed ({_d(closure_date)})"
+        ))]
+    return []
+
+
 # --- closure --------------------------------------------------------------------------------
 
 
@@ -441,12 +464,29 @@ def policy_closure_reasons(policy: Any) -> list[str]:
     return [str(reason.code) for reason in getattr(policy, "closure_reasons", ())]
 
 
-def policy_checklist(policy: Any) -> list[tuple[str, str, bool]]:
-    """The pack's closure checklist as (item id, label, required) triples."""
-    return [
-        (str(item.id), str(item.label), bool(getattr(item, "required", True)))
-        for item in getattr(policy, "closure_checklist", ())
-    ]
+def policy_checklist(
+    policy: Any, reason: str | None = None, *, step_down: bool = False, every: bool = False
+) -> list[tuple[str, str, bool]]:
+    """The pack's closure checklist as (item id, label, required) triples: the items asked when
+    closing for `reason` (policies.packs.ChecklistItem.applies), or `every` item."""
+    found = []
+    for item in getattr(policy, "closure_checklist", ()):
+        applies = getattr(item, "applies", None)
+        if every or applies is None or applies(reason, step_down=step_down):
+            found.append((str(item.id), str(item.label), bool(getattr(item, "required", True))))
+    return found
+
+
+def closure_reason_words(reason: str, policy: Any | None) -> str:
+    """ "RC2 (Died)", "outcomes_achieved (A review concluded ..., reported as RC7)" """
+    if reason in CENSUS_CLOSURE_REASONS:
+        return f"{reason} ({CENSUS_CLOSURE_REASONS[reason]})"
+    for own in getattr(policy, "closure_reasons", ()) or ():
+        if getattr(own, "code", None) == reason:
+            census = getattr(own, "census", None)
+            reported = f", reported as {census}" if census else ""
+            return f"{reason} ({getattr(own, 'label', reason)}{reported})"
+    return reason
 
 
 def accepted_closure_reasons(policy: Any | None) -> list[str]:
@@ -506,8 +546,10 @@ def check_closure(
 def _check_checklist(
     closure: ClosureInput, policy: Any | None, *, historic: bool, prefix: str
 ) -> list[FieldError]:
-    items = policy_checklist(policy) if policy is not None else []
-    ids = [item_id for item_id, _, _ in items]
+    """Item ids the pack knows; in a form (not `historic`), every required item that applies
+    to this reason and step-down done. Items done that do not apply are kept as given."""
+    every = policy_checklist(policy, every=True) if policy is not None else []
+    ids = [item_id for item_id, _, _ in every]
     unknown = [key for key in closure.checklist if key not in ids]
     if unknown:
         accepted = f"items: {_listed(ids)}" if ids else "this pack has no closure checklist"
@@ -516,14 +558,16 @@ def _check_checklist(
         )]
     if historic:
         return []
-    missing = [
-        label for item_id, label, required in items
-        if required and not closure.checklist.get(item_id)
-    ]
+    asked = policy_checklist(policy, closure.reason,
+                             step_down=closure.step_down_to_early_help)
+    missing = [label for item_id, label, required in asked
+               if required and not closure.checklist.get(item_id)]
     if missing:
+        step_down = " with a step-down to Early Help" if closure.step_down_to_early_help else ""
         return [FieldError(
             f"{prefix}checklist",
-            f"not done: {'; '.join(missing)}. The pack requires these before a case is closed",
+            f"not done: {'; '.join(missing)}. The pack requires these before a case is closed "
+            f"for {closure_reason_words(closure.reason, policy)}{step_down}",
         )]
     return []
 

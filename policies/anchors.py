@@ -104,8 +104,24 @@ def _assessment_completed(case: CaseView, rule: Rule) -> list[Anchor]:
     return _one(case.facts.assessment_completed, "the assessment completed on {date}")
 
 
+def counted_plan_start(facts: CaseFacts) -> tuple[date, bool] | None:
+    """The date plan-based deadlines count from, and whether it is the recorded plan start:
+    else the first initial CIN meeting held, as the plan starts at that meeting (an import or
+    an older record may hold the meeting but no plan start). None: neither."""
+    if facts.plan_started is not None:
+        return facts.plan_started, True
+    initial = min((m.date for m in facts.meetings if m.kind == "initial" and m.status == "held"),
+                  default=None)
+    return None if initial is None else (initial, False)
+
+
 def _plan_started(case: CaseView, rule: Rule) -> list[Anchor]:
-    return _one(case.facts.plan_started, "the plan starting on {date}")
+    found = counted_plan_start(case.facts)
+    if found is None:
+        return []
+    started, recorded = found
+    why = "" if recorded else " (the initial CIN meeting's date; no plan start was recorded)"
+    return [Anchor(started, f"the plan starting on {format_date(started)}{why}")]
 
 
 def _step_down(case: CaseView, rule: Rule) -> list[Anchor]:

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from models.history import HistoryEntry, history
+from policies.anchors import counted_plan_start
 from policies.dates import format_date
 from policies.packs.types import NO_VISIT_FREQUENCY
 from policies.packs.types import visit_frequency_missing as visit_every_missing
@@ -149,7 +150,7 @@ class CaseScreen(Screen[None]):
             ("Visits", _frequency_words(summary.visit_every, policy)),
             ("Allocated", format_date(summary.allocated)),
             ("Assessment", _date_or(detail.assessment_completed, "not completed")),
-            ("Plan started", _date_or(detail.plan_started, "no plan start recorded")),
+            ("Plan started", _plan_start_words(detail)),
             ("Step-down", _step_down_words(detail)),
             ("Complex plan", yes_no(detail.facts.complex_plan)),
             ("Key worker led", yes_no(detail.facts.key_worker_led)),
@@ -311,7 +312,11 @@ class CaseScreen(Screen[None]):
     def action_meeting_held(self) -> None:
         if not self._can("booked"):
             return
-        self._open(MeetingHeldForm(booked=self._meetings("booked"), **self._form_args()))
+        summary, service = self.case_detail.summary, cin(self).service
+        self._open(MeetingHeldForm(
+            booked=self._meetings("booked"),
+            policy=service.policy(summary.policy_id) if service else None,
+            plan_started=self.case_detail.plan_started, **self._form_args()))
 
     def action_circulated(self) -> None:
         if not self._can("uncirculated"):
@@ -426,6 +431,16 @@ def _rule_label(policy: Any, rule_id: str) -> str:
         return str(policy.rule(rule_id).label) if policy is not None else rule_id
     except KeyError:
         return rule_id
+
+
+def _plan_start_words(detail: Any) -> str:
+    found = counted_plan_start(detail.facts)
+    if found is None:
+        return "no plan start recorded"
+    started, recorded = found
+    if recorded:
+        return format_date(started)
+    return f"{format_date(started)} (initial meeting)"  # none recorded: `cin explain` says so
 
 
 def _date_or(value: date | None, otherwise: str) -> str:

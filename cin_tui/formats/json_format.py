@@ -244,7 +244,9 @@ def _read_meeting(reader: FieldReader, prefix: str, item: dict) -> MeetingInput 
         status=status or "",
         date=when or date.min,
         chair=reader.text(prefix + "chair", get("chair")),
-        chair_role=reader.word(prefix + "chair_role", get("chair_role")),
+        # Kept as written ("TM", "Team Manager"): pack rules compare roles through
+        # policies.packs.normalise_role, and a role they do not know is still the record.
+        chair_role=reader.text(prefix + "chair_role", get("chair_role")),
         family_attended=reader.boolean(prefix + "family_attended", get("family_attended")),
         circulated=reader.date(prefix + "circulated", get("circulated")),
         cancelled_on=reader.date(prefix + "cancelled_on", get("cancelled_on")),

@@ -17,6 +17,7 @@ from policies.packs.types import (
     Rule,
     Timescale,
     Window,
+    role_words,
     visit_frequency_missing,
 )
 
@@ -36,5 +37,6 @@ __all__ = [
     "build_policy",
     "load_policies",
     "normalise_role",
+    "role_words",
     "visit_frequency_missing",
 ]

@@ -19,6 +19,7 @@ from policies.deadlines import Citation
 from policies.facts import MEETING_KINDS, STEP_DOWN_SOURCES
 from policies.limits import MAX_COUNT, MAX_MEETING_NUMBER
 from policies.packs.types import (
+    STEP_DOWN,
     ChairedBy,
     ChecklistItem,
     ClosureReason,
@@ -184,6 +185,7 @@ _RULE_ID = re.compile(r"[a-z0-9][a-z0-9_]*")
 PACK_KEYS = ("id", "name", "extends", "notes", "procedure", "closure", "rules")
 PROCEDURE_KEYS = ("title", "date", "source")
 CLOSURE_KEYS = ("reasons", "checklist", "notes")
+CHECKLIST_KEYS = ("id", "label", "required", "section", "quote", "applies_to", "not_for", "when")
 RULE_KEYS = (
     "id", "kind", "label", "count", "unit", "direction", "anchor", "fallback_anchor",
     "anchor_kinds", "meeting_kinds", "nth", "conditions", "citation", "notes",
@@ -330,17 +332,36 @@ def _closure(
             check.problem("", "closure.checklist", f"{item!r} is not a table with id and label")
             continue
         where = f'closure checklist item "{item.get("id", "?")}": '
-        check.unknown_keys(item, ("id", "label", "required", "section", "quote"), where)
+        check.unknown_keys(item, CHECKLIST_KEYS, where)
         item_id = check.get(item, "id", str, where, required=True)
         label = check.get(item, "label", str, where, required=True)
         required = check.get(item, "required", bool, where, default=True)
         section = check.get(item, "section", str, where)
         quote = check.get(item, "quote", str, where)
         citation = Citation(procedure, section, quote) if section and quote else None
+        applies_to, not_for = _checklist_reasons(item, where, check, reasons)
+        when = check.get(item, "when", str, where)
+        if when is not None and when != STEP_DOWN:
+            check.problem(where, "when", f'"{when}" is not known; use "{STEP_DOWN}" (an item '
+                                         "asked only when the case steps down to Early Help)")
         if item_id and label:
-            items.append(ChecklistItem(item_id, label, required, citation))
+            items.append(ChecklistItem(item_id, label, required, citation,
+                                       applies_to=applies_to, not_for=not_for, when=when))
     notes = check.text_list(closure, "notes", "", prefix="closure.") or ()
     return tuple(reasons), tuple(items), tuple(notes)
+
+
+def _checklist_reasons(
+    item: dict[str, Any], where: str, check: _Checker, reasons: list[ClosureReason]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """`applies_to` and `not_for`: census codes RC1-RC9 or the pack's own reason codes."""
+    codes = tuple(f"RC{n}" for n in range(1, 10)) + tuple(r.code for r in reasons)
+    found = [check.text_list(item, key, where, allowed=codes,
+                             what="a census code RC1-RC9 or one of this pack's reason codes")
+             or () for key in ("applies_to", "not_for")]
+    if found[0] and found[1]:
+        check.problem(where, "not_for", "give applies_to or not_for, not both")
+    return found[0], found[1]
 
 
 def _rule(raw: dict[str, Any], position: int, check: _Checker, pack_id: str,

@@ -120,12 +120,41 @@ class ClosureReason:
     census: str | None = None  # the CIN census code it is reported as, when there is one
 
 
+def role_words(role: str) -> str:
+    """A pack's role id as words: "team_manager" -> "Team manager" (normalise_role reads it
+    back as the same role)."""
+    return role.replace("_", " ").capitalize()
+
+
+# `ChecklistItem.when`: the item belongs to a step-down to Early Help, asked (and required,
+# if `required`) only when the closure is a step-down.
+STEP_DOWN = "step_down"
+
+
 @dataclass(frozen=True, slots=True)
 class ChecklistItem:
+    """One closure checklist item. It applies to every reason unless `applies_to` names the
+    reasons it applies to, or `not_for` the reasons it does not (census codes RC1-RC9 or the
+    pack's own reason codes, matched exactly); `when = "step_down"` items only to a step-down."""
+
     id: str
     label: str
     required: bool = True
     citation: Citation | None = None
+    applies_to: tuple[str, ...] = ()
+    not_for: tuple[str, ...] = ()
+    when: str | None = None
+
+    def applies(self, reason: str | None, *, step_down: bool) -> bool:
+        """Whether the item is asked for a closure for `reason` (None: no reason chosen yet,
+        so only the items asked whatever the reason)."""
+        if self.when == STEP_DOWN and not step_down:
+            return False
+        if reason is None:
+            return not self.applies_to and not self.not_for
+        if self.applies_to and reason not in self.applies_to:
+            return False
+        return reason not in self.not_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +190,18 @@ class Policy:
     def rule(self, rule_id: str) -> Rule:
         """A rule by its own id ("visit") or qualified id ("wirral.visit")."""
         return self._by_id[rule_id.removeprefix(f"{self.id}.")]
+
+    def checklist_for(self, reason: str | None, *, step_down: bool) -> tuple[ChecklistItem, ...]:
+        """The closure checklist items asked when closing for `reason` (ChecklistItem.applies)."""
+        return tuple(item for item in self.closure_checklist
+                     if item.applies(reason, step_down=step_down))
+
+    @property
+    def chair_roles(self) -> tuple[str, ...]:
+        """The chair roles the pack's rules name (`chaired_by`), each once, in pack order."""
+        roles = (role for rule in self.rules if rule.chaired_by
+                 for role in rule.chaired_by.roles)
+        return tuple(dict.fromkeys(roles))
 
     @property
     def rescheduling_rule(self) -> Rule | None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Checkbox, Label
+from textual.widgets import Checkbox, Label, Select
 
 from models.inputs import ClosureInput
 from models.validation import CENSUS_CLOSURE_REASONS, FieldError, ValidationFailed
@@ -18,43 +18,70 @@ from screens.text import user_text
 
 
 def reason_options(policy: Any | None) -> list[tuple[str, str]]:
-    """Census codes RC1-RC9 with their census wording, then the pack's own reasons."""
+    """Census codes RC1-RC9 with their census wording, then the pack's own reasons, each with
+    the census code it is reported as, in words too."""
     options = [(f"{code}  {words}", code) for code, words in CENSUS_CLOSURE_REASONS.items()]
     for reason in getattr(policy, "closure_reasons", ()) or ():
         code = getattr(reason, "code", str(reason))
         if code in CENSUS_CLOSURE_REASONS:
             continue
         census = getattr(reason, "census", None)
-        reported = f" (reported as {census})" if census else ""
-        options.append((f"{code}  {getattr(reason, 'label', code)}{reported}", code))
+        reported = (f"; reported as {census} {CENSUS_CLOSURE_REASONS.get(census, '')}".rstrip()
+                    if census else "")
+        options.append((f"{getattr(reason, 'label', code)}  ({code}{reported})", code))
     return options
 
 
+_NONE_YET = "Choose the reason to see what this authority's checklist asks for it."
+_NONE_FOR_REASON = "Nothing on this authority's checklist for this reason."
+
+
 class Checklist(Vertical):
-    """The pack's closure checklist: one box per item. Focus goes to the first box."""
+    """The pack's closure checklist: one box per item, only the items that apply to the reason
+    and step-down chosen shown (`show_for`). A hidden item keeps its tick, in case the reason
+    is changed back. Focus goes to the first box shown."""
 
     def __init__(self, items: list[Any]) -> None:
         super().__init__(classes="checklist")
         self.items = items
+        self.shown: list[bool] = [_applies(item, None, False) for item in items]
 
     def compose(self) -> ComposeResult:
         # The box and its wording side by side, so a long item wraps instead of being cut off.
         for index, item in enumerate(self.items):
             optional = "" if getattr(item, "required", True) else " (if it applies)"
-            with Horizontal(classes="check-item"):
+            with Horizontal(classes="check-item", id=f"check-row-{index}") as row:
+                row.display = self.shown[index]
                 yield tick(f"check-{index}")
                 yield Label(user_text(f"{item.label}{optional}"), classes="check-label")
+        none = Label(_NONE_YET, classes="check-none")
+        none.display = not any(self.shown)
+        yield none
+
+    def show_for(self, reason: str | None, step_down: bool) -> None:
+        self.shown = [_applies(item, reason, step_down) for item in self.items]
+        for index, shown in enumerate(self.shown):
+            self.query_one(f"#check-row-{index}").display = shown
+        none = self.query_one(".check-none", Label)
+        none.update(_NONE_YET if reason is None else _NONE_FOR_REASON)
+        none.display = not any(self.shown)
 
     def focus(self, scroll_visible: bool = True) -> Checklist:
-        boxes = list(self.query(Checkbox))
+        boxes = [box for index, box in enumerate(self.query(Checkbox)) if self.shown[index]]
         if boxes:
             boxes[0].focus(scroll_visible)
         return self
 
     @property
     def done(self) -> dict[str, bool]:
+        """The items shown, ticked or not."""
         return {item.id: self.query_one(f"#check-{index}", Checkbox).value
-                for index, item in enumerate(self.items)}
+                for index, item in enumerate(self.items) if self.shown[index]}
+
+
+def _applies(item: Any, reason: str | None, step_down: bool) -> bool:
+    applies = getattr(item, "applies", None)
+    return True if applies is None else bool(applies(reason, step_down=step_down))
 
 
 class CloseCaseForm(FormScreen[str]):
@@ -77,7 +104,8 @@ class CloseCaseForm(FormScreen[str]):
         yield Field("date", "Closed on", date_input("date", self.today))
         yield Field("reason", "Reason",
                     select("reason", reason_options(self.policy), prompt="Choose the reason"),
-                    hint="Census codes RC1-RC9, then this authority's own reasons")
+                    hint="Census codes RC1-RC9, then this authority's own reasons; the "
+                         "checklist below follows the reason")
         yield Field("note", "Note", text_input("note", "Optional"))
         yield Field("step_down_to_early_help", "Stepped down to Early Help",
                     tick("step_down_to_early_help", "yes"))
@@ -87,7 +115,20 @@ class CloseCaseForm(FormScreen[str]):
         items = list(getattr(self.policy, "closure_checklist", ()) or ())
         if items:
             yield Field("checklist", "Closure checklist", Checklist(items),
-                        hint="This authority's procedure asks for these before a case closes")
+                        hint="What this authority's procedure asks before a case closes for "
+                             "the reason chosen (and a step-down, if ticked)")
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "reason":
+            self._show_checklist()
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        if event.checkbox.id == "step_down_to_early_help":
+            self._show_checklist()
+
+    def _show_checklist(self) -> None:
+        for checklist in self.query(Checklist):
+            checklist.show_for(self.chosen("reason"), self.ticked("step_down_to_early_help"))
 
     def collect(self) -> ClosureInput:
         errors: list[FieldError] = []

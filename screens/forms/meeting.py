@@ -6,11 +6,12 @@ from datetime import date
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.widgets import Select
+from textual.widgets import Input, Select
 
 from models.validation import FieldError, ValidationFailed
 from policies.dates import format_date
 from policies.facts import MEETING_KINDS
+from policies.packs import role_words
 from screens.cells import display_name
 from screens.context import service_of
 from screens.forms.base import Field, FormScreen, date_input, select, text_input
@@ -82,12 +83,32 @@ class BookMeetingForm(_MeetingForm):
         return f"{kind_label(value['kind'])} booked for {format_date(value['date'])}"
 
 
+OTHER_ROLE = "other"  # the chair-role choice that opens the free-text role
+
+
+def chair_role_options(policy: Any | None) -> list[tuple[str, str]]:
+    """The chair roles the pack's rules ask for (`chaired_by`), then a social worker (who
+    chairs most meetings), then "Other" for a role typed in. Each is stored as its words
+    ("Team manager"), which the pack's rules read as their role."""
+    roles = [*(getattr(policy, "chair_roles", ()) or ())]
+    if "social_worker" not in roles:
+        roles.append("social_worker")
+    return [(role_words(role), role_words(role)) for role in roles] + [
+        ("Other (type the role)", OTHER_ROLE)]
+
+
 class MeetingHeldForm(_MeetingForm):
     FORM_TITLE = "Record a meeting held"
 
-    def __init__(self, *, booked: list[Any], **kwargs: Any) -> None:
+    def __init__(self, *, booked: list[Any], policy: Any | None = None,
+                 plan_started: date | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.booked = booked
+        self.policy = policy
+        self.recorded_plan_start = plan_started
+        # The plan start offered while it follows the held date (None: it does not).
+        self._plan_default: str | None = None
+        self._held_kind: str | None = None  # the kind of the meeting being saved
 
     def fields(self) -> ComposeResult:
         first = self.booked[0] if self.booked else None
@@ -96,14 +117,54 @@ class MeetingHeldForm(_MeetingForm):
         yield Field("date", "Held on", date_input("date", held_default))
         yield Field("chair", "Chair", text_input("chair", "Name"))
         yield Field("chair_role", "Chair's role",
-                    text_input("chair_role", "e.g. Team Manager, Advanced Practitioner"),
+                    select("chair_role", chair_role_options(self.policy),
+                           prompt="Choose the chair's role"),
                     hint="Some procedures need a manager to chair certain meetings")
+        yield Field("chair_role_other", "Chair's role (other)",
+                    text_input("chair_role_other", "e.g. Independent chair"),
+                    classes="chair-role-other")
         yield Field("family_attended", "Family attended?", Choice(YES_NO, id="family_attended"),
                     hint="y or n")
+        if self.recorded_plan_start is not None:
+            plan_value, plan_hint = self.recorded_plan_start, (
+                "The plan start recorded for this case; change it only to correct it")
+        else:
+            plan_value, plan_hint = held_default, (
+                "No plan start is recorded yet: the plan starts on the day of the initial "
+                "meeting unless you give another date")
+            self._plan_default = format_date(held_default)
+        yield Field("plan_started", "Plan started on", date_input("plan_started", plan_value),
+                    hint=plan_hint, classes="plan-started")
         yield Field("next_meeting_date", "Next meeting booked for", date_input("next_meeting_date"),
                     hint="Optional: books the next meeting too")
         yield Field("next_meeting_kind", "Next meeting's kind",
                     select("next_meeting_kind", kind_options(), value="review"))
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._show_optional_fields()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id in ("meeting_id", "chair_role"):
+            self._show_optional_fields()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        # The plan start offered follows the held date until the worker types their own.
+        if event.input.id != "date" or self._plan_default is None:
+            return
+        plan = self.query_one("#plan_started", Input)
+        if plan.value.strip() != self._plan_default:
+            self._plan_default = None
+            return
+        plan.value = self._plan_default = event.value.strip()
+
+    def _show_optional_fields(self) -> None:
+        self.query_one(".chair-role-other").display = self.chosen("chair_role") == OTHER_ROLE
+        self.query_one(".plan-started").display = self._chosen_kind() == "initial"
+
+    def _chosen_kind(self) -> str | None:
+        chosen = self.chosen("meeting_id")
+        return next((m.kind for m in self.booked if m.id == chosen), None)
 
     def collect(self) -> dict[str, Any]:
         errors: list[FieldError] = []
@@ -112,16 +173,27 @@ class MeetingHeldForm(_MeetingForm):
             errors.append(FieldError("meeting_id", "choose the meeting that was held"))
         when = self.date_from("date", "date", errors)
         next_date = self.date_from("next_meeting_date", "next_meeting_date", errors, required=False)
+        plan_started = None
+        if self._chosen_kind() == "initial":
+            plan_started = self.date_from("plan_started", "plan_started", errors, required=False)
+        chair_role = self.chosen("chair_role")
+        if chair_role == OTHER_ROLE:
+            chair_role = self.optional_text("chair_role_other")
+            if chair_role is None:
+                errors.append(FieldError("chair_role_other",
+                                         "type the chair's role, or choose one from the list"))
         if errors:
             raise ValidationFailed(errors)
+        self._held_kind = self._chosen_kind()
         return {
             "meeting_id": meeting_id,
             "date": when,
             "chair": self.optional_text("chair"),
-            "chair_role": self.optional_text("chair_role"),
+            "chair_role": chair_role,
             "family_attended": self.query_one("#family_attended", Choice).value,
             "next_meeting_date": next_date,
             "next_meeting_kind": self.chosen("next_meeting_kind") or "review",
+            "plan_started": plan_started,
         }
 
     def save(self, value: dict[str, Any]) -> str:
@@ -129,6 +201,11 @@ class MeetingHeldForm(_MeetingForm):
         message = f"Meeting recorded as held on {format_date(value['date'])}"
         if value["next_meeting_date"] is not None:
             message += f"; next booked for {format_date(value['next_meeting_date'])}"
+        plan = value["plan_started"]
+        if plan is None and self._held_kind == "initial" and self.recorded_plan_start is None:
+            plan = value["date"]  # what record_meeting_held does with no plan start given
+        if plan is not None and plan != self.recorded_plan_start:
+            message += f"; plan started on {format_date(plan)}"
         return message
 
 

@@ -148,6 +148,9 @@ def test_book_hold_and_circulate_a_meeting(engine, add_case):
         ("book_meeting", "Booked an initial meeting for 16 Nov 2026"),
         ("record_meeting_held", "Initial meeting held on 17 Nov 2026; next review meeting "
                                 "booked for 12 Jan 2027"),
+        # The plan starts at the initial meeting (the case had no plan start).
+        ("set_plan_started", "Plan start recorded as 17 Nov 2026 (the initial CIN meeting's "
+                             "date)"),
         ("record_circulated", "Notes of the initial meeting of 17 Nov 2026 circulated on "
                               "19 Nov 2026"),
     ]
@@ -258,7 +261,8 @@ def test_closure_enforces_the_packs_checklist(engine, add_case, policies):
                                         checklist={"closure_summary": True}),
                    policies=policies, actor="Sam", today=TODAY) == [
         "checklist: not done: Manager agreement. The pack requires these before a case is "
-        "closed"
+        "closed for RC7 (Services ceased for any other reason, including child no longer in "
+        "need)"
     ]
     run(engine, commands.close_case, ref="C1",
         closure=ClosureInput(date(2026, 11, 20), "stepped_across",

@@ -321,7 +321,8 @@ def test_form_closure_needs_the_required_checklist_items(policies):
     # "early_help_considered" is not required by this pack, so only the summary is missing.
     assert messages(check_closure(closure, case_dates=[], today=TODAY, policy=policy)) == [
         "checklist: not done: Review and closure summary. The pack requires these before a "
-        "case is closed"
+        "case is closed for RC7 (Services ceased for any other reason, including child no "
+        "longer in need)"
     ]
     assert check_closure(closure, case_dates=[], today=TODAY, policy=policy, historic=True) == []
 

@@ -23,8 +23,20 @@ def reason_codes(form: CloseCaseForm) -> list[str]:
     return [value for _, value in select._options if isinstance(value, str)]
 
 
+def shown_boxes(form: CloseCaseForm) -> list[Checkbox]:
+    """The checklist's boxes on screen (items for another reason are hidden)."""
+    return [box for box in form.query(".checklist Checkbox").results(Checkbox)
+            if box.parent is not None and box.parent.display]
+
+
+def shown_items(form: CloseCaseForm) -> list[str]:
+    return [str(label.render()) for label in form.query(".check-label")
+            if label.parent is not None and label.parent.display]
+
+
 async def tick_all(pilot, form: CloseCaseForm, leave_out: int | None = None) -> None:
-    for index, box in enumerate(form.query(".checklist Checkbox").results(Checkbox)):
+    await pilot.pause()
+    for index, box in enumerate(shown_boxes(form)):
         if index != leave_out:
             box.focus()
             await pilot.press("space")
@@ -43,8 +55,9 @@ async def test_leicestershire_closes_only_with_all_five_conditions(caseload_db, 
     app = new_app(caseload_db)
     async with app.run_test(size=(140, 60)) as pilot:
         form = await open_form(pilot, "LC-001", "c", CloseCaseForm)
-        assert len(form.query(".checklist Checkbox")) == 5
         form.query_one("#reason").value = "RC7"
+        await pilot.pause()
+        assert len(shown_boxes(form)) == 5
         await tick_all(pilot, form, leave_out=3)  # no safety plan yet
         before = audit_count(caseload_db)
         await save_and_wait_for_errors(pilot)
@@ -52,7 +65,7 @@ async def test_leicestershire_closes_only_with_all_five_conditions(caseload_db, 
         assert stored_case(caseload_db, "LC-001").closure is None
         assert audit_count(caseload_db) == before
         # Ticking the fifth closes it.
-        boxes = list(form.query(".checklist Checkbox").results(Checkbox))
+        boxes = shown_boxes(form)
         boxes[3].focus()
         await pilot.press("space")
         await saved(pilot, form)
@@ -136,3 +149,62 @@ async def test_a_closed_case_takes_no_more_records(caseload_db, new_app):
         await pilot.pause()
         assert app.screen.__class__.__name__ == "CaseScreen"
         assert any("was closed on 1 Nov 2026" in str(n.message) for n in app._notifications)
+
+
+# ----- the checklist follows the reason ---------------------------------------------------
+
+async def test_the_checklist_shows_only_the_items_for_the_reason_chosen(caseload_db, new_app):
+    app = new_app(caseload_db)
+    async with app.run_test(size=(140, 60)) as pilot:
+        form = await open_form(pilot, "WR-003", "c", CloseCaseForm)
+        assert "Choose the reason" in str(form.query_one(".check-none").render())
+        outcomes = "A review concluded that the plan's outcomes are achieved"
+        # A child who died is not asked for "outcomes achieved" (Wirral 3.1 ends a plan that
+        # way only when a review says so).
+        form.query_one("#reason").value = "RC2"
+        await pilot.pause()
+        assert shown_items(form) == []
+        assert form.query_one(".check-none").display
+        assert "Nothing on this authority's checklist for this reason" in str(
+            form.query_one(".check-none").render())
+        form.query_one("#reason").value = "RC7"
+        await pilot.pause()
+        assert [item[:len(outcomes)] for item in shown_items(form)] == [outcomes]
+        # Ticking the step-down adds Wirral 3.3's three TAF items; unticking takes them away.
+        form.query_one("#step_down_to_early_help").focus()
+        await pilot.press("space")
+        await pilot.pause()
+        assert len(shown_items(form)) == 4
+        assert any("Transfer Plan" in item for item in shown_items(form))
+        await pilot.press("space")
+        await pilot.pause()
+        assert len(shown_items(form)) == 1
+
+
+async def test_reasons_are_named_in_words_with_their_census_codes(caseload_db, new_app):
+    app = new_app(caseload_db)
+    async with app.run_test(size=(140, 60)) as pilot:
+        form = await open_form(pilot, "WR-003", "c", CloseCaseForm)
+        labels = {value: str(label) for label, value in form.query_one("#reason")._options
+                  if isinstance(value, str)}
+        assert labels["RC5"] == "RC5  Transferred to services of another local authority"
+        assert labels["RC9"] == "RC9  Case closed after assessment, referred to early help"
+        assert labels["stepped_down_taf"] == (
+            "Stepped down to Team Around the Family (level 3)  (stepped_down_taf; reported as "
+            "RC7 Services ceased for any other reason, including child no longer in need)")
+
+
+async def test_a_child_who_moved_away_closes_with_only_the_items_for_that_reason(
+        caseload_db, new_app):
+    app = new_app(caseload_db)
+    async with app.run_test(size=(140, 60)) as pilot:
+        form = await open_form(pilot, "LC-001", "c", CloseCaseForm)
+        form.query_one("#reason").value = "RC5"
+        await pilot.pause()
+        # Leicestershire asks only for the manager's agreement when the child moved away: no
+        # review, safety plan "to sustain outcomes achieved" or step across.
+        assert [item[:9] for item in shown_items(form)] == ["Agreement"]
+        await tick_all(pilot, form)
+        await saved(pilot, form)
+        closure = stored_case(caseload_db, "LC-001").closure
+        assert (closure.reason, closure.checklist) == ("RC5", {"manager_agreement": True})

@@ -88,7 +88,7 @@ async def test_record_a_booked_meeting_held_and_book_the_next(caseload_db, new_a
         # The only booked meeting (review, 3 Dec) is chosen; it was held early, today.
         await type_into(pilot, "#date", "23/11/2026")
         await type_into(pilot, "#chair", "Ann Lee")
-        await type_into(pilot, "#chair_role", "Team Manager")
+        form.query_one("#chair_role").value = "Team manager"
         form.query_one("#family_attended").focus()
         await pilot.press("y")
         await type_into(pilot, "#next_meeting_date", "21/01/2027")
@@ -96,7 +96,7 @@ async def test_record_a_booked_meeting_held_and_book_the_next(caseload_db, new_a
         meetings = stored_case(caseload_db, "WR-002").meetings
         review = next(m for m in meetings if m.kind == "review" and m.status == "held")
         assert (review.date.isoformat(), review.chair, review.chair_role,
-                review.family_attended) == ("2026-11-23", "Ann Lee", "Team Manager", True)
+                review.family_attended) == ("2026-11-23", "Ann Lee", "Team manager", True)
         booked = [m for m in meetings if m.status == "booked"]
         assert [(m.kind, m.date.isoformat()) for m in booked] == [("review", "2027-01-21")]
         caseload = await caseload_reloaded(pilot)
