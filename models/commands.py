@@ -28,6 +28,7 @@ from models.validation import (
     check_closure,
     check_event_date,
     check_meeting,
+    check_oversight_note,
     check_text,
     check_visit,
     fail_if,
@@ -427,38 +428,9 @@ def add_oversight_note(
     """A manager's oversight note, dated today, with its actions (description, owner, due)
     and the oversight flags (rule ids) it clears. The author is the audit actor."""
     case = _case(session, ref)
-    errors = [
-        FieldError(name, f"required: the {what}")
-        for name, value, what in (
-            ("author", author, "manager's name"),
-            ("decision", decision, "decision"),
-            ("rationale", rationale, "reasons for the decision"),
-        )
-        if not (value or "").strip()
-    ]
-    errors += check_text("author", author)
-    errors += check_text("decision", decision, long=True)
-    errors += check_text("rationale", rationale, long=True)
-    for i, (description, owner, due) in enumerate(actions, start=1):
-        errors += check_text(f"actions[{i}].description", description, long=True)
-        errors += check_text(f"actions[{i}].owner", owner)
-        errors += check_booking(f"actions[{i}].due", due, today=today)
-        if not (description or "").strip():
-            errors.append(FieldError(f"actions[{i}].description", "required: what is to be done"))
-        if not (owner or "").strip():
-            errors.append(FieldError(f"actions[{i}].owner", "required: who will do it"))
-        if due < today:
-            errors.append(FieldError(
-                f"actions[{i}].due",
-                f"{format_date(due)} is before today ({format_date(today)}); an action is "
-                "due today or later",
-            ))
-    for flag in cleared_flags:
-        errors += check_text("cleared_flags", flag)
+    fail_if(check_oversight_note(author=author, decision=decision, rationale=rationale,
+                                 actions=actions, cleared_flags=cleared_flags, today=today))
     flags = [flag.strip() for flag in cleared_flags]
-    if any(not flag for flag in flags):
-        errors.append(FieldError("cleared_flags", "a cleared flag cannot be blank"))
-    fail_if(errors)
     assert case.id is not None  # a stored case
     note = OversightNote(
         case_id=case.id, author=author.strip(), recorded=today, decision=decision.strip(),

@@ -645,3 +645,53 @@ def check_cases(
         else:
             first_seen[case.ref] = record
     return errors
+
+
+# --- management oversight notes -------------------------------------------------------------
+
+
+def check_oversight_note(
+    *,
+    author: str,
+    decision: str,
+    rationale: str,
+    actions: Sequence[tuple[str, str, date | None]],
+    cleared_flags: Sequence[str],
+    today: date,
+) -> list[FieldError]:
+    """Rules for a manager's oversight note and its actions (description, owner, due), the
+    actions numbered from 1 (`actions[2].owner`). A due date of None is one the caller could
+    not read and has reported already: the action's other fields are still checked, so a
+    form shows every problem at once."""
+    errors = [
+        FieldError(name, f"required: the {what}")
+        for name, value, what in (
+            ("author", author, "manager's name"),
+            ("decision", decision, "decision"),
+            ("rationale", rationale, "reasons for the decision"),
+        )
+        if not (value or "").strip()
+    ]
+    errors += check_text("author", author)
+    errors += check_text("decision", decision, long=True)
+    errors += check_text("rationale", rationale, long=True)
+    for i, (description, owner, due) in enumerate(actions, start=1):
+        errors += check_text(f"actions[{i}].description", description, long=True)
+        errors += check_text(f"actions[{i}].owner", owner)
+        if not (description or "").strip():
+            errors.append(FieldError(f"actions[{i}].description", "required: what is to be done"))
+        if not (owner or "").strip():
+            errors.append(FieldError(f"actions[{i}].owner", "required: who will do it"))
+        if due is None:
+            continue
+        errors += check_booking(f"actions[{i}].due", due, today=today)
+        if due < today:
+            errors.append(FieldError(
+                f"actions[{i}].due",
+                f"{_d(due)} is before today ({_d(today)}); an action is due today or later",
+            ))
+    for flag in cleared_flags:
+        errors += check_text("cleared_flags", flag)
+    if any(not flag.strip() for flag in cleared_flags):
+        errors.append(FieldError("cleared_flags", "a cleared flag cannot be blank"))
+    return errors

@@ -213,21 +213,32 @@ async def test_problems_in_the_note_are_shown_under_their_fields_and_nothing_is_
                     return normalised(text_of(label)) if label.display else ""
             raise AssertionError(name)
 
+        # One save shows every problem at once, each under its own field: a due date that is
+        # not a date, no decision, no rationale, action 1 no description, action 2 (a
+        # description) no owner and no due date.
         await type_into(pilot, "a1-due", "31/02/2026")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert error("due", "action 1") == ('✖ "31/02/2026" is not a real date: February 2026 has '
-                                           '28 days. Use DD/MM/YYYY or YYYY-MM-DD.')
-        # The date put right, the command's own checks: no decision, no rationale, action 1 has
-        # no description, action 2 a description but no owner.
-        await type_into(pilot, "a1-due", "30/11/2026")
         await type_into(pilot, "a2-description", "Ring the school")
-        await type_into(pilot, "a2-due", "1 Dec 2026")
         await pilot.press("ctrl+s")
         await until(pilot, lambda: error("decision") != "", "the errors")
+        assert error("due", "action 1") == ('✖ "31/02/2026" is not a real date: February 2026 has '
+                                           '28 days. Use DD/MM/YYYY or YYYY-MM-DD.')
         assert error("decision") == "✖ required: the decision"
         assert error("rationale") == "✖ required: the reasons for the decision"
         assert error("description", "action 1") == "✖ required: what is to be done"
+        assert error("owner", "action 2") == "✖ required: who will do it"
+        assert error("due", "action 2").startswith("✖ required: the date the action is due")
+        # The first field in trouble, the decision, has the cursor.
+        assert app.screen.focused.id == "decision"
+        # Put right, but the owner of action 2: only that is left to say.
+        await type_into(pilot, "decision", "Continue")
+        await type_into(pilot, "rationale", "Steady")
+        await type_into(pilot, "a1-due", "30/11/2026")
+        await type_into(pilot, "a1-description", "Letter")
+        await type_into(pilot, "a2-due", "1 Dec 2026")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: error("decision") == "", "the errors to change")
+        assert [error("due", "action 1"), error("rationale"), error("due", "action 2")] == [
+            "", "", ""]
         assert error("owner", "action 2") == "✖ required: who will do it"
         assert isinstance(app.screen, OversightNoteForm)
         await pilot.press("escape")
