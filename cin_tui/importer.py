@@ -59,6 +59,9 @@ class ImportReport:
     dry_run: bool
     backup: Path | None     # the copy made before a real import into a non-empty database
     ignored_columns: tuple[str, ...] = ()
+    # What looks mistaken but is imported all the same (a visit long before allocation, two
+    # visits on one day): `models.validation.case_visit_warnings`, as the file names fields.
+    warnings: tuple[Problem, ...] = ()
 
 
 def read_case_file(
@@ -207,11 +210,12 @@ def import_into(
     problems += _partly_read_problems(parsed, problems, policies, today)
     if problems:
         raise ImportFailed(parsed.label, _in_file_order(problems))
+    warnings = _warnings(parsed)
     if check_only or (summary is not None and not summary.changes):
         assert summary is not None  # a check only ran the dry run above
         summary = dataclasses.replace(summary, dry_run=dry_run)
         return ImportReport(parsed.label, parsed.cases, summary, dry_run, None,
-                            parsed.ignored_columns)
+                            parsed.ignored_columns, warnings)
     backup = _backup(engine, backups_to_keep) if has_cases else None
     try:
         summary = _upsert(engine, parsed, actor, policies, today, dry_run=False)
@@ -219,7 +223,7 @@ def import_into(
         raise ImportFailed(parsed.label, _in_file_order(
             [_as_problem(parsed, error) for error in failed.errors])) from None
     return ImportReport(parsed.label, parsed.cases, summary, False, backup,
-                        parsed.ignored_columns)
+                        parsed.ignored_columns, warnings)
 
 
 def _upsert(engine, parsed: ParsedFile, actor: str, policies: Mapping[str, Any], today: date,
@@ -248,6 +252,13 @@ def _backup(engine, keep: int) -> Path | None:
     from models.db import database_path
 
     return automatic_backup(database_path(engine), reason="before-import", keep=keep)
+
+
+def _warnings(parsed: ParsedFile) -> tuple[Problem, ...]:
+    from models.validation import case_visit_warnings
+
+    return tuple(_as_problem(parsed, warning) for case in parsed.cases
+                 for warning in case_visit_warnings(case))
 
 
 def _partly_read_problems(parsed: ParsedFile, found: list[Problem],

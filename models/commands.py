@@ -23,6 +23,7 @@ from models.tables import Case, Closure, Meeting, OversightAction, OversightNote
 from models.upsert import ImportSummary, upsert_cases
 from models.validation import (
     FieldError,
+    NeedsConfirmation,
     ValidationFailed,
     check_booking,
     check_closure,
@@ -33,6 +34,7 @@ from models.validation import (
     check_visit,
     fail_if,
     not_after_today,
+    visit_warnings,
 )
 from policies.dates import format_date
 from policies.facts import MEETING_KINDS
@@ -103,23 +105,31 @@ def _a_kind(kind: str) -> str:
 
 @one_transaction
 def log_visit(
-    session: Session, *, ref: str, visit: VisitInput, actor: str, today: date
+    session: Session, *, ref: str, visit: VisitInput, actor: str, today: date,
+    confirmed: bool = False,
 ) -> int:
     """Record a visit to the child with reference `ref`; returns the new visit's id.
-    A closed case still takes a visit dated on or before its closure (written up late)."""
+    A closed case still takes a visit dated on or before its closure (written up late).
+    A visit that looks mistaken (`visit_warnings`) raises `NeedsConfirmation` unless
+    `confirmed`."""
     case = _case(session, ref)
     fail_if(_visit_errors(session, case, visit, today))
+    if not confirmed and (warnings := _visit_warnings(session, case, visit)):
+        raise NeedsConfirmation(warnings)
     return _add_visit(session, case, visit, actor)
 
 
 @one_transaction
 def log_sibling_visits(
-    session: Session, *, visits: Mapping[str, VisitInput], actor: str, today: date
+    session: Session, *, visits: Mapping[str, VisitInput], actor: str, today: date,
+    confirmed: bool = False,
 ) -> dict[str, int]:
     """Record one visit for each of several children (siblings seen together): all are saved,
-    or none. Errors name the child's ref as the record. Returns ref -> new visit id."""
+    or none. Errors (and warnings, as for `log_visit`) name the child's ref as the record.
+    Returns ref -> new visit id."""
     cases: dict[str, Case] = {}
     errors: list[FieldError] = []
+    warnings: list[FieldError] = []
     for ref, visit in visits.items():
         case = session.exec(select(Case).where(Case.ref == ref)).first()
         if case is None:
@@ -127,8 +137,17 @@ def log_sibling_visits(
             continue
         cases[ref] = case
         errors += [e.for_record(ref) for e in _visit_errors(session, case, visit, today)]
+        warnings += [w.for_record(ref) for w in _visit_warnings(session, case, visit)]
     fail_if(errors)
+    if warnings and not confirmed:
+        raise NeedsConfirmation(warnings)
     return {ref: _add_visit(session, cases[ref], visit, actor) for ref, visit in visits.items()}
+
+
+def _visit_warnings(session: Session, case: Case, visit: VisitInput) -> list[FieldError]:
+    recorded = session.exec(select(Visit.date).where(
+        Visit.case_id == case.id, col(Visit.withdrawn_on).is_(None))).all()
+    return visit_warnings(visit, allocated=case.allocated, other_visits=recorded)
 
 
 def _visit_errors(

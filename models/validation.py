@@ -304,6 +304,61 @@ def check_visit(
     return errors
 
 
+# --- visit warnings: saved only when the user confirms -------------------------------------
+
+# A visit this long before allocation is asked about: an assessment visit may come before
+# allocation, and an assessment finished up to ASSESSMENT_BEFORE_ALLOCATION_MONTHS before it is
+# accepted (`_check_after_allocation`), so a visit earlier than that belongs to no assessment of
+# this case: most likely a mistyped year. The same limit serves both, so they never disagree.
+VISIT_BEFORE_ALLOCATION_MONTHS = ASSESSMENT_BEFORE_ALLOCATION_MONTHS
+
+
+class NeedsConfirmation(Exception):
+    """Input that is valid but looks mistaken: nothing was written. `.warnings` says what; the
+    same input given again with confirmation (the form's second ctrl+s, the CLI's --confirm)
+    is saved."""
+
+    def __init__(self, warnings: Sequence[FieldError]) -> None:
+        self.warnings: list[FieldError] = list(warnings)
+        super().__init__("\n".join(str(w) for w in self.warnings))
+
+
+def visit_warnings(
+    visit: VisitInput, *, allocated: date | None, other_visits: Iterable[date],
+    prefix: str = "",
+) -> list[FieldError]:
+    """What to ask about before saving a visit (warnings, not errors): a date more than
+    VISIT_BEFORE_ALLOCATION_MONTHS before the case's allocation, and a visit to the same child
+    on the same date already recorded (`other_visits`: the dates of the child's visits)."""
+    warnings: list[FieldError] = []
+    if allocated is not None:
+        earliest = allocated - relativedelta(months=VISIT_BEFORE_ALLOCATION_MONTHS)
+        if visit.date < earliest:
+            warnings.append(FieldError(f"{prefix}date", (
+                f"{_d(visit.date)} is more than {VISIT_BEFORE_ALLOCATION_MONTHS} months before "
+                f"the case was allocated ({_d(allocated)}); check the year"
+            )))
+    if visit.date in set(other_visits):
+        warnings.append(FieldError(f"{prefix}date", (
+            f"a visit to this child on {_d(visit.date)} is already recorded; is this the same "
+            "visit twice?"
+        )))
+    return warnings
+
+
+def case_visit_warnings(case: CaseInput) -> list[FieldError]:
+    """`visit_warnings` for each visit of an imported case, against the case's allocation and
+    its other visits in the same record; each names the record."""
+    warnings: list[FieldError] = []
+    dates = [visit.date for visit in case.visits]
+    for i, visit in enumerate(case.visits, start=1):
+        others = dates[:i - 1]  # the first of two on one date is fine; the second is asked about
+        warnings += visit_warnings(visit, allocated=case.allocated, other_visits=others,
+                                   prefix=f"visits[{i}].")
+    record = case.source or case.ref
+    return [w.for_record(record) for w in warnings]
+
+
 def _check_seen_child(
     visit: VisitInput, *, dob: date | None, historic: bool, prefix: str
 ) -> list[FieldError]:
