@@ -319,6 +319,9 @@ def build_parser() -> argparse.ArgumentParser:
     from cin_tui.maintenance import add_maintenance_commands  # cin backup, cin audit
 
     add_maintenance_commands(commands, common)
+    from cin_tui.cli_visits import add_visits_commands  # cin visit
+
+    add_visits_commands(commands, common)
     return parser
 
 
