@@ -16,6 +16,7 @@ fields; ctrl+s again with the same input saves anyway (`self.confirmed` is then 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any, Generic, TypeVar
 
@@ -165,6 +166,16 @@ class FormScreen(ModalScreen[T], Generic[T]):
         except DateParseError as error:
             errors.append(FieldError(field, str(error)))
             return None
+
+    def despite_unread(self, found: list[FieldError], check: Callable[[], list[FieldError]],
+                       stand_ins: Iterable[str]) -> list[FieldError]:
+        """More problems to show with those `collect()` found (text it could not read): the
+        command's own rules, `check()`, run on the fields that did read with stand-ins for the
+        rest, less what it says about the `stand_ins` and about fields already in error. So
+        every problem shows at once, not the next one only after a date is put right."""
+        skip = set(stand_ins) | {(e.field, e.record) for e in found} | {e.field for e in found}
+        return [e for e in check()
+                if e.field not in skip and (e.field, e.record) not in skip]
 
     # ----- saving -----------------------------------------------------------------------
 

@@ -120,20 +120,18 @@ class VisitForm(FormScreen[str]):
 
     def _checks_despite_dates(self, children: list[tuple[str, str]],
                               found: list[FieldError]) -> list[FieldError]:
-        """The visit rules that do not need the dates (seen alone, the child's voice...), so
-        they show together with a date that cannot be read: `check_visit` with today standing
-        in for the dates, its date problems left out."""
+        """The visit rules that need no date (seen alone, the child's voice...), shown with a
+        date that cannot be read: `check_visit` with today standing in for the dates."""
         ages = {self.child.ref: self.child.dob} | {
             s.ref: s.dob for s in self.sibling_children}
         location = self.query_one("#location", Choice).value
-        already = {(e.field, e.record) for e in found}
         extra = []
         for prefix, ref in children:
             visit = self._visit(prefix, self.today, location, None)
-            for error in check_visit(visit, dob=ages[ref], today=self.today):
-                record = None if ref == self.child.ref else ref
-                if error.field not in ("date", "recorded") and (error.field, ref) not in already:
-                    extra.append(error.for_record(record))
+            mine = [e for e in found if e.record in (ref, None if prefix else ref)]
+            check = partial(check_visit, visit, dob=ages[ref], today=self.today)
+            extra += [e.for_record(ref)
+                      for e in self.despite_unread(mine, check, ("date", "recorded"))]
         return extra
 
     def _visit(self, prefix: str, when: date, location: str | None,
