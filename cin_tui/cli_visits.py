@@ -9,7 +9,6 @@ given, as the form asks before it saves.
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from typing import Any
 
 from cin_tui.cli_errors import CliError
@@ -120,8 +119,8 @@ def run_visit(context: Any) -> int:  # context: cin_tui.cli.Context
 def _reason_when_alone() -> Any:
     from models.validation import FieldError
 
-    return FieldError("not_alone_reason", "only for a child not seen alone: leave out --reason, or give "
-                                "--alone no")
+    return FieldError("not_alone_reason",
+                      "only for a child not seen alone: leave out --reason, or give --alone no")
 
 
 # The command's field names, as this command's options call them.

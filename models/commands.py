@@ -145,8 +145,8 @@ def log_sibling_visits(
 
 
 def _visit_warnings(session: Session, case: Case, visit: VisitInput) -> list[FieldError]:
-    recorded = session.exec(select(Visit.date).where(
-        Visit.case_id == case.id, col(Visit.withdrawn_on).is_(None))).all()
+    recorded = session.exec(select(col(Visit.date)).where(
+        col(Visit.case_id) == case.id, col(Visit.withdrawn_on).is_(None))).all()
     return visit_warnings(visit, allocated=case.allocated, other_visits=recorded)
 
 

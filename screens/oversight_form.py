@@ -128,21 +128,15 @@ class OversightNoteForm(FormScreen[str]):
                     errors.append(FieldError("due", str(error), record))
             actions.append((description, owner, due))
             self._row_of_command_action[len(actions)] = row
-        value = {
-            "ref": self.page.ref,
-            "author": self.text("author"),
-            "decision": self.text("decision"),
-            "rationale": self.query_one("#rationale", TextArea).text.strip(),
-            "actions": actions,
-            "cleared_flags": [flag.flag_id for i, flag in enumerate(self.flags)
-                              if self.ticked(f"flag-{i}")],
-        }
-        errors += check_oversight_note(
-            author=value["author"], decision=value["decision"], rationale=value["rationale"],
-            actions=actions, cleared_flags=value["cleared_flags"], today=self.today)
+        author, decision = self.text("author"), self.text("decision")
+        rationale = self.query_one("#rationale", TextArea).text.strip()
+        cleared = [flag.flag_id for i, flag in enumerate(self.flags) if self.ticked(f"flag-{i}")]
+        errors += check_oversight_note(author=author, decision=decision, rationale=rationale,
+                                       actions=actions, cleared_flags=cleared, today=self.today)
         if errors:
             raise ValidationFailed(errors)
-        return value
+        return {"ref": self.page.ref, "author": author, "decision": decision,
+                "rationale": rationale, "actions": actions, "cleared_flags": cleared}
 
     def save(self, value: dict[str, Any]) -> str:
         service_of(self).add_oversight_note(**value)
