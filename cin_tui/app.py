@@ -28,6 +28,7 @@ from textual.signal import Signal
 from policies.safe_text import safe_text
 from screens import keys
 from screens.caseload import CaseloadScreen, LoadedCaseload, read_caseload
+from screens.cells import few_colours, use_few_colours
 from screens.help import HelpScreen
 from screens.text import describe_error
 from screens.watchers import prune_removed_watchers
@@ -64,6 +65,8 @@ class CinApp(App[None]):
         log_folder: Path | None = None,
     ) -> None:
         super().__init__()
+        # Overdue the most visible cell in monochrome too (Textual has read NO_COLOR by now).
+        use_few_colours(few_colours(self.no_color, os.environ))
         self.database_path = Path(database_path)
         self.today = today
         self.settings_dir = settings_dir

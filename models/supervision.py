@@ -36,7 +36,7 @@ from models.queries import (
 )
 from policies.ages import expected_to_be_seen_alone
 from policies.dates import format_date
-from policies.deadlines import Deadline
+from policies.deadlines import Deadline, something_overdue
 from policies.facts import CaseFacts
 from policies.replay import MEETING_DUE_KINDS, Replay, Timeliness
 from policies.timescales import add_months
@@ -145,6 +145,8 @@ class WorkerLine:
     past_oversight: tuple[str, ...] = ()    # refs with a flag due today or overdue
     actions_overdue: int = 0
     no_policy: tuple[str, ...] = ()         # refs whose policy pack is missing
+    # refs with something overdue (policies.deadlines.something_overdue), as the caseload counts
+    overdue_children: tuple[str, ...] = ()
 
     @property
     def cases(self) -> int:
@@ -222,6 +224,7 @@ def _worker_line(team: str, worker: str | None, rows: list[CaseloadRow],
         visits=visits, not_seen_alone=tuple(not_alone), past_oversight=tuple(past),
         actions_overdue=actions_overdue,
         no_policy=tuple(r.ref for r in rows if r.error),
+        overdue_children=tuple(r.ref for r in rows if something_overdue(r.deadlines)),
     )
 
 

@@ -21,9 +21,10 @@ ALWAYS = (
     ("ctrl+q", "Quit from anywhere"),
 )
 
-DUE_THIS_WEEK = ("The caseload's \"▲ N due this week\" counts what is due from today to Sunday; "
-                 "on a Saturday or Sunday it counts to the end of the coming week (Mon-Sun), "
-                 "the week being planned.")
+DUE_THIS_WEEK = ("The caseload's header counts what its cells show: \"✖ N children with something "
+                 "overdue\" counts the cases with a ✖ (as the team view and the f filter do); "
+                 "\"▲ N items due within 5 working days\" counts the ▲ countdowns, amber for "
+                 "the working days set as amber_working_days in settings.toml.")
 
 
 class HelpScreen(ModalScreen[None]):
