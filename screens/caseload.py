@@ -332,9 +332,9 @@ class CaseloadScreen(Screen[None]):
                 f"Loading the whole caseload… the {len(self.lines)} most urgent cases first")
             self.query_one("#view-state", Static).update("")
             return
-        self.query_one("#summary", Static).update(summary_text(
-            total, amber_days(cin(self).service), shown(self.view.worker)
-            if self.view.worker is not None else None))
+        worker = shown(self.view.worker) if self.view.worker is not None else None
+        self.query_one("#summary", Static).update(
+            summary_text(total, amber_days(cin(self).service), worker))
         self.query_one("#view-state", Static).update(Text(self._view_words()))
 
     def _view_words(self) -> str:
@@ -465,20 +465,21 @@ def amber_days(service: Any) -> int:
     return int(getattr(service, "amber_working_days", DEFAULT_AMBER_WORKING_DAYS))
 
 
-def summary_text(total: Counts, amber: int, worker: str | None) -> Text:
-    """The header: what each count counts, in words, so it can be checked against the cells:
-    "✖ 3 children with something overdue   ▲ 4 items due within 5 working days   5 open
-    cases". Children, as the team view counts them; amber items, as the cells show them."""
+def summary_text(total: Counts, amber: int, worker: str | None = None) -> Text:
+    """The header, saying what each count counts so it can be checked against the cells, and
+    short enough for 80 columns: "✖ 3 children overdue · ▲ 4 items due within 5 working days ·
+    5 open cases". Children with a ✖ anywhere, as the team view counts them; the ▲ items the
+    cells show; "for Jo King" when one worker's cases are shown (also on the line below, which
+    a narrow terminal still shows whole)."""
     text = Text()
     children = "child" if total.children_overdue == 1 else "children"
-    text.append(f"✖ {total.children_overdue} {children} with something overdue",
-                style=STATUS_STYLES["overdue"])
-    text.append("   ")
+    text.append(f"✖ {total.children_overdue} {children} overdue", style=STATUS_STYLES["overdue"])
+    text.append(" · ")
     items = "item" if total.due_soon == 1 else "items"
     days = "working day" if amber == 1 else "working days"
     text.append(f"▲ {total.due_soon} {items} due within {amber} {days}",
                 style=STATUS_STYLES["due_soon"])
-    text.append(f"   {total.cases} open case{'s' if total.cases != 1 else ''}")
+    text.append(f" · {total.cases} open case{'s' if total.cases != 1 else ''}")
     if worker is not None:
         text.append(f" for {worker}")
     return text

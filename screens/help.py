@@ -21,10 +21,10 @@ ALWAYS = (
     ("ctrl+q", "Quit from anywhere"),
 )
 
-DUE_THIS_WEEK = ("The caseload's header counts what its cells show: \"✖ N children with something "
-                 "overdue\" counts the cases with a ✖ (as the team view and the f filter do); "
-                 "\"▲ N items due within 5 working days\" counts the ▲ countdowns, amber for "
-                 "the working days set as amber_working_days in settings.toml.")
+DUE_THIS_WEEK = ("The caseload's header counts what its cells show: \"✖ N children overdue\" "
+                 "counts the cases with a ✖ anywhere (as the team view and the f filter do); "
+                 "\"▲ N items due within 5 working days\" counts the ▲ countdowns, amber within "
+                 "amber_working_days of settings.toml (5 unless set).")
 
 
 class HelpScreen(ModalScreen[None]):

@@ -34,12 +34,12 @@ from screens.widgets.line_table import GUTTER, SEPARATOR, Column, LineTable
 NOT_ALLOCATED = "Not allocated"
 # Short headings, so every column fits 80 columns (the definitions below say them in full).
 KIND_LABELS = {"visit": "Visit", "meeting": "Mtg", "circulation": "Circ", "review": "Rev"}
-NARROWEST_WORKER = 10
+NARROWEST_WORKER = 9
 
 DEFINITIONS = """\
 [b]✖ Visit, Mtg, Circ, Rev[/b]: open deadlines past their date, by kind (visits, meetings, \
-circulation of notes, reviews); the line above counts the children with anything overdue, \
-as the caseload does.   \
+circulation of notes, reviews); "children overdue" above counts the children with anything \
+overdue, as the caseload does.   \
 [b]Flags[/b]: cases with an oversight point of their authority (or an assessment) due today or \
 overdue, not cleared by a management note.   [b]Actions[/b]: oversight actions past their due \
 date.   [b]Not alone[/b]: children aged 3 or more who were not seen alone (or it was not \
@@ -137,7 +137,7 @@ class TeamScreen(Screen[None]):
         text.append(f" · {workers} worker{'s' if workers != 1 else ''}"
                     f" · {cases} open case{'s' if cases != 1 else ''} · ")
         text.append(f"{GLYPHS['overdue']} {overdue} {'child' if overdue == 1 else 'children'} "
-                    "with something overdue",
+                    "overdue",
                     style=STATUS_STYLES["overdue"] if overdue else STATUS_STYLES[None])
         text.append(f" · visits in time (3 months): {visits.words()}")
         if self.overview and len(self.overview.teams) > 1:
@@ -162,8 +162,9 @@ class TeamScreen(Screen[None]):
         columns.append(Column("not_alone", "Not alone", 9,
                               lambda line: _count_cell(len(line.not_seen_alone), "due_soon"),
                               justify="right"))
-        # Two spaces at least before "4/6 67%", so it never reads on from the count before it.
-        in_time = max([7, *(len(_timeliness_cell(line.visits)) for line in lines)]) + 1
+        # Three spaces before "4/6 67%", so it never reads on from the count before it, even
+        # where ▲ and ✖ are drawn two cells wide (East Asian "ambiguous" width).
+        in_time = max([7, *(len(_timeliness_cell(line.visits)) for line in lines)]) + 2
         columns.append(Column("visits_in_time", "In time", in_time,
                               lambda line: _timeliness_cell(line.visits), justify="right"))
         if self.team is None and self.overview and len(self.overview.teams) > 1:
