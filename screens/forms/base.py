@@ -86,6 +86,11 @@ class FormScreen(ModalScreen[T], Generic[T]):
         self.confirmed = False
         self._warned_about: Any = None
 
+    @property
+    def asking_to_confirm(self) -> bool:
+        """Whether warnings are shown and the next ctrl+s, with nothing changed, saves anyway."""
+        return self._warned_about is not None
+
     # ----- to override ------------------------------------------------------------------
 
     def subtitle(self) -> str:
