@@ -79,22 +79,15 @@ def _refs(text: str) -> list[str]:
 def run_visit(context: Any) -> int:  # context: cin_tui.cli.Context
     from cin_tui.cli import visible
     from models.inputs import VisitInput
-    from models.validation import NeedsConfirmation, ValidationFailed, check_text
+    from models.validation import NeedsConfirmation, ValidationFailed
     from policies.dates import format_date, parse_date
 
     args = context.args
     when = parse_date(args.date)  # a DateParseError is a user message
     recorded = parse_date(args.recorded) if args.recorded else context.today
-    text_problems = check_text("not_alone_reason", args.reason, long=True) + check_text(
-        "childs_voice", args.voice, long=True)
-    if args.alone is True and args.reason:
-        text_problems.append(_reason_when_alone())
-    if text_problems:
-        raise CliError(_problems(text_problems, [args.ref]) + "\nNothing was saved.")
     visit = VisitInput(
-        date=when, seen=args.seen, seen_alone=args.alone if args.seen else None,
-        not_alone_reason=args.reason or None, childs_voice=args.voice or None,
-        location=args.location, recorded=recorded,
+        date=when, seen=args.seen, seen_alone=args.alone, not_alone_reason=args.reason or None,
+        childs_voice=args.voice or None, location=args.location, recorded=recorded,
     )
     with context.existing_service() as service:
         refs = [service.known_ref(ref) for ref in [args.ref, *args.siblings]]
@@ -114,13 +107,6 @@ def run_visit(context: Any) -> int:  # context: cin_tui.cli.Context
                            "and give --confirm to save it anyway.") from None
     print(visible(f"Visit on {format_date(when)} logged for {', '.join(refs)}."))
     return 0
-
-
-def _reason_when_alone() -> Any:
-    from models.validation import FieldError
-
-    return FieldError("not_alone_reason",
-                      "only for a child not seen alone: leave out --reason, or give --alone no")
 
 
 # The command's field names, as this command's options call them.

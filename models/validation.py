@@ -284,6 +284,14 @@ def check_visit(
         ))
     if visit.seen:
         errors += _check_seen_child(visit, dob=dob, historic=historic, prefix=f)
+    if (not historic and visit.seen and visit.seen_alone
+            and not _blank(visit.not_alone_reason)
+            and not errors_for(errors, f"{f}not_alone_reason")):
+        errors.append(FieldError(
+            f"{f}not_alone_reason",
+            "only for a child not seen alone: leave it out, or say the child was not seen "
+            "alone",
+        ))
     if visit.location is not None and visit.location not in VISIT_LOCATIONS and not any(
         e.field == f"{f}location" for e in errors
     ):

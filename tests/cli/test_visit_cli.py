@@ -116,3 +116,11 @@ def test_an_import_reports_visit_warnings_but_imports(cin, tmp_path):
             f"{tmp_path / 'in.json'}:case 1 (ref C-1):visits[2].date: a visit to this child on "
             "1 Oct 2026 is already recorded; is this the same visit twice?") in result.out
     assert "visits[3].date: 1 Jan 2020 is more than 3 months before" in result.out
+
+
+def test_seen_alone_for_a_child_not_seen_is_refused_not_dropped(cin, tmp_path):
+    imported(cin, tmp_path, case("C-1"))
+    result = cin("visit", "C-1", "--date", "23/11/2026", "--seen", "no", "--alone", "yes")
+    assert result.code == 1
+    assert "--alone: cannot be yes when the child was not seen" in result.err
+    assert visits_of(cin, tmp_path, "C-1") == []
