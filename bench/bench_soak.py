@@ -170,7 +170,8 @@ async def cycle(pilot: Pilot, number: int) -> dict[str, float]:
         await pilot.press("ctrl+s")
         # A second visit to a child on one day (a case's next turn on the same day) is asked
         # about first (⚠ under the date): the soak saves it anyway, as a worker would.
-        await until(pilot, lambda: not visit_form.saving, "the save to be checked")
+        await until(pilot, lambda: app.screen is not visit_form or not visit_form.saving,
+                    "the save to be checked")
         if app.screen is visit_form and visit_form.asking_to_confirm:
             await pilot.press("ctrl+s")
 

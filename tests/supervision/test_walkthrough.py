@@ -66,17 +66,17 @@ async def test_the_team_view_has_a_line_per_worker(team_db, new_app):
     async with app.run_test(size=(140, 36)) as pilot:
         team = await open_team(pilot)
         lines = table_lines(team.query_one("#team-table"))
-        assert lines[0].split() == ["Worker", "Cases", "✖", "Visit", "✖", "Meeting", "✖", "Circ.",
-                                    "✖", "Review", "Visits", "in", "time", "Not", "alone", "3+",
-                                    "Oversight", "Actions"]
-        # Jo King: 1 case; 0 of 1 visits in time; WR-003 not seen alone.
+        # The most important first: overdue by kind, flags, actions, not alone, then in time.
+        assert lines[0].split() == ["Worker", "Cases", "✖", "Visit", "✖", "Mtg", "✖", "Circ",
+                                    "✖", "Rev", "Flags", "Actions", "Not", "alone", "In", "time"]
+        # Jo King: 1 case; WR-003 not seen alone; 0 of 1 visits in time.
         assert lines[1].split() == ["▶", "Jo", "King", "1", "·", "0", "·", "0", "·", "0", "·", "0",
-                                    "0/1", "0%", "▲", "1", "·", "0", "·", "0"]
-        # Sam Patel: 3 cases, nothing overdue; 4 of 6 visits in time (67%); LC-001 not seen
-        # alone; all three past an oversight point (LC-001's update to the child, WR-001 and
-        # WR-002's 24-week reviews due today).
+                                    "·", "0", "·", "0", "▲", "1", "0/1", "0%"]
+        # Sam Patel: 3 cases, nothing overdue by kind; all three past an oversight point
+        # (LC-001's update to the child, WR-001 and WR-002's 24-week reviews due today); LC-001
+        # not seen alone; 4 of 6 visits in time (67%).
         assert lines[2].split() == ["Sam", "Patel", "3", "·", "0", "·", "0", "·", "0", "·", "0",
-                                    "4/6", "67%", "▲", "1", "✖", "3", "·", "0"]
+                                    "✖", "3", "·", "0", "▲", "1", "4/6", "67%"]
         summary = str(team.query_one("#team-summary").content)
         assert "All teams · 2 workers · 4 open cases" in summary
         assert "visits in time (3 months): 4 of 7 (57%)" in summary
