@@ -77,10 +77,10 @@ def _refs(text: str) -> list[str]:
 
 
 def run_visit(context: Any) -> int:  # context: cin_tui.cli.Context
-    from cin_tui.cli import visible
     from models.inputs import VisitInput
     from models.validation import NeedsConfirmation, ValidationFailed
     from policies.dates import format_date, parse_date
+    from policies.safe_text import safe_text
 
     args = context.args
     when = parse_date(args.date)  # a DateParseError is a user message
@@ -105,7 +105,9 @@ def run_visit(context: Any) -> int:  # context: cin_tui.cli.Context
         except NeedsConfirmation as asked:
             raise CliError(_problems(asked.warnings, refs) + "\nNothing was saved: check it, "
                            "and give --confirm to save it anyway.") from None
-    print(visible(f"Visit on {format_date(when)} logged for {', '.join(refs)}."))
+    # As cin_tui.cli.visible prints: a control character in a ref is shown, never sent.
+    print(safe_text(f"Visit on {format_date(when)} logged for {', '.join(refs)}.",
+                    multiline=True))
     return 0
 
 
