@@ -28,6 +28,7 @@ from textual.signal import Signal
 from policies.safe_text import safe_text
 from screens import keys
 from screens.caseload import CaseloadScreen, LoadedCaseload, read_caseload
+from screens.cells import few_colours, use_few_colours
 from screens.help import HelpScreen
 from screens.text import describe_error
 from screens.watchers import prune_removed_watchers
@@ -64,6 +65,8 @@ class CinApp(App[None]):
         log_folder: Path | None = None,
     ) -> None:
         super().__init__()
+        # Overdue the most visible cell in monochrome too (Textual has read NO_COLOR by now).
+        use_few_colours(few_colours(self.no_color, os.environ))
         self.database_path = Path(database_path)
         self.today = today
         self.settings_dir = settings_dir
@@ -150,7 +153,7 @@ class CinApp(App[None]):
     def _started(self, service: CaseloadService, first: LoadedCaseload | None) -> None:
         self.service = service
         if self.settings.keymap:
-            self.set_keymap(self.settings.keymap)
+            self._use_keymap(self.settings)
         self.data_version += 1
         for screen in self.screen_stack:
             if isinstance(screen, CaseloadScreen) and first is not None:
@@ -160,6 +163,19 @@ class CinApp(App[None]):
         # stays for the whole session) lasts the session: out of the cyclic collector's full
         # passes, which otherwise hold the interpreter for 0.1-0.7 s while the user types.
         self.call_after_refresh(gc.freeze)
+
+    def _use_keymap(self, settings: Any) -> None:
+        """The user's keymap, checked first: every mistake is said (file, line, what would be
+        accepted), and a keymap that leaves Quit or Help without a key is not used."""
+        from screens.keymap import check_keymap
+
+        checked = check_keymap(settings.keymap, file=str(settings.file or "settings.toml"),
+                               lines=settings.keymap_lines)
+        if checked.keymap:
+            self.set_keymap(checked.keymap)
+        for problem in checked.problems:
+            self.notify(safe_text(problem), title="Your keymap", severity="warning", timeout=30,
+                        markup=False)
 
     def on_unmount(self) -> None:
         gc.unfreeze()  # a process that goes on after the App (tests) collects it as usual

@@ -334,6 +334,10 @@ def build_parser() -> argparse.ArgumentParser:
     from cin_tui.cli_meetings import add_meetings_commands  # book, held, cancel, close...
 
     add_meetings_commands(commands, common)
+
+    from cin_tui.cli_visits import add_visits_commands  # cin visit
+
+    add_visits_commands(commands, common)
     return parser
 
 

@@ -46,6 +46,9 @@ class ParsedFile:
     problems: list[Problem]             # everything wrong with the others
     field_name: Callable[[CaseInput, str], str]  # a validation field -> the file's own name
     ignored_columns: tuple[str, ...] = ()  # CSV columns not in the format, left out when asked
+    # Records with a problem that still read in part: checked by the field rules as well (never
+    # imported), so every problem of the file shows in one run.
+    partly_read: tuple[CaseInput, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +59,9 @@ class ImportReport:
     dry_run: bool
     backup: Path | None     # the copy made before a real import into a non-empty database
     ignored_columns: tuple[str, ...] = ()
+    # What looks mistaken but is imported all the same (a visit long before allocation, two
+    # visits on one day): `models.validation.case_visit_warnings`, as the file names fields.
+    warnings: tuple[Problem, ...] = ()
 
 
 def read_case_file(
@@ -117,7 +123,8 @@ def _parse(text: str, format_name: str, label: str, default_policy: str | None,
 
     read = read_csv(text, default_policy=default_policy, default_worker=default_worker,
                     ignore_unknown_columns=ignore_unknown_columns)
-    return ParsedFile(label, read.cases, read.problems, column_for, read.ignored_columns)
+    return ParsedFile(label, read.cases, read.problems, column_for, read.ignored_columns,
+                      read.partly_read)
 
 
 def import_file(
@@ -200,13 +207,15 @@ def import_into(
             summary = _upsert(engine, parsed, actor, policies, today, dry_run=True)
     except ValidationFailed as failed:
         problems += [_as_problem(parsed, error) for error in failed.errors]
+    problems += _partly_read_problems(parsed, problems, policies, today)
     if problems:
         raise ImportFailed(parsed.label, _in_file_order(problems))
+    warnings = _warnings(parsed)
     if check_only or (summary is not None and not summary.changes):
         assert summary is not None  # a check only ran the dry run above
         summary = dataclasses.replace(summary, dry_run=dry_run)
         return ImportReport(parsed.label, parsed.cases, summary, dry_run, None,
-                            parsed.ignored_columns)
+                            parsed.ignored_columns, warnings)
     backup = _backup(engine, backups_to_keep) if has_cases else None
     try:
         summary = _upsert(engine, parsed, actor, policies, today, dry_run=False)
@@ -214,7 +223,7 @@ def import_into(
         raise ImportFailed(parsed.label, _in_file_order(
             [_as_problem(parsed, error) for error in failed.errors])) from None
     return ImportReport(parsed.label, parsed.cases, summary, False, backup,
-                        parsed.ignored_columns)
+                        parsed.ignored_columns, warnings)
 
 
 def _upsert(engine, parsed: ParsedFile, actor: str, policies: Mapping[str, Any], today: date,
@@ -245,10 +254,34 @@ def _backup(engine, keep: int) -> Path | None:
     return automatic_backup(database_path(engine), reason="before-import", keep=keep)
 
 
+def _warnings(parsed: ParsedFile) -> tuple[Problem, ...]:
+    from models.validation import case_visit_warnings
+
+    return tuple(_as_problem(parsed, warning) for case in parsed.cases
+                 for warning in case_visit_warnings(case))
+
+
+def _partly_read_problems(parsed: ParsedFile, found: list[Problem],
+                          policies: Mapping[str, Any], today: date) -> list[Problem]:
+    """The field rules' problems with the records that read only in part, less those about a
+    field already reported (a date that could not be read is not also "missing")."""
+    from models.validation import check_case
+
+    reported = {(problem.record, problem.field) for problem in found}
+    problems = []
+    for case in parsed.partly_read:
+        for error in check_case(case, policies=policies, today=today):
+            problem = _as_problem(parsed, error)
+            if (problem.record, problem.field) not in reported:
+                reported.add((problem.record, problem.field))
+                problems.append(problem)
+    return problems
+
+
 def _as_problem(parsed: ParsedFile, error) -> Problem:
     """A models.validation.FieldError, with the field named as the file names it."""
     record = error.record or ""
-    case = next((c for c in parsed.cases if c.source == record), None)
+    case = next((c for c in (*parsed.cases, *parsed.partly_read) if c.source == record), None)
     field = parsed.field_name(case, error.field) if case is not None else error.field
     return Problem(record, field, error.message)
 

@@ -9,9 +9,10 @@ the user's own policy packs (`policies/*.toml`) and the calendar files read by
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -37,6 +38,11 @@ class Settings:
     keymap: dict[str, str] = field(default_factory=dict)  # binding id -> key
     folder: Path | None = None       # where these settings came from
     screenshots_folder: Path | None = None  # None: screenshots in the user's data folder
+    keymap_lines: dict[str, int] = field(default_factory=dict)  # binding id -> its line
+
+    @property
+    def file(self) -> Path | None:
+        return self.folder / SETTINGS_FILE if self.folder is not None else None
 
 
 def settings_dir(env: Mapping[str, str] | None = None) -> Path:
@@ -74,7 +80,26 @@ def load_settings(folder: Path) -> Settings:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise SettingsError(f"{path}: is not valid TOML ({error})") from None
-    return _settings_from_table(raw, path, folder)
+    settings = _settings_from_table(raw, path, folder)
+    return replace(settings, keymap_lines=keymap_lines(text)) if settings.keymap else settings
+
+
+def keymap_lines(text: str) -> dict[str, int]:
+    """The line (from 1) of each entry of the `[keymap]` table in settings.toml's `text`
+    (`log_visit = "v"` under `[keymap]`, or `keymap.log_visit = "v"`), so a mistake in it can
+    be reported by its line (tomllib gives values, not where they were)."""
+    lines: dict[str, int] = {}
+    in_keymap = False
+    entry = re.compile(r"""\s*(?:keymap\s*\.\s*)?["']?([^"'=\s]+)["']?\s*=""")
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            in_keymap = stripped.strip("[] ") == "keymap"
+            continue
+        dotted = re.match(r"\s*keymap\s*\.", line) is not None
+        if (in_keymap or dotted) and (found := entry.match(line)):
+            lines.setdefault(found.group(1), number)
+    return lines
 
 
 def _settings_from_table(raw: dict, path: Path, folder: Path) -> Settings:

@@ -23,16 +23,19 @@ from models.tables import Case, Closure, Meeting, OversightAction, OversightNote
 from models.upsert import ImportSummary, upsert_cases
 from models.validation import (
     FieldError,
+    NeedsConfirmation,
     ValidationFailed,
     check_booking,
     check_closure,
     check_event_date,
     check_meeting,
+    check_oversight_note,
     check_plan_start,
     check_text,
     check_visit,
     fail_if,
     not_after_today,
+    visit_warnings,
 )
 from policies.dates import format_date
 from policies.facts import MEETING_KINDS
@@ -103,23 +106,31 @@ def _a_kind(kind: str) -> str:
 
 @one_transaction
 def log_visit(
-    session: Session, *, ref: str, visit: VisitInput, actor: str, today: date
+    session: Session, *, ref: str, visit: VisitInput, actor: str, today: date,
+    confirmed: bool = False,
 ) -> int:
     """Record a visit to the child with reference `ref`; returns the new visit's id.
-    A closed case still takes a visit dated on or before its closure (written up late)."""
+    A closed case still takes a visit dated on or before its closure (written up late).
+    A visit that looks mistaken (`visit_warnings`) raises `NeedsConfirmation` unless
+    `confirmed`."""
     case = _case(session, ref)
     fail_if(_visit_errors(session, case, visit, today))
+    if not confirmed and (warnings := _visit_warnings(session, case, visit)):
+        raise NeedsConfirmation(warnings)
     return _add_visit(session, case, visit, actor)
 
 
 @one_transaction
 def log_sibling_visits(
-    session: Session, *, visits: Mapping[str, VisitInput], actor: str, today: date
+    session: Session, *, visits: Mapping[str, VisitInput], actor: str, today: date,
+    confirmed: bool = False,
 ) -> dict[str, int]:
     """Record one visit for each of several children (siblings seen together): all are saved,
-    or none. Errors name the child's ref as the record. Returns ref -> new visit id."""
+    or none. Errors (and warnings, as for `log_visit`) name the child's ref as the record.
+    Returns ref -> new visit id."""
     cases: dict[str, Case] = {}
     errors: list[FieldError] = []
+    warnings: list[FieldError] = []
     for ref, visit in visits.items():
         case = session.exec(select(Case).where(Case.ref == ref)).first()
         if case is None:
@@ -127,8 +138,17 @@ def log_sibling_visits(
             continue
         cases[ref] = case
         errors += [e.for_record(ref) for e in _visit_errors(session, case, visit, today)]
+        warnings += [w.for_record(ref) for w in _visit_warnings(session, case, visit)]
     fail_if(errors)
+    if warnings and not confirmed:
+        raise NeedsConfirmation(warnings)
     return {ref: _add_visit(session, cases[ref], visit, actor) for ref, visit in visits.items()}
+
+
+def _visit_warnings(session: Session, case: Case, visit: VisitInput) -> list[FieldError]:
+    recorded = session.exec(select(col(Visit.date)).where(
+        col(Visit.case_id) == case.id, col(Visit.withdrawn_on).is_(None))).all()
+    return visit_warnings(visit, allocated=case.allocated, other_visits=recorded)
 
 
 def _visit_errors(
@@ -471,38 +491,9 @@ def add_oversight_note(
     """A manager's oversight note, dated today, with its actions (description, owner, due)
     and the oversight flags (rule ids) it clears. The author is the audit actor."""
     case = _case(session, ref)
-    errors = [
-        FieldError(name, f"required: the {what}")
-        for name, value, what in (
-            ("author", author, "manager's name"),
-            ("decision", decision, "decision"),
-            ("rationale", rationale, "reasons for the decision"),
-        )
-        if not (value or "").strip()
-    ]
-    errors += check_text("author", author)
-    errors += check_text("decision", decision, long=True)
-    errors += check_text("rationale", rationale, long=True)
-    for i, (description, owner, due) in enumerate(actions, start=1):
-        errors += check_text(f"actions[{i}].description", description, long=True)
-        errors += check_text(f"actions[{i}].owner", owner)
-        errors += check_booking(f"actions[{i}].due", due, today=today)
-        if not (description or "").strip():
-            errors.append(FieldError(f"actions[{i}].description", "required: what is to be done"))
-        if not (owner or "").strip():
-            errors.append(FieldError(f"actions[{i}].owner", "required: who will do it"))
-        if due < today:
-            errors.append(FieldError(
-                f"actions[{i}].due",
-                f"{format_date(due)} is before today ({format_date(today)}); an action is "
-                "due today or later",
-            ))
-    for flag in cleared_flags:
-        errors += check_text("cleared_flags", flag)
+    fail_if(check_oversight_note(author=author, decision=decision, rationale=rationale,
+                                 actions=actions, cleared_flags=cleared_flags, today=today))
     flags = [flag.strip() for flag in cleared_flags]
-    if any(not flag for flag in flags):
-        errors.append(FieldError("cleared_flags", "a cleared flag cannot be blank"))
-    fail_if(errors)
     assert case.id is not None  # a stored case
     note = OversightNote(
         case_id=case.id, author=author.strip(), recorded=today, decision=decision.strip(),

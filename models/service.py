@@ -298,17 +298,21 @@ class CaseloadService:
     # ----- commands: each one transaction, audited as this user on this day ---------------
     # Each raises `models.validation.ValidationFailed` (nothing written) on bad input.
 
-    def log_visit(self, ref: str, visit: VisitInput) -> int:
+    def log_visit(self, ref: str, visit: VisitInput, *, confirmed: bool = False) -> int:
+        """Raises `models.validation.NeedsConfirmation` for a visit that looks mistaken
+        (before allocation, the same day twice) unless `confirmed`."""
         from models.commands import log_visit
 
         return self._write(lambda session: log_visit(
-            session, ref=ref, visit=visit, actor=self.actor, today=self.today))
+            session, ref=ref, visit=visit, actor=self.actor, today=self.today,
+            confirmed=confirmed))
 
-    def log_sibling_visits(self, visits: Mapping[str, VisitInput]) -> dict[str, int]:
+    def log_sibling_visits(self, visits: Mapping[str, VisitInput], *,
+                           confirmed: bool = False) -> dict[str, int]:
         from models.commands import log_sibling_visits
 
         return self._write(lambda session: log_sibling_visits(
-            session, visits=visits, actor=self.actor, today=self.today))
+            session, visits=visits, actor=self.actor, today=self.today, confirmed=confirmed))
 
     def book_meeting(self, *, ref: str, kind: str, date: date) -> int:
         from models.commands import book_meeting

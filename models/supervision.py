@@ -36,7 +36,7 @@ from models.queries import (
 )
 from policies.ages import expected_to_be_seen_alone
 from policies.dates import format_date
-from policies.deadlines import Deadline, Missed
+from policies.deadlines import Deadline, Missed, something_overdue
 from policies.facts import CaseFacts
 from policies.packs.types import visit_frequency_missing
 from policies.replay import MEETING_DUE_KINDS, Late, Replay, Timeliness
@@ -152,6 +152,8 @@ class WorkerLine:
     # One-off milestones missed (policies.today.missed_on) that fell due in the 3 months to
     # today: (ref, milestone). A missed visit milestone also counts in `visits`, as not in time.
     missed: tuple[tuple[str, Missed], ...] = ()
+    # refs with something overdue (policies.deadlines.something_overdue), as the caseload counts
+    overdue_children: tuple[str, ...] = ()
 
     @property
     def cases(self) -> int:
@@ -240,6 +242,7 @@ def _worker_line(team: str, worker: str | None, rows: list[CaseloadRow],
         actions_overdue=actions_overdue,
         no_policy=tuple(r.ref for r in rows if r.error),
         missed=tuple(missed),
+        overdue_children=tuple(r.ref for r in rows if something_overdue(r.deadlines)),
     )
 
 

@@ -285,6 +285,14 @@ def check_visit(
         ))
     if visit.seen:
         errors += _check_seen_child(visit, dob=dob, historic=historic, prefix=f)
+    if (not historic and visit.seen and visit.seen_alone
+            and not _blank(visit.not_alone_reason)
+            and not errors_for(errors, f"{f}not_alone_reason")):
+        errors.append(FieldError(
+            f"{f}not_alone_reason",
+            "only for a child not seen alone: leave it out, or say the child was not seen "
+            "alone",
+        ))
     if visit.location is not None and visit.location not in VISIT_LOCATIONS and not any(
         e.field == f"{f}location" for e in errors
     ):
@@ -305,6 +313,61 @@ def check_visit(
             f"{f}recorded", visit.recorded, today, "use the date the record was written"
         )
     return errors
+
+
+# --- visit warnings: saved only when the user confirms -------------------------------------
+
+# A visit this long before allocation is asked about: an assessment visit may come before
+# allocation, and an assessment finished up to ASSESSMENT_BEFORE_ALLOCATION_MONTHS before it is
+# accepted (`_check_after_allocation`), so a visit earlier than that belongs to no assessment of
+# this case: most likely a mistyped year. The same limit serves both, so they never disagree.
+VISIT_BEFORE_ALLOCATION_MONTHS = ASSESSMENT_BEFORE_ALLOCATION_MONTHS
+
+
+class NeedsConfirmation(Exception):
+    """Input that is valid but looks mistaken: nothing was written. `.warnings` says what; the
+    same input given again with confirmation (the form's second ctrl+s, the CLI's --confirm)
+    is saved."""
+
+    def __init__(self, warnings: Sequence[FieldError]) -> None:
+        self.warnings: list[FieldError] = list(warnings)
+        super().__init__("\n".join(str(w) for w in self.warnings))
+
+
+def visit_warnings(
+    visit: VisitInput, *, allocated: date | None, other_visits: Iterable[date],
+    prefix: str = "",
+) -> list[FieldError]:
+    """What to ask about before saving a visit (warnings, not errors): a date more than
+    VISIT_BEFORE_ALLOCATION_MONTHS before the case's allocation, and a visit to the same child
+    on the same date already recorded (`other_visits`: the dates of the child's visits)."""
+    warnings: list[FieldError] = []
+    if allocated is not None:
+        earliest = allocated - relativedelta(months=VISIT_BEFORE_ALLOCATION_MONTHS)
+        if visit.date < earliest:
+            warnings.append(FieldError(f"{prefix}date", (
+                f"{_d(visit.date)} is more than {VISIT_BEFORE_ALLOCATION_MONTHS} months before "
+                f"the case was allocated ({_d(allocated)}); check the year"
+            )))
+    if visit.date in set(other_visits):
+        warnings.append(FieldError(f"{prefix}date", (
+            f"a visit to this child on {_d(visit.date)} is already recorded; is this the same "
+            "visit twice?"
+        )))
+    return warnings
+
+
+def case_visit_warnings(case: CaseInput) -> list[FieldError]:
+    """`visit_warnings` for each visit of an imported case, against the case's allocation and
+    its other visits in the same record; each names the record."""
+    warnings: list[FieldError] = []
+    dates = [visit.date for visit in case.visits]
+    for i, visit in enumerate(case.visits, start=1):
+        others = dates[:i - 1]  # the first of two on one date is fine; the second is asked about
+        warnings += visit_warnings(visit, allocated=case.allocated, other_visits=others,
+                                   prefix=f"visits[{i}].")
+    record = case.source or case.ref
+    return [w.for_record(record) for w in warnings]
 
 
 def _check_seen_child(
@@ -710,4 +773,54 @@ def check_cases(
             ))
         else:
             first_seen[case.ref] = record
+    return errors
+
+
+# --- management oversight notes -------------------------------------------------------------
+
+
+def check_oversight_note(
+    *,
+    author: str,
+    decision: str,
+    rationale: str,
+    actions: Sequence[tuple[str, str, date | None]],
+    cleared_flags: Sequence[str],
+    today: date,
+) -> list[FieldError]:
+    """Rules for a manager's oversight note and its actions (description, owner, due), the
+    actions numbered from 1 (`actions[2].owner`). A due date of None is one the caller could
+    not read and has reported already: the action's other fields are still checked, so a
+    form shows every problem at once."""
+    errors = [
+        FieldError(name, f"required: the {what}")
+        for name, value, what in (
+            ("author", author, "manager's name"),
+            ("decision", decision, "decision"),
+            ("rationale", rationale, "reasons for the decision"),
+        )
+        if not (value or "").strip()
+    ]
+    errors += check_text("author", author)
+    errors += check_text("decision", decision, long=True)
+    errors += check_text("rationale", rationale, long=True)
+    for i, (description, owner, due) in enumerate(actions, start=1):
+        errors += check_text(f"actions[{i}].description", description, long=True)
+        errors += check_text(f"actions[{i}].owner", owner)
+        if not (description or "").strip():
+            errors.append(FieldError(f"actions[{i}].description", "required: what is to be done"))
+        if not (owner or "").strip():
+            errors.append(FieldError(f"actions[{i}].owner", "required: who will do it"))
+        if due is None:
+            continue
+        errors += check_booking(f"actions[{i}].due", due, today=today)
+        if due < today:
+            errors.append(FieldError(
+                f"actions[{i}].due",
+                f"{_d(due)} is before today ({_d(today)}); an action is due today or later",
+            ))
+    for flag in cleared_flags:
+        errors += check_text("cleared_flags", flag)
+    if any(not flag.strip() for flag in cleared_flags):
+        errors.append(FieldError("cleared_flags", "a cleared flag cannot be blank"))
     return errors

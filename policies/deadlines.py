@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
@@ -46,6 +47,13 @@ class Deadline:
     # and preparation deadlines only): the rule id, or "rule_id@YYYY-MM-DD" for one occurrence
     # of a repeating rule or one meeting's preparation. Empty when it cannot be cleared.
     flag_id: str = ""
+
+
+def something_overdue(deadlines: Iterable[Deadline]) -> bool:
+    """Whether a child counts as overdue: at least one of their open deadlines is past its
+    date. The one definition behind the caseload header's and the team view's "children with
+    something overdue", and the caseload's "something overdue" filter."""
+    return any(deadline.status == "overdue" for deadline in deadlines)
 
 
 # --- what is fixed by a case's facts, its pack and the calendar ------------------------------

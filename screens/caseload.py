@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
+from models.service import DEFAULT_AMBER_WORKING_DAYS
 from policies.dates import format_date
 from screens import heap, keys
 from screens.caseload_view import (
@@ -21,6 +22,7 @@ from screens.caseload_view import (
     STATUS_FILTER_LABELS,
     STATUS_FILTERS,
     CaseLine,
+    Counts,
     View,
     apply_view,
     build_lines,
@@ -336,21 +338,15 @@ class CaseloadScreen(Screen[None]):
 
     def _update_summary(self) -> None:
         total = counts(self.lines if self.view.worker is None
-                       else [line for line in self.lines if line.worker == self.view.worker],
-                       cin(self).today)
+                       else [line for line in self.lines if line.worker == self.view.worker])
         if self.partial:
             self.query_one("#summary", Static).update(
                 f"Loading the whole caseload… the {len(self.lines)} most urgent cases first")
             self.query_one("#view-state", Static).update("")
             return
-        summary = Text()
-        summary.append(f"✖ {total.overdue} overdue", style=STATUS_STYLES["overdue"])
-        summary.append("   ")
-        summary.append(f"▲ {total.due_this_week} due this week", style=STATUS_STYLES["due_soon"])
-        summary.append(f"   {total.cases} open case{'s' if total.cases != 1 else ''}")
-        if self.view.worker is not None:
-            summary.append(f" for {shown(self.view.worker)}")
-        self.query_one("#summary", Static).update(summary)
+        worker = shown(self.view.worker) if self.view.worker is not None else None
+        self.query_one("#summary", Static).update(
+            summary_text(total, amber_days(cin(self).service), worker))
         self.query_one("#view-state", Static).update(Text(self._view_words()))
 
     def _view_words(self) -> str:
@@ -492,6 +488,31 @@ NO_POLICY_MARK = "⚠ no policy"
 # Any other reason a case's deadlines could not be worked out (a date out of range): the case
 # screen says which (models.caseload.deadlines_error_text). No longer than NO_POLICY_MARK.
 NO_DEADLINES_MARK = "⚠ see case"
+
+
+def amber_days(service: Any) -> int:
+    """The amber window the cells were worked out with (settings' amber_working_days)."""
+    return int(getattr(service, "amber_working_days", DEFAULT_AMBER_WORKING_DAYS))
+
+
+def summary_text(total: Counts, amber: int, worker: str | None = None) -> Text:
+    """The header, saying what each count counts so it can be checked against the cells, and
+    short enough for 80 columns: "✖ 3 children overdue · ▲ 4 items due within 5 working days ·
+    5 open cases". Children with a ✖ anywhere, as the team view counts them; the ▲ items the
+    cells show; "for Jo King" when one worker's cases are shown (also on the line below, which
+    a narrow terminal still shows whole)."""
+    text = Text()
+    children = "child" if total.children_overdue == 1 else "children"
+    text.append(f"✖ {total.children_overdue} {children} overdue", style=STATUS_STYLES["overdue"])
+    text.append(" · ")
+    items = "item" if total.due_soon == 1 else "items"
+    days = "working day" if amber == 1 else "working days"
+    text.append(f"▲ {total.due_soon} {items} due within {amber} {days}",
+                style=STATUS_STYLES["due_soon"])
+    text.append(f" · {total.cases} open case{'s' if total.cases != 1 else ''}")
+    if worker is not None:
+        text.append(f" for {worker}")
+    return text
 
 
 def _countdown_column_cell(line: CaseLine, index: int) -> Text:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from operator import attrgetter
 from typing import Any
 
 from models.rows import order_key
 from policies.ages import age_in_months
-from policies.deadlines import Deadline
+from policies.deadlines import Deadline, something_overdue
 from screens.cells import STATUS_RANK, age_text, urgency_key
 
 # The four countdown columns, each the most urgent deadline of its kind.
@@ -65,8 +65,8 @@ class CaseLine:
     statuses: frozenset[str]
     urgency: tuple[int, date, str]  # the default sort key (models.rows.order_key)
     column_keys: tuple[tuple[int, date, str], ...]  # sort keys of the countdown columns
-    overdue: int  # how many deadlines are overdue
-    due_this_week: int  # how many are not overdue and due from today to `week_end(today)`
+    something_overdue: bool  # policies.deadlines.something_overdue: a ✖ somewhere on the line
+    due_soon_shown: int  # the amber (▲) items its cells show: within amber_working_days
     search_text: str
     # Its pack leaves the visiting frequency to each case and none is recorded: no visit
     # deadline can be worked out (policies.packs.visit_frequency_missing).
@@ -103,17 +103,11 @@ class View:
 
 @dataclass(frozen=True, slots=True)
 class Counts:
+    """The caseload header's counts, each what the user can count on screen."""
+
     cases: int
-    overdue: int  # deadlines already late
-    due_this_week: int  # deadlines not late, due from today to `week_end(today)`
-
-
-def week_end(today: date) -> date:
-    """The last day of "this week" for the header's "▲ N due this week": this Sunday from
-    Monday to Friday; on a Saturday or Sunday the Sunday after, because a worker opening the
-    app at the weekend is planning the week ahead (Mon-Sun), not the day or two left."""
-    this_sunday = today + timedelta(days=6 - today.weekday())
-    return this_sunday + timedelta(days=7) if today.weekday() >= 5 else this_sunday
+    children_overdue: int  # open cases with something overdue (a ✖ cell), as the team view
+    due_soon: int  # amber (▲) items in the cells: due within the amber working days
 
 
 def build_lines(rows: Iterable[Any], today: date,
@@ -122,9 +116,7 @@ def build_lines(rows: Iterable[Any], today: date,
     the visiting frequency to each case (policies.packs.Policy.visits_per_case)."""
     lines = []
     column_kinds = [kind for kind, _ in COUNTDOWN_COLUMNS]
-    sunday = week_end(today)
     for row in rows:
-        overdue = this_week = 0
         # One pass over the deadlines, each urgency key worked out once (20,000 cases).
         by_kind: dict[str, tuple[tuple[int, date], Deadline]] = {}
         urgent: tuple[tuple[int, date], Deadline] | None = None
@@ -134,10 +126,6 @@ def build_lines(rows: Iterable[Any], today: date,
         for deadline in row.deadlines:
             if soonest is None or deadline.due < soonest:
                 soonest = deadline.due
-            if deadline.status == "overdue":
-                overdue += 1
-            elif today <= deadline.due <= sunday:
-                this_week += 1
             key = urgency_key(deadline)
             if urgent is None or key < urgent[0]:
                 urgent = (key, deadline)
@@ -157,6 +145,10 @@ def build_lines(rows: Iterable[Any], today: date,
         column_keys = tuple((*by_kind[kind][0], summary.ref) if kind in by_kind
                             else (*_LAST, summary.ref) for kind in column_kinds)
         worst_other = other[1].status if other is not None else None
+        other_count = other_statuses.count(worst_other) if worst_other else 0
+        due_soon_shown = sum(1 for d in countdowns if d is not None and d.status == "due_soon")
+        if worst_other == "due_soon":
+            due_soon_shown += other_count
         lines.append(
             CaseLine(
                 summary=summary,
@@ -165,12 +157,12 @@ def build_lines(rows: Iterable[Any], today: date,
                 age_months=age_in_months(dob, today) if dob is not None else None,
                 countdowns=countdowns,
                 urgent=urgent[1] if urgent is not None else None,
-                other=(worst_other, other_statuses.count(worst_other) if worst_other else 0),
+                other=(worst_other, other_count),
                 statuses=frozenset(deadline.status for deadline in row.deadlines),
                 urgency=order_key(row.error, soonest, summary.ref),
                 column_keys=column_keys,
-                overdue=overdue,
-                due_this_week=this_week,
+                something_overdue=something_overdue(row.deadlines),
+                due_soon_shown=due_soon_shown,
                 search_text=f"{summary.ref}\n{summary.name}".casefold(),
                 frequency_missing=(summary.policy_id in per_case_frequency
                                    and not summary.visit_every and not summary.closed),
@@ -221,17 +213,16 @@ def apply_view(lines: Sequence[CaseLine], view: View) -> list[CaseLine]:
     return shown
 
 
-def counts(lines: Iterable[CaseLine], today: date) -> Counts:
-    """Overdue deadlines and those due by the end of this week (`week_end`), over open cases.
-    (`today` is the one the lines were built for.)"""
-    cases = overdue = this_week = 0
+def counts(lines: Iterable[CaseLine]) -> Counts:
+    """Over the open cases: the children with something overdue, and the amber items shown."""
+    cases = overdue = due_soon = 0
     for line in lines:
         if line.closed:
             continue
         cases += 1
-        overdue += line.overdue
-        this_week += line.due_this_week
-    return Counts(cases=cases, overdue=overdue, due_this_week=this_week)
+        overdue += line.something_overdue
+        due_soon += line.due_soon_shown
+    return Counts(cases=cases, children_overdue=overdue, due_soon=due_soon)
 
 
 def next_in(options: Sequence[Any], current: Any) -> Any:

@@ -13,7 +13,7 @@ monochrome terminal, with NO_COLOR, and for colour-blind users:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 from rich.text import Text
@@ -34,13 +34,42 @@ GLYPHS = {"overdue": "✖", "due_soon": "▲", "ok": "✔", None: "·"}
 STATUS_WORDS = {"overdue": "overdue", "due_soon": "due soon", "ok": "in time", None: "nothing due"}
 # Chosen to read on both the dark and the light themes; NO_COLOR turns them to greys and the
 # glyph and words carry the meaning.
-STATUS_STYLES = {
+COLOUR_STATUS_STYLES = {
     "overdue": "bold #ff5f5f",
     "due_soon": "bold #ffaf00",
     "ok": "#5fd75f",
     None: "dim",
 }
+# With NO_COLOR or a terminal of few colours, red turns to a darker grey than amber and overdue
+# would be the least visible cell: there it is reversed (a solid block), the most visible.
+FEW_COLOURS_STATUS_STYLES = {
+    "overdue": "bold reverse",
+    "due_soon": "bold",
+    "ok": "",
+    None: "dim",
+}
+# The styles in use: the one dict every screen reads, set by `use_few_colours` at start.
+STATUS_STYLES: dict[str | None, str] = dict(COLOUR_STATUS_STYLES)
 STATUS_RANK = {"overdue": 0, "due_soon": 1, "ok": 2}
+# TERM values of terminals that show 16 colours or fewer (without COLORTERM=truecolor).
+_FEW_COLOUR_TERMS = ("xterm", "vt100", "vt220", "linux", "screen", "tmux", "ansi", "dumb", "")
+
+
+def few_colours(no_color: bool, environ: Mapping[str, str]) -> bool:
+    """NO_COLOR, or a terminal that says it has 16 colours or fewer: TERM=xterm, linux, vt100
+    and the like, or a TERM ending -16color / -8color, unless COLORTERM says truecolor."""
+    if no_color:
+        return True
+    if environ.get("COLORTERM", "").lower() in ("truecolor", "24bit"):
+        return False
+    term = environ.get("TERM", "").strip().lower()
+    return term in _FEW_COLOUR_TERMS or term.endswith(("-16color", "-8color", "-color"))
+
+
+def use_few_colours(few: bool) -> None:
+    """Set the status styles for this terminal (in place: every screen reads STATUS_STYLES)."""
+    STATUS_STYLES.clear()
+    STATUS_STYLES.update(FEW_COLOURS_STATUS_STYLES if few else COLOUR_STATUS_STYLES)
 
 NOTHING_DUE = "· —"
 # The Visit cell of a case whose pack leaves the visiting frequency to each case and that has

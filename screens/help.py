@@ -21,9 +21,10 @@ ALWAYS = (
     ("ctrl+q", "Quit from anywhere"),
 )
 
-DUE_THIS_WEEK = ("The caseload's \"▲ N due this week\" counts what is due from today to Sunday; "
-                 "on a Saturday or Sunday it counts to the end of the coming week (Mon-Sun), "
-                 "the week being planned.")
+DUE_THIS_WEEK = ("The caseload's header counts what its cells show: \"✖ N children overdue\" "
+                 "counts the cases with a ✖ anywhere (as the team view and the f filter do); "
+                 "\"▲ N items due within 5 working days\" counts the ▲ countdowns, amber within "
+                 "amber_working_days of settings.toml (5 unless set).")
 
 
 class HelpScreen(ModalScreen[None]):

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Static, TextArea
 
 from models.supervision import CasePage, clearable
-from models.validation import FieldError, ValidationFailed
+from models.validation import FieldError, ValidationFailed, check_oversight_note
 from policies.dates import DateParseError, format_date, parse_date
 from screens import keys
 from screens.cells import STATUS_WORDS, display_name
@@ -104,8 +104,10 @@ class OversightNoteForm(FormScreen[str]):
     # ----- reading ----------------------------------------------------------------------
 
     def collect(self) -> dict[str, Any]:
+        """Every problem at once: a due date that cannot be read, and whatever the command
+        would refuse in the rest of the note (the same `check_oversight_note`)."""
         errors: list[FieldError] = []
-        actions: list[tuple[str, str, date]] = []
+        actions: list[tuple[str, str, date | None]] = []
         self._row_of_command_action = {}
         for row in range(1, self.action_rows + 1):
             description = self.text(f"a{row}-description")
@@ -124,20 +126,17 @@ class OversightNoteForm(FormScreen[str]):
                     due = parse_date(due_text)
                 except DateParseError as error:
                     errors.append(FieldError("due", str(error), record))
-            if due is not None:
-                actions.append((description, owner, due))
-                self._row_of_command_action[len(actions)] = row
+            actions.append((description, owner, due))
+            self._row_of_command_action[len(actions)] = row
+        author, decision = self.text("author"), self.text("decision")
+        rationale = self.query_one("#rationale", TextArea).text.strip()
+        cleared = [flag.flag_id for i, flag in enumerate(self.flags) if self.ticked(f"flag-{i}")]
+        errors += check_oversight_note(author=author, decision=decision, rationale=rationale,
+                                       actions=actions, cleared_flags=cleared, today=self.today)
         if errors:
             raise ValidationFailed(errors)
-        return {
-            "ref": self.page.ref,
-            "author": self.text("author"),
-            "decision": self.text("decision"),
-            "rationale": self.query_one("#rationale", TextArea).text.strip(),
-            "actions": actions,
-            "cleared_flags": [flag.flag_id for i, flag in enumerate(self.flags)
-                              if self.ticked(f"flag-{i}")],
-        }
+        return {"ref": self.page.ref, "author": author, "decision": decision,
+                "rationale": rationale, "actions": actions, "cleared_flags": cleared}
 
     def save(self, value: dict[str, Any]) -> str:
         service_of(self).add_oversight_note(**value)

@@ -29,23 +29,27 @@ from screens.cells import GLYPHS, NO_FREQUENCY_MARK, STATUS_STYLES
 from screens.context import CaseloadAccess, cin, follow_app, leave_app
 from screens.text import describe_error, shown, user_text
 from screens.widgets.footer import CinFooter
-from screens.widgets.line_table import Column, LineTable
+from screens.widgets.line_table import GUTTER, SEPARATOR, Column, LineTable
 
 NOT_ALLOCATED = "Not allocated"
-KIND_LABELS = {"visit": "Visit", "meeting": "Meeting", "circulation": "Circ.", "review": "Review"}
+# Short headings, so every column fits 80 columns (the definitions below say them in full).
+KIND_LABELS = {"visit": "Visit", "meeting": "Mtg", "circulation": "Circ", "review": "Rev"}
+NARROWEST_WORKER = 9
 
 DEFINITIONS = """\
-[b]Overdue[/b]: open deadlines past their date, by kind.   \
-[b]Visits in time[/b]: of the visits from {start} to {end} where the child was seen, those made \
+[b]✖ Visit, Mtg, Circ, Rev[/b]: open deadlines past their date, by kind (visits, meetings, \
+circulation of notes, reviews); "children overdue" above counts the children with anything \
+overdue, as the caseload does.   \
+[b]Flags[/b]: cases with an oversight point of their authority (or an assessment) due today or \
+overdue, not cleared by a management note.   [b]Actions[/b]: oversight actions past their due \
+date.   [b]Not alone[/b]: children aged 3 or more who were not seen alone (or it was not \
+recorded) at their last visit.   \
+[b]In time[/b]: of the visits from {start} to {end} where the child was seen, those made \
 on or before the visit deadline that applied on the day (worked out from what was recorded \
 before it); visits under a procedure with no visiting timescale are not counted; a first visit \
 never made whose moment has passed (missed) counts as a visit not in time.   \
 [b]Milestones missed[/b]: one-off milestones of a case's first weeks due from {start} to {end}, \
-never recorded and overtaken by a later stage (docs/policies.md).   \
-[b]Not alone 3+[/b]: children aged 3 or more who were not seen alone (or it was not recorded) \
-at their last visit.   [b]Oversight[/b]: cases with an oversight point of their authority \
-(or an assessment) due today or overdue, not cleared by a management note.   \
-[b]Actions[/b]: oversight actions past their due date."""
+never recorded and overtaken by a later stage (docs/policies.md)."""
 
 
 class WorkerTable(LineTable):
@@ -128,14 +132,15 @@ class TeamScreen(Screen[None]):
 
     def _summary(self, lines: tuple[WorkerLine, ...]) -> Text:
         cases = sum(line.cases for line in lines)
-        overdue = sum(sum(line.overdue.values()) for line in lines)
+        overdue = sum(len(line.overdue_children) for line in lines)
         visits = sum((line.visits for line in lines), Timeliness())
         workers = sum(line.worker is not None for line in lines)
         text = Text()
         text.append(shown(self.team or "All teams"), style="bold")
         text.append(f" · {workers} worker{'s' if workers != 1 else ''}"
                     f" · {cases} open case{'s' if cases != 1 else ''} · ")
-        text.append(f"{GLYPHS['overdue']} {overdue} overdue",
+        text.append(f"{GLYPHS['overdue']} {overdue} {'child' if overdue == 1 else 'children'} "
+                    "overdue",
                     style=STATUS_STYLES["overdue"] if overdue else STATUS_STYLES[None])
         text.append(f" · visits in time (3 months): {visits.words()}")
         missed = sum(len(line.missed) for line in lines)
@@ -152,28 +157,40 @@ class TeamScreen(Screen[None]):
         return text
 
     def _columns(self, lines: tuple[WorkerLine, ...]) -> list[Column]:
-        worker_width = min(max([6, *(len(_worker(line)) for line in lines)]), 24)
-        columns = [Column("worker", "Worker", worker_width, _worker)]
-        if self.team is None and self.overview and len(self.overview.teams) > 1:
-            team_width = min(max([4, *(len(line.team) for line in lines)]), 20)
-            columns.append(Column("team", "Team", team_width, lambda line: line.team))
-        columns.append(Column("cases", "Cases", 5, lambda line: str(line.cases), justify="right"))
+        """The most important first (a column added later goes at the end, and on a narrow
+        terminal scrolls before these), headings short enough that all fit 80 columns; the
+        worker column takes the room left, at least NARROWEST_WORKER."""
+        columns = [Column("cases", "Cases", 5, lambda line: str(line.cases), justify="right")]
         for kind in OVERDUE_KINDS:
             label = f"✖ {KIND_LABELS[kind]}"
-            columns.append(Column(kind, label, max(len(label), 5),
+            columns.append(Column(kind, label, len(label),
                                   partial(_overdue_cell, kind=kind), justify="right"))
-        columns.append(Column("visits_in_time", "Visits in time", 14,
-                              lambda line: _timeliness_cell(line.visits), justify="right"))
-        columns.append(Column("not_alone", "Not alone 3+", 12,
-                              lambda line: _count_cell(len(line.not_seen_alone), "due_soon"),
-                              justify="right"))
-        columns.append(Column("oversight", "Oversight", 9,
+        columns.append(Column("oversight", "Flags", 5,
                               lambda line: _count_cell(len(line.past_oversight), "overdue"),
                               justify="right"))
         columns.append(Column("actions", "Actions", 7,
                               lambda line: _count_cell(line.actions_overdue, "overdue"),
                               justify="right"))
-        return columns
+        columns.append(Column("not_alone", "Not alone", 9,
+                              lambda line: _count_cell(len(line.not_seen_alone), "due_soon"),
+                              justify="right"))
+        # Three spaces before "4/6 67%", so it never reads on from the count before it, even
+        # where ▲ and ✖ are drawn two cells wide (East Asian "ambiguous" width).
+        in_time = max([7, *(len(_timeliness_cell(line.visits)) for line in lines)]) + 2
+        columns.append(Column("visits_in_time", "In time", in_time,
+                              lambda line: _timeliness_cell(line.visits), justify="right"))
+        if self.team is None and self.overview and len(self.overview.teams) > 1:
+            team_width = min(max([4, *(len(line.team) for line in lines)]), 20)
+            columns.append(Column("team", "Team", team_width, lambda line: line.team))
+        natural = min(max([6, *(len(_worker(line)) for line in lines)]), 24)
+        available = self.query_one(WorkerTable).scrollable_content_region.width
+        room = available - _used_width(columns) - SEPARATOR if available > 0 else natural
+        worker_width = max(NARROWEST_WORKER, min(natural, room))
+        return [Column("worker", "Worker", worker_width, _worker), *columns]
+
+    def on_resize(self) -> None:
+        if self.overview is not None:
+            self._draw()
 
     # ----- actions ----------------------------------------------------------------------
 
@@ -196,6 +213,10 @@ class TeamScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+
+def _used_width(columns: list[Column]) -> int:
+    return GUTTER + sum(column.width + SEPARATOR for column in columns)
 
 
 def _worker(line: WorkerLine) -> str:

@@ -49,3 +49,10 @@ def make_database(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return build
+
+
+@pytest.fixture(autouse=True)
+def _full_colour_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app styles overdue for a terminal of few colours when TERM says so (TERM=xterm, as on
+    many CI machines): every test runs as on a full-colour terminal unless it says otherwise."""
+    monkeypatch.setenv("COLORTERM", "truecolor")

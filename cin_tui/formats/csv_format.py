@@ -54,6 +54,10 @@ class CsvRead:
     cases: list[CaseInput]          # the rows that read cleanly
     problems: list[Problem]         # every problem found
     ignored_columns: tuple[str, ...] = ()  # as headed in the file, when asked to leave them out
+    # Rows with a cell that could not be read (a date that is not a date), as far as they
+    # read: never imported, but checked by the field rules too, so one run lists every
+    # problem of the file (the rest of a row's problems not only after its dates are fixed).
+    partly_read: tuple[CaseInput, ...] = ()
 
 
 def read_csv(
@@ -62,33 +66,33 @@ def read_csv(
 ) -> CsvRead:
     """Parse a CSV import file. A column the format does not have refuses the file, unless
     `ignore_unknown_columns`: then its cells are left out, and the columns named."""
-    cases, problems, ignored = _read_csv(text, default_policy, default_worker,
-                                         ignore_unknown_columns)
-    return CsvRead(cases, problems, ignored)
+    cases, problems, ignored, partly_read = _read_csv(text, default_policy, default_worker,
+                                                      ignore_unknown_columns)
+    return CsvRead(cases, problems, ignored, tuple(partly_read))
 
 
 def _read_csv(
     text: str, default_policy: str | None, default_worker: str | None,
     ignore_unknown_columns: bool,
-) -> tuple[list[CaseInput], list[Problem], tuple[str, ...]]:
+) -> tuple[list[CaseInput], list[Problem], tuple[str, ...], list[CaseInput]]:
     problems: list[Problem] = []
     try:
         rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
     except csv.Error as error:
         problems.append(Problem("", "", f"not a readable CSV file ({error})"))
-        return [], problems, ()
+        return [], problems, (), []
     while rows and not any(cell.strip() for cell in rows[0]):
         rows.pop(0)
     if not rows:
         problems.append(Problem(
             "", "", f"is empty; the first row must name the columns: {', '.join(COLUMNS)}"))
-        return [], problems, ()
+        return [], problems, (), []
 
     if len(rows[0]) == 1 and ";" in rows[0][0]:
         problems.append(Problem(HEADER, "", "the columns seem to be separated by semicolons; cin "
                                 "reads comma-separated files (in Excel: Save As, \"CSV UTF-8 "
                                 "(Comma delimited)\")"))
-        return [], problems, ()
+        return [], problems, (), []
     columns = [normalise_header(cell) for cell in rows[0]]
     ignored: tuple[str, ...] = ()
     if ignore_unknown_columns:
@@ -96,9 +100,10 @@ def _read_csv(
                         if column and column not in COLUMNS)
         columns = [column if column in COLUMNS else "" for column in columns]
     if not _header_is_usable(columns, rows[0], default_policy, problems):
-        return [], problems, ()
+        return [], problems, (), []
 
     cases: list[CaseInput] = []
+    partly_read: list[CaseInput] = []
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
@@ -110,9 +115,9 @@ def _read_csv(
             continue
         before = len(problems)
         case = _read_row(reader, cells, default_policy, default_worker)
-        if case is not None and len(problems) == before:
-            cases.append(case)
-    return cases, problems, ignored
+        if case is not None:
+            (cases if len(problems) == before else partly_read).append(case)
+    return cases, problems, ignored, partly_read
 
 
 def _header_is_usable(columns: list[str], raw: list[str], default_policy: str | None,

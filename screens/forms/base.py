@@ -4,11 +4,19 @@ A form is a `ModalScreen[T]`. `collect()` reads the widgets into the command's i
 `ValidationFailed` for text that is not a date, say); `save(value)` runs the command through the
 `CaseStore` in a thread worker. Problems, from either, are shown under their field and nothing
 is saved; on success the form dismisses with `save`'s result. Escape dismisses with None.
+
+Every problem shows at once: `collect()` gathers all it finds (and the command's own checks
+where they need no database), the command raises with all of its own.
+
+Input that is valid but looks mistaken (`NeedsConfirmation`) is shown as warnings under their
+fields; ctrl+s again with the same input saves anyway (`self.confirmed` is then true for
+`save`), any change is checked afresh.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any, Generic, TypeVar
 
@@ -20,7 +28,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
-from models.validation import FieldError, ValidationFailed
+from models.validation import FieldError, NeedsConfirmation, ValidationFailed
 from policies.dates import DateParseError, format_date, parse_date
 from screens import keys
 from screens.context import cin
@@ -57,11 +65,13 @@ class Field(Horizontal):
                 yield Label(Text(self.hint), classes="field-hint")
             yield Label("", classes="field-error")
 
-    def show_error(self, message: str | None) -> None:
+    def show_error(self, message: str | None, *, warning: bool = False) -> None:
         error = self.query_one(".field-error", Label)
-        error.update(user_text(f"✖ {message}", multiline=True) if message else "")
+        mark = "⚠" if warning else "✖"
+        error.update(user_text(f"{mark} {message}", multiline=True) if message else "")
         error.display = bool(message)
-        self.set_class(bool(message), "has-error")
+        self.set_class(bool(message) and not warning, "has-error")
+        self.set_class(bool(message) and warning, "has-warning")
 
 
 class FormScreen(ModalScreen[T], Generic[T]):
@@ -71,6 +81,15 @@ class FormScreen(ModalScreen[T], Generic[T]):
     def __init__(self) -> None:
         super().__init__()
         self.saving = False
+        # Whether `save` may go ahead despite warnings: the user saw them for this very input
+        # and pressed ctrl+s again.
+        self.confirmed = False
+        self._warned_about: Any = None
+
+    @property
+    def asking_to_confirm(self) -> bool:
+        """Whether warnings are shown and the next ctrl+s, with nothing changed, saves anyway."""
+        return self._warned_about is not None
 
     # ----- to override ------------------------------------------------------------------
 
@@ -153,6 +172,16 @@ class FormScreen(ModalScreen[T], Generic[T]):
             errors.append(FieldError(field, str(error)))
             return None
 
+    def despite_unread(self, found: list[FieldError], check: Callable[[], list[FieldError]],
+                       stand_ins: Iterable[str]) -> list[FieldError]:
+        """More problems to show with those `collect()` found (text it could not read): the
+        command's own rules, `check()`, run on the fields that did read with stand-ins for the
+        rest, less what it says about the `stand_ins` and about fields already in error. So
+        every problem shows at once, not the next one only after a date is put right."""
+        skip = set(stand_ins) | {(e.field, e.record) for e in found} | {e.field for e in found}
+        return [e for e in check()
+                if e.field not in skip and (e.field, e.record) not in skip]
+
     # ----- saving -----------------------------------------------------------------------
 
     async def action_save(self) -> None:
@@ -167,6 +196,7 @@ class FormScreen(ModalScreen[T], Generic[T]):
         except ValidationFailed as failed:
             self.show_errors(failed.errors)
             return
+        self.confirmed = self._warned_about is not None and value == self._warned_about
         self.saving = True
         self._save_in_thread(value)
 
@@ -189,6 +219,8 @@ class FormScreen(ModalScreen[T], Generic[T]):
             result = self.save(value)
         except ValidationFailed as failed:
             self.app.call_from_thread(self._save_failed, failed.errors)
+        except NeedsConfirmation as asked:
+            self.app.call_from_thread(self._ask_to_confirm, value, asked.warnings)
         except Exception as error:  # the user sees what went wrong, never a traceback
             self.app.call_from_thread(
                 self._save_failed, [FieldError("", f"Nothing was saved. {describe_error(error)}")]
@@ -198,7 +230,13 @@ class FormScreen(ModalScreen[T], Generic[T]):
 
     def _save_failed(self, errors: list[FieldError]) -> None:
         self.saving = False
+        self._warned_about = None
         self.show_errors(errors)
+
+    def _ask_to_confirm(self, value: Any, warnings: list[FieldError]) -> None:
+        self.saving = False
+        self._warned_about = value
+        self.show_errors(warnings, warning=True)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -215,7 +253,9 @@ class FormScreen(ModalScreen[T], Generic[T]):
         """Which Field.record an error belongs to (sibling forms override this)."""
         return None
 
-    def show_errors(self, errors: list[FieldError]) -> None:
+    def show_errors(self, errors: list[FieldError], *, warning: bool = False) -> None:
+        """Each problem under its field (the rest above the fields), the first field in trouble
+        focused. `warning`: these are things to check, saved by a second ctrl+s."""
         fields = list(self.query(Field))
         by_field: dict[int, list[str]] = {}
         unplaced: list[str] = []
@@ -230,14 +270,21 @@ class FormScreen(ModalScreen[T], Generic[T]):
         first_bad: Field | None = None
         for field in fields:
             messages = by_field.get(id(field))
-            field.show_error("; ".join(messages) if messages else None)
+            field.show_error("; ".join(messages) if messages else None, warning=warning)
             if messages and first_bad is None:
                 first_bad = field
+        mark = "⚠" if warning else "✖"
+        lines = [f"{mark} {shown(message)}" for message in unplaced]
+        if warning:
+            lines.append("⚠ Please check the fields marked ⚠. Press ctrl+s again to save "
+                         "anyway, or correct them and save.")
         form_error = self.query_one("#form-error", Label)
-        form_error.update(user_text("\n".join(f"✖ {shown(message)}" for message in unplaced),
-                                    multiline=True))
-        form_error.display = bool(unplaced)
-        if errors:
+        form_error.update(user_text("\n".join(lines), multiline=True))
+        form_error.display = bool(lines)
+        if warning:
+            self.notify("Not saved yet: please check the fields marked ⚠, then ctrl+s again "
+                        "to save anyway.", severity="warning", timeout=6)
+        elif errors:
             self.notify("Nothing was saved: please correct the fields marked ✖.",
                         severity="error", timeout=4)
         if first_bad is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Any
 
 from textual.app import ComposeResult
@@ -10,7 +11,12 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Label, Select
 
 from models.inputs import ClosureInput
-from models.validation import CENSUS_CLOSURE_REASONS, FieldError, ValidationFailed
+from models.validation import (
+    CENSUS_CLOSURE_REASONS,
+    FieldError,
+    ValidationFailed,
+    check_closure,
+)
 from screens.cells import display_name
 from screens.context import service_of
 from screens.forms.base import Field, FormScreen, date_input, select, text_input, tick
@@ -138,8 +144,13 @@ class CloseCaseForm(FormScreen[str]):
             errors.append(FieldError("reason", "choose a reason: a census code RC1-RC9 or one "
                                                "of this authority's own"))
         if errors:
-            raise ValidationFailed(errors)
+            raise ValidationFailed(errors + self.despite_unread(errors, partial(
+                check_closure, self._closure(self.today, reason or ""), case_dates=(),
+                today=self.today, policy=self.policy), ("date",)))
         assert when is not None and reason is not None  # each added an error otherwise
+        return self._closure(when, reason)
+
+    def _closure(self, when: date, reason: str) -> ClosureInput:
         checklists = list(self.query(Checklist))
         return ClosureInput(
             date=when,

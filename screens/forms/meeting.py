@@ -8,7 +8,8 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.widgets import Input, Select
 
-from models.validation import FieldError, ValidationFailed
+from models.inputs import MeetingInput
+from models.validation import FieldError, ValidationFailed, check_meeting
 from policies.dates import format_date
 from policies.facts import MEETING_KINDS
 from policies.packs import role_words
@@ -263,7 +264,11 @@ class CancelMeetingForm(_MeetingForm):
             errors.append(FieldError("meeting_id", "choose the meeting to cancel"))
         when = self.date_from("cancelled_on", "cancelled_on", errors)
         if errors:
-            raise ValidationFailed(errors)
+            cancelled = MeetingInput(kind="review", status="cancelled", date=self.today,
+                                     cancel_reason=self.text("reason"))
+            raise ValidationFailed(errors + self.despite_unread(errors, lambda: [
+                FieldError("reason", e.message) for e in check_meeting(cancelled, today=self.today)
+                if e.field == "cancel_reason"], ("cancelled_on",)))
         return {"meeting_id": meeting_id, "cancelled_on": when, "reason": self.text("reason")}
 
     def save(self, value: dict[str, Any]) -> str:

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, Static, TextArea
 
 from models.inputs import VisitInput
-from models.validation import VISIT_LOCATIONS, FieldError, ValidationFailed
+from models.validation import VISIT_LOCATIONS, FieldError, ValidationFailed, check_visit
 from screens.cells import age_text, display_name
 from screens.context import cin, service_of
 from screens.forms.base import Field, FormScreen, date_input, text_input, tick
@@ -114,9 +114,25 @@ class VisitForm(FormScreen[str]):
                     "not_alone_reason", "only for a child not seen alone: clear it, or answer "
                     "no to seen alone", ref))
         if errors:
-            raise ValidationFailed(errors)
+            raise ValidationFailed(errors + self._checks_despite_dates(children, errors))
         assert when is not None
         return {ref: self._visit(prefix, when, location, recorded) for prefix, ref in children}
+
+    def _checks_despite_dates(self, children: list[tuple[str, str]],
+                              found: list[FieldError]) -> list[FieldError]:
+        """The visit rules that need no date (seen alone, the child's voice...), shown with a
+        date that cannot be read: `check_visit` with today standing in for the dates."""
+        ages = {self.child.ref: self.child.dob} | {
+            s.ref: s.dob for s in self.sibling_children}
+        location = self.query_one("#location", Choice).value
+        extra = []
+        for prefix, ref in children:
+            visit = self._visit(prefix, self.today, location, None)
+            mine = [e for e in found if e.record in (ref, None if prefix else ref)]
+            check = partial(check_visit, visit, dob=ages[ref], today=self.today)
+            extra += [e.for_record(ref)
+                      for e in self.despite_unread(mine, check, ("date", "recorded"))]
+        return extra
 
     def _visit(self, prefix: str, when: date, location: str | None,
                recorded: date | None) -> VisitInput:
@@ -136,9 +152,9 @@ class VisitForm(FormScreen[str]):
     def save(self, visits: dict[str, VisitInput]) -> str:
         service = service_of(self)
         if len(visits) == 1:
-            service.log_visit(self.child.ref, visits[self.child.ref])
+            service.log_visit(self.child.ref, visits[self.child.ref], confirmed=self.confirmed)
         else:
-            service.log_sibling_visits(visits)
+            service.log_sibling_visits(visits, confirmed=self.confirmed)
         names = [self.child] + [s for s in self.sibling_children if s.ref in visits]
         who = " and ".join(display_name(c.name, self.privacy) for c in names)
         return f"Visit logged for {who}"

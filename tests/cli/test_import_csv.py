@@ -193,3 +193,23 @@ def test_semicolon_separated_file_gets_a_hint(cin, tmp_path):
         f"{path}:row 1 (header): the columns seem to be separated by semicolons; cin reads "
         'comma-separated files (in Excel: Save As, "CSV UTF-8 (Comma delimited)")'
     )
+
+
+def test_every_problem_of_the_file_is_listed_in_one_run(cin, tmp_path):
+    """A date that is not a date and a rule broken in the same row, and a rule broken in another
+    row: all three in one run (not the date first and the rest after it is fixed)."""
+    path = tmp_path / "cases.csv"
+    path.write_text("ref,name,dob,policy,allocated,closed,closure_reason\n"
+                    "C-1,Bad Date,31/02/2020,nowhere,01/09/2026,,\n"
+                    "C-2,Bad Reason,,wirral,01/09/2026,02/11/2026,RC99\n", encoding="utf-8")
+    result = cin("import", str(path))
+    assert result.code == 1
+    lines = result.err.splitlines()
+    assert lines[0] == (f'{path}:row 2 (ref C-1):dob: "31/02/2020" is not a real date: '
+                        "February 2020 has 29 days. Use DD/MM/YYYY or YYYY-MM-DD.")
+    assert lines[1].startswith(f"{path}:row 2 (ref C-1):policy: 'nowhere' is not a known "
+                               "policy; known: ")
+    assert lines[2].startswith(f"{path}:row 3 (ref C-2):closure_reason: 'RC99' is not a "
+                               "closure reason")
+    assert "3 problems found" in lines[-1]
+    assert not (tmp_path / "cases.db").exists()  # nothing imported, no database left behind

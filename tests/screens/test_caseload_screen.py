@@ -52,16 +52,61 @@ async def test_most_urgent_first_and_closed_cases_hidden(caseload_db, new_app):
         assert "WR-004" not in "\n".join(table_lines(screen))
 
 
-async def test_header_counts_overdue_items_and_those_due_this_week(caseload_db, new_app):
+COUNTDOWN_CELLS = ("Visit", "Meeting", "Circulation", "Review")
+
+
+def counted_on_screen(screen) -> tuple[int, int]:
+    """What a worker counts in the cells: rows with a ✖ anywhere, and the ▲ items (a countdown
+    cell is one item; the Other cell "▲ 2" is two)."""
+    overdue_rows = amber = 0
+    for ref in shown_refs(screen):
+        cells = [column_text(screen, ref, column) for column in (*COUNTDOWN_CELLS, "Other")]
+        overdue_rows += any(cell.startswith("✖") for cell in cells)
+        amber += sum(cell.startswith("▲") for cell in cells[:-1])
+        if cells[-1].startswith("▲"):
+            amber += int(cells[-1].split()[1])
+    return overdue_rows, amber
+
+
+async def test_header_counts_say_what_they_count_and_agree_with_the_cells(caseload_db, new_app):
     app = new_app(caseload_db)
     async with app.run_test(size=(140, 30)) as pilot:
         screen = await caseload_ready(pilot)
         summary = str(screen.query_one("#summary").render())
-        # Overdue: CA-001's invitations, WR-002's circulation, WR-001's visit = 3.
-        # Due Mon 23 - Sun 29 Nov: CA-001's assessment report (Thu 26 Nov) = 1.
-        assert "✖ 3 overdue" in summary
-        assert "▲ 1 due this week" in summary
-        assert "5 open cases" in summary
+        # Children with something overdue: CA-001 (its invitation letters, in Other), WR-002
+        # (circulation), WR-001 (visit) = 3. Amber, within 5 working days of Mon 23 Nov (24-27,
+        # 30 Nov): CA-001's review booked for Mon 30 Nov and WR-003's visit due Mon 30 Nov = 2.
+        # (CA-001's assessment report, due Thu 26 Nov, sits behind its overdue letters in the
+        # Other cell, "✖ 1": not on screen, so not counted.)
+        assert summary == ("✖ 3 children overdue · ▲ 2 items due within 5 working days · "
+                           "5 open cases")
+        assert counted_on_screen(screen) == (3, 2)
+        # One worker's cases: the header follows what is shown.
+        await pilot.press("w")  # Jo King: CA-001, LC-001, WR-003
+        await pilot.pause()
+        summary = str(screen.query_one("#summary").render())
+        assert counted_on_screen(screen) == (1, 2)
+        assert summary == ("✖ 1 child overdue · ▲ 2 items due within 5 working days · "
+                           "3 open cases for Jo King")
+        assert "worker: Jo King" in str(screen.query_one("#view-state").render())
+
+
+async def test_the_amber_count_follows_amber_working_days(caseload_db, new_app, tmp_path):
+    # From Mon 23 Nov: 24, 25, 26, 27, 30 Nov, Tue 1 Dec are working days 1-6. With 6 amber
+    # working days, the two due Mon 30 Nov (5 wd) stay amber and LC-001's supervision, due
+    # Tue 1 Dec (6 wd), turns amber in its Other cell: 3. With 3, 30 Nov is beyond the window:
+    # none shown amber (CA-001's report, 26 Nov, sits behind its overdue letters, "✖ 1").
+    for days, amber in ((6, 3), (3, 0)):
+        folder = tmp_path / f"settings-{days}"
+        folder.mkdir()
+        (folder / "settings.toml").write_text(f"amber_working_days = {days}\n",
+                                              encoding="utf-8")
+        app = new_app(caseload_db, settings_dir=folder)
+        async with app.run_test(size=(140, 30)) as pilot:
+            screen = await caseload_ready(pilot)
+            summary = str(screen.query_one("#summary").render())
+            assert f"▲ {amber} items due within {days} working days" in summary
+            assert counted_on_screen(screen) == (3, amber)
 
 
 async def test_s_sorts_by_each_column_in_turn_and_shift_s_reverses(caseload_db, new_app):

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 from models.rows import CaseloadRow, caseload_order
 from policies.deadlines import Citation, Deadline
-from screens.caseload_view import View, apply_view, build_lines, counts, week_end, with_next_sort
+from screens.caseload_view import View, apply_view, build_lines, counts, with_next_sort
 
 TODAY = date(2026, 11, 23)  # Monday
 
@@ -120,11 +120,25 @@ def test_next_sort_walks_the_columns_from_most_urgent():
     assert seen == ["ref", "name", "age"]
 
 
-def test_counts_overdue_and_due_by_sunday_over_open_cases():
-    # Overdue: A1's visit. Due Mon 23 - Sun 29 Nov: B2's circulation (26 Nov) only; C3's
-    # 30 Nov and B2's 14 Dec are next week or later.
-    total = counts(LINES, TODAY)
-    assert (total.cases, total.overdue, total.due_this_week) == (4, 1, 1)
+def test_counts_children_overdue_and_the_amber_items_over_open_cases():
+    # Children with something overdue: A1 (its visit). Amber items: B2's circulation (26 Nov)
+    # and C3's visit (30 Nov), both due_soon as the engine judged them with the amber window.
+    total = counts(LINES)
+    assert (total.cases, total.children_overdue, total.due_soon) == (4, 1, 2)
+
+
+def test_a_child_with_two_overdue_items_is_one_child_and_hidden_amber_items_are_not_counted():
+    # Two overdue items on one child: one child overdue (the team view's definition). Its
+    # visit column shows the overdue visit, so the amber visit behind it is not on screen and
+    # not counted; the Other cell "▲ 2" shows two amber items, counted as two.
+    lines = build_lines([row("M1", "Many", "Jo", due("visit", date(2026, 11, 17), "overdue"),
+                             due("visit", date(2026, 11, 25), "due_soon"),
+                             due("circulation", date(2026, 11, 18), "overdue"),
+                             due("oversight", TODAY, "due_soon"),
+                             due("preparation", date(2026, 11, 24), "due_soon"))], TODAY)
+    total = counts(lines)
+    assert (total.children_overdue, total.due_soon) == (1, 2)
+    assert lines[0].other == ("due_soon", 2)
 
 
 def test_other_kinds_are_summarised_not_given_columns():
@@ -140,31 +154,3 @@ def test_other_kinds_are_summarised_not_given_columns():
 def test_reversed_urgency_keeps_cases_with_nothing_due_at_the_bottom():
     view = replace(View(), reverse=True)
     assert refs(view) == ["C3", "B2", "A1", "D4"]
-
-
-def test_this_week_ends_this_sunday_on_a_weekday_and_next_sunday_at_the_weekend():
-    # Mon 23 Nov 2026 and Fri 27 Nov 2026 -> this Sunday, 29 Nov.
-    assert week_end(date(2026, 11, 23)) == date(2026, 11, 29)
-    assert week_end(date(2026, 11, 27)) == date(2026, 11, 29)
-    # Sat 21 Nov and Sun 22 Nov 2026: the worker plans the coming Mon 23 - Sun 29 Nov week.
-    assert week_end(date(2026, 11, 21)) == date(2026, 11, 29)
-    assert week_end(date(2026, 11, 22)) == date(2026, 11, 29)
-
-
-def test_on_a_sunday_due_this_week_counts_the_coming_week():
-    sunday = date(2026, 11, 22)  # a Sunday
-    rows = [
-        row("S1", "Due today", "Jo", due("visit", date(2026, 11, 22), "due_soon")),
-        row("S2", "Due next Sunday", "Jo", due("visit", date(2026, 11, 29), "due_soon")),
-        row("S3", "Due Monday week", "Jo", due("visit", date(2026, 11, 30), "ok")),
-        row("S4", "Late", "Jo", due("visit", date(2026, 11, 20), "overdue")),
-    ]
-    # Sun 22 Nov counts what is due 22-29 Nov: S1 and S2; S3 (Mon 30 Nov) is the week after;
-    # S4 is overdue, counted as such and not again.
-    total = counts(build_lines(rows, sunday), sunday)
-    assert (total.overdue, total.due_this_week) == (1, 2)
-    # On Fri 27 Nov the same 29 Nov item is still this week, 30 Nov is not.
-    friday = date(2026, 11, 27)
-    rows = [row("F1", "Sun", "Jo", due("visit", date(2026, 11, 29), "due_soon")),
-            row("F2", "Mon", "Jo", due("visit", date(2026, 11, 30), "due_soon"))]
-    assert counts(build_lines(rows, friday), friday).due_this_week == 1

@@ -164,14 +164,15 @@ async def test_privacy_is_hidden_on_the_caseload_footer_and_a_keymap_moves_it(
         await until(pilot, lambda: app.privacy, "privacy mode")
 
 
-async def test_help_explains_what_due_this_week_means_at_the_weekend(caseload_db, new_app):
+async def test_help_explains_what_the_header_counts(caseload_db, new_app):
     app = new_app(caseload_db)
     async with app.run_test(size=(120, 40)) as pilot:
         await caseload_ready(pilot)
         await pilot.press("question_mark")
         await until(pilot, lambda: isinstance(app.screen, HelpScreen), "the help screen")
         words = " ".join(widget_text(app.screen.query_one("#help-due-this-week")).split())
-        assert "on a Saturday or Sunday it counts to the end of the coming week" in words
+        assert '"✖ N children overdue" counts the cases with a ✖ anywhere' in words
+        assert "counts the ▲ countdowns, amber within amber_working_days" in words
 
 
 async def test_question_mark_again_closes_the_help(caseload_db, new_app):

@@ -192,3 +192,63 @@ async def test_a_reason_for_not_seen_alone_is_refused_when_seen_alone(caseload_d
         assert app.screen is form
         assert "only for a child not seen alone" in field_error(form, "not_alone_reason")
         assert len(stored_case(caseload_db, "WR-001").visits) == 1
+
+
+async def test_every_problem_shows_at_once_next_to_its_field(caseload_db, new_app):
+    """A date that is not a date, no answer on seen alone and no child's voice: one ctrl+s shows
+    all three, each under its own field, with the cursor on the first (the date)."""
+    app = new_app(caseload_db)
+    async with app.run_test(size=(140, 50)) as pilot:
+        form = await open_visit_form(pilot, "WR-001")
+        await type_into(pilot, "#date", "31/02/2026")
+        await save_and_wait_for_errors(pilot)
+        assert "not a real date" in field_error(form, "date")
+        assert "seen alone" in field_error(form, "seen_alone")
+        assert "child's voice" in field_error(form, "childs_voice")
+        assert form.focused is form.query_one("#date")
+        assert len(stored_case(caseload_db, "WR-001").visits) == 1
+
+
+async def test_a_second_visit_on_the_same_day_is_asked_about_then_saved_anyway(caseload_db,
+                                                                               new_app):
+    """Amira's visit of 20 Oct is recorded: another on 20 Oct is not saved without a word. The
+    form warns under the date; ctrl+s again saves it anyway."""
+    app = new_app(caseload_db)
+    async with app.run_test(size=(140, 50)) as pilot:
+        form = await open_visit_form(pilot, "WR-001")
+        before = audit_count(caseload_db)
+        await type_into(pilot, "#date", "20/10/2026")
+        form.query_one("#seen_alone").choose(True)
+        await type_into(pilot, "#childs_voice", "Fine")
+        await save_and_wait_for_errors(pilot)
+        assert app.screen is form
+        warning = field_error(form, "date")
+        assert warning.startswith("⚠ a visit to this child on 20 Oct 2026 is already recorded")
+        assert "ctrl+s again to save anyway" in str(form.query_one("#form-error").render())
+        assert len(stored_case(caseload_db, "WR-001").visits) == 1
+        assert audit_count(caseload_db) == before
+        await pilot.press("ctrl+s")  # save anyway
+        await until(pilot, lambda: app.screen is not form, "the form to close")
+        dates = [v.date.isoformat() for v in stored_case(caseload_db, "WR-001").visits]
+        assert dates.count("2026-10-20") == 2
+
+
+async def test_a_visit_years_before_allocation_is_asked_about_and_a_change_checks_again(
+        caseload_db, new_app):
+    """Amira's case was allocated on 1 Sep 2026; 1 Sep 2024 (a mistyped year) is more than 3
+    months before it, the earliest an assessment of this case could be (1 Jun 2026)."""
+    app = new_app(caseload_db)
+    async with app.run_test(size=(140, 50)) as pilot:
+        form = await open_visit_form(pilot, "WR-001")
+        await type_into(pilot, "#date", "01/09/2024")
+        form.query_one("#seen_alone").choose(True)
+        await type_into(pilot, "#childs_voice", "Fine")
+        await save_and_wait_for_errors(pilot)
+        assert field_error(form, "date").startswith(
+            "⚠ 1 Sep 2024 is more than 3 months before the case was allocated (1 Sep 2026)")
+        # Corrected: 1 Jun 2026 is exactly 3 months before allocation, and saves at once.
+        await type_into(pilot, "#date", "01/06/2026")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.screen is not form, "the form to close")
+        dates = [v.date.isoformat() for v in stored_case(caseload_db, "WR-001").visits]
+        assert "2026-06-01" in dates and "2024-09-01" not in dates

@@ -51,3 +51,8 @@ def test_walkthrough_page_in_privacy_mode(snap_compare, team_db, new_app):
 
 def test_team_view_in_privacy_mode(snap_compare, team_db, new_app):
     assert snap_compare(new_app(team_db, privacy=True), terminal_size=SIZE, run_before=at_team())
+
+
+def test_team_view_at_80x24(snap_compare, team_db, new_app):
+    """Every column on screen at 80 columns, a gap between each (issue 12, item 8)."""
+    assert snap_compare(new_app(team_db), terminal_size=(80, 24), run_before=at_team())

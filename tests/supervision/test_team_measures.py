@@ -132,6 +132,8 @@ def test_one_line_per_worker_grouped_by_team_with_overdue_counts_by_kind(make_da
     ]
     sam = overview.lines[0]
     assert sam.overdue == {"visit": 1, "meeting": 0, "circulation": 1, "review": 0}
+    # Two overdue items, one child: counted as the caseload's header counts children.
+    assert sam.overdue_children == ("W-1",)
     assert [ln.worker for ln in overview.of_team("South")] == ["Jo King"]
 
 

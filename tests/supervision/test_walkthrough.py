@@ -66,17 +66,17 @@ async def test_the_team_view_has_a_line_per_worker(team_db, new_app):
     async with app.run_test(size=(140, 36)) as pilot:
         team = await open_team(pilot)
         lines = table_lines(team.query_one("#team-table"))
-        assert lines[0].split() == ["Worker", "Cases", "✖", "Visit", "✖", "Meeting", "✖", "Circ.",
-                                    "✖", "Review", "Visits", "in", "time", "Not", "alone", "3+",
-                                    "Oversight", "Actions"]
-        # Jo King: 1 case; 0 of 1 visits in time; WR-003 not seen alone.
+        # The most important first: overdue by kind, flags, actions, not alone, then in time.
+        assert lines[0].split() == ["Worker", "Cases", "✖", "Visit", "✖", "Mtg", "✖", "Circ",
+                                    "✖", "Rev", "Flags", "Actions", "Not", "alone", "In", "time"]
+        # Jo King: 1 case; WR-003 not seen alone; 0 of 1 visits in time.
         assert lines[1].split() == ["▶", "Jo", "King", "1", "·", "0", "·", "0", "·", "0", "·", "0",
-                                    "0/1", "0%", "▲", "1", "·", "0", "·", "0"]
-        # Sam Patel: 3 cases, nothing overdue; 4 of 6 visits in time (67%); LC-001 not seen
-        # alone; all three past an oversight point (LC-001's update to the child, WR-001 and
-        # WR-002's 24-week reviews due today).
+                                    "·", "0", "·", "0", "▲", "1", "0/1", "0%"]
+        # Sam Patel: 3 cases, nothing overdue by kind; all three past an oversight point
+        # (LC-001's update to the child, WR-001 and WR-002's 24-week reviews due today); LC-001
+        # not seen alone; 4 of 6 visits in time (67%).
         assert lines[2].split() == ["Sam", "Patel", "3", "·", "0", "·", "0", "·", "0", "·", "0",
-                                    "4/6", "67%", "▲", "1", "✖", "3", "·", "0"]
+                                    "✖", "3", "·", "0", "▲", "1", "4/6", "67%"]
         summary = str(team.query_one("#team-summary").content)
         assert "All teams · 2 workers · 4 open cases" in summary
         assert "visits in time (3 months): 4 of 7 (57%)" in summary
@@ -213,21 +213,32 @@ async def test_problems_in_the_note_are_shown_under_their_fields_and_nothing_is_
                     return normalised(text_of(label)) if label.display else ""
             raise AssertionError(name)
 
+        # One save shows every problem at once, each under its own field: a due date that is
+        # not a date, no decision, no rationale, action 1 no description, action 2 (a
+        # description) no owner and no due date.
         await type_into(pilot, "a1-due", "31/02/2026")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert error("due", "action 1") == ('✖ "31/02/2026" is not a real date: February 2026 has '
-                                           '28 days. Use DD/MM/YYYY or YYYY-MM-DD.')
-        # The date put right, the command's own checks: no decision, no rationale, action 1 has
-        # no description, action 2 a description but no owner.
-        await type_into(pilot, "a1-due", "30/11/2026")
         await type_into(pilot, "a2-description", "Ring the school")
-        await type_into(pilot, "a2-due", "1 Dec 2026")
         await pilot.press("ctrl+s")
         await until(pilot, lambda: error("decision") != "", "the errors")
+        assert error("due", "action 1") == ('✖ "31/02/2026" is not a real date: February 2026 has '
+                                           '28 days. Use DD/MM/YYYY or YYYY-MM-DD.')
         assert error("decision") == "✖ required: the decision"
         assert error("rationale") == "✖ required: the reasons for the decision"
         assert error("description", "action 1") == "✖ required: what is to be done"
+        assert error("owner", "action 2") == "✖ required: who will do it"
+        assert error("due", "action 2").startswith("✖ required: the date the action is due")
+        # The first field in trouble, the decision, has the cursor.
+        assert app.screen.focused.id == "decision"
+        # Put right, but the owner of action 2: only that is left to say.
+        await type_into(pilot, "decision", "Continue")
+        await type_into(pilot, "rationale", "Steady")
+        await type_into(pilot, "a1-due", "30/11/2026")
+        await type_into(pilot, "a1-description", "Letter")
+        await type_into(pilot, "a2-due", "1 Dec 2026")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: error("decision") == "", "the errors to change")
+        assert [error("due", "action 1"), error("rationale"), error("due", "action 2")] == [
+            "", "", ""]
         assert error("owner", "action 2") == "✖ required: who will do it"
         assert isinstance(app.screen, OversightNoteForm)
         await pilot.press("escape")
