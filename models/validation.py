@@ -627,10 +627,11 @@ def _check_checklist(
                if required and not closure.checklist.get(item_id)]
     if missing:
         step_down = " with a step-down to Early Help" if closure.step_down_to_early_help else ""
+        reason = f" for {closure_reason_words(closure.reason, policy)}" if closure.reason else ""
         return [FieldError(
             f"{prefix}checklist",
-            f"not done: {'; '.join(missing)}. The pack requires these before a case is closed "
-            f"for {closure_reason_words(closure.reason, policy)}{step_down}",
+            f"not done: {'; '.join(missing)}. The pack requires these before a case is closed"
+            f"{reason}{step_down}",
         )]
     return []
 

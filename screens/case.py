@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from models.history import HistoryEntry, history
+from models.validation import closure_reason_words
 from policies.anchors import counted_plan_start
 from policies.dates import format_date
 from policies.packs.types import NO_VISIT_FREQUENCY
@@ -157,7 +158,8 @@ class CaseScreen(Screen[None]):
         ]
         if detail.closure is not None:
             facts.append(
-                ("Closed", f"{format_date(detail.closure.date)} ({detail.closure.reason})"))
+                ("Closed", f"{format_date(detail.closure.date)}: "
+                           f"{closure_reason_words(detail.closure.reason, policy)}"))
         table = Table.grid(padding=(0, 2), expand=True)
         table.add_column(style="bold", no_wrap=True)
         table.add_column(ratio=1)

@@ -371,7 +371,12 @@ class CaseloadScreen(Screen[None]):
         message.set_class(error, "error")
         if content is None:
             message.display = False
-            table.display = True
+            if not table.display:
+                # The first case of an empty caseload (added in the app): the list takes the
+                # keyboard, not the search box Textual gave it while the list was hidden.
+                table.display = True
+                if not self.query_one(SearchInput).value:
+                    table.focus()
             return
         message.update(content)
         message.display = True

@@ -57,11 +57,12 @@ class TaskDoneForm(FormScreen[str]):
             raise ValidationFailed(errors)
         deadline = self.tasks[int(index)]
         return {"ref": self.ref, "rule": deadline.rule_id, "due": deadline.due, "done": done,
-                "note": self.optional_text("note")}
+                "note": self.optional_text("note"), "label": deadline.label}
 
     def save(self, value: dict[str, Any]) -> str:
+        label = value.pop("label")
         service_of(self).complete_task(**value)
-        return f"Marked done on {format_date(value['done'])}"
+        return f"{label}: marked done on {format_date(value['done'])} ({self.ref})"
 
     def field_for(self, error: FieldError) -> Field | None:
         if error.field == "due":  # the occurrence chosen is no longer open

@@ -60,8 +60,8 @@ class Terminal:
         assert result.returncode == 0, result.stderr
         return result.stdout
 
-    def start(self, command: str) -> None:
-        self.tmux("new-session", "-d", "-s", "cin", "-x", "120", "-y", "36", command)
+    def start(self, command: str, *, width: int = 120, height: int = 36) -> None:
+        self.tmux("new-session", "-d", "-s", "cin", "-x", str(width), "-y", str(height), command)
 
     def keys(self, *keys: str) -> None:
         for key in keys:
@@ -84,6 +84,24 @@ class Terminal:
             if time.monotonic() > give_up:
                 raise AssertionError(f"{words!r} never appeared; the screen shows:\n{shown}")
             time.sleep(0.1)
+
+    def wait_gone(self, words: str) -> str:
+        """Poll the screen until `words` are no longer on it (a menu closed, a form saved)."""
+        give_up = time.monotonic() + PATIENCE_SECONDS
+        while True:
+            shown = self.screen()
+            if words not in shown:
+                return shown
+            if time.monotonic() > give_up:
+                raise AssertionError(f"{words!r} never went; the screen shows:\n{shown}")
+            time.sleep(0.1)
+
+    def tab_to(self, label: str) -> None:
+        """Tab once and wait until the field labelled `label` has the keyboard (its label
+        reversed): Textual hands a key to the widget focused when it arrives, so each key is
+        sent once the one before has shown its effect."""
+        self.keys("Tab")
+        self.wait_for(REVERSED + re.escape(label), styles=True)
 
     def stop(self) -> None:
         assert TMUX is not None

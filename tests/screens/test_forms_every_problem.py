@@ -22,8 +22,13 @@ async def test_closing_with_an_unreadable_date_also_says_what_else_is_missing(ca
         assert "not a real date" in field_error(form, "date")
         assert field_error(form, "reason").startswith("✖ choose a reason")
         assert "lead professional" in field_error(form, "lead_professional")
-        # Leicestershire's five conditions, none ticked: named under the checklist.
-        assert "Safety plan in place" in field_error(form, "checklist")
+        # With no reason chosen yet, the Leicestershire items asked whatever the reason (the
+        # manager's agreement, the review with the family), none ticked: named under the
+        # checklist. The items only some reasons need (the safety plan) wait for the reason.
+        checklist = field_error(form, "checklist")
+        assert "Agreement from the Team Manager/Leader/SSWOP" in checklist
+        assert "Safety plan in place" not in checklist
+        assert checklist.endswith("before a case is closed with a step-down to Early Help")
         assert form.focused is form.query_one("#date")
         assert stored_case(caseload_db, "LC-001").closure is None
 
