@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from cin_tui.cli_errors import CliError
+from cin_tui.cli_errors import CliError, named_case
 from policies.safe_text import safe_text
 
 if TYPE_CHECKING:
@@ -157,7 +157,7 @@ def run_history(context) -> int:  # context: cin_tui.cli.Context
 
     privacy = bool(getattr(context.args, "privacy", False))
     with context.existing_service() as service:
-        detail = _detail(service, context.args.ref)
+        detail = named_case(service, context.args.ref)
     names = [detail.summary.name]
     lines = [f"History of {detail.ref} ({display_name(detail.summary.name, privacy)}), newest "
              "first. Give an id (or the date) to correct-visit, correct-meeting, correct-note "
@@ -177,14 +177,6 @@ def run_history(context) -> int:  # context: cin_tui.cli.Context
     sys.stdout.write(visible("\n".join(lines)) + "\n")
     return 0
 
-
-def _detail(service: CaseloadService, typed_ref: str) -> CaseDetail:
-    from models.errors import CaseNotFound
-
-    try:
-        return service.case_detail(service.known_ref(typed_ref))
-    except CaseNotFound as error:
-        raise CliError(f"{error} `cin due` lists the open cases.") from None
 
 
 def _entries(detail: CaseDetail) -> list[HistoryEntry]:
@@ -305,7 +297,7 @@ def run_correct_visit(context) -> int:  # context: cin_tui.cli.Context
         raise _nothing_given("visit", "--date, --seen, --seen-alone, --not-alone-reason, "
                                       "--voice, --location, --recorded")
     with context.existing_service() as service:
-        detail = _detail(service, args.ref)
+        detail = named_case(service, args.ref)
         entry = _find(detail, "visit", args.visit)
         stored = next((v for v in (*detail.visits, *detail.withdrawn_visits)
                        if v.uid == entry.uid), None)
@@ -344,7 +336,7 @@ def run_correct_meeting(context) -> int:  # context: cin_tui.cli.Context
                                         "--family-attended, --circulated, --cancelled-on, "
                                         "--cancel-reason")
     with context.existing_service() as service:
-        detail = _detail(service, args.ref)
+        detail = named_case(service, args.ref)
         entry = _find(detail, "meeting", args.meeting)
         stored = next((m for m in (*detail.meetings, *detail.withdrawn_meetings)
                        if m.uid == entry.uid), None)
@@ -366,7 +358,7 @@ def run_correct_note(context) -> int:  # context: cin_tui.cli.Context
     if args.decision is None and args.rationale is None:
         raise _nothing_given("note", "--decision, --rationale")
     with context.existing_service() as service:
-        detail = _detail(service, args.ref)
+        detail = named_case(service, args.ref)
         entry = _find(detail, "oversight_note", args.note)
         stored = next((n for n in (*detail.oversight_notes, *detail.withdrawn_notes)
                        if n.uid == entry.uid), None)
@@ -388,7 +380,7 @@ def run_withdraw(context) -> int:  # context: cin_tui.cli.Context
         ("visit", args.visit), ("meeting", args.meeting), ("oversight_note", args.note))
         if value is not None)
     with context.existing_service() as service:
-        detail = _detail(service, args.ref)
+        detail = named_case(service, args.ref)
         entry = _find(detail, record_type, typed)
         assert entry.uid is not None
         if record_type == "visit":
@@ -406,7 +398,7 @@ def run_withdraw(context) -> int:  # context: cin_tui.cli.Context
 def run_reopen(context) -> int:  # context: cin_tui.cli.Context
     args = context.args
     with context.existing_service() as service:
-        detail = _detail(service, args.ref)
+        detail = named_case(service, args.ref)
         service.reopen_case(ref=detail.ref, reason=args.reason)
         return _reported(service, detail.ref, f"Case {detail.ref} is open again; "
                                               f"`cin explain {detail.ref}` shows its deadlines.")

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from cin_tui.cli_errors import CliError
+from cin_tui.cli_errors import CliError, named_case
 from policies.dates import DateParseError, format_date, parse_date
 from policies.facts import MEETING_KINDS
 from policies.safe_text import safe_text
@@ -179,7 +179,7 @@ def _checklist_item(text: str) -> tuple[str, bool]:
 
 def run_meetings(context: Context) -> int:
     with context.existing_service() as service:
-        detail = _detail(service, context.args.ref)
+        detail = named_case(service, context.args.ref)
     if not detail.meetings:
         print(visible(f"{detail.ref} has no meetings recorded."))
         return 0
@@ -191,7 +191,7 @@ def run_meetings(context: Context) -> int:
 def run_book(context: Context) -> int:
     args = context.args
     with context.existing_service() as service:
-        ref = _detail(service, args.ref).ref
+        ref = named_case(service, args.ref).ref
         meeting_id = _command(lambda: service.book_meeting(ref=ref, kind=args.kind,
                                                            date=args.date))
     print(visible(f"{ref}: {_kind(args.kind)} meeting booked for {format_date(args.date)} "
@@ -204,7 +204,7 @@ def run_held(context: Context) -> int:
 
     args = context.args
     with context.existing_service() as service:
-        detail = _detail(service, args.ref)
+        detail = named_case(service, args.ref)
         meeting = _find_meeting(detail, args.meeting, "booked")
         held_on = args.held_on or meeting.date
         plan = plan_start_after_meeting(kind=meeting.kind, held_on=held_on,
@@ -231,7 +231,7 @@ def run_cancel(context: Context) -> int:
     args = context.args
     cancelled_on = args.cancelled_on or context.today
     with context.existing_service() as service:
-        detail = _detail(service, args.ref)
+        detail = named_case(service, args.ref)
         meeting = _find_meeting(detail, args.meeting, "booked")
         _command(lambda: service.cancel_meeting(meeting_id=meeting.id, reason=args.reason,
                                                 cancelled_on=cancelled_on),
@@ -245,7 +245,7 @@ def run_circulated(context: Context) -> int:
     args = context.args
     sent = args.date or context.today
     with context.existing_service() as service:
-        detail = _detail(service, args.ref)
+        detail = named_case(service, args.ref)
         meeting = _find_meeting(detail, args.meeting, "held")
         _command(lambda: service.record_circulated(meeting_id=meeting.id, date=sent),
                  {"circulated": "--date"})
@@ -265,7 +265,7 @@ def run_close(context: Context) -> int:
         checklist=dict(args.checklist),
     )
     with context.existing_service() as service:
-        detail = _detail(service, args.ref)
+        detail = named_case(service, args.ref)
         policy = service.policy(detail.summary.policy_id)
         try:
             service.close_case(ref=detail.ref, closure=closure)
@@ -286,14 +286,6 @@ def run_close(context: Context) -> int:
 
 # ----- shared ------------------------------------------------------------------------------
 
-
-def _detail(service: CaseloadService, typed_ref: str) -> CaseDetail:
-    from models.errors import CaseNotFound
-
-    try:
-        return service.case_detail(service.known_ref(typed_ref))
-    except CaseNotFound as error:
-        raise CliError(f"{error} `cin due` lists the open cases.") from None
 
 
 def _find_meeting(detail: CaseDetail, typed: str, status: str) -> MeetingRecord:

@@ -31,6 +31,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static
 from models.validation import FieldError, NeedsConfirmation, ValidationFailed
 from policies.dates import DateParseError, format_date, parse_date
 from screens import keys
+from screens.cells import display_name
 from screens.context import cin
 from screens.text import describe_error, shown, user_text
 from screens.widgets.footer import CinFooter
@@ -290,6 +291,20 @@ class FormScreen(ModalScreen[T], Generic[T]):
         if first_bad is not None:
             first_bad.widget.focus()
             first_bad.scroll_visible(animate=False)
+
+
+class CaseFormScreen(FormScreen[T]):
+    """A form about one child: names them (initials in privacy mode) and their ref under the
+    title."""
+
+    def __init__(self, *, ref: str, name: str, privacy: bool = False) -> None:
+        super().__init__()
+        self.ref = ref
+        self.child_name = name
+        self.privacy = privacy
+
+    def subtitle(self) -> str:
+        return f"{display_name(self.child_name, self.privacy)} ({self.ref})"
 
 
 def date_input(widget_id: str, value: date | None = None, placeholder: str = "DD/MM/YYYY") -> Input:

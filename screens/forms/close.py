@@ -17,9 +17,15 @@ from models.validation import (
     ValidationFailed,
     check_closure,
 )
-from screens.cells import display_name
 from screens.context import service_of
-from screens.forms.base import Field, FormScreen, date_input, select, text_input, tick
+from screens.forms.base import (
+    CaseFormScreen,
+    Field,
+    date_input,
+    select,
+    text_input,
+    tick,
+)
 from screens.text import user_text
 
 
@@ -90,21 +96,18 @@ def _applies(item: Any, reason: str | None, step_down: bool) -> bool:
     return True if applies is None else bool(applies(reason, step_down=step_down))
 
 
-class CloseCaseForm(FormScreen[str]):
+class CloseCaseForm(CaseFormScreen[str]):
     FORM_TITLE = "Close the case"
 
     def __init__(self, *, ref: str, name: str, policy: Any | None, today: date,
                  privacy: bool = False) -> None:
-        super().__init__()
-        self.ref = ref
-        self.child_name = name
+        super().__init__(ref=ref, name=name, privacy=privacy)
         self.policy = policy
         self.today = today
-        self.privacy = privacy
 
     def subtitle(self) -> str:
         authority = getattr(self.policy, "name", "")
-        return f"{display_name(self.child_name, self.privacy)} ({self.ref}) · {authority}"
+        return f"{super().subtitle()} · {authority}"
 
     def fields(self) -> ComposeResult:
         yield Field("date", "Closed on", date_input("date", self.today))

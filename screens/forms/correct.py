@@ -20,9 +20,9 @@ from models.inputs import MeetingInput
 from models.validation import FieldError, ValidationFailed
 from policies.dates import format_date
 from screens import keys
-from screens.cells import display_name, mask_names
+from screens.cells import mask_names
 from screens.context import service_of
-from screens.forms.base import Field, FormScreen, date_input, select
+from screens.forms.base import CaseFormScreen, Field, date_input, select
 from screens.forms.meeting import YES_NO, kind_options
 from screens.forms.visit import Child, VisitForm
 from screens.text import user_text
@@ -137,20 +137,17 @@ class CorrectVisitForm(VisitForm):
 # ----- a meeting --------------------------------------------------------------------------
 
 
-class CorrectMeetingForm(FormScreen[str]):
+class CorrectMeetingForm(CaseFormScreen[str]):
     FORM_TITLE = "Correct a meeting"
 
     def __init__(self, *, ref: str, name: str, meeting: Any, today: date,
                  privacy: bool = False) -> None:
-        super().__init__()
-        self.ref = ref
-        self.child_name = name
+        super().__init__(ref=ref, name=name, privacy=privacy)
         self.meeting = meeting
         self.today = today
-        self.privacy = privacy
 
     def subtitle(self) -> str:
-        return (f"{display_name(self.child_name, self.privacy)} ({self.ref}) · the meeting of "
+        return (f"{super().subtitle()} · the meeting of "
                 f"{format_date(self.meeting.date)}")
 
     def fields(self) -> ComposeResult:
@@ -203,18 +200,15 @@ class CorrectMeetingForm(FormScreen[str]):
 # ----- an oversight note ------------------------------------------------------------------
 
 
-class CorrectNoteForm(FormScreen[str]):
+class CorrectNoteForm(CaseFormScreen[str]):
     FORM_TITLE = "Correct an oversight note"
 
     def __init__(self, *, ref: str, name: str, note: Any, privacy: bool = False) -> None:
-        super().__init__()
-        self.ref = ref
-        self.child_name = name
+        super().__init__(ref=ref, name=name, privacy=privacy)
         self.note = note
-        self.privacy = privacy
 
     def subtitle(self) -> str:
-        return (f"{display_name(self.child_name, self.privacy)} ({self.ref}) · the note of "
+        return (f"{super().subtitle()} · the note of "
                 f"{format_date(self.note.recorded)} by {self.note.author}")
 
     def fields(self) -> ComposeResult:
@@ -241,22 +235,16 @@ class CorrectNoteForm(FormScreen[str]):
 # ----- withdrawing ------------------------------------------------------------------------
 
 
-class WithdrawForm(FormScreen[str]):
+class WithdrawForm(CaseFormScreen[str]):
     """Withdraw the picked record: it stays in the history, marked, and counts for nothing."""
 
     FORM_TITLE = "Withdraw a record"
 
     def __init__(self, *, ref: str, name: str, entry: HistoryEntry, names: Sequence[str],
                  privacy: bool = False) -> None:
-        super().__init__()
-        self.ref = ref
-        self.child_name = name
+        super().__init__(ref=ref, name=name, privacy=privacy)
         self.entry = entry
         self.names = list(names)
-        self.privacy = privacy
-
-    def subtitle(self) -> str:
-        return f"{display_name(self.child_name, self.privacy)} ({self.ref})"
 
     def fields(self) -> ComposeResult:
         entry = self.entry

@@ -13,9 +13,8 @@ from models.validation import FieldError, ValidationFailed, check_meeting
 from policies.dates import format_date
 from policies.facts import MEETING_KINDS
 from policies.packs import role_words
-from screens.cells import display_name
 from screens.context import service_of
-from screens.forms.base import Field, FormScreen, date_input, select, text_input
+from screens.forms.base import CaseFormScreen, Field, date_input, select, text_input
 from screens.widgets.choice import Choice
 
 MEETING_KIND_LABELS = {
@@ -44,16 +43,10 @@ def kind_options() -> list[tuple[str, str]]:
     return [(kind_label(kind), kind) for kind in MEETING_KINDS]
 
 
-class _MeetingForm(FormScreen[str]):
+class _MeetingForm(CaseFormScreen[str]):
     def __init__(self, *, ref: str, name: str, today: date, privacy: bool = False) -> None:
-        super().__init__()
-        self.ref = ref
-        self.child_name = name
+        super().__init__(ref=ref, name=name, privacy=privacy)
         self.today = today
-        self.privacy = privacy
-
-    def subtitle(self) -> str:
-        return f"{display_name(self.child_name, self.privacy)} ({self.ref})"
 
     def _meeting_select(self, meetings: list[Any]) -> Select:
         options = [(meeting_label(m), m.id) for m in meetings]

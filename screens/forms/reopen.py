@@ -10,25 +10,18 @@ from textual.widgets import Static
 from models.history import closure_words
 from models.validation import ValidationFailed
 from policies.dates import format_date
-from screens.cells import display_name
 from screens.context import service_of
-from screens.forms.base import FormScreen
+from screens.forms.base import CaseFormScreen
 from screens.forms.correct import reason_error, reason_field
 from screens.text import user_text
 
 
-class ReopenForm(FormScreen[str]):
+class ReopenForm(CaseFormScreen[str]):
     FORM_TITLE = "Reopen the case"
 
     def __init__(self, *, ref: str, name: str, closure: Any, privacy: bool = False) -> None:
-        super().__init__()
-        self.ref = ref
-        self.child_name = name
+        super().__init__(ref=ref, name=name, privacy=privacy)
         self.closure = closure
-        self.privacy = privacy
-
-    def subtitle(self) -> str:
-        return f"{display_name(self.child_name, self.privacy)} ({self.ref})"
 
     def fields(self) -> ComposeResult:
         yield Static(user_text(f"Closed on {format_date(self.closure.date)}: "

@@ -15,9 +15,8 @@ from textual.app import ComposeResult
 from models.validation import FieldError, ValidationFailed
 from policies.dates import format_date
 from policies.deadlines import Deadline
-from screens.cells import display_name
 from screens.context import service_of
-from screens.forms.base import Field, FormScreen, date_input, select, text_input
+from screens.forms.base import CaseFormScreen, Field, date_input, select, text_input
 
 
 def task_label(deadline: Deadline) -> str:
@@ -25,20 +24,14 @@ def task_label(deadline: Deadline) -> str:
     return f"{deadline.label}, due {format_date(deadline.due)}"
 
 
-class TaskDoneForm(FormScreen[str]):
+class TaskDoneForm(CaseFormScreen[str]):
     FORM_TITLE = "Mark a task done"
 
     def __init__(self, *, ref: str, name: str, tasks: list[Deadline], today: date,
                  privacy: bool = False) -> None:
-        super().__init__()
-        self.ref = ref
-        self.child_name = name
+        super().__init__(ref=ref, name=name, privacy=privacy)
         self.tasks = tasks  # open worker-task deadlines, soonest first
         self.today = today
-        self.privacy = privacy
-
-    def subtitle(self) -> str:
-        return f"{display_name(self.child_name, self.privacy)} ({self.ref})"
 
     def fields(self) -> ComposeResult:
         options = [(task_label(d), index) for index, d in enumerate(self.tasks)]
