@@ -252,6 +252,8 @@ class CaseloadScreen(Screen[None]):
     # ----- showing ----------------------------------------------------------------------
 
     def _refresh_view(self) -> None:
+        if self._loaded_version < 0:
+            return  # nothing read yet (or the caseload could not be opened): the view waits
         self.shown = apply_view(self.lines, self.view)
         self._fill_table()
         self._update_summary()

@@ -262,6 +262,22 @@ async def test_a_database_that_cannot_be_opened_is_explained_not_a_traceback(tmp
         assert "Traceback" not in message
 
 
+async def test_searching_a_caseload_that_could_not_be_opened_keeps_the_explanation(tmp_path,
+                                                                                   new_app):
+    # Found trying it: "/" then a letter, with no caseload read, stopped cin with a KeyError.
+    folder = tmp_path / "a-folder.db"
+    folder.mkdir()
+    app = new_app(folder)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.press("slash", "x")
+        await pilot.pause()
+        assert app.return_code is None  # still running
+        message = str(app.screen.query_one("#message").render())
+        assert "cin could not open the caseload" in message
+
+
 async def test_a_case_whose_policy_pack_is_missing_is_flagged_first(tmp_path, new_app):
     # Imported while a user's own pack "northshire" was installed; opened without it.
     packs = load_policies(None)
