@@ -159,7 +159,7 @@ def _close_and_reopen(terminal: Terminal) -> None:
     terminal.wait_for("▐X▌  Closure authorised by the manager or senior")
     terminal.keys("C-s")
     terminal.wait_for("Case CA-100 closed")
-    terminal.wait_for("23 Nov 2026: RC5 (Transferred to services of another local authority)")
+    terminal.wait_for("23 Nov 2026: RC5 (Transferred to")  # the reason in words too
 
     terminal.keys("o")
     terminal.wait_for("Reopen the case")
