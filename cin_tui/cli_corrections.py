@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from models.queries import CaseDetail
     from models.service import CaseloadService
 
-ID_LENGTH = 8  # characters of a record's id that `cin history` shows
 _RECORD_WORDS = {"visit": "visit", "meeting": "meeting", "oversight_note": "oversight note"}
 _IDENTIFY = ("the record's id as `cin history REF` shows it (its first 8 characters are "
              "enough), or its date when it is the only one of its kind that day")
@@ -152,6 +151,7 @@ def add_corrections_commands(commands: argparse._SubParsersAction,
 
 
 def run_history(context) -> int:  # context: cin_tui.cli.Context
+    from models.history import SHORT_ID_LENGTH, short_id
     from policies.dates import format_date
     from screens.cells import display_name, mask_names
 
@@ -167,12 +167,12 @@ def run_history(context) -> int:  # context: cin_tui.cli.Context
         lines.append("Nothing recorded yet.")
     width = max((len(e.what) for e in entries), default=0)
     for entry in entries:
-        short = entry.uid[:ID_LENGTH] if entry.uid else ""
+        short = short_id(entry.uid)
         words = mask_names(entry.words, names, privacy)
         lines.append(f"{format_date(entry.when):<11}  {entry.what:<{width}}  "
-                     f"{short:<{ID_LENGTH}}  {words}")
+                     f"{short:<{SHORT_ID_LENGTH}}  {words}")
         if entry.withdrawn is not None:
-            indent = " " * (11 + 2 + width + 2 + ID_LENGTH + 2)
+            indent = " " * (11 + 2 + width + 2 + SHORT_ID_LENGTH + 2)
             lines.append(indent + mask_names(entry.withdrawn, names, privacy))
     sys.stdout.write(visible("\n".join(lines)) + "\n")
     return 0
@@ -189,6 +189,7 @@ def _entries(detail: CaseDetail) -> list[HistoryEntry]:
 def _find(detail: CaseDetail, record_type: str, typed: str) -> HistoryEntry:
     """The record of `record_type` meant by `typed`: its id, the start of its id, or a date
     on which it is the only one (not withdrawn) of its kind."""
+    from models.history import id_matches, short_id
     from policies.dates import DateParseError, format_date, parse_date
 
     words = _RECORD_WORDS[record_type]
@@ -197,7 +198,7 @@ def _find(detail: CaseDetail, record_type: str, typed: str) -> HistoryEntry:
     exact = [e for e in records if e.uid == typed]
     if exact:
         return exact[0]
-    found = [e for e in records if len(typed) >= 4 and e.uid and e.uid.startswith(typed)]
+    found = [e for e in records if id_matches(e.uid, typed)]
     if not found:
         try:
             on = parse_date(typed)
@@ -213,7 +214,7 @@ def _find(detail: CaseDetail, record_type: str, typed: str) -> HistoryEntry:
     if not found:
         raise CliError(f"case {detail.ref} has no {words} with an id starting {typed!r}. "
                        f"`cin history {detail.ref}` lists its records with their ids.")
-    listed = "; ".join(f"{e.uid[:ID_LENGTH] if e.uid else '?'} ({format_date(e.when)}: "
+    listed = "; ".join(f"{short_id(e.uid) or '?'} ({format_date(e.when)}: "
                        f"{e.words})" for e in found)
     raise CliError(f"{len(found)} {words}s of case {detail.ref} match {typed!r}: {listed}. "
                    "Give the id instead.")

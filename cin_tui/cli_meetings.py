@@ -189,13 +189,16 @@ def run_meetings(context: Context) -> int:
 
 
 def run_book(context: Context) -> int:
+    from models.history import short_id
+
     args = context.args
     with context.existing_service() as service:
         ref = named_case(service, args.ref).ref
         meeting_id = _command(lambda: service.book_meeting(ref=ref, kind=args.kind,
                                                            date=args.date))
+        booked = next(m for m in service.case_detail(ref).meetings if m.id == meeting_id)
     print(visible(f"{ref}: {_kind(args.kind)} meeting booked for {format_date(args.date)} "
-                  f"(meeting {meeting_id})."))
+                  f"(meeting {short_id(booked.uid)})."))
     return 0
 
 
@@ -289,22 +292,22 @@ def run_close(context: Context) -> int:
 
 
 def _find_meeting(detail: CaseDetail, typed: str, status: str) -> MeetingRecord:
-    """The meeting of `status` named by its id or, when only one is on it, its date."""
-    wanted = [m for m in detail.meetings if m.status == status]
-    text = typed.strip()
-    if text.isdigit():
-        found = [m for m in detail.meetings if m.id == int(text)]
-        if not found:
-            raise CliError(f"{detail.ref} has no meeting {text}. {_listing(detail, status)}")
-        if found[0].status != status:
-            raise CliError(f"meeting {text} of {detail.ref} is {found[0].status}, not {status}. "
-                           f"{_listing(detail, status)}")
-        return found[0]
+    """The meeting of `status` named by its id (as `cin meetings` and `cin history` show it) or,
+    when only one is on it, its date."""
+    from models.history import id_matches
+
+    named = [m for m in detail.meetings if id_matches(m.uid, typed)]
+    if len(named) == 1:
+        if named[0].status != status:
+            raise CliError(f"meeting {typed.strip()} of {detail.ref} is {named[0].status}, not "
+                           f"{status}. {_listing(detail, status)}")
+        return named[0]
     try:
-        on = parse_date(text)
-    except DateParseError as error:
-        raise CliError(f"--meeting: give a meeting id or a date; {error}") from None
-    found = [m for m in wanted if m.date == on]
+        on = parse_date(typed)
+    except DateParseError:
+        raise CliError(f"{detail.ref} has no meeting {typed.strip()!r}: give a meeting's id or "
+                       f"its date. {_listing(detail, status)}") from None
+    found = [m for m in detail.meetings if m.status == status and m.date == on]
     if len(found) == 1:
         return found[0]
     how = "more than one" if found else "no"
@@ -321,7 +324,9 @@ def _listing(detail: CaseDetail, status: str) -> str:
 
 
 def _meeting_line(meeting: MeetingRecord) -> str:
-    parts = [f"{meeting.id:>5}  {format_date(meeting.date):<11}  {meeting.status:<9}  "
+    from models.history import short_id
+
+    parts = [f"{short_id(meeting.uid):<8}  {format_date(meeting.date):<11}  {meeting.status:<9}  "
              f"{_kind(meeting.kind)}"]
     if meeting.chair or meeting.chair_role:
         role = f" ({meeting.chair_role})" if meeting.chair and meeting.chair_role else ""

@@ -105,6 +105,21 @@ def withdrawal_words(withdrawn_on: date, reason: str | None, actor: str | None =
 
 # --- the case's history, newest first -------------------------------------------------------
 
+SHORT_ID_LENGTH = 8  # characters of a record's id (its uid) that lists show; enough to name it
+
+
+def short_id(uid: str | None) -> str:
+    return uid[:SHORT_ID_LENGTH] if uid else ""
+
+
+def id_matches(uid: str | None, typed: str) -> bool:
+    """Whether `typed` names the record: its whole id, or a start of it of 4 or more
+    characters (as `cin history` and `cin meetings` show 8)."""
+    typed = typed.strip().lower()
+    if not uid:
+        return False
+    return uid == typed or (len(typed) >= 4 and uid.startswith(typed))
+
 LOCATION_WORDS = {"home": "at home", "school": "at school", "other": "elsewhere"}
 
 

@@ -159,3 +159,19 @@ def test_the_commands_are_in_cin_help(cin):
     held_help = " ".join(cin("held", "--help").out.split())
     assert "--plan-started DATE" in held_help and "initial CIN meeting starts the plan" in (
         held_help)
+
+
+def test_a_meeting_has_one_id_in_every_command(cin, tmp_path):
+    # Found trying it: `cin meetings` listed row numbers while `cin history` and the correct
+    # commands used the record's id; one id now serves every command that names a meeting.
+    imported(cin, tmp_path, initial("held"))
+    booked = cin("book", "C-0001", "--kind", "review", "--date", "2026-08-20", today=TODAY)
+    said = booked.out.rsplit("(meeting ", 1)[1].rstrip(").\n")
+    listed = cin("meetings", "C-0001", today=TODAY).out
+    history = cin("history", "C-0001", today=TODAY).out
+    assert said in listed and said in history
+    cancelled = cin("cancel", "C-0001", "--meeting", said, "--reason", "Mum ill", today=TODAY)
+    assert cancelled.code == 0, cancelled.err
+    withdrawn = cin("withdraw", "C-0001", "--meeting", said, "--reason", "booked in error",
+                    today=TODAY)
+    assert withdrawn.code == 0, withdrawn.err
