@@ -100,7 +100,7 @@ def test_correcting_a_visit_someone_withdrew_meanwhile_is_refused_as_changed(sam
     [visit] = shown.visits
     jo.withdraw_visit(ref="WR-1", visit_uid=visit.uid, reason="logged on the wrong child")
     corrected = replace(VISIT, childs_voice="I like my new school")
-    with pytest.raises(ChangedMeanwhile, match="Jo King.*withdrawn"):
+    with pytest.raises(ChangedMeanwhile, match=r"Jo King.*withdrawn"):
         sam.correct_visit(ref="WR-1", visit_uid=visit.uid, visit=corrected,
                           reason="typo in the child's words", expected_version=shown.version)
     assert sam.case_detail("WR-1").withdrawn_visits[0].childs_voice == VISIT.childs_voice
