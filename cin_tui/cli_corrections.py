@@ -166,9 +166,8 @@ def run_history(context) -> int:  # context: cin_tui.cli.Context
     names = [detail.summary.name]
     lines = [f"History of {detail.ref} ({display_name(detail.summary.name, privacy)}), newest "
              "first. Give an id (or the date) to correct-visit, correct-meeting, correct-note "
-             "or withdraw.",
-             f"Version {detail.version} (every change adds one; --expect-version "
-             f"{detail.version} saves only if nobody has changed the case since)."]
+             f"or withdraw. Version {detail.version} (every change adds one; "
+             f"--expect-version {detail.version} saves only if nobody has changed it since)."]
     entries = _entries(detail)
     if not entries:
         lines.append("Nothing recorded yet.")
