@@ -212,6 +212,8 @@ class CinApp(App[None]):
         """After a save (or a failed start): every screen that shows data reloads it."""
         self.data_version += 1
         self.data_signal.publish(self.data_version)
+        if self.service is not None:  # this save is read now: the next check need not
+            self._read_change_marker(self.service, quietly=True)
 
     # ----- other people's changes (docs/architecture.md) ----------------------------------
 
@@ -220,19 +222,20 @@ class CinApp(App[None]):
             self._read_change_marker(self.service)
 
     @work(thread=True, exclusive=True, group="changes", exit_on_error=False)
-    def _read_change_marker(self, service: CaseloadService) -> None:
+    def _read_change_marker(self, service: CaseloadService, *, quietly: bool = False) -> None:
         try:
             marker = service.change_marker()
         except Exception:  # busy or unreachable for a moment: the next check asks again
             return
-        self.call_from_thread(self._change_marker_read, marker)
+        self.call_from_thread(self._change_marker_read, marker, quietly)
 
-    def _change_marker_read(self, marker: int) -> None:
-        """Someone saved (another copy of cin, a script, or this App: a second reload of what
-        changed is cheap): the screens showing data read it again, as after a save here."""
+    def _change_marker_read(self, marker: int, quietly: bool) -> None:
+        """Someone else saved (another copy of cin, a script): the screens showing data read
+        it again, as after a save here. `quietly`: read just as this App's own save was
+        published (its screens are reading everything up to it already), only noted."""
         moved = self._change_marker is not None and marker != self._change_marker
         self._change_marker = marker
-        if moved:
+        if moved and not quietly:
             self.data_changed()
 
     # ----- text, errors and screenshots -------------------------------------------------
