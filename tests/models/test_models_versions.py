@@ -14,6 +14,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import text
 
 from models.errors import ChangedMeanwhile
@@ -182,3 +184,40 @@ def test_of_saves_racing_against_one_version_exactly_one_wins(database):
 def test_the_migration_gives_existing_cases_version_1(sam):
     with sam.engine.connect() as connection:
         assert connection.execute(text("SELECT version FROM cases")).scalars().all() == [1]
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(saves=st.lists(st.tuples(st.sampled_from(["Sam Patel", "Jo King"]), st.booleans()),
+                      min_size=1, max_size=8))
+def test_no_acknowledged_save_is_ever_lost(database, saves):
+    """Any run of saves by two people, each against the version they last read or against
+    an older one: every save cin acknowledged is stored and audited, in order, with the version
+    it made, and every refused one left nothing behind."""
+    services = {actor: worker(database, actor) for actor in ("Sam Patel", "Jo King")}
+    try:
+        start = services["Sam Patel"].case_detail("WR-1").version
+        acknowledged = []
+        for n, (actor, stale) in enumerate(saves):
+            service = services[actor]
+            current = service.case_detail("WR-1").version
+            expected = current - 1 if stale and current > 1 else current
+            team = f"Team {start}-{n}"
+            try:
+                service.edit_case("WR-1", {"team": team}, expected_version=expected)
+            except ChangedMeanwhile:
+                assert expected != current
+                continue
+            acknowledged.append((actor, team))
+        final = services["Sam Patel"].case_detail("WR-1")
+        assert final.version == start + len(acknowledged)
+        edits = [e for e in services["Sam Patel"].audit_entries("WR-1")
+                 if (e.case_version or 0) > start]
+        assert [(e.actor, e.after["team"]) for e in edits] == acknowledged
+        assert [e.case_version for e in edits] == list(
+            range(start + 1, start + 1 + len(acknowledged)))
+        if acknowledged:
+            assert final.summary.team == acknowledged[-1][1]
+    finally:
+        for service in services.values():
+            service.close()
