@@ -22,6 +22,7 @@ from sqlmodel import Session
 
 from models.errors import CaseChange, ChangedMeanwhile
 from models.tables import AuditEntry, Case
+from models.validation import FieldError, ValidationFailed
 
 _CASES = Case.__table__  # type: ignore[attr-defined]
 _AUDIT = AuditEntry.__table__  # type: ignore[attr-defined]
@@ -41,11 +42,20 @@ def claim(session: Session, case: Case, expected: int | None = None) -> int:
     bumped = session.execute(
         update(_CASES).where(condition).values(version=_CASES.c.version + 1))
     if bumped.rowcount != 1:  # type: ignore[attr-defined]
-        assert expected is not None  # the case was found by the caller, so it exists
-        raise _changed_meanwhile(session, case.ref, expected)
+        current = _version(session, case.ref)
+        if expected is None or current in (None, expected):
+            # Not a version moved on: the database itself refused to change the row (on a
+            # team server, a row-level security policy filters the UPDATE to nothing).
+            raise ValidationFailed([FieldError(
+                "ref", f"case {case.ref} cannot be changed from this account; nothing was "
+                       "saved (ask the case's worker or your manager)")])
+        raise ChangedMeanwhile(case.ref, expected=expected, current=current,
+                               changes=changes_since(session, case.ref, expected))
     # Read back inside the transaction that wrote it: no other writer can have moved it.
-    claimed[case.ref] = _version(session, case.ref)
-    return claimed[case.ref]
+    version = _version(session, case.ref)
+    assert version is not None  # the row was just updated
+    claimed[case.ref] = version
+    return version
 
 
 def claim_ref(session: Session, ref: str) -> int | None:
@@ -56,8 +66,9 @@ def claim_ref(session: Session, ref: str) -> int | None:
         return claimed[ref]
     bumped = session.execute(
         update(_CASES).where(_CASES.c.ref == ref).values(version=_CASES.c.version + 1))
-    if bumped.rowcount == 1:  # type: ignore[attr-defined]
-        claimed[ref] = _version(session, ref)
+    version = _version(session, ref) if bumped.rowcount == 1 else None  # type: ignore[attr-defined]
+    if version is not None:
+        claimed[ref] = version
     return claimed.get(ref)
 
 
@@ -98,13 +109,11 @@ def changes_since(session: Session, ref: str, version: int) -> list[CaseChange]:
     return [CaseChange(at=at, actor=actor, summary=summary) for at, actor, summary in rows]
 
 
-def _version(session: Session, ref: str) -> int:
-    return int(session.execute(select(_CASES.c.version).where(_CASES.c.ref == ref)).scalar_one())
-
-
-def _changed_meanwhile(session: Session, ref: str, expected: int) -> ChangedMeanwhile:
-    return ChangedMeanwhile(ref, expected=expected, current=_version(session, ref),
-                            changes=changes_since(session, ref, expected))
+def _version(session: Session, ref: str) -> int | None:
+    """The case's version as this transaction sees it (None: no such case visible)."""
+    version = session.execute(
+        select(_CASES.c.version).where(_CASES.c.ref == ref)).scalar_one_or_none()
+    return None if version is None else int(version)
 
 
 def _claimed(session: Session) -> dict[str, int]:

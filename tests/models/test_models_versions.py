@@ -221,3 +221,19 @@ def test_no_acknowledged_save_is_ever_lost(database, saves):
     finally:
         for service in services.values():
             service.close()
+
+
+def test_a_change_the_database_itself_skips_is_refused_not_taken_for_a_version(sam):
+    """On a team server a row-level security policy turns an UPDATE of a case the user may not
+    change into one of no rows, without an error; a trigger that skips the row stands in for it
+    here. That is said as a refusal, never as someone else's change, and nothing is saved."""
+    from models.validation import ValidationFailed
+
+    with sam.engine.begin() as connection:
+        connection.execute(text("CREATE TRIGGER stand_in_policy BEFORE UPDATE ON cases "
+                                "BEGIN SELECT RAISE(IGNORE); END"))
+    audited = len(sam.audit_entries())
+    for expected in (None, 1):
+        with pytest.raises(ValidationFailed, match="cannot be changed from this account"):
+            sam.log_visit("WR-1", VISIT, expected_version=expected)
+    assert len(sam.audit_entries()) == audited and sam.case_detail("WR-1").visits == ()
