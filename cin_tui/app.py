@@ -41,6 +41,9 @@ if TYPE_CHECKING:
 # How many of the most urgent cases are painted from the stored deadlines before the whole
 # caseload has loaded: more than any screen shows.
 FIRST_SCREEN_ROWS = 120
+# How often the App asks whether anyone else saved to the database (docs/architecture.md,
+# "Other people's changes"): one primary-key lookup each time.
+CHANGE_CHECK_SECONDS = 2.0
 # At most this long, the start-up worker waits for them to be drawn before opening the database.
 FIRST_PAINT_WAIT_SECONDS = 0.5
 
@@ -86,6 +89,8 @@ class CinApp(App[None]):
         # exits 70, and the message printed says where the details were written.
         self.unexpected_error: str | None = None
         self._exit_message: str | None = None
+        # The database's change marker when last looked at (CaseloadService.change_marker).
+        self._change_marker: int | None = None
 
     def on_mount(self) -> None:
         self.push_screen(CaseloadScreen())
@@ -105,7 +110,11 @@ class CinApp(App[None]):
             first = read_caseload(service, include_closed=False)
         except Exception:  # the caseload screen reads it again and shows what went wrong
             first = None
-        self.call_from_thread(self._started, service, first)
+        try:
+            marker: int | None = service.change_marker()
+        except Exception:
+            marker = None  # the first check for changes takes it instead
+        self.call_from_thread(self._started, service, first, marker)
 
     def _settings(self) -> Any:
         from cin_tui.settings import Settings, load_settings
@@ -150,8 +159,11 @@ class CinApp(App[None]):
                                    partial=partial)
         self.call_after_refresh(painted.set)
 
-    def _started(self, service: CaseloadService, first: LoadedCaseload | None) -> None:
+    def _started(self, service: CaseloadService, first: LoadedCaseload | None,
+                 marker: int | None = None) -> None:
         self.service = service
+        self._change_marker = marker
+        self.set_interval(CHANGE_CHECK_SECONDS, self._check_for_changes)
         if self.settings.keymap:
             self._use_keymap(self.settings)
         self.data_version += 1
@@ -200,6 +212,31 @@ class CinApp(App[None]):
         """After a save (or a failed start): every screen that shows data reloads it."""
         self.data_version += 1
         self.data_signal.publish(self.data_version)
+        if self.service is not None:  # this save is read now: the next check need not
+            self._read_change_marker(self.service, quietly=True)
+
+    # ----- other people's changes (docs/architecture.md) ----------------------------------
+
+    def _check_for_changes(self) -> None:
+        if self.service is not None:
+            self._read_change_marker(self.service)
+
+    @work(thread=True, exclusive=True, group="changes", exit_on_error=False)
+    def _read_change_marker(self, service: CaseloadService, *, quietly: bool = False) -> None:
+        try:
+            marker = service.change_marker()
+        except Exception:  # busy or unreachable for a moment: the next check asks again
+            return
+        self.call_from_thread(self._change_marker_read, marker, quietly)
+
+    def _change_marker_read(self, marker: int, quietly: bool) -> None:
+        """Someone else saved (another copy of cin, a script): the screens showing data read
+        it again, as after a save here. `quietly`: read just as this App's own save was
+        published (its screens are reading everything up to it already), only noted."""
+        moved = self._change_marker is not None and marker != self._change_marker
+        self._change_marker = marker
+        if moved and not quietly:
+            self.data_changed()
 
     # ----- text, errors and screenshots -------------------------------------------------
 

@@ -11,6 +11,7 @@ import argparse
 from dataclasses import dataclass
 from typing import Any
 
+from cin_tui.cli_errors import add_expect_version
 from cin_tui.formats.fields import FALSE_WORDS, TRUE_WORDS
 
 
@@ -91,6 +92,7 @@ def add_cases_commands(commands: argparse._SubParsersAction,
         clear = " (none: clear it)" if detail.field in _CLEARABLE else ""
         edit.add_argument(detail.option, dest=detail.field, metavar=_metavar(detail),
                           help=detail.help + clear)
+    add_expect_version(edit)
     edit.set_defaults(run=run_edit_case)
 
 
@@ -164,7 +166,7 @@ def run_add_case(context: Any) -> int:  # context: cin_tui.cli.Context
 
 
 def run_edit_case(context: Any) -> int:  # context: cin_tui.cli.Context
-    from cin_tui.cli_errors import CliError
+    from cin_tui.cli_errors import CliError, version_checked
 
     args = context.args
     changes = read_details(args, clearing=True)
@@ -175,7 +177,8 @@ def run_edit_case(context: Any) -> int:  # context: cin_tui.cli.Context
         ref = service.known_ref(args.ref)
         if changes.get("worker"):
             changes["worker"] = service.known_worker(changes["worker"])
-        changed = service.edit_case(ref, changes)
+        with version_checked(ref):
+            changed = service.edit_case(ref, changes, expected_version=args.expect_version)
     if changed:
         _say(f"{ref}: changed {', '.join(f.replace('_', ' ') for f in changed)}.")
     else:

@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from cin_tui.cli_errors import CliError, named_case
+from cin_tui.cli_errors import CliError, add_expect_version, named_case, version_checked
 from policies.safe_text import safe_text
 
 if TYPE_CHECKING:
@@ -74,6 +74,7 @@ def add_corrections_commands(commands: argparse._SubParsersAction,
     visit.add_argument("--location", metavar="PLACE", help="home, school or other")
     visit.add_argument("--recorded", metavar="DATE", help="the day the visit was written up")
     visit.add_argument("--reason", metavar="TEXT", required=True, help=_REASON)
+    add_expect_version(visit)
     visit.set_defaults(run=run_correct_visit)
 
     meeting = commands.add_parser(
@@ -100,6 +101,7 @@ def add_corrections_commands(commands: argparse._SubParsersAction,
     meeting.add_argument("--cancelled-on", metavar="DATE", help="the day it was cancelled")
     meeting.add_argument("--cancel-reason", metavar="TEXT", help="why it was cancelled")
     meeting.add_argument("--reason", metavar="TEXT", required=True, help=_REASON)
+    add_expect_version(meeting)
     meeting.set_defaults(run=run_correct_meeting)
 
     note = commands.add_parser(
@@ -115,6 +117,7 @@ def add_corrections_commands(commands: argparse._SubParsersAction,
     note.add_argument("--decision", metavar="TEXT", help="the decision")
     note.add_argument("--rationale", metavar="TEXT", help="the reasons for the decision")
     note.add_argument("--reason", metavar="TEXT", required=True, help=_REASON)
+    add_expect_version(note)
     note.set_defaults(run=run_correct_note)
 
     withdraw = commands.add_parser(
@@ -134,6 +137,7 @@ def add_corrections_commands(commands: argparse._SubParsersAction,
     which.add_argument("--meeting", metavar="ID-OR-DATE", help=f"a meeting: {_IDENTIFY}")
     which.add_argument("--note", metavar="ID-OR-DATE", help=f"an oversight note: {_IDENTIFY}")
     withdraw.add_argument("--reason", metavar="TEXT", required=True, help=_REASON)
+    add_expect_version(withdraw)
     withdraw.set_defaults(run=run_withdraw)
 
     reopen = commands.add_parser(
@@ -144,6 +148,7 @@ def add_corrections_commands(commands: argparse._SubParsersAction,
     )
     reopen.add_argument("ref", metavar="REF", help="the case's reference")
     reopen.add_argument("--reason", metavar="TEXT", required=True, help=_REASON)
+    add_expect_version(reopen)
     reopen.set_defaults(run=run_reopen)
 
 
@@ -161,7 +166,8 @@ def run_history(context) -> int:  # context: cin_tui.cli.Context
     names = [detail.summary.name]
     lines = [f"History of {detail.ref} ({display_name(detail.summary.name, privacy)}), newest "
              "first. Give an id (or the date) to correct-visit, correct-meeting, correct-note "
-             "or withdraw."]
+             f"or withdraw. Version {detail.version} (every change adds one; "
+             f"--expect-version {detail.version} saves only if nobody has changed it since)."]
     entries = _entries(detail)
     if not entries:
         lines.append("Nothing recorded yet.")
@@ -177,6 +183,12 @@ def run_history(context) -> int:  # context: cin_tui.cli.Context
     sys.stdout.write(visible("\n".join(lines)) + "\n")
     return 0
 
+
+
+def _expected(args: argparse.Namespace, detail: CaseDetail) -> int:
+    """The version a correction is saved against: the one given, else the one just read (the
+    fields not given are taken from that read, so they must still be what is stored)."""
+    return int(args.expect_version) if args.expect_version is not None else detail.version
 
 
 def _entries(detail: CaseDetail) -> list[HistoryEntry]:
@@ -311,8 +323,9 @@ def run_correct_visit(context) -> int:  # context: cin_tui.cli.Context
         visit = replace(visit, **changed)
         if not visit.seen:
             visit = replace(visit, seen_alone=None)
-        service.correct_visit(ref=detail.ref, visit_uid=entry.uid, visit=visit,
-                              reason=args.reason)
+        with version_checked(detail.ref):
+            service.correct_visit(ref=detail.ref, visit_uid=entry.uid, visit=visit,
+                                  reason=args.reason, expected_version=_expected(args, detail))
         return _reported(service, detail.ref, "The deadlines follow the corrected visit "
                                               f"(`cin explain {detail.ref}`).")
 
@@ -348,8 +361,10 @@ def run_correct_meeting(context) -> int:  # context: cin_tui.cli.Context
             circulated=stored.circulated, cancelled_on=stored.cancelled_on,
             cancel_reason=stored.cancel_reason,
         )
-        service.correct_meeting(ref=detail.ref, meeting_uid=entry.uid,
-                                meeting=replace(meeting, **changed), reason=args.reason)
+        with version_checked(detail.ref):
+            service.correct_meeting(ref=detail.ref, meeting_uid=entry.uid,
+                                    meeting=replace(meeting, **changed), reason=args.reason,
+                                    expected_version=_expected(args, detail))
         return _reported(service, detail.ref, "The deadlines follow the corrected meeting "
                                               f"(`cin explain {detail.ref}`).")
 
@@ -364,11 +379,12 @@ def run_correct_note(context) -> int:  # context: cin_tui.cli.Context
         stored = next((n for n in (*detail.oversight_notes, *detail.withdrawn_notes)
                        if n.uid == entry.uid), None)
         assert stored is not None and entry.uid is not None
-        service.correct_oversight_note(
-            ref=detail.ref, note_uid=entry.uid,
-            decision=stored.decision if args.decision is None else args.decision,
-            rationale=stored.rationale if args.rationale is None else args.rationale,
-            reason=args.reason)
+        with version_checked(detail.ref):
+            service.correct_oversight_note(
+                ref=detail.ref, note_uid=entry.uid,
+                decision=stored.decision if args.decision is None else args.decision,
+                rationale=stored.rationale if args.rationale is None else args.rationale,
+                reason=args.reason, expected_version=_expected(args, detail))
         return _reported(service, detail.ref, f"`cin history {detail.ref}` shows it.")
 
 
@@ -384,13 +400,17 @@ def run_withdraw(context) -> int:  # context: cin_tui.cli.Context
         detail = named_case(service, args.ref)
         entry = _find(detail, record_type, typed)
         assert entry.uid is not None
-        if record_type == "visit":
-            service.withdraw_visit(ref=detail.ref, visit_uid=entry.uid, reason=args.reason)
-        elif record_type == "meeting":
-            service.withdraw_meeting(ref=detail.ref, meeting_uid=entry.uid, reason=args.reason)
-        else:
-            service.withdraw_oversight_note(ref=detail.ref, note_uid=entry.uid,
-                                            reason=args.reason)
+        expected = args.expect_version
+        with version_checked(detail.ref):
+            if record_type == "visit":
+                service.withdraw_visit(ref=detail.ref, visit_uid=entry.uid, reason=args.reason,
+                                       expected_version=expected)
+            elif record_type == "meeting":
+                service.withdraw_meeting(ref=detail.ref, meeting_uid=entry.uid,
+                                         reason=args.reason, expected_version=expected)
+            else:
+                service.withdraw_oversight_note(ref=detail.ref, note_uid=entry.uid,
+                                                reason=args.reason, expected_version=expected)
         return _reported(service, detail.ref,
                          f"It is kept in the history but no longer counts for anything "
                          f"(`cin explain {detail.ref}` shows the deadlines without it).")
@@ -400,6 +420,8 @@ def run_reopen(context) -> int:  # context: cin_tui.cli.Context
     args = context.args
     with context.existing_service() as service:
         detail = named_case(service, args.ref)
-        service.reopen_case(ref=detail.ref, reason=args.reason)
+        with version_checked(detail.ref):
+            service.reopen_case(ref=detail.ref, reason=args.reason,
+                                expected_version=args.expect_version)
         return _reported(service, detail.ref, f"Case {detail.ref} is open again; "
                                               f"`cin explain {detail.ref}` shows its deadlines.")

@@ -3,6 +3,9 @@ lookup of the case a command line names, which raises it."""
 
 from __future__ import annotations
 
+import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -22,3 +25,30 @@ def named_case(service: CaseloadService, typed_ref: str) -> CaseDetail:
         return service.case_detail(service.known_ref(typed_ref))
     except CaseNotFound as error:
         raise CliError(f"{error} `cin due` lists the open cases.") from None
+
+
+# --- saving against the version a user saw (models/versions.py) ----------------------------
+
+
+def add_expect_version(parser: argparse.ArgumentParser) -> None:
+    """`--expect-version N`: save only if the case is still at version N."""
+    parser.add_argument(
+        "--expect-version", metavar="N", type=int, dest="expect_version", default=None,
+        help="save only if the case is still at version N, as `cin history REF` showed it; "
+             "if anyone changed the case since, nothing is saved and cin says who changed "
+             "what and when (without it, the change applies to the case as it is now)")
+
+
+@contextmanager
+def version_checked(ref: str) -> Iterator[None]:
+    """A save refused because case `ref` changed since the version expected, as a CliError
+    saying who changed what and when, and what to do."""
+    from models.errors import ChangedMeanwhile
+
+    try:
+        yield
+    except ChangedMeanwhile as changed:
+        raise CliError(
+            f"{changed.what_happened} Nothing was saved. Check the case with `cin history "
+            f"{ref}`, then run the command again with --expect-version {changed.current} (or "
+            "without --expect-version to apply it to the case as it is now).") from None

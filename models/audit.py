@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import Session, SQLModel
 
+from models import versions
 from models.tables import AuditEntry
 
 
@@ -35,6 +36,8 @@ def record(
             summary=summary,
             before=json_safe(before),
             after=json_safe(after),
+            # Every audited change to a case bumps its version (models/versions.py).
+            case_version=versions.made_version(session, case_ref),
         )
     )
 
@@ -47,6 +50,7 @@ def record_many(session: Session, entries: list[dict[str, Any]], *,
     if not entries:
         return
     safe = (lambda value: value) if json_ready else json_safe
+    versions.claim_many(session, (e["case_ref"] for e in entries if e.get("case_ref")))
     at = utc_now()
     rows = [
         {
@@ -57,6 +61,7 @@ def record_many(session: Session, entries: list[dict[str, Any]], *,
             "summary": e["summary"],
             "before": safe(e.get("before")),
             "after": safe(e.get("after")),
+            "case_version": versions.made_version(session, e.get("case_ref")),
         }
         for e in entries
     ]

@@ -16,7 +16,7 @@ from typing import Any, TypedDict
 
 from sqlmodel import Session, select
 
-from models import audit
+from models import audit, versions
 from models.db import one_transaction
 from models.inputs import CaseInput, ClosureInput
 from models.tables import Case, Closure, Worker
@@ -73,6 +73,7 @@ def add_case(
     _apply(session, row, values, team=case.team)
     session.add(row)
     session.flush()
+    versions.noted_new_case(session, case.ref)
     audit.record(
         session, actor=actor, action="add_case", case_ref=case.ref,
         summary=f"Added the case ({case.policy} policy)",
@@ -84,13 +85,15 @@ def add_case(
 @one_transaction
 def edit_case(
     session: Session, *, ref: str, changes: CaseChanges, policies: Mapping[str, Any],
-    actor: str, today: date,
+    actor: str, today: date, expected_version: int | None = None,
 ) -> list[str]:
     """Change the details of the case `ref` (see `CaseChanges`). Returns the names of the
-    fields that changed (none: nothing was written)."""
+    fields that changed (none: nothing was written). `expected_version`: the case's version
+    the changes were made against (see models/versions.py)."""
     row = session.exec(select(Case).where(Case.ref == ref)).first()
     if row is None:
         raise ValidationFailed([FieldError("ref", f"no case with reference {ref!r}")])
+    versions.claim(session, row, expected_version)
     unknown = [name for name in changes if name not in EDITABLE_FIELDS]
     if unknown:
         raise ValidationFailed([FieldError(name, "cannot be changed by an edit; the details "
@@ -104,6 +107,7 @@ def edit_case(
     new = {name: getattr(edited, name) for name in EDITABLE_FIELDS}
     changed = {name: value for name, value in new.items() if value != old[name]}
     if not changed:
+        session.rollback()  # nothing changed: the version claimed above stays as it was
         return []
     _apply(session, row, changed, team=edited.team)
     row.updated_at = audit.utc_now()

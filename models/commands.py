@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from models import audit
+from models import audit, versions
 from models.db import one_transaction
 from models.inputs import ClosureInput, MeetingInput, VisitInput
 from models.tables import Case, Closure, Meeting, OversightAction, OversightNote, Visit
@@ -107,13 +107,15 @@ def _a_kind(kind: str) -> str:
 @one_transaction
 def log_visit(
     session: Session, *, ref: str, visit: VisitInput, actor: str, today: date,
-    confirmed: bool = False,
+    confirmed: bool = False, expected_version: int | None = None,
 ) -> int:
     """Record a visit to the child with reference `ref`; returns the new visit's id.
     A closed case still takes a visit dated on or before its closure (written up late).
     A visit that looks mistaken (`visit_warnings`) raises `NeedsConfirmation` unless
-    `confirmed`."""
+    `confirmed`. `expected_version`, here and in every command: the case's version the input
+    was made against; a case changed since raises `ChangedMeanwhile` (models/versions.py)."""
     case = _case(session, ref)
+    versions.claim(session, case, expected_version)
     fail_if(_visit_errors(session, case, visit, today))
     if not confirmed and (warnings := _visit_warnings(session, case, visit)):
         raise NeedsConfirmation(warnings)
@@ -123,11 +125,12 @@ def log_visit(
 @one_transaction
 def log_sibling_visits(
     session: Session, *, visits: Mapping[str, VisitInput], actor: str, today: date,
-    confirmed: bool = False,
+    confirmed: bool = False, expected_versions: Mapping[str, int] | None = None,
 ) -> dict[str, int]:
     """Record one visit for each of several children (siblings seen together): all are saved,
     or none. Errors (and warnings, as for `log_visit`) name the child's ref as the record.
-    Returns ref -> new visit id."""
+    Returns ref -> new visit id. `expected_versions`: ref -> version, for the cases whose
+    version the input was made against."""
     cases: dict[str, Case] = {}
     errors: list[FieldError] = []
     warnings: list[FieldError] = []
@@ -137,6 +140,7 @@ def log_sibling_visits(
             errors.append(FieldError("ref", f"no case with reference {ref!r}", ref))
             continue
         cases[ref] = case
+        versions.claim(session, case, (expected_versions or {}).get(ref))
         errors += [e.for_record(ref) for e in _visit_errors(session, case, visit, today)]
         warnings += [w.for_record(ref) for w in _visit_warnings(session, case, visit)]
     fail_if(errors)
@@ -200,10 +204,12 @@ def _add_visit(session: Session, case: Case, visit: VisitInput, actor: str) -> i
 
 @one_transaction
 def book_meeting(
-    session: Session, *, ref: str, kind: str, date: date, actor: str, today: date
+    session: Session, *, ref: str, kind: str, date: date, actor: str, today: date,
+    expected_version: int | None = None,
 ) -> int:
     """Book a meeting (past or future: a booked meeting is simply not held yet)."""
     case = _case(session, ref)
+    versions.claim(session, case, expected_version)
     errors = check_meeting(
         MeetingInput(kind=kind, status="booked", date=date), today=today, dob=case.dob
     )
@@ -243,6 +249,7 @@ def record_meeting_held(
     plan_started: date | None = None,
     actor: str,
     today: date,
+    expected_version: int | None = None,
 ) -> int | None:
     """Mark a booked meeting held on `date` (which may differ from the booked date), and book
     the next one when `next_meeting_date` is given. Returns the next meeting's id, or None.
@@ -251,6 +258,7 @@ def record_meeting_held(
     `plan_started`, or to the meeting's date when the case has none yet. `plan_started` given
     with any meeting sets (or corrects) the plan start. Audited as its own entry."""
     meeting, case = _meeting(session, meeting_id)
+    versions.claim(session, case, expected_version)
     _require_status(meeting, "booked", "marked held")
     closure = _closure(session, case.id)
     new_plan_start = plan_start_after_meeting(
@@ -344,10 +352,12 @@ def _set_plan_start(
 
 @one_transaction
 def record_circulated(
-    session: Session, *, meeting_id: int, date: date, actor: str, today: date
+    session: Session, *, meeting_id: int, date: date, actor: str, today: date,
+    expected_version: int | None = None,
 ) -> None:
     """Record the day the notes / plan of a held meeting were sent out."""
     meeting, case = _meeting(session, meeting_id)
+    versions.claim(session, case, expected_version)
     _require_status(meeting, "held", "circulated")
     updated = MeetingInput(
         kind=meeting.kind, status="held", date=meeting.date, circulated=date
@@ -376,8 +386,10 @@ def cancel_meeting(
     cancelled_on: date,
     actor: str,
     today: date,
+    expected_version: int | None = None,
 ) -> None:
     meeting, case = _meeting(session, meeting_id)
+    versions.claim(session, case, expected_version)
     _require_status(meeting, "booked", "cancelled")
     cancelled = MeetingInput(
         kind=meeting.kind, status="cancelled", date=meeting.date,
@@ -412,10 +424,12 @@ def close_case(
     policies: Mapping[str, Any],
     actor: str,
     today: date,
+    expected_version: int | None = None,
 ) -> int:
     """Close a case. The pack's closure checklist must all be done; the reason must be a
     census code RC1-RC9 or one of the pack's own; the date on or after everything else."""
     case = _case(session, ref)
+    versions.claim(session, case, expected_version)
     existing = _closure(session, case.id)
     if existing is not None:
         raise ValidationFailed([_closed_case_error(existing, "it is already closed")])
@@ -487,10 +501,12 @@ def add_oversight_note(
     actions: Sequence[tuple[str, str, date]] = (),
     cleared_flags: Sequence[str] = (),
     today: date,
+    expected_version: int | None = None,
 ) -> int:
     """A manager's oversight note, dated today, with its actions (description, owner, due)
     and the oversight flags (rule ids) it clears. The author is the audit actor."""
     case = _case(session, ref)
+    versions.claim(session, case, expected_version)
     fail_if(check_oversight_note(author=author, decision=decision, rationale=rationale,
                                  actions=actions, cleared_flags=cleared_flags, today=today))
     flags = [flag.strip() for flag in cleared_flags]
@@ -530,6 +546,7 @@ def complete_oversight_action(
     done: date | None,
     actor: str,
     today: date | None = None,
+    expected_version: int | None = None,
 ) -> None:
     """Mark an oversight action done on `done`, or open again with `done=None`. When `today`
     is given, a completion date after it is refused."""
@@ -541,6 +558,7 @@ def complete_oversight_action(
     assert note is not None
     case = session.get(Case, note.case_id)
     assert case is not None
+    versions.claim(session, case, expected_version)
     errors: list[FieldError] = []
     if done is not None:
         if today is not None:

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session, SQLModel, col, select
 
-from models import audit
+from models import audit, versions
 from models.db import one_transaction
 from models.history import changed_words, record_words, value_words
 from models.inputs import MeetingInput, VisitInput
@@ -58,10 +58,12 @@ _FIELDS = {Visit: "visit", Meeting: "meeting", OversightNote: "note"}
 # --- lookups and shared checks --------------------------------------------------------------
 
 
-def _case(session: Session, ref: str) -> Case:
+def _case(session: Session, ref: str, expected_version: int | None) -> Case:
+    """The case, its version claimed for this change (models/versions.py)."""
     case = session.exec(select(Case).where(Case.ref == ref)).first()
     if case is None:
         raise ValidationFailed([FieldError("ref", f"no case with reference {ref!r}")])
+    versions.claim(session, case, expected_version)
     return case
 
 
@@ -134,11 +136,11 @@ def _unchanged(before: dict[str, Any] | None, after: dict[str, Any] | None,
 @one_transaction
 def correct_visit(
     session: Session, *, ref: str, visit_uid: str, visit: VisitInput, reason: str, actor: str,
-    today: date,
+    today: date, expected_version: int | None = None,
 ) -> str:
     """Change a recorded visit to `visit` (every field), checked as a new visit is; returns
     the correction's uid."""
-    case = _case(session, ref)
+    case = _case(session, ref, expected_version)
     row = _record(session, Visit, case, visit_uid)
     closure = _closure(session, case)
     # A visit imported from an older system may lack whether the child was seen alone and
@@ -162,10 +164,11 @@ def correct_visit(
 
 @one_transaction
 def withdraw_visit(
-    session: Session, *, ref: str, visit_uid: str, reason: str, actor: str, today: date
+    session: Session, *, ref: str, visit_uid: str, reason: str, actor: str, today: date,
+    expected_version: int | None = None,
 ) -> str:
     """Withdraw a visit logged in error: kept, but it counts for nothing from now on."""
-    case = _case(session, ref)
+    case = _case(session, ref, expected_version)
     row = _record(session, Visit, case, visit_uid)
     return _withdraw(session, case, Visit, row, reason, actor, today)
 
@@ -198,12 +201,12 @@ def _earlier_meeting(session: Session, meeting: Meeting) -> Meeting | None:
 @one_transaction
 def correct_meeting(
     session: Session, *, ref: str, meeting_uid: str, meeting: MeetingInput, reason: str,
-    actor: str, today: date,
+    actor: str, today: date, expected_version: int | None = None,
 ) -> str:
     """Change a recorded meeting to `meeting` (every field, its status too), checked as a
     meeting is. A meeting whose next one was booked when it was held stays held and before
     it."""
-    case = _case(session, ref)
+    case = _case(session, ref, expected_version)
     row = _record(session, Meeting, case, meeting_uid)
     closure = _closure(session, case)
     errors = check_meeting(meeting, today=today, dob=case.dob,
@@ -235,11 +238,12 @@ def correct_meeting(
 
 @one_transaction
 def withdraw_meeting(
-    session: Session, *, ref: str, meeting_uid: str, reason: str, actor: str, today: date
+    session: Session, *, ref: str, meeting_uid: str, reason: str, actor: str, today: date,
+    expected_version: int | None = None,
 ) -> str:
     """Withdraw a meeting recorded in error. When it was booked as another meeting's next,
     that meeting no longer names it (the change is in the same before and after)."""
-    case = _case(session, ref)
+    case = _case(session, ref, expected_version)
     row = _record(session, Meeting, case, meeting_uid)
     earlier = _earlier_meeting(session, row)
     extra = None
@@ -258,10 +262,10 @@ def withdraw_meeting(
 @one_transaction
 def correct_oversight_note(
     session: Session, *, ref: str, note_uid: str, decision: str, rationale: str, reason: str,
-    actor: str, today: date,
+    actor: str, today: date, expected_version: int | None = None,
 ) -> str:
     """Change a note's decision and rationale (its actions and flags stay as they are)."""
-    case = _case(session, ref)
+    case = _case(session, ref, expected_version)
     row = _record(session, OversightNote, case, note_uid)
     errors = [
         FieldError(name, f"required: the {what}")
@@ -286,11 +290,12 @@ def correct_oversight_note(
 
 @one_transaction
 def withdraw_oversight_note(
-    session: Session, *, ref: str, note_uid: str, reason: str, actor: str, today: date
+    session: Session, *, ref: str, note_uid: str, reason: str, actor: str, today: date,
+    expected_version: int | None = None,
 ) -> str:
     """Withdraw a note recorded in error: the flags it cleared are open again and its
     actions no longer count."""
-    case = _case(session, ref)
+    case = _case(session, ref, expected_version)
     row = _record(session, OversightNote, case, note_uid)
     return _withdraw(session, case, OversightNote, row, reason, actor, today)
 
@@ -299,9 +304,10 @@ def withdraw_oversight_note(
 
 
 @one_transaction
-def reopen_case(session: Session, *, ref: str, reason: str, actor: str, today: date) -> str:
+def reopen_case(session: Session, *, ref: str, reason: str, actor: str, today: date,
+                expected_version: int | None = None) -> str:
     """Reopen a closed case: its closure is removed (kept in the correction and the audit)."""
-    case = _case(session, ref)
+    case = _case(session, ref, expected_version)
     closure = _closure(session, case)
     errors = _reason_errors(reason)
     if closure is None:

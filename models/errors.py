@@ -3,7 +3,12 @@ and what to do next. The CLI and the TUI print `str(error)`; no traceback reache
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+
+from policies.dates import format_date
 
 
 class DatabaseError(Exception):
@@ -142,4 +147,45 @@ class CaseNotFound(LookupError):
         super().__init__(f"No case with reference {ref!r}.")
 
     def __str__(self) -> str:  # LookupError would repr() the message
+        return str(self.args[0])
+
+
+@dataclass(frozen=True)
+class CaseChange:
+    """One audited change to a case: who, when (UTC) and what (the audit summary)."""
+
+    at: datetime
+    actor: str
+    summary: str
+
+    def words(self) -> str:
+        at = self.at if self.at.tzinfo is not None else self.at.replace(tzinfo=UTC)
+        local = at.astimezone()
+        return (f"{self.actor} at {local.strftime('%H:%M')} on {format_date(local.date())}: "
+                f"{self.summary}")
+
+
+class ChangedMeanwhile(Exception):
+    """A save made against version `expected` of case `ref` (the one a form showed, or
+    `--expect-version`) while the case is at `current`: someone else changed it meanwhile.
+    Nothing was saved. `changes` are the audited changes since, oldest first; `what_happened`
+    says who changed what and when, `str()` adds what to do in a form."""
+
+    def __init__(self, ref: str, *, expected: int, current: int,
+                 changes: Sequence[CaseChange]) -> None:
+        self.ref = ref
+        self.expected = expected
+        self.current = current
+        self.changes = tuple(changes)
+        if self.changes:
+            listed = "; ".join(change.words() for change in self.changes)
+            what = f"changed by {listed}"
+        else:
+            what = f"changed by someone else (now at version {current})"
+        self.what_happened = (f"Not saved: case {ref} was {what}, since you opened it "
+                              f"(version {expected}).")
+        super().__init__(f"{self.what_happened} Your text is kept: check the case and save "
+                         "again (ctrl+s) to apply it to the case as it is now.")
+
+    def __str__(self) -> str:
         return str(self.args[0])

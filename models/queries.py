@@ -149,6 +149,8 @@ class CaseDetail:
     withdrawn_meetings: tuple[MeetingRecord, ...] = ()
     withdrawn_notes: tuple[OversightNoteRecord, ...] = ()
     corrections: tuple[CorrectionRecord, ...] = ()
+    # The case's version as read (models/versions.py): a form saves against it.
+    version: int = 1
 
     @property
     def ref(self) -> str:
@@ -172,6 +174,7 @@ class AuditRecord:
     summary: str
     before: dict[str, Any] | None = field(default=None)
     after: dict[str, Any] | None = field(default=None)
+    case_version: int | None = None  # the case's version this change made (models/versions.py)
 
 
 # --- cases ----------------------------------------------------------------------------------
@@ -414,6 +417,7 @@ def get_case_detail(session: Session, ref: str) -> CaseDetail:
             _note_record(n, children.actions_by_note) for n in children.notes[case.id]
         ),
         facts=children.facts_for(case),
+        version=case.version,
         withdrawn_visits=tuple(v for v in visits if v.withdrawn_on is not None),
         withdrawn_meetings=tuple(m for m in meetings if m.withdrawn_on is not None),
         withdrawn_notes=tuple(
@@ -532,7 +536,7 @@ def audit_log(
     return [
         AuditRecord(
             id=e.id, at=e.at, actor=e.actor, action=e.action, case_ref=e.case_ref,
-            summary=e.summary, before=e.before, after=e.after,
+            summary=e.summary, before=e.before, after=e.after, case_version=e.case_version,
         )
         for e in session.scalars(query)
         if e.id is not None

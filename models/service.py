@@ -298,32 +298,40 @@ class CaseloadService:
     # ----- commands: each one transaction, audited as this user on this day ---------------
     # Each raises `models.validation.ValidationFailed` (nothing written) on bad input.
 
-    def log_visit(self, ref: str, visit: VisitInput, *, confirmed: bool = False) -> int:
+    def log_visit(self, ref: str, visit: VisitInput, *, confirmed: bool = False,
+                  expected_version: int | None = None) -> int:
         """Raises `models.validation.NeedsConfirmation` for a visit that looks mistaken
         (before allocation, the same day twice) unless `confirmed`."""
         from models.commands import log_visit
 
         return self._write(lambda session: log_visit(
             session, ref=ref, visit=visit, actor=self.actor, today=self.today,
-            confirmed=confirmed))
+            confirmed=confirmed,
+            expected_version=expected_version))
 
     def log_sibling_visits(self, visits: Mapping[str, VisitInput], *,
-                           confirmed: bool = False) -> dict[str, int]:
+                           confirmed: bool = False,
+                           expected_versions: Mapping[str, int] | None = None,
+                           ) -> dict[str, int]:
         from models.commands import log_sibling_visits
 
         return self._write(lambda session: log_sibling_visits(
-            session, visits=visits, actor=self.actor, today=self.today, confirmed=confirmed))
+            session, visits=visits, actor=self.actor, today=self.today, confirmed=confirmed,
+            expected_versions=expected_versions))
 
-    def book_meeting(self, *, ref: str, kind: str, date: date) -> int:
+    def book_meeting(self, *, ref: str, kind: str, date: date,
+                     expected_version: int | None = None) -> int:
         from models.commands import book_meeting
 
         return self._write(lambda session: book_meeting(
-            session, ref=ref, kind=kind, date=date, actor=self.actor, today=self.today))
+            session, ref=ref, kind=kind, date=date, actor=self.actor, today=self.today,
+            expected_version=expected_version))
 
     def record_meeting_held(
         self, *, meeting_id: int, date: date, chair: str | None, chair_role: str | None,
         family_attended: bool | None, next_meeting_date: date | None = None,
         next_meeting_kind: str = "review", plan_started: date | None = None,
+        expected_version: int | None = None,
     ) -> int | None:
         """Mark a booked meeting held; an initial meeting also records the plan start
         (`plan_started`, else the meeting's date if the case has none yet)."""
@@ -333,44 +341,55 @@ class CaseloadService:
             session, meeting_id=meeting_id, date=date, chair=chair, chair_role=chair_role,
             family_attended=family_attended, next_meeting_date=next_meeting_date,
             next_meeting_kind=next_meeting_kind, plan_started=plan_started, actor=self.actor,
-            today=self.today))
+            today=self.today,
+            expected_version=expected_version))
 
-    def record_circulated(self, *, meeting_id: int, date: date) -> None:
+    def record_circulated(self, *, meeting_id: int, date: date,
+                          expected_version: int | None = None) -> None:
         from models.commands import record_circulated
 
         self._write(lambda session: record_circulated(
-            session, meeting_id=meeting_id, date=date, actor=self.actor, today=self.today))
+            session, meeting_id=meeting_id, date=date, actor=self.actor, today=self.today,
+            expected_version=expected_version))
 
-    def cancel_meeting(self, *, meeting_id: int, reason: str, cancelled_on: date) -> None:
+    def cancel_meeting(self, *, meeting_id: int, reason: str, cancelled_on: date,
+                       expected_version: int | None = None) -> None:
         from models.commands import cancel_meeting
 
         self._write(lambda session: cancel_meeting(
             session, meeting_id=meeting_id, reason=reason, cancelled_on=cancelled_on,
-            actor=self.actor, today=self.today))
+            actor=self.actor, today=self.today,
+            expected_version=expected_version))
 
-    def close_case(self, *, ref: str, closure: ClosureInput) -> int:
+    def close_case(self, *, ref: str, closure: ClosureInput,
+                   expected_version: int | None = None) -> int:
         from models.commands import close_case
 
         return self._write(lambda session: close_case(
             session, ref=ref, closure=closure, policies=self.policies, actor=self.actor,
-            today=self.today))
+            today=self.today,
+            expected_version=expected_version))
 
     def add_oversight_note(
         self, *, ref: str, decision: str, rationale: str, author: str | None = None,
         actions: Sequence[tuple[str, str, date]] = (), cleared_flags: Sequence[str] = (),
+        expected_version: int | None = None,
     ) -> int:
         """A manager's note on a case, by `author` (default: this user)."""
         from models.commands import add_oversight_note
 
         return self._write(lambda session: add_oversight_note(
             session, ref=ref, author=author or self.actor, decision=decision, rationale=rationale,
-            actions=actions, cleared_flags=cleared_flags, today=self.today))
+            actions=actions, cleared_flags=cleared_flags, today=self.today,
+            expected_version=expected_version))
 
-    def complete_oversight_action(self, *, action_id: int, done: date | None) -> None:
+    def complete_oversight_action(self, *, action_id: int, done: date | None,
+                                  expected_version: int | None = None) -> None:
         from models.commands import complete_oversight_action
 
         self._write(lambda session: complete_oversight_action(
-            session, action_id=action_id, done=done, actor=self.actor, today=self.today))
+            session, action_id=action_id, done=done, actor=self.actor, today=self.today,
+            expected_version=expected_version))
 
     # ----- adding and editing cases (models/case_edit.py) ---------------------------------
 
@@ -381,19 +400,21 @@ class CaseloadService:
         return self._write(lambda session: add_case(
             session, case=case, policies=self.policies, actor=self.actor, today=self.today))
 
-    def edit_case(self, ref: str, changes: CaseChanges) -> list[str]:
+    def edit_case(self, ref: str, changes: CaseChanges, *,
+                  expected_version: int | None = None) -> list[str]:
         """Change a case's own details (never its visits, meetings or closure); returns the
         fields that changed, none when nothing did."""
         from models.case_edit import edit_case
 
         return self._write(lambda session: edit_case(
             session, ref=ref, changes=changes, policies=self.policies, actor=self.actor,
-            today=self.today))
+            today=self.today,
+            expected_version=expected_version))
 
     # ----- the worker's own tasks (models/tasks.py) ----------------------------------------
 
     def complete_task(self, *, ref: str, rule: str, done: date, due: date | None = None,
-                      note: str | None = None) -> int:
+                      note: str | None = None, expected_version: int | None = None) -> int:
         """Mark the worker task `rule` ("invitations" or "camden.invitations") of `ref` done
         on `done`: the open occurrence due on `due`, or the earliest. Returns its id."""
         from models.tasks import complete_task
@@ -401,15 +422,18 @@ class CaseloadService:
         return self._write(lambda session: complete_task(
             session, ref=ref, rule=rule, done=done, due=due, note=note,
             policies=self.policies, calendar=self.calendar, actor=self.actor,
-            today=self.today))
+            today=self.today,
+            expected_version=expected_version))
 
-    def withdraw_task_completion(self, *, completion_id: int, reason: str) -> None:
+    def withdraw_task_completion(self, *, completion_id: int, reason: str,
+                                 expected_version: int | None = None) -> None:
         """Withdraw a task marked done by mistake (kept, marked withdrawn): open again."""
         from models.tasks import withdraw_task_completion
 
         self._write(lambda session: withdraw_task_completion(
             session, completion_id=completion_id, reason=reason, actor=self.actor,
-            today=self.today))
+            today=self.today,
+            expected_version=expected_version))
 
     def withdraw_latest_task(self, *, ref: str, rule: str, reason: str) -> int:
         """Withdraw the task `rule` of `ref` marked done most recently; returns its id."""
@@ -457,54 +481,78 @@ class CaseloadService:
 
     # ----- corrections (models/corrections.py): each returns the correction's uid ---------
 
-    def correct_visit(self, *, ref: str, visit_uid: str, visit: VisitInput, reason: str) -> str:
+    def correct_visit(self, *, ref: str, visit_uid: str, visit: VisitInput, reason: str,
+                      expected_version: int | None = None) -> str:
         from models.corrections import correct_visit
 
         return self._write(lambda session: correct_visit(
             session, ref=ref, visit_uid=visit_uid, visit=visit, reason=reason,
-            actor=self.actor, today=self.today))
+            actor=self.actor, today=self.today,
+            expected_version=expected_version))
 
-    def withdraw_visit(self, *, ref: str, visit_uid: str, reason: str) -> str:
+    def withdraw_visit(self, *, ref: str, visit_uid: str, reason: str,
+                       expected_version: int | None = None) -> str:
         from models.corrections import withdraw_visit
 
         return self._write(lambda session: withdraw_visit(
             session, ref=ref, visit_uid=visit_uid, reason=reason, actor=self.actor,
-            today=self.today))
+            today=self.today,
+            expected_version=expected_version))
 
     def correct_meeting(
-        self, *, ref: str, meeting_uid: str, meeting: MeetingInput, reason: str
-    ) -> str:
+        self, *, ref: str, meeting_uid: str, meeting: MeetingInput, reason: str,
+        expected_version: int | None = None) -> str:
         from models.corrections import correct_meeting
 
         return self._write(lambda session: correct_meeting(
             session, ref=ref, meeting_uid=meeting_uid, meeting=meeting, reason=reason,
-            actor=self.actor, today=self.today))
+            actor=self.actor, today=self.today,
+            expected_version=expected_version))
 
-    def withdraw_meeting(self, *, ref: str, meeting_uid: str, reason: str) -> str:
+    def withdraw_meeting(self, *, ref: str, meeting_uid: str, reason: str,
+                         expected_version: int | None = None) -> str:
         from models.corrections import withdraw_meeting
 
         return self._write(lambda session: withdraw_meeting(
             session, ref=ref, meeting_uid=meeting_uid, reason=reason, actor=self.actor,
-            today=self.today))
+            today=self.today,
+            expected_version=expected_version))
 
     def correct_oversight_note(
-        self, *, ref: str, note_uid: str, decision: str, rationale: str, reason: str
-    ) -> str:
+        self, *, ref: str, note_uid: str, decision: str, rationale: str, reason: str,
+        expected_version: int | None = None) -> str:
         from models.corrections import correct_oversight_note
 
         return self._write(lambda session: correct_oversight_note(
             session, ref=ref, note_uid=note_uid, decision=decision, rationale=rationale,
-            reason=reason, actor=self.actor, today=self.today))
+            reason=reason, actor=self.actor, today=self.today,
+            expected_version=expected_version))
 
-    def withdraw_oversight_note(self, *, ref: str, note_uid: str, reason: str) -> str:
+    def withdraw_oversight_note(self, *, ref: str, note_uid: str, reason: str,
+                                expected_version: int | None = None) -> str:
         from models.corrections import withdraw_oversight_note
 
         return self._write(lambda session: withdraw_oversight_note(
             session, ref=ref, note_uid=note_uid, reason=reason, actor=self.actor,
-            today=self.today))
+            today=self.today,
+            expected_version=expected_version))
 
-    def reopen_case(self, *, ref: str, reason: str) -> str:
+    def reopen_case(self, *, ref: str, reason: str, expected_version: int | None = None) -> str:
         from models.corrections import reopen_case
 
         return self._write(lambda session: reopen_case(
-            session, ref=ref, reason=reason, actor=self.actor, today=self.today))
+            session, ref=ref, reason=reason, actor=self.actor, today=self.today,
+            expected_version=expected_version))
+
+    # ----- other people's changes (issue 13) ----------------------------------------------
+
+    def change_marker(self) -> int:
+        """A number that moves whenever anyone saves anything to this database: the newest
+        audit entry's id (every change writes one). One lookup at the end of the primary key,
+        the same on any engine: cheap enough for the App to ask every few seconds."""
+        from sqlalchemy import func, select
+
+        from models.tables import AuditEntry
+
+        return self._snapshot(lambda session: int(
+            session.execute(select(func.max(AuditEntry.id))).scalar() or 0))

@@ -74,6 +74,9 @@ class Case(SQLModel, table=True):
     events: dict[str, str] | None = _json_column()
     created_at: datetime
     updated_at: datetime
+    # Bumped by every change to the case or anything recorded on it (models/versions.py): a
+    # save made against the version a form showed is refused when it has moved on since.
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
 
 class Visit(SQLModel, table=True):
@@ -206,6 +209,7 @@ class AuditEntry(SQLModel, table=True):
     summary: str
     before: dict[str, Any] | None = _json_column()
     after: dict[str, Any] | None = _json_column()
+    case_version: int | None = None  # the case's version this change made (migration 0008)
 
 
 class CaseDeadlines(SQLModel, table=True):

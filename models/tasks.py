@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from models import audit
+from models import audit, versions
 from models.caseload import load_case
 from models.db import one_transaction
 from models.inputs import CaseInput
@@ -87,12 +87,14 @@ def complete_task(
     calendar: Any,
     actor: str,
     today: date,
+    expected_version: int | None = None,
 ) -> int:
     """Mark the worker task `rule` of case `ref` done on `done`: the open occurrence due on
     `due`, or the earliest open one. Returns the new TaskCompletion's id."""
     case = session.exec(select(Case).where(Case.ref == ref)).first()
     if case is None:
         raise ValidationFailed([FieldError("ref", f"no case with reference {ref!r}")])
+    versions.claim(session, case, expected_version)
     errors: list[FieldError] = []
     closure = session.exec(select(Closure).where(Closure.case_id == case.id)).first()
     if closure is not None:
@@ -180,7 +182,8 @@ def latest_completion(session: Session, *, ref: str, rule: str,
 
 @one_transaction
 def withdraw_task_completion(
-    session: Session, *, completion_id: int, reason: str, actor: str, today: date
+    session: Session, *, completion_id: int, reason: str, actor: str, today: date,
+    expected_version: int | None = None,
 ) -> None:
     """Withdraw a task marked done by mistake: kept (marked withdrawn, with the reason), no
     longer counted, so the deadline is open again."""
@@ -188,6 +191,9 @@ def withdraw_task_completion(
     if row is None:
         raise ValidationFailed([FieldError("completion_id",
                                            f"no task marked done with id {completion_id}")])
+    case = session.get(Case, row.case_id)
+    assert case is not None
+    versions.claim(session, case, expected_version)
     errors: list[FieldError] = []
     if row.withdrawn_on is not None:
         errors.append(FieldError("completion_id", (
@@ -196,8 +202,6 @@ def withdraw_task_completion(
         errors.append(FieldError("reason", "required: why it is withdrawn"))
     errors += check_text("reason", reason, long=True)
     fail_if(errors)
-    case = session.get(Case, row.case_id)
-    assert case is not None
     before = audit.snapshot(row)
     row.withdrawn_on, row.withdrawn_reason = today, reason.strip()
     session.add(row)

@@ -32,7 +32,7 @@ from typing import Any
 from sqlalchemy import Boolean, Date, RowMapping, bindparam, insert, select, update
 from sqlmodel import Session
 
-from models import audit, stored
+from models import audit, stored, versions
 from models.db import one_transaction
 from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
 from models.tables import Case, Closure, Meeting, Visit, Worker, new_uid, table_of
@@ -535,6 +535,8 @@ class _Plan:
             ])
             self.workers = dict(execute(select(WORKERS.c.name, WORKERS.c.id)).all())
         now = audit.utc_now()
+        for values in self.case_inserts:  # a new case starts at version 1 (models/versions.py)
+            versions.noted_new_case(self.session, values["ref"])
         if self.case_inserts:
             execute(insert(CASES), [
                 {**self._resolve_worker(values), "created_at": now, "updated_at": now}

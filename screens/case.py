@@ -264,6 +264,9 @@ class CaseScreen(Screen[None]):
     # ----- forms ------------------------------------------------------------------------
 
     def _open(self, form: Any) -> None:
+        # The form saves against the case as shown here (a change by someone else since is
+        # refused, and said, by the form: screens/forms/base.py).
+        form.expected_version = self.case_detail.version
         def done(message: str | None) -> None:
             if message:
                 self.app.notify(shown(message, multiline=True), markup=False)

@@ -42,6 +42,7 @@ class OversightNoteForm(FormScreen[str]):
         self.author = author
         self.today = today
         self.privacy = privacy
+        self.expected_version = page.detail.version  # saved against the case as shown
         self.flags = [flag for flag in page.flags if clearable(flag)]
         self.action_rows = FIRST_ACTION_ROWS
         self._row_of_command_action: dict[int, int] = {}
@@ -139,7 +140,7 @@ class OversightNoteForm(FormScreen[str]):
                 "rationale": rationale, "actions": actions, "cleared_flags": cleared}
 
     def save(self, value: dict[str, Any]) -> str:
-        service_of(self).add_oversight_note(**value)
+        service_of(self).add_oversight_note(**value, expected_version=self.expected_version)
         parts = []
         if value["actions"]:
             count = len(value["actions"])
@@ -174,6 +175,7 @@ class ActionDoneForm(FormScreen[str]):
         self.page = page
         self.today = today
         self.privacy = privacy
+        self.expected_version = page.detail.version  # saved against the case as shown
 
     def subtitle(self) -> str:
         return _who(self.page, self.privacy)
@@ -197,7 +199,7 @@ class ActionDoneForm(FormScreen[str]):
         return {"action_id": action_id, "done": done}
 
     def save(self, value: dict[str, Any]) -> str:
-        service_of(self).complete_oversight_action(**value)
+        service_of(self).complete_oversight_action(**value, expected_version=self.expected_version)
         description = next(item.action.description for item in self.page.open_actions
                            if item.action.id == value["action_id"])
         return f"Action done on {format_date(value['done'])}: {description}"

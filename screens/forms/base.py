@@ -8,6 +8,12 @@ is saved; on success the form dismisses with `save`'s result. Escape dismisses w
 Every problem shows at once: `collect()` gathers all it finds (and the command's own checks
 where they need no database), the command raises with all of its own.
 
+A form opened from a case screen is given the case's version as that screen showed it
+(`expected_version`) and saves against it. When someone else changed the case meanwhile the
+save is refused (`ChangedMeanwhile`): the form stays open with everything typed still in it,
+says above the fields who changed what and when, and the case screen behind reloads; ctrl+s
+again, once the user has read it, applies the same input to the case as it is now.
+
 Input that is valid but looks mistaken (`NeedsConfirmation`) is shown as warnings under their
 fields; ctrl+s again with the same input saves anyway (`self.confirmed` is then true for
 `save`), any change is checked afresh.
@@ -28,6 +34,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
+from models.errors import ChangedMeanwhile
 from models.validation import FieldError, NeedsConfirmation, ValidationFailed
 from policies.dates import DateParseError, format_date, parse_date
 from screens import keys
@@ -86,6 +93,9 @@ class FormScreen(ModalScreen[T], Generic[T]):
         # and pressed ctrl+s again.
         self.confirmed = False
         self._warned_about: Any = None
+        # The case's version the form's input is made against (set by the case screen that
+        # opens it; None: the latest, unchecked). Moved on when a save finds it changed.
+        self.expected_version: int | None = None
 
     @property
     def asking_to_confirm(self) -> bool:
@@ -222,6 +232,8 @@ class FormScreen(ModalScreen[T], Generic[T]):
             self.app.call_from_thread(self._save_failed, failed.errors)
         except NeedsConfirmation as asked:
             self.app.call_from_thread(self._ask_to_confirm, value, asked.warnings)
+        except ChangedMeanwhile as changed:
+            self.app.call_from_thread(self._changed_meanwhile, changed)
         except Exception as error:  # the user sees what went wrong, never a traceback
             self.app.call_from_thread(
                 self._save_failed, [FieldError("", f"Nothing was saved. {describe_error(error)}")]
@@ -233,6 +245,22 @@ class FormScreen(ModalScreen[T], Generic[T]):
         self.saving = False
         self._warned_about = None
         self.show_errors(errors)
+
+    def _changed_meanwhile(self, changed: ChangedMeanwhile) -> None:
+        """Someone else changed the case since the form opened: nothing was saved. The input
+        stays as typed; the next ctrl+s applies it to the version now stored, which the case
+        screen behind shows once it has reloaded."""
+        self.saving = False
+        self._warned_about = None
+        self.expected_version = changed.current
+        self.show_errors([])
+        form_error = self.query_one("#form-error", Label)
+        form_error.update(user_text(f"⚠ {changed}", multiline=True))
+        form_error.display = True
+        form_error.add_class("changed-meanwhile")
+        self.notify(shown(changed.what_happened, multiline=True), title="Not saved",
+                    severity="warning", timeout=10, markup=False)
+        cin(self).data_changed()
 
     def _ask_to_confirm(self, value: Any, warnings: list[FieldError]) -> None:
         self.saving = False
@@ -280,6 +308,7 @@ class FormScreen(ModalScreen[T], Generic[T]):
             lines.append("⚠ Please check the fields marked ⚠. Press ctrl+s again to save "
                          "anyway, or correct them and save.")
         form_error = self.query_one("#form-error", Label)
+        form_error.remove_class("changed-meanwhile")
         form_error.update(user_text("\n".join(lines), multiline=True))
         form_error.display = bool(lines)
         if warning:

@@ -161,7 +161,8 @@ class EditCaseForm(_CaseDetailsForm):
         return changes
 
     def save(self, changes: CaseChanges) -> str:
-        changed = service_of(self).edit_case(self.ref, changes)
+        changed = service_of(self).edit_case(self.ref, changes,
+                                              expected_version=self.expected_version)
         if not changed:
             return f"{self.ref}: nothing changed"
         return f"{self.ref}: changed {', '.join(name.replace('_', ' ') for name in changed)}"

@@ -165,5 +165,6 @@ class CloseCaseForm(CaseFormScreen[str]):
         )
 
     def save(self, closure: ClosureInput) -> str:
-        service_of(self).close_case(ref=self.ref, closure=closure)
+        service_of(self).close_case(ref=self.ref, closure=closure,
+                                    expected_version=self.expected_version)
         return f"Case {self.ref} closed"

@@ -129,7 +129,8 @@ class CorrectVisitForm(VisitForm):
 
     def save(self, value: dict[str, Any]) -> str:
         service_of(self).correct_visit(ref=self.child.ref, visit_uid=self.visit.uid,
-                                       visit=value["visit"], reason=value["reason"])
+                                       visit=value["visit"], reason=value["reason"],
+                                       expected_version=self.expected_version)
         return f"Visit of {format_date(value['visit'].date)} corrected; the history keeps " \
                "what it said before"
 
@@ -192,7 +193,8 @@ class CorrectMeetingForm(CaseFormScreen[str]):
 
     def save(self, value: dict[str, Any]) -> str:
         service_of(self).correct_meeting(ref=self.ref, meeting_uid=self.meeting.uid,
-                                         meeting=value["meeting"], reason=value["reason"])
+                                         meeting=value["meeting"], reason=value["reason"],
+                                         expected_version=self.expected_version)
         return f"Meeting of {format_date(value['meeting'].date)} corrected; the history " \
                "keeps what it said before"
 
@@ -228,7 +230,8 @@ class CorrectNoteForm(CaseFormScreen[str]):
                 "reason": reason}
 
     def save(self, value: dict[str, Any]) -> str:
-        service_of(self).correct_oversight_note(ref=self.ref, note_uid=self.note.uid, **value)
+        service_of(self).correct_oversight_note(ref=self.ref, note_uid=self.note.uid, **value,
+                                                expected_version=self.expected_version)
         return "Oversight note corrected; the history keeps what it said before"
 
 
@@ -267,9 +270,12 @@ class WithdrawForm(CaseFormScreen[str]):
         service, uid = service_of(self), self.entry.uid
         assert uid is not None  # only records with an identity are offered
         if self.entry.record_type == "visit":
-            service.withdraw_visit(ref=self.ref, visit_uid=uid, reason=reason)
+            service.withdraw_visit(ref=self.ref, visit_uid=uid, reason=reason,
+                                   expected_version=self.expected_version)
         elif self.entry.record_type == "meeting":
-            service.withdraw_meeting(ref=self.ref, meeting_uid=uid, reason=reason)
+            service.withdraw_meeting(ref=self.ref, meeting_uid=uid, reason=reason,
+                                     expected_version=self.expected_version)
         else:
-            service.withdraw_oversight_note(ref=self.ref, note_uid=uid, reason=reason)
+            service.withdraw_oversight_note(ref=self.ref, note_uid=uid, reason=reason,
+                                            expected_version=self.expected_version)
         return f"{self.entry.what} of {format_date(self.entry.when)} withdrawn"

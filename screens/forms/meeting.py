@@ -73,7 +73,7 @@ class BookMeetingForm(_MeetingForm):
         return {"ref": self.ref, "kind": kind, "date": when}
 
     def save(self, value: dict[str, Any]) -> str:
-        service_of(self).book_meeting(**value)
+        service_of(self).book_meeting(**value, expected_version=self.expected_version)
         return f"{kind_label(value['kind'])} booked for {format_date(value['date'])}"
 
 
@@ -191,7 +191,7 @@ class MeetingHeldForm(_MeetingForm):
         }
 
     def save(self, value: dict[str, Any]) -> str:
-        service_of(self).record_meeting_held(**value)
+        service_of(self).record_meeting_held(**value, expected_version=self.expected_version)
         message = f"Meeting recorded as held on {format_date(value['date'])}"
         if value["next_meeting_date"] is not None:
             message += f"; next booked for {format_date(value['next_meeting_date'])}"
@@ -226,7 +226,7 @@ class CirculatedForm(_MeetingForm):
         return {"meeting_id": meeting_id, "date": when}
 
     def save(self, value: dict[str, Any]) -> str:
-        service_of(self).record_circulated(**value)
+        service_of(self).record_circulated(**value, expected_version=self.expected_version)
         return f"Circulation recorded on {format_date(value['date'])}"
 
     def field_for(self, error: FieldError) -> Field | None:
@@ -265,7 +265,7 @@ class CancelMeetingForm(_MeetingForm):
         return {"meeting_id": meeting_id, "cancelled_on": when, "reason": self.text("reason")}
 
     def save(self, value: dict[str, Any]) -> str:
-        service_of(self).cancel_meeting(**value)
+        service_of(self).cancel_meeting(**value, expected_version=self.expected_version)
         return "Meeting cancelled"
 
     def field_for(self, error: FieldError) -> Field | None:

@@ -38,5 +38,6 @@ class ReopenForm(CaseFormScreen[str]):
         return reason
 
     def save(self, reason: str) -> str:
-        service_of(self).reopen_case(ref=self.ref, reason=reason)
+        service_of(self).reopen_case(ref=self.ref, reason=reason,
+                                     expected_version=self.expected_version)
         return f"Case {self.ref} reopened"

@@ -54,7 +54,7 @@ class TaskDoneForm(CaseFormScreen[str]):
 
     def save(self, value: dict[str, Any]) -> str:
         label = value.pop("label")
-        service_of(self).complete_task(**value)
+        service_of(self).complete_task(**value, expected_version=self.expected_version)
         return f"{label}: marked done on {format_date(value['done'])} ({self.ref})"
 
     def field_for(self, error: FieldError) -> Field | None:

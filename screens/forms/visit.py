@@ -152,9 +152,13 @@ class VisitForm(FormScreen[str]):
     def save(self, visits: dict[str, VisitInput]) -> str:
         service = service_of(self)
         if len(visits) == 1:
-            service.log_visit(self.child.ref, visits[self.child.ref], confirmed=self.confirmed)
+            service.log_visit(self.child.ref, visits[self.child.ref], confirmed=self.confirmed,
+                              expected_version=self.expected_version)
         else:
-            service.log_sibling_visits(visits, confirmed=self.confirmed)
+            service.log_sibling_visits(
+                visits, confirmed=self.confirmed,
+                expected_versions=None if self.expected_version is None
+                else {self.child.ref: self.expected_version})
         names = [self.child] + [s for s in self.sibling_children if s.ref in visits]
         who = " and ".join(display_name(c.name, self.privacy) for c in names)
         return f"Visit logged for {who}"
