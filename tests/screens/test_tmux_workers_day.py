@@ -6,6 +6,7 @@ record kept is read back with `cin history` and `cin audit` at the end (issue 12
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -22,7 +23,7 @@ def test_a_workers_day_in_the_real_cin(tmp_path: Path) -> None:
     cin = cin_command()
     env = cin_environment(tmp_path, TODAY)
     (tmp_path / "settings" / "settings.toml").write_text('worker = "Sam Patel"\n')
-    terminal = Terminal(f"cin-day-{tmp_path.name}", env)
+    terminal = Terminal(f"cin-day-{os.getpid()}", env)
     terminal.start(str(cin), width=120, height=40)
     try:
         _add_a_case(terminal)
