@@ -33,6 +33,7 @@ from sqlalchemy import Boolean, Date, RowMapping, bindparam, insert, select, upd
 from sqlmodel import Session
 
 from models import audit, stored
+from models.connection import driver_connection
 from models.db import one_transaction
 from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
 from models.tables import Case, Closure, Meeting, Visit, Worker, new_uid, table_of
@@ -800,6 +801,8 @@ def _merged_closure(stored_closure: RowMapping, closure: Any,
 
 def _to_stored(column_type: Any, dialect: Any) -> Any:
     """The conversion of a value to its stored form (None when it is stored as it is)."""
+    if dialect.name != "sqlite":  # PostgreSQL's driver takes dates and booleans as they are
+        return column_type.dialect_impl(dialect).bind_processor(dialect)
     if isinstance(column_type, Date):
         return stored.date_to_stored
     if isinstance(column_type, Boolean):
@@ -808,10 +811,9 @@ def _to_stored(column_type: Any, dialect: Any) -> Any:
 
 
 def _driver_cursor(session: Session) -> Any:
-    """A sqlite3 cursor on the session's own connection, inside its transaction."""
-    connection = session.connection().connection.dbapi_connection
-    assert connection is not None  # None only once the connection is closed
-    return connection.cursor()
+    """A sqlite3 cursor on the session's own connection, inside its transaction (on
+    PostgreSQL, one that takes the same SQL: models.connection.QmarkConnection)."""
+    return driver_connection(session.connection()).cursor()
 
 
 def _update_by_id(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.sqlite_only("about SQLite files as such: backups, file modes, WAL, locks, recovery")
+
 from models import errors
 from models.backup import (
     automatic_backup,

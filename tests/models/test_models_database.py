@@ -13,6 +13,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+
+pytestmark = pytest.mark.sqlite_only("about SQLite files as such: backups, file modes, WAL, locks, recovery")
 import sqlalchemy.exc
 from sqlalchemy import func, select, text
 

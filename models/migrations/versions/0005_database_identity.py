@@ -40,10 +40,13 @@ def upgrade() -> None:
         {"uuid": str(uuid.uuid4()),
          "at": datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" ")},
     )
+    if bind.dialect.name != "sqlite":
+        return  # the application id is in an SQLite file's header
     if bind.exec_driver_sql("PRAGMA application_id").scalar() == 0:  # the demo keeps its own
         bind.exec_driver_sql(f"PRAGMA application_id = {CIN_APPLICATION_ID}")
 
 
 def downgrade() -> None:
     op.drop_table("database_identity")
-    op.get_bind().exec_driver_sql("PRAGMA application_id = 0")
+    if op.get_bind().dialect.name == "sqlite":
+        op.get_bind().exec_driver_sql("PRAGMA application_id = 0")

@@ -16,6 +16,8 @@ import uuid
 import sqlalchemy as sa
 from alembic import op
 
+from models.migrations.triggers import create_stale_trigger, drop_trigger
+
 revision = "0007"
 down_revision = "0006"
 branch_labels = None
@@ -86,20 +88,15 @@ def upgrade() -> None:
     for verb, rows in _VERBS.items():
         deletes = "\n".join(
             f"DELETE FROM case_deadlines WHERE case_id = {row}.case_id;" for row in rows)
-        op.execute(f"""
-            CREATE TRIGGER stale_deadlines_task_completions_{verb.lower()}
-            AFTER {verb} ON task_completions
-            BEGIN
-                {deletes}
-            END
-            """)
+        create_stale_trigger(f"stale_deadlines_task_completions_{verb.lower()}", verb,
+                             "task_completions", deletes)
     # The engine reads new facts: rows stored by 0006's code are worked out again.
     op.execute("DELETE FROM case_deadlines")
 
 
 def downgrade() -> None:
     for verb in _VERBS:
-        op.execute(f"DROP TRIGGER IF EXISTS stale_deadlines_task_completions_{verb.lower()}")
+        drop_trigger(f"stale_deadlines_task_completions_{verb.lower()}", "task_completions")
     op.drop_table("task_completions")
     op.drop_table("corrections")
     op.drop_index("ix_oversight_notes_uid", table_name="oversight_notes")
