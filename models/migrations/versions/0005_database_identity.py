@@ -30,7 +30,9 @@ def upgrade() -> None:
         "database_identity",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("uuid", sa.String(), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
+        # On PostgreSQL with the time zone, as the tables (models.tables) declare it.
+        sa.Column("created_at", sa.DateTime().with_variant(sa.DateTime(timezone=True),
+                                                           "postgresql"), nullable=False),
         sa.CheckConstraint("id = 1", name="one_identity"),
         sa.PrimaryKeyConstraint("id"),
     )

@@ -59,7 +59,9 @@ def upgrade() -> None:
         # "corrected", "withdrawn" or "reopened"
         sa.Column("action", sa.String(), nullable=False),
         sa.Column("recorded", sa.Date(), nullable=False),
-        sa.Column("at", sa.DateTime(), nullable=False),
+        # On PostgreSQL with the time zone, as the tables (models.tables) declare it.
+        sa.Column("at", sa.DateTime().with_variant(sa.DateTime(timezone=True), "postgresql"),
+                  nullable=False),
         sa.Column("actor", sa.String(), nullable=False),
         sa.Column("reason", sa.String(), nullable=False),
         sa.Column("before", sa.JSON(none_as_null=True), nullable=True),
