@@ -264,7 +264,7 @@ def _canonical(value: Any) -> Any:
 def _driver_connection(session: Session) -> sqlite3.Connection:
     """The sqlite3 connection (or on PostgreSQL one that takes the same SQL) of the session."""
     session.flush()  # raw SQL below must see anything the caller added in this session
-    return driver_connection(session.connection())  # type: ignore[no-any-return]
+    return driver_connection(session.connection())
 
 
 def load_case(

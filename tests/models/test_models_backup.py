@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.sqlite_only("about SQLite files as such: backups, file modes, WAL, locks, recovery")
-
 from models import errors
 from models.backup import (
     automatic_backup,
@@ -24,6 +22,9 @@ from models.backup import (
 from models.db import open_database, session_scope
 from models.queries import audit_log, list_cases
 from models.recovery import restore_database
+
+pytestmark = pytest.mark.sqlite_only(
+    "about SQLite files as such: backups, file modes, WAL, locks, recovery")
 
 
 def refs(path: Path) -> list[str]:

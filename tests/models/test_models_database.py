@@ -13,8 +13,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
-pytestmark = pytest.mark.sqlite_only("about SQLite files as such: backups, file modes, WAL, locks, recovery")
 import sqlalchemy.exc
 from sqlalchemy import func, select, text
 
@@ -22,6 +20,9 @@ from models import errors
 from models.backup import automatic_backup
 from models.db import default_database_path, open_database, session_scope
 from models.tables import Case, Visit
+
+pytestmark = pytest.mark.sqlite_only(
+    "about SQLite files as such: backups, file modes, WAL, locks, recovery")
 
 
 def test_database_file_is_private_to_its_owner(db_path, engine):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import tomllib
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 

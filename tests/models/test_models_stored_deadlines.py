@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
