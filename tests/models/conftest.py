@@ -17,7 +17,7 @@ from models.db import open_database, session_scope
 from models.inputs import CaseInput
 from models.location import DatabaseLocation
 
-from ..pg_server import PostgresServer, server_url_or_skip
+from ..pg_server import PostgresServer
 
 # Monday 23 Nov 2026, the project's fixed "today" for tests.
 TODAY = date(2026, 11, 23)
@@ -79,15 +79,6 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
         metafunc.parametrize("database", ENGINES[:1] if only_sqlite else ENGINES,
                              indirect=True)
-
-
-@pytest.fixture(scope="session")
-def postgres_server():
-    """The test server with cin's schema in a template database (made once per session)."""
-    server = PostgresServer(server_url_or_skip())
-    server.make_template()
-    yield server
-    server.drop(server.template)
 
 
 @pytest.fixture
