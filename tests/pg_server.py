@@ -17,7 +17,7 @@ from models.location import ServerUrl
 SERVER_ENV = "CIN_TEST_POSTGRES"
 REQUIRE_ENV = "CIN_REQUIRE_POSTGRES"
 NOT_RUNNING = (f"PostgreSQL not running ({SERVER_ENV} is not set): bash .ci/run starts one; "
-               "see README.md, Testing (eval \"$(bash tools/test_postgres.sh start)\")")
+               "see README.md, Development (eval \"$(bash tools/test_postgres.sh start)\")")
 
 
 def server_url_or_skip() -> str:

@@ -56,3 +56,11 @@ def test_import_then_due_on_a_team_server(cin, tmp_path, postgres_server):
         assert not (tmp_path / "cases.db").exists()  # nothing went to a local file
     finally:
         postgres_server.drop(name)
+
+
+def test_a_server_that_cannot_be_reached_is_a_message_not_a_traceback(cin, tmp_path):
+    # A unix-socket folder with no server in it: the connection fails at once, offline.
+    result = cin("due", database=f"postgresql:///cin?host={tmp_path}")
+    assert result.code == 1
+    assert "team server cannot be reached" in result.err and "pg_service.conf" in result.err
+    assert "Traceback" not in result.err and "OperationalError" not in result.err
