@@ -75,10 +75,10 @@ ENGINES = ("sqlite", "postgresql")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "database" in metafunc.fixturenames:
-        only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
-        metafunc.parametrize("database", ENGINES[:1] if only_sqlite else ENGINES,
-                             indirect=True)
+    only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
+    for name in ("database", "new_database"):
+        if name in metafunc.fixturenames:
+            metafunc.parametrize(name, ENGINES[:1] if only_sqlite else ENGINES, indirect=True)
 
 
 @pytest.fixture
@@ -91,6 +91,28 @@ def database(request: pytest.FixtureRequest, db_path: Path):
     name, url = server.new_database()
     yield url
     server.drop(name)
+
+
+@pytest.fixture
+def new_database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """`new_database()`: a fresh database on the test's engine each call, for a property
+    test's examples (on PostgreSQL the one before is dropped: close its engine first)."""
+    if request.param == "sqlite":
+        yield lambda: tmp_path_factory.mktemp("db") / "cin.db"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    made: list[str] = []
+
+    def make() -> DatabaseLocation:
+        while made:
+            server.drop(made.pop())
+        name, url = server.new_database()
+        made.append(name)
+        return url
+
+    yield make
+    for name in made:
+        server.drop(name)
 
 
 @pytest.fixture

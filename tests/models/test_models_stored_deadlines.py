@@ -373,8 +373,8 @@ _STEPS = st.lists(
 @settings(max_examples=30, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(steps=_STEPS)
-def test_any_sequence_of_changes_keeps_the_store_equal_to_the_engine(tmp_path_factory, steps):
-    engine = open_database(tmp_path_factory.mktemp("seq") / "cin.db")
+def test_any_sequence_of_changes_keeps_the_store_equal_to_the_engine(new_database, steps):
+    engine = open_database(new_database())
     try:
         _import(engine, *(_case(ref) for ref in REFS))
         today, amber = TODAY, 5
