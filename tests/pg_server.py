@@ -58,9 +58,11 @@ class PostgresServer:
                     "LC_COLLATE 'C' LC_CTYPE 'C'")
         open_database(database_url(self.admin_url, self.template)).dispose()
 
-    def new_database(self) -> tuple[str, ServerUrl]:
+    def new_database(self, *, empty: bool = False) -> tuple[str, ServerUrl]:
+        """A copy of the migrated template (or, `empty`, a database with no tables)."""
         name = f"cin_test_{os.getpid()}_{next(self._numbers)}"
-        self._admin(f"CREATE DATABASE {name} TEMPLATE {self.template}")
+        template = "template0" if empty else self.template
+        self._admin(f"CREATE DATABASE {name} TEMPLATE {template} LC_COLLATE 'C' LC_CTYPE 'C'")
         return name, ServerUrl(database_url(self.admin_url, name))
 
     def drop(self, name: str) -> None:

@@ -111,3 +111,26 @@ def test_a_team_server_without_its_audit_guard_is_refused(postgres_server):
             open_database(url)
     finally:
         postgres_server.drop(name)
+
+
+def test_two_first_opens_of_an_empty_team_database_migrate_it_once(postgres_server):
+    """Two workers starting cin on a new team database at the same moment (two processes):
+    one migrates, the other waits for it (an advisory lock) and finds it done."""
+    import subprocess
+    import sys
+
+    name, url = postgres_server.new_database(empty=True)
+    probe = ("import sys\nfrom models.db import open_database\n"
+             "open_database(sys.argv[1]).dispose()\n")
+    try:
+        opens = [subprocess.Popen([sys.executable, "-c", probe, url.url],
+                                  stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        results = [(p.wait(timeout=120), p.stderr.read() if p.stderr else "") for p in opens]
+        assert results == [(0, ""), (0, "")]
+        engine = make_engine(url)
+        try:
+            assert current_revision(engine) == head_revision()
+        finally:
+            engine.dispose()
+    finally:
+        postgres_server.drop(name)
