@@ -106,15 +106,29 @@ class QmarkConnection:
 
     def execute(self, sql: str, parameters: Any = ()) -> Any:
         cursor = self._connection.cursor()
-        cursor.execute(qmark_to_postgresql(sql), tuple(parameters))
+        with _as_sqlalchemy_error(sql):
+            cursor.execute(qmark_to_postgresql(sql), tuple(parameters))
         return cursor
 
     def executemany(self, sql: str, rows: Any) -> Any:
         cursor = self._connection.cursor()
         rows = [tuple(row) for row in rows]
         if rows:
-            cursor.executemany(qmark_to_postgresql(sql), rows)
+            with _as_sqlalchemy_error(sql):
+                cursor.executemany(qmark_to_postgresql(sql), rows)
         return cursor
+
+
+@contextmanager
+def _as_sqlalchemy_error(sql: str) -> Iterator[None]:
+    """psycopg's errors as SQLAlchemy raises them, so `translate_errors` (and whoever catches
+    SQLAlchemy's IntegrityError, say) sees the same thing from the bulk paths as elsewhere."""
+    import psycopg
+
+    try:
+        yield
+    except psycopg.Error as exc:
+        raise sqlalchemy.exc.DBAPIError.instance(sql, None, exc, psycopg.Error) from exc
 
 
 @functools.lru_cache(maxsize=256)

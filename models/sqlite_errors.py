@@ -26,7 +26,7 @@ def translate_error(
     if _server_connection_failed(original, message):
         return errors.ServerUnreachable(str(original).strip().splitlines()[0])
     if ("database is locked" in message or "database table is locked" in message
-            or "busy" in message):
+            or "busy" in message or "lock timeout" in message):  # the last: PostgreSQL's
         return errors.DatabaseLocked(path)
     if "readonly database" in message or "read-only" in message:
         return errors.DatabaseReadOnly(path)
