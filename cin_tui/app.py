@@ -34,6 +34,7 @@ from screens.text import describe_error
 from screens.watchers import prune_removed_watchers
 
 if TYPE_CHECKING:
+    from models.location import ServerUrl
     from models.service import CaseloadService
     from screens.context import CinContext
 
@@ -59,7 +60,7 @@ class CinApp(App[None]):
     def __init__(
         self,
         *,
-        database_path: Path,
+        database_path: Path | ServerUrl,
         today: date,
         settings_dir: Path | None = None,
         privacy: bool = False,
@@ -70,7 +71,18 @@ class CinApp(App[None]):
         super().__init__()
         # Overdue the most visible cell in monochrome too (Textual has read NO_COLOR by now).
         use_few_colours(few_colours(self.no_color, os.environ))
-        self.database_path = Path(database_path)
+        from models.location import ServerUrl, location_of
+
+        # Where the caseload is (a file or a team server), and the local file whose folder
+        # holds what the screens write (walkthrough records): for a server, the user's own
+        # data folder.
+        self.database = location_of(database_path)
+        if isinstance(self.database, ServerUrl):
+            from models.db import default_database_path
+
+            self.database_path = default_database_path()
+        else:
+            self.database_path = self.database
         self.today = today
         self.settings_dir = settings_dir
         self.privacy = privacy
@@ -128,7 +140,7 @@ class CinApp(App[None]):
 
         self.settings = settings
         return CaseloadService(
-            database=self.database_path, settings_dir=self.settings_dir, today=self.today,
+            database=self.database, settings_dir=self.settings_dir, today=self.today,
             actor=self._actor or settings.worker,
             amber_working_days=settings.amber_working_days,
             backups_to_keep=settings.backups_to_keep,
@@ -410,7 +422,7 @@ def _runner(app: App, action: str, node: Any):
 
 def make_app(
     *,
-    database_path: Path,
+    database_path: Path | ServerUrl,
     today: date,
     settings_dir: Path | None = None,
     privacy: bool = False,

@@ -19,6 +19,7 @@ from cin_tui import __version__
 from cin_tui.cli_errors import CliError
 
 if TYPE_CHECKING:
+    from models.location import DatabaseLocation
     from models.rows import CaseloadRow
     from models.service import CaseloadService
 
@@ -149,10 +150,21 @@ class Context:
         return resolve_today(self.args.today, self.env)
 
     @cached_property
-    def database_path(self) -> Path:
+    def database_path(self) -> DatabaseLocation:
+        """An SQLite file (a Path) or a team server (models.location.ServerUrl)."""
         from cin_tui.settings import resolve_database
 
         return resolve_database(self.args.db, self.env)
+
+    def database_file(self, doing: str) -> Path:
+        """The SQLite file, for what only a file has (`doing`: "backing up", say); on a team
+        server, the CliError that says what to use instead."""
+        if isinstance(self.database_path, Path):
+            return self.database_path
+        raise CliError(
+            f"{doing} works on an SQLite file; {self.database_path} is a team server "
+            "(PostgreSQL), whose backups are made and restored with pg_dump and pg_restore "
+            "by whoever runs it: see docs/deploy.md.")
 
     @cached_property
     def policies(self):  # -> Mapping[str, policies.packs.Policy]
@@ -178,7 +190,8 @@ class Context:
     def existing_service(self) -> CaseloadService:
         """The service, refusing to create an empty database by accident."""
         service = self.service  # a bad settings file or day is reported first
-        if not self.database_path.exists():
+        # (A team server's database exists: opening it says if it cannot be reached.)
+        if isinstance(self.database_path, Path) and not self.database_path.exists():
             service.policies, service.calendar  # noqa: B018 - and a bad pack
             raise CliError(
                 f"there is no database at {self.database_path} yet. Import your cases with "
@@ -401,6 +414,8 @@ def run_demo(context: Context) -> int:
     from cin_tui.settings import resolve_database
 
     target = resolve_database(context.args.db, context.env, default=demo_database_path())
+    if not isinstance(target, Path):
+        raise CliError("cin demo makes an SQLite file: give --db a file name, not a server URL.")
     path = build_demo_database(target, today=context.today, policies=context.policies,
                                calendar=context.calendar)
     make_app = None if context.args.no_tui else _app_factory()
@@ -465,6 +480,18 @@ def run_due(context: Context) -> int:
     return 0
 
 
+def _spill_folder(context: Context) -> Path | None:
+    """Beside the database file (a private folder, not a shared temporary one); for a team
+    server, the user's own data folder."""
+    if isinstance(context.database_path, Path):
+        return context.database_path.parent
+    from models.db import default_database_path
+
+    folder = default_database_path().parent
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
 def _due_json(service: CaseloadService, context: Context) -> int:
     """Streamed (cin_tui.due_stream): memory stays flat however large the caseload."""
     from cin_tui.due_stream import SpilledDueItems
@@ -472,7 +499,7 @@ def _due_json(service: CaseloadService, context: Context) -> int:
     def collect(rows: Iterable[CaseloadRow]) -> SpilledDueItems:
         return SpilledDueItems.collect(rows, today=context.today,
                                        within_days=context.args.within,
-                                       folder=context.database_path.parent)
+                                       folder=_spill_folder(context))
 
     worker = service.known_worker(context.args.worker) if context.args.worker else None
     with service.over_caseload(collect, worker=worker) as items:
@@ -542,12 +569,13 @@ def run_supervision_record(context: Context) -> int:
 def run_restore(context: Context) -> int:
     from models.recovery import restore_database
 
+    database = context.database_file("cin restore")
     source = Path(context.args.backup).expanduser()
     result = restore_database(
-        source, context.database_path, actor=context.settings.worker,
+        source, database, actor=context.settings.worker,
         keep=context.settings.backups_to_keep, other_caseload=context.args.other_caseload,
     )
-    print(f"Restored {context.database_path} from {source}.")
+    print(f"Restored {database} from {source}.")
     print(f"The backup holds {result.backup.describe()}.")
     if result.replaced is not None:
         print(f"The database it replaced is kept in {result.replaced}")

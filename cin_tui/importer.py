@@ -130,7 +130,7 @@ def _parse(text: str, format_name: str, label: str, default_policy: str | None,
 def import_file(
     path: Path,
     *,
-    database: Path,
+    database: Path | Any,  # a models.location.DatabaseLocation
     actor: str,
     policies: Mapping[str, Any],
     today: date,
@@ -155,7 +155,7 @@ def import_file(
 def import_parsed(
     parsed: ParsedFile,
     *,
-    database: Path,
+    database: Path | Any,  # a models.location.DatabaseLocation
     actor: str,
     policies: Mapping[str, Any],
     today: date,
@@ -163,9 +163,10 @@ def import_parsed(
     backups_to_keep: int = 10,
 ) -> ImportReport:
     from models.db import open_database
+    from models.location import location_of
 
-    database = Path(database)
-    created = not database.exists()
+    database = location_of(database)
+    created = isinstance(database, Path) and not database.exists()
     engine = open_database(database, backups_kept=backups_to_keep)
     keep = False
     try:
@@ -175,7 +176,8 @@ def import_parsed(
         return report
     finally:
         engine.dispose()
-        if created and not keep:  # a dry run or a failed import leaves no new file behind
+        if created and not keep and isinstance(database, Path):
+            # a dry run or a failed import leaves no new file behind
             for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
                 path.unlink(missing_ok=True)
 
@@ -251,6 +253,8 @@ def _backup(engine, keep: int) -> Path | None:
     from models.backup import automatic_backup
     from models.db import database_path
 
+    if engine.dialect.name != "sqlite":
+        return None  # a team server's backups are pg_dump's (docs/deploy.md)
     return automatic_backup(database_path(engine), reason="before-import", keep=keep)
 
 

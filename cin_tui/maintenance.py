@@ -85,7 +85,7 @@ def run_backup(context) -> int:  # context: cin_tui.cli.Context
         integrity_problems,
     )
 
-    database = context.database_path
+    database = context.database_file("cin backup")
     context.check_database()
     if integrity_problems(database):
         advice = advised_backup(database)
@@ -114,12 +114,13 @@ def run_backup(context) -> int:  # context: cin_tui.cli.Context
 def run_repair_audit_guard(context) -> int:  # context: cin_tui.cli.Context
     from models.recovery import repair_audit_guard
 
+    database = context.database_file("cin repair-audit-guard")
     context.check_database()
-    repaired = repair_audit_guard(context.database_path, actor=context.settings.worker)
+    repaired = repair_audit_guard(database, actor=context.settings.worker)
     if not repaired:
-        print(f"The audit guard of {context.database_path} is in place; nothing to repair.")
+        print(f"The audit guard of {database} is in place; nothing to repair.")
     else:
-        print(f"Put back the audit guard of {context.database_path} ({', '.join(repaired)}); "
+        print(f"Put back the audit guard of {database} ({', '.join(repaired)}); "
               "this is recorded in the audit trail. Entries changed or deleted while it was "
               "off cannot be known from this database: compare with a backup if in doubt.")
     return 0

@@ -15,6 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from models.location import DatabaseLocation
 
 SETTINGS_FILE = "settings.toml"
 APP_NAME = "cin-tui"
@@ -186,13 +190,19 @@ def resolve_today(arg: str | None, env: Mapping[str, str] | None = None) -> date
 
 def resolve_database(
     arg: str | None, env: Mapping[str, str] | None = None, *, default: Path | None = None
-) -> Path:
+) -> DatabaseLocation:
     """`--db` beats `CIN_DB` beats `default` (if given) beats the database in the user's data
-    dir."""
+    dir. A file name is a Path; `postgresql://host/dbname` (or `postgresql:///dbname?service=
+    NAME`) a team server's `ServerUrl`, refused when it carries a password."""
+    from models.location import BadDatabaseLocation, parse_location
+
     env = os.environ if env is None else env
-    for text in (arg, env.get("CIN_DB")):
+    for source, text in (("--db", arg), ("CIN_DB", env.get("CIN_DB"))):
         if text is not None and text.strip():
-            return Path(text.strip()).expanduser()
+            try:
+                return parse_location(text)
+            except BadDatabaseLocation as error:
+                raise SettingsError(f"{source}: {error}") from None
     if default is not None:
         return default
     from models.db import default_database_path

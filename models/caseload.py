@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from models.connection import driver_connection
 from models.errors import CaseNotFound
 from models.queries import case_facts, case_facts_by_id
 from models.rows import CaseloadRow, CaseSummary, caseload_order, deadlines_error_text
@@ -202,8 +203,12 @@ def refresh_deadlines(
             stored.append((case_id, computed_for, error, encode_planned(planned), first_due,
                            ordered_from, ordered_until, batch))
         connection.executemany(
-            "INSERT OR REPLACE INTO case_deadlines (case_id, computed_for, error, deadlines, "
-            "first_due, ordered_from, ordered_until, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO case_deadlines (case_id, computed_for, error, deadlines, "
+            "first_due, ordered_from, ordered_until, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (case_id) DO UPDATE SET computed_for = excluded.computed_for, "
+            "error = excluded.error, deadlines = excluded.deadlines, "
+            "first_due = excluded.first_due, ordered_from = excluded.ordered_from, "
+            "ordered_until = excluded.ordered_until, batch = excluded.batch",
             stored,
         )
     reorder_moved(connection, computed_for, today, calendar, amber_working_days)
@@ -211,8 +216,9 @@ def refresh_deadlines(
         # Only the latest: a key per settings edit would otherwise pile up.
         connection.execute("DELETE FROM deadline_inputs WHERE inputs != ?", (settings_inputs,))
         connection.execute(
-            "INSERT OR REPLACE INTO deadline_inputs (inputs, computed_for, days_off) "
-            "VALUES (?, ?, ?)",
+            "INSERT INTO deadline_inputs (inputs, computed_for, days_off) VALUES (?, ?, ?) "
+            "ON CONFLICT (inputs) DO UPDATE SET computed_for = excluded.computed_for, "
+            "days_off = excluded.days_off",
             (settings_inputs, computed_for, encode_days_off(calendar)),
         )
     return computed_for
@@ -256,8 +262,9 @@ def _canonical(value: Any) -> Any:
 
 
 def _driver_connection(session: Session) -> sqlite3.Connection:
+    """The sqlite3 connection (or on PostgreSQL one that takes the same SQL) of the session."""
     session.flush()  # raw SQL below must see anything the caller added in this session
-    return session.connection().connection.driver_connection  # type: ignore[return-value]
+    return driver_connection(session.connection())
 
 
 def load_case(

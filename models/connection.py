@@ -1,5 +1,6 @@
-"""Connections to a cin database: cin's SQLite settings, transactions, and SQLite's errors
-turned into the user's. Nothing here creates or migrates a file (models.db does that)."""
+"""Connections to a cin database: cin's SQLite settings (or a PostgreSQL server's engine),
+transactions, and the driver's errors turned into the user's. Nothing here creates or migrates
+a file (models.db does that)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import sqlalchemy.exc
 from sqlalchemy import URL, Connection, Engine, create_engine, event
 from sqlmodel import Session
 
 from models.backup import advised_backup
+from models.location import DatabaseLocation, ServerUrl, location_of
 from models.sqlite_errors import translate_error
 
 DEFAULT_BUSY_TIMEOUT_SECONDS = 5.0
@@ -26,9 +28,19 @@ def database_path(engine: Engine) -> Path:
     return Path(engine.url.database or "")
 
 
-def make_engine(path: Path, busy_timeout: float = DEFAULT_BUSY_TIMEOUT_SECONDS) -> Engine:
+def is_postgresql(engine: Engine | Connection) -> bool:
+    return engine.dialect.name == "postgresql"
+
+
+def make_engine(
+    location: DatabaseLocation | str, busy_timeout: float = DEFAULT_BUSY_TIMEOUT_SECONDS
+) -> Engine:
     """An engine with cin's connection settings that does not create or migrate anything
     (for tools and tests; everything else uses `open_database`)."""
+    location = location_of(location)
+    if isinstance(location, ServerUrl):
+        return _server_engine(location, busy_timeout)
+    path = location
     engine = create_engine(
         URL.create("sqlite", database=str(path)),
         connect_args={"check_same_thread": False, "timeout": busy_timeout},
@@ -55,6 +67,77 @@ def make_engine(path: Path, busy_timeout: float = DEFAULT_BUSY_TIMEOUT_SECONDS) 
         connection.exec_driver_sql(f"BEGIN {mode}".strip())
 
     return engine
+
+
+def _server_engine(url: ServerUrl, busy_timeout: float) -> Engine:
+    """A PostgreSQL engine through psycopg 3: libpq reads the service file, .pgpass, sslmode
+    and the PG* variables itself. A lock waited on longer than `busy_timeout` fails as on
+    SQLite, rather than hanging the screen."""
+    return create_engine(
+        url.sqlalchemy_url,
+        connect_args={
+            "application_name": "cin",
+            "options": f"-c lock_timeout={int(busy_timeout * 1000)}",
+        },
+        pool_pre_ping=True,
+    )
+
+
+def driver_connection(connection: Connection) -> Any:
+    """The DBAPI connection under `connection`, for the bulk paths written in SQLite's qmark
+    SQL (models.stored_deadlines, models.upsert): the sqlite3 connection itself, or on
+    PostgreSQL a `QmarkConnection` that speaks the same SQL."""
+    driver = connection.connection.driver_connection
+    return QmarkConnection(driver) if is_postgresql(connection) else driver
+
+
+class QmarkConnection:
+    """A psycopg connection that takes the portable subset of SQLite's SQL the bulk paths use:
+    `?` placeholders and `json_each(?)` over a JSON array of integers. `postgresql` lets a
+    caller choose where the two engines differ (collation, say)."""
+
+    postgresql = True
+
+    def __init__(self, connection: Any) -> None:
+        self._connection = connection
+
+    def cursor(self) -> QmarkConnection:
+        return self
+
+    def execute(self, sql: str, parameters: Any = ()) -> Any:
+        cursor = self._connection.cursor()
+        with _as_sqlalchemy_error(sql):
+            cursor.execute(qmark_to_postgresql(sql), tuple(parameters))
+        return cursor
+
+    def executemany(self, sql: str, rows: Any) -> Any:
+        cursor = self._connection.cursor()
+        rows = [tuple(row) for row in rows]
+        if rows:
+            with _as_sqlalchemy_error(sql):
+                cursor.executemany(qmark_to_postgresql(sql), rows)
+        return cursor
+
+
+@contextmanager
+def _as_sqlalchemy_error(sql: str) -> Iterator[None]:
+    """psycopg's errors as SQLAlchemy raises them, so `translate_errors` (and whoever catches
+    SQLAlchemy's IntegrityError, say) sees the same thing from the bulk paths as elsewhere."""
+    import psycopg
+
+    try:
+        yield
+    except psycopg.Error as exc:
+        raise sqlalchemy.exc.DBAPIError.instance(sql, None, exc, psycopg.Error) from exc
+
+
+@functools.lru_cache(maxsize=256)
+def qmark_to_postgresql(sql: str) -> str:
+    """SQLite's SQL as psycopg takes it. The bulk paths' SQL has no `?` inside quotes."""
+    sql = sql.replace("%", "%%")
+    sql = sql.replace("SELECT value FROM json_each(?)",
+                      "SELECT value::bigint FROM json_array_elements_text(?::json)")
+    return sql.replace("?", "%s")
 
 
 def _use_write_ahead_log(cursor: sqlite3.Cursor, busy_timeout: float) -> None:

@@ -27,6 +27,7 @@ from models.connection import (
     translate_errors,
 )
 from models.guard import missing_guard_triggers, refuse_audited_writes
+from models.location import DatabaseLocation, ServerUrl, location_of
 
 # Re-exported: most callers open a database and then use its sessions.
 __all__ = ["BEGIN_OPTION", "DEFAULT_BACKUPS_KEPT", "DEFAULT_BUSY_TIMEOUT_SECONDS", "database_path",
@@ -44,7 +45,7 @@ def default_database_path() -> Path:
 
 
 def open_database(
-    path: Path | str,
+    path: DatabaseLocation | str,
     *,
     busy_timeout: float = DEFAULT_BUSY_TIMEOUT_SECONDS,
     backups_kept: int = DEFAULT_BACKUPS_KEPT,
@@ -63,7 +64,10 @@ def open_database(
     """
     from models.migrate import migrate_to_head  # Alembic: imported only to open a file
 
-    path = Path(path).expanduser()
+    location = location_of(path)
+    if isinstance(location, ServerUrl):
+        return _open_server(location, busy_timeout)
+    path = location
     if not _existing_file(path):
         _create_database(path, busy_timeout)
     engine = make_engine(path, busy_timeout)
@@ -73,6 +77,25 @@ def open_database(
             missing = missing_guard_triggers(engine)
         if missing:
             refuse_audited_writes(engine, missing)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+def _open_server(url: ServerUrl, busy_timeout: float) -> Engine:
+    """A PostgreSQL database, migrated (no backup file: the server's are pg_dump's, see
+    docs/deploy.md). The audit guard there is a trigger too; when it is missing, opening is
+    refused (models.guard)."""
+    from models.migrate import migrate_to_head
+
+    engine = make_engine(url, busy_timeout)
+    try:
+        with translate_errors(None):
+            migrate_to_head(engine, backups_kept=0, backup_before=False)
+            missing = missing_guard_triggers(engine)
+        if missing:
+            raise errors.AuditGuardMissing(None, missing)
     except BaseException:
         engine.dispose()
         raise

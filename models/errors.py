@@ -32,6 +32,19 @@ class DatabaseLocked(DatabaseError):
         )
 
 
+class ServerUnreachable(DatabaseError):
+    """A team server (PostgreSQL) refused the connection or could not be reached."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(
+            None,
+            f"The team server cannot be reached: {reason}",
+            "Check the --db / CIN_DB address (or the service in pg_service.conf), your network "
+            "or VPN, and your password in ~/.pgpass; if it stays so, ask IT whether the server "
+            "is running. Nothing was saved by this attempt.",
+        )
+
+
 class DatabaseReadOnly(DatabaseError):
     def __init__(self, path: Path | str | None) -> None:
         super().__init__(

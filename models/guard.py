@@ -21,8 +21,14 @@ GUARD_MISSING = "cin-audit-guard-missing"  # starts the error SQLite raises; see
 def missing_guard_triggers(engine: Engine) -> list[str]:
     with engine.connect() as connection:
         present = {row[0] for row in connection.execute(text(
+            _POSTGRESQL_TRIGGERS if engine.dialect.name == "postgresql" else
             "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'"))}
     return [name for name in GUARD_TRIGGERS if name not in present]
+
+
+# The enabled triggers on audit_log (migration 0002's PostgreSQL branch).
+_POSTGRESQL_TRIGGERS = ("SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_log'::regclass "
+                        "AND NOT tgisinternal AND tgenabled != 'D'")
 
 
 def refuse_audited_writes(engine: Engine, missing: list[str]) -> None:

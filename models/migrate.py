@@ -13,12 +13,14 @@ from sqlalchemy import Connection, Engine, inspect
 
 from models import errors
 from models.backup import automatic_backup
-from models.connection import BEGIN_OPTION, database_path
+from models.connection import BEGIN_OPTION, database_path, is_postgresql
 
 MIGRATIONS_FOLDER = Path(__file__).resolve().parent / "migrations"
 # Alembic keeps the running migration in module globals (`alembic.op`, `alembic.context`): two
 # threads migrating at once, even different files, would trip over each other.
 _ALEMBIC_LOCK = threading.Lock()
+# PostgreSQL's advisory lock key for migrating ("CIN1" as a number).
+_MIGRATION_LOCK = 0x43494E31
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -53,7 +55,7 @@ def migrate_to_head(
         return
     if current is not None and _unknown_revision(script, current):
         raise errors.DatabaseTooNew(path, current)
-    if backup_before and _has_tables(engine):
+    if backup_before and not is_postgresql(engine) and _has_tables(engine):
         automatic_backup(path, reason="before-migration", keep=backups_kept, folder=backup_folder)
     upgrade(engine, "head")
 
@@ -64,6 +66,10 @@ def upgrade(engine: Engine, revision: str) -> None:
     with _ALEMBIC_LOCK, engine.connect() as connection:
         connection = connection.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
         with connection.begin():
+            if is_postgresql(connection):
+                # PostgreSQL's DDL is transactional, but two first opens would both create the
+                # tables: one waits for the other, then finds it done.
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
             command.upgrade(alembic_config(connection), revision)
 
 

@@ -8,6 +8,7 @@ here:
 
 1. the stored deadlines, when current for these settings: plain sqlite3, nothing heavy
    imported (`stored_caseload`; the first paint and `cin due` on an unchanged caseload);
+   an SQLite file only: on a team server (PostgreSQL) every read starts at rung 2;
 2. else the full path under the write lock: deadlines not stored yet are worked out, stored,
    and read back (`models.caseload`);
 3. else, when another copy of cin holds the write lock, worked out without storing.
@@ -25,6 +26,8 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
+
+from models.location import DatabaseLocation, location_of
 
 if TYPE_CHECKING:  # imported when first used: the fast read needs none of them
     from sqlalchemy import Engine
@@ -50,14 +53,14 @@ class CaseloadService:
     def __init__(
         self,
         *,
-        database: Path,
+        database: DatabaseLocation | str,
         settings_dir: Path | None,
         today: date,
         actor: str,
         amber_working_days: int = DEFAULT_AMBER_WORKING_DAYS,
         backups_to_keep: int = DEFAULT_BACKUPS_KEPT,
     ) -> None:
-        self.database = Path(database)
+        self.database: DatabaseLocation = location_of(database)
         # None: the shipped packs and England & Wales bank holidays only (tests, demos).
         self.settings_dir = settings_dir
         self.today = today
@@ -136,14 +139,20 @@ class CaseloadService:
         import sqlite3
         from contextlib import closing
 
-        if not self.database.is_file():
+        if not isinstance(self.database, Path):  # a team server: through the engine
+            from sqlalchemy import text
+
+            with self.engine.connect() as server:
+                names = [str(name) for (name,) in server.execute(text(sql))]
+        elif not self.database.is_file():
             return typed
-        try:
-            uri = f"file:{self.database.resolve()}?mode=ro"
-            with closing(sqlite3.connect(uri, uri=True)) as connection:
-                names = [name for (name,) in connection.execute(sql)]
-        except sqlite3.Error:
-            return typed  # the read that follows reports the database's problem properly
+        else:
+            try:
+                uri = f"file:{self.database.resolve()}?mode=ro"
+                with closing(sqlite3.connect(uri, uri=True)) as connection:
+                    names = [name for (name,) in connection.execute(sql)]
+            except sqlite3.Error:
+                return typed  # the read that follows reports the database's problem properly
         if typed in names:
             return typed
         folded = typed.casefold()

@@ -23,8 +23,10 @@ def translate_error(
     passed in because making backups needs this translation too)."""
     original = getattr(exc, "orig", None) or exc
     message = str(original).lower()
+    if _server_connection_failed(original, message):
+        return errors.ServerUnreachable(str(original).strip().splitlines()[0])
     if ("database is locked" in message or "database table is locked" in message
-            or "busy" in message):
+            or "busy" in message or "lock timeout" in message):  # the last: PostgreSQL's
         return errors.DatabaseLocked(path)
     if "readonly database" in message or "read-only" in message:
         return errors.DatabaseReadOnly(path)
@@ -38,6 +40,13 @@ def translate_error(
         missing = str(original).split(GUARD_MISSING + ":", 1)[-1].strip()
         return errors.AuditGuardMissing(path, [m.strip() for m in missing.split(",") if m.strip()])
     return None
+
+
+def _server_connection_failed(original: BaseException, message: str) -> bool:
+    """psycopg could not connect (checked by name: psycopg is only there in team mode)."""
+    kind = type(original)
+    return (kind.__module__.startswith("psycopg") and kind.__name__ == "OperationalError"
+            and ("connection" in message or "password" in message))
 
 
 def _corrupt(path: Path | None, advise: Advice) -> errors.DatabaseCorrupt:

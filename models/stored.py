@@ -26,7 +26,8 @@ def date_from_stored(text: None) -> None: ...
 def date_from_stored(text: str | None) -> date | None: ...
 @lru_cache(maxsize=8192)  # a caseload repeats the same few hundred dates many times over
 def date_from_stored(text: str | None) -> date | None:
-    return None if text is None else date.fromisoformat(text)
+    # PostgreSQL's driver gives a date already.
+    return None if text is None else text if isinstance(text, date) else date.fromisoformat(text)
 
 
 def bool_to_stored(value: bool | None) -> int | None:

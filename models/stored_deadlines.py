@@ -322,13 +322,14 @@ LEFT JOIN case_deadlines AS d ON d.case_id = c.id
 STORED_ORDER = "(d.error IS NULL), (d.first_due IS NULL), d.first_due, c.ref"
 
 # A stored row whose `first_due` does not hold on the day given (twice) as ISO text.
-_MOVED = "(COALESCE(d.ordered_from > ?, 0) OR COALESCE(d.ordered_until <= ?, 0))"
+_MOVED = "(COALESCE(d.ordered_from > ?, FALSE) OR COALESCE(d.ordered_until <= ?, FALSE))"
 # ...because the day is on or after the days it holds for: a repeating rule's occurrence moved
 # on, and occurrences only move later, so the soonest due date is no earlier than stored.
-_LATER = "COALESCE(d.ordered_until <= ?, 0)"
+_LATER = "COALESCE(d.ordered_until <= ?, FALSE)"
 # ...any other way (a day before the days it holds for, or a row whose deadlines could not be
 # worked out when stored): it is always read with the first screen.
-_ANY_ORDER = "(COALESCE(d.ordered_from > ?, 0) OR COALESCE(d.ordered_from = d.ordered_until, 0))"
+_ANY_ORDER = ("(COALESCE(d.ordered_from > ?, FALSE) "
+              "OR COALESCE(d.ordered_from = d.ordered_until, FALSE))")
 
 
 def read_caseload(
@@ -365,7 +366,7 @@ def read_caseload(
         parameters.append(ref)
     if not_in_batches:
         # A row not current (or missing) is kept, so it is seen and None returned.
-        conditions.append("(d.computed_for IS NOT ? OR d.batch NOT IN "
+        conditions.append("(d.computed_for IS NULL OR d.computed_for != ? OR d.batch NOT IN "
                           "(SELECT value FROM json_each(?)))")
         parameters += [computed_for, json.dumps(sorted(not_in_batches))]
     where = " WHERE " + " AND ".join(conditions) if conditions else ""
@@ -399,7 +400,9 @@ def _first_screen_ids(
     ordered_where = " WHERE " + " AND ".join([*conditions, "NOT " + _ANY_ORDER])
     ordered = connection.execute(
         _READ_IDS.replace("SELECT c.id", f"SELECT c.id, {_LATER}", 1) + ordered_where
-        + " ORDER BY (d.computed_for IS ?), " + STORED_ORDER,
+        + " ORDER BY (CASE WHEN d.computed_for = ? THEN 1 ELSE 0 END), " + STORED_ORDER
+        # PostgreSQL's text order is the database's collation: "C" is SQLite's (and Python's).
+        + (' COLLATE "C"' if getattr(connection, "postgresql", False) else ""),
         [day, *parameters, day, computed_for])
     ids: list[int] = []
     holding = 0
@@ -538,7 +541,7 @@ def computed_for_settings(
 
 
 def fast_caseload(
-    database: Path,
+    database: Path | object,
     settings_dir: Path | None,
     *,
     today: date,
@@ -551,8 +554,8 @@ def fast_caseload(
     settings (the first `limit` cases of it, if given); None otherwise (or on any database
     problem: the full path then reports it properly)."""
     try:
-        if not Path(database).is_file():
-            return None
+        if not isinstance(database, str | Path) or not Path(database).is_file():
+            return None  # a team server: the service's SQLAlchemy path reads it
         connection = sqlite3.connect(f"file:{Path(database).resolve()}?mode=ro", uri=True,
                                      check_same_thread=False)
     except (OSError, sqlite3.Error):
@@ -577,7 +580,7 @@ def fast_caseload(
 
 @contextmanager
 def stored_rows(
-    database: Path,
+    database: Path | object,
     settings_dir: Path | None,
     *,
     today: date,
@@ -589,8 +592,8 @@ def stored_rows(
     current for these settings (None otherwise, or on any database problem: the full path then
     reports it properly); the rows may still raise `NotCurrent`."""
     try:
-        if not Path(database).is_file():
-            yield None
+        if not isinstance(database, str | Path) or not Path(database).is_file():
+            yield None  # a team server: the service's SQLAlchemy path reads it
             return
         connection = sqlite3.connect(f"file:{Path(database).resolve()}?mode=ro", uri=True,
                                      check_same_thread=False)

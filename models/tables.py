@@ -15,7 +15,7 @@ from datetime import date as Date
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Table, inspect
+from sqlalchemy import JSON, BigInteger, Column, Integer, Table, inspect
 from sqlmodel import Field, SQLModel
 
 
@@ -227,7 +227,9 @@ class CaseDeadlines(SQLModel, table=True):
     first_due: str | None = None  # ISO date of the soonest deadline, for reading in order
     ordered_from: str | None = None  # first_due holds from this ISO date (None: always)...
     ordered_until: str | None = None  # ...to before this one (None: always); migration 0006
-    batch: int  # shared by the rows stored together (models.stored_deadlines.read_caseload)
+    # Shared by the rows stored together (models.stored_deadlines.read_caseload): 62 random
+    # bits, so BIGINT on PostgreSQL (migration 0003).
+    batch: int = Field(sa_type=Integer().with_variant(BigInteger(), "postgresql"))
 
 
 class DeadlineInputs(SQLModel, table=True):

@@ -33,6 +33,7 @@ from sqlalchemy import Boolean, Date, RowMapping, bindparam, insert, select, upd
 from sqlmodel import Session
 
 from models import audit, stored, versions
+from models.connection import driver_connection
 from models.db import one_transaction
 from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
 from models.tables import Case, Closure, Meeting, Visit, Worker, new_uid, table_of
@@ -601,11 +602,28 @@ class _StoredForm:
                          if isinstance(table.c[name].type, Boolean)}
         self.dates = {i for i, name in enumerate(columns)
                       if isinstance(table.c[name].type, Date)}
+        # On PostgreSQL the values are read and written in SQLite's form too (ISO text, 0/1),
+        # cast in SQL, so both engines compare and audit the very same values.
+        self.postgresql = dialect.name == "postgresql"
         self.all_given = tuple(range(len(columns)))
         self._given_cache: dict[frozenset[str], tuple[int, ...]] = {}
         self.status_at = columns.index("status") if "status" in columns else None
         self.withdrawn_at = columns.index("withdrawn_on")
         self.withdrawal = (self.withdrawn_at, columns.index("withdrawn_reason"))
+
+    def _read_as(self) -> list[str]:
+        if not self.postgresql:
+            return list(self.columns)
+        return [f"CAST({c} AS TEXT)" if i in self.dates else
+                f"CAST({c} AS INTEGER)" if i in self.booleans else c
+                for i, c in enumerate(self.columns)]
+
+    def _marks(self) -> list[str]:
+        if not self.postgresql:
+            return ["?"] * len(self.columns)
+        return ["CAST(? AS DATE)" if i in self.dates else
+                "CAST(CAST(? AS INTEGER) AS BOOLEAN)" if i in self.booleans else "?"
+                for i in range(len(self.columns))]
 
     def takes_back_withdrawal(self, stored_values: _Stored, merged: _Stored) -> bool:
         return stored_values[self.withdrawn_at] is not None and merged[self.withdrawn_at] is None
@@ -696,7 +714,7 @@ class _StoredForm:
 
     def read(self, session: Session) -> _StoredChildren:
         """Every stored row, in id order."""
-        sql = (f"SELECT id, case_id, uid, {', '.join(self.columns)} FROM {self.table.name} "
+        sql = (f"SELECT id, case_id, uid, {', '.join(self._read_as())} FROM {self.table.name} "
                "ORDER BY case_id, id")
         rows = (_StoredChild(row[0], row[1], row[2], row[3:])
                 for row in _driver_cursor(session).execute(sql))
@@ -705,7 +723,7 @@ class _StoredForm:
     def insert(self, session: Session, rows: list[tuple[Any, ...]]) -> None:
         """Rows are (case_id, uid, *values)."""
         if rows:
-            marks = ", ".join("?" * (len(self.columns) + 2))
+            marks = ", ".join(["?", "?", *self._marks()])
             _driver_cursor(session).executemany(
                 f"INSERT INTO {self.table.name} (case_id, uid, {', '.join(self.columns)}) "
                 f"VALUES ({marks})",
@@ -715,7 +733,8 @@ class _StoredForm:
     def update(self, session: Session, rows: list[tuple[Any, ...]]) -> None:
         """Rows are (*values, id)."""
         if rows:
-            assignments = ", ".join(f"{c} = ?" for c in self.columns)
+            assignments = ", ".join(f"{c} = {mark}"
+                                    for c, mark in zip(self.columns, self._marks(), strict=True))
             _driver_cursor(session).executemany(
                 f"UPDATE {self.table.name} SET {assignments} WHERE id = ?", rows
             )
@@ -810,10 +829,9 @@ def _to_stored(column_type: Any, dialect: Any) -> Any:
 
 
 def _driver_cursor(session: Session) -> Any:
-    """A sqlite3 cursor on the session's own connection, inside its transaction."""
-    connection = session.connection().connection.dbapi_connection
-    assert connection is not None  # None only once the connection is closed
-    return connection.cursor()
+    """A sqlite3 cursor on the session's own connection, inside its transaction (on
+    PostgreSQL, one that takes the same SQL: models.connection.QmarkConnection)."""
+    return driver_connection(session.connection()).cursor()
 
 
 def _update_by_id(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:

@@ -51,6 +51,19 @@ def make_database(tmp_path: Path) -> Callable[..., Path]:
     return build
 
 
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A PostgreSQL server with cin's schema in a template database made once per session
+    (tests/pg_server.py); `postgres_server.new_database()` copies it. Skips with the reason
+    when no server is named (fails under CIN_REQUIRE_POSTGRES=1)."""
+    from .pg_server import PostgresServer, server_url_or_skip
+
+    server = PostgresServer(server_url_or_skip())
+    server.make_template()
+    yield server
+    server.drop(server.template)
+
+
 @pytest.fixture(autouse=True)
 def _full_colour_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     """The app styles overdue for a terminal of few colours when TERM says so (TERM=xterm, as on

@@ -1,4 +1,9 @@
-"""Fixtures for the persistence tests: each test gets its own database in tmp_path."""
+"""Fixtures for the persistence tests: each test gets its own database, on both engines.
+
+`database` (and `engine`, built on it) runs a test twice: on an SQLite file in tmp_path and on
+a fresh PostgreSQL database (tests/pg_server.py; skipped with the reason when no server is
+named). A test or module about SQLite files as such is marked
+`pytest.mark.sqlite_only("why")` and runs on SQLite only."""
 
 from __future__ import annotations
 
@@ -10,6 +15,9 @@ import pytest
 
 from models.db import open_database, session_scope
 from models.inputs import CaseInput
+from models.location import DatabaseLocation
+
+from ..pg_server import PostgresServer
 
 # Monday 23 Nov 2026, the project's fixed "today" for tests.
 TODAY = date(2026, 11, 23)
@@ -63,9 +71,53 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "data" / "cin.db"
 
 
+ENGINES = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
+    for name in ("database", "new_database"):
+        if name in metafunc.fixturenames:
+            metafunc.parametrize(name, ENGINES[:1] if only_sqlite else ENGINES, indirect=True)
+
+
 @pytest.fixture
-def engine(db_path: Path):
-    engine = open_database(db_path)
+def database(request: pytest.FixtureRequest, db_path: Path):
+    """Where the test's database is: an SQLite file, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield db_path
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    name, url = server.new_database()
+    yield url
+    server.drop(name)
+
+
+@pytest.fixture
+def new_database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """`new_database()`: a fresh database on the test's engine each call, for a property
+    test's examples (on PostgreSQL the one before is dropped: close its engine first)."""
+    if request.param == "sqlite":
+        yield lambda: tmp_path_factory.mktemp("db") / "cin.db"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    made: list[str] = []
+
+    def make() -> DatabaseLocation:
+        while made:
+            server.drop(made.pop())
+        name, url = server.new_database()
+        made.append(name)
+        return url
+
+    yield make
+    for name in made:
+        server.drop(name)
+
+
+@pytest.fixture
+def engine(database: DatabaseLocation):
+    engine = open_database(database)
     yield engine
     engine.dispose()
 

@@ -23,6 +23,9 @@ from models.db import open_database, session_scope
 from models.queries import audit_log, list_cases
 from models.recovery import restore_database
 
+pytestmark = pytest.mark.sqlite_only(
+    "about SQLite files as such: backups, file modes, WAL, locks, recovery")
+
 
 def refs(path: Path) -> list[str]:
     engine = open_database(path)

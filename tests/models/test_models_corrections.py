@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -29,8 +28,8 @@ def seen(day: date, voice: str = "Likes school") -> VisitInput:
 
 
 @pytest.fixture
-def service(tmp_path: Path):
-    service = CaseloadService(database=tmp_path / "cin.db", settings_dir=None, today=TODAY,
+def service(database):
+    service = CaseloadService(database=database, settings_dir=None, today=TODAY,
                               actor="Jo Lantern")
     service.open()
     with session_scope(service.engine) as session:

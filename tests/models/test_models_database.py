@@ -21,6 +21,9 @@ from models.backup import automatic_backup
 from models.db import default_database_path, open_database, session_scope
 from models.tables import Case, Visit
 
+pytestmark = pytest.mark.sqlite_only(
+    "about SQLite files as such: backups, file modes, WAL, locks, recovery")
+
 
 def test_database_file_is_private_to_its_owner(db_path, engine):
     assert stat.S_IMODE(os.stat(db_path).st_mode) == 0o600

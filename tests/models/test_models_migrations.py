@@ -12,6 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlmodel import SQLModel
 
+from models import errors
 from models.backup import default_backup_folder, list_backups
 from models.db import make_engine, open_database, session_scope
 from models.migrate import current_revision, head_revision, upgrade
@@ -94,3 +95,42 @@ def test_the_audit_log_cannot_be_changed_or_deleted(engine, add_case, statement)
         connection.exec_driver_sql(statement)
     with session_scope(engine, write=False) as session:
         assert [a.summary for a in audit_log(session)] == ["Imported a new case"]
+
+
+def test_a_team_server_without_its_audit_guard_is_refused(postgres_server):
+    """Whoever drops the guard's trigger on the server (a psql session, say) finds cin will
+    not open the database until it is back, naming the missing trigger."""
+    name, url = postgres_server.new_database()
+    try:
+        open_database(url).dispose()  # the template already has the guard: opening is fine
+        engine = make_engine(url)
+        with engine.begin() as connection:
+            connection.exec_driver_sql("DROP TRIGGER audit_log_no_delete ON audit_log")
+        engine.dispose()
+        with pytest.raises(errors.AuditGuardMissing, match="audit_log_no_delete"):
+            open_database(url)
+    finally:
+        postgres_server.drop(name)
+
+
+def test_two_first_opens_of_an_empty_team_database_migrate_it_once(postgres_server):
+    """Two workers starting cin on a new team database at the same moment (two processes):
+    one migrates, the other waits for it (an advisory lock) and finds it done."""
+    import subprocess
+    import sys
+
+    name, url = postgres_server.new_database(empty=True)
+    probe = ("import sys\nfrom models.db import open_database\n"
+             "open_database(sys.argv[1]).dispose()\n")
+    try:
+        opens = [subprocess.Popen([sys.executable, "-c", probe, url.url],
+                                  stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        results = [(p.wait(timeout=120), p.stderr.read() if p.stderr else "") for p in opens]
+        assert results == [(0, ""), (0, "")]
+        engine = make_engine(url)
+        try:
+            assert current_revision(engine) == head_revision()
+        finally:
+            engine.dispose()
+    finally:
+        postgres_server.drop(name)

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import tomllib
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 
 from models import commands
 from models.caseload import inputs_digest, load_caseload
+from models.connection import driver_connection
 from models.db import open_database, session_scope
 from models.inputs import CaseInput, ClosureInput, VisitInput
 from models.rows import caseload_order, order_key
@@ -83,8 +83,8 @@ CASES = [
 
 
 @pytest.fixture
-def engine(tmp_path: Path):
-    engine = open_database(tmp_path / "cin.db")
+def engine(database):
+    engine = open_database(database)
     with session_scope(engine) as session:
         commands.upsert_cases(session, cases=CASES, actor="test", policies=POLICIES,
                               today=TODAY)
@@ -98,7 +98,7 @@ def test_the_sql_order_of_stored_rows_is_order_key(engine, policies):
     with session_scope(engine) as session:
         load_caseload(session, policies=policies, calendar=CALENDAR, today=TODAY,
                       include_closed=True)  # stores every case's deadlines for `key`
-        connection = session.connection().connection.driver_connection
+        connection = driver_connection(session.connection())
         stored = connection.execute(
             "SELECT c.ref, d.error, d.first_due FROM cases AS c "
             "JOIN case_deadlines AS d ON d.case_id = c.id WHERE d.computed_for = ? "
@@ -130,7 +130,7 @@ def test_every_first_screen_is_the_start_of_the_whole_caseload_on_later_days(eng
     with session_scope(engine) as session:
         load_caseload(session, policies=policies, calendar=CALENDAR, today=TODAY,
                       include_closed=True)
-        connection = session.connection().connection.driver_connection
+        connection = driver_connection(session.connection())
         # Stored on TODAY; read on the days after without storing again, so the monthly
         # cases' stored soonest due date goes out of date.
         orders = set()

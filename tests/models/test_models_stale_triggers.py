@@ -96,6 +96,37 @@ def test_every_table_the_facts_builder_reads_makes_stored_deadlines_stale(tmp_pa
             f"deadlines stale: add triggers in a migration ({sorted(triggers.get(table, ()))})")
 
 
+def _stale_triggers_postgresql(engine) -> dict[str, set[str]]:
+    """`_stale_triggers` on PostgreSQL: each row trigger and its plpgsql function's body."""
+    found: dict[str, set[str]] = {}
+    with engine.connect() as connection:
+        for table, verb, body in connection.exec_driver_sql(
+                "SELECT t.event_object_table, t.event_manipulation, p.prosrc "
+                "FROM information_schema.triggers AS t JOIN pg_proc AS p "
+                "ON t.action_statement = 'EXECUTE FUNCTION ' || p.proname || '()' "
+                "WHERE t.action_timing = 'AFTER' AND t.action_orientation = 'ROW'"):
+            if "DELETE FROM CASE_DEADLINES" in " ".join(body.split()).upper():
+                found.setdefault(table, set()).add(verb)
+    return found
+
+
+def test_postgresql_has_the_same_stale_triggers_as_sqlite(tmp_path, postgres_server):
+    """Migrations 0003, 0006 and 0007 make each trigger on both engines (plpgsql functions on
+    PostgreSQL): the same tables and changes make stored deadlines stale on a team server."""
+    sqlite = open_database(tmp_path / "cin.db")
+    name, url = postgres_server.new_database()
+    server = open_database(url)
+    try:
+        on_sqlite = _stale_triggers(sqlite)
+        on_server = _stale_triggers_postgresql(server)
+    finally:
+        sqlite.dispose()
+        server.dispose()
+        postgres_server.drop(name)
+    assert "task_completions" in on_sqlite and "workers" in on_sqlite
+    assert on_server == on_sqlite
+
+
 def test_the_code_digest_finds_imports_as_python_reads_them():
     for name in code_modules():
         path = _module_file(name)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -22,6 +21,7 @@ from models.caseload import (
     load_caseload,
     load_caseload_changes,
 )
+from models.connection import driver_connection
 from models.db import open_database, session_scope
 from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
 from models.queries import case_facts
@@ -73,7 +73,7 @@ def _fresh(session, policies, calendar, today, amber):
 
 def _stored_rows(session, key, today, calendar, amber):
     """ref -> deadlines on `today` of the rows stored with `key` (not refreshed first)."""
-    connection = session.connection().connection.driver_connection
+    connection = driver_connection(session.connection())
     decode = _Decoder().decode
     result = {}
     for ref, error, text in connection.execute(
@@ -122,8 +122,8 @@ def _case(ref: str, **fields) -> CaseInput:
 
 
 @pytest.fixture
-def engine(tmp_path: Path):
-    engine = open_database(tmp_path / "cin.db")
+def engine(database):
+    engine = open_database(database)
     yield engine
     engine.dispose()
 
@@ -144,7 +144,7 @@ def caseload(engine):
 
 def _meeting_ids(engine, status: str) -> list[int]:
     with session_scope(engine, write=False) as session:
-        connection = session.connection().connection.driver_connection
+        connection = driver_connection(session.connection())
         return [i for (i,) in connection.execute(
             "SELECT id FROM meetings WHERE status = ? ORDER BY id", (status,))]
 
@@ -199,7 +199,7 @@ def test_oversight_notes_and_actions(caseload):
                 cleared_flags=["wirral.visit"], today=TODAY)
     assert_store_matches_engine(caseload)
     with session_scope(caseload, write=False) as session:
-        connection = session.connection().connection.driver_connection
+        connection = driver_connection(session.connection())
         (action_id,) = connection.execute("SELECT id FROM oversight_actions").fetchone()
     assert _run(caseload, "complete_oversight_action", action_id=action_id,
                 done=date(2026, 11, 23), actor="t", today=TODAY)
@@ -227,7 +227,7 @@ def test_a_reimport_that_changes_a_case(caseload):
 
 def _stored_batches(engine):
     with session_scope(engine, write=False) as session:
-        connection = session.connection().connection.driver_connection
+        connection = driver_connection(session.connection())
         return sorted(connection.execute("SELECT case_id, batch FROM case_deadlines"))
 
 
@@ -373,8 +373,8 @@ _STEPS = st.lists(
 @settings(max_examples=30, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(steps=_STEPS)
-def test_any_sequence_of_changes_keeps_the_store_equal_to_the_engine(tmp_path_factory, steps):
-    engine = open_database(tmp_path_factory.mktemp("seq") / "cin.db")
+def test_any_sequence_of_changes_keeps_the_store_equal_to_the_engine(new_database, steps):
+    engine = open_database(new_database())
     try:
         _import(engine, *(_case(ref) for ref in REFS))
         today, amber = TODAY, 5
@@ -439,7 +439,7 @@ def test_the_first_screen_read_is_the_start_of_the_whole_read(caseload, tmp_path
     _import(caseload, _case("A3"), _case("Z9".replace("Z", "B"), policy="wirral"))
     missing = {k: v for k, v in POLICIES.items() if k != "camden"}
     with session_scope(caseload) as session:
-        connection = session.connection().connection.driver_connection
+        connection = driver_connection(session.connection())
 
         def read(computed_for, **options):
             return read_caseload(connection, computed_for=computed_for, today=TODAY,

@@ -20,8 +20,8 @@ POLICIES = load_policies(None)
 
 
 @pytest.fixture
-def service(tmp_path):
-    path = tmp_path / "cin.db"
+def service(database):
+    path = database
     engine = open_database(path)
     with session_scope(engine) as session:
         commands.upsert_cases(session, actor="t", policies=POLICIES, today=TODAY, cases=[

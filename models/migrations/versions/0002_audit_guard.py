@@ -6,7 +6,7 @@ Revises: 0001
 
 from __future__ import annotations
 
-from alembic import op
+from models.migrations.triggers import create_trigger, drop_trigger
 
 revision = "0002"
 down_revision = "0001"
@@ -18,17 +18,14 @@ AUDIT_UNCHANGEABLE = "audit entries cannot be changed"
 
 def upgrade() -> None:
     for verb in ("UPDATE", "DELETE"):
-        op.execute(
-            f"""
-            CREATE TRIGGER audit_log_no_{verb.lower()}
-            BEFORE {verb} ON audit_log
-            BEGIN
-                SELECT RAISE(ABORT, '{AUDIT_UNCHANGEABLE}');
-            END
-            """
+        create_trigger(
+            f"audit_log_no_{verb.lower()}", "BEFORE", verb, "audit_log",
+            sqlite_body=f"SELECT RAISE(ABORT, '{AUDIT_UNCHANGEABLE}');",
+            # SQLSTATE 23000 (integrity_constraint_violation), as SQLite's ABORT is reported.
+            postgresql_body=f"RAISE EXCEPTION '{AUDIT_UNCHANGEABLE}' USING ERRCODE = '23000';",
         )
 
 
 def downgrade() -> None:
-    op.execute("DROP TRIGGER IF EXISTS audit_log_no_update")
-    op.execute("DROP TRIGGER IF EXISTS audit_log_no_delete")
+    drop_trigger("audit_log_no_update", "audit_log")
+    drop_trigger("audit_log_no_delete", "audit_log")

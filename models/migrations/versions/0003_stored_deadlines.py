@@ -11,6 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from models.migrations.triggers import create_stale_trigger, drop_trigger
+
 revision = "0003"
 down_revision = "0002"
 branch_labels = None
@@ -48,7 +50,9 @@ def upgrade() -> None:
         sa.Column("first_due", sa.String(), nullable=True),
         # A random number shared by the rows stored together, so a reader that has seen some
         # batches can read only the cases stored since (the TUI after a save).
-        sa.Column("batch", sa.Integer(), nullable=False),
+        # (62 random bits: SQLite's INTEGER holds 64; PostgreSQL's needs BIGINT.)
+        sa.Column("batch", sa.Integer().with_variant(sa.BigInteger(), "postgresql"),
+                  nullable=False),
     )
     op.create_table(
         "deadline_inputs",
@@ -61,19 +65,11 @@ def upgrade() -> None:
             f"DELETE FROM case_deadlines WHERE case_id = {_CASE_OF_ROW[table].format(row=row)};"
             for row in rows
         )
-        op.execute(
-            f"""
-            CREATE TRIGGER {name}
-            AFTER {verb} ON {table}
-            BEGIN
-                {deletes}
-            END
-            """
-        )
+        create_stale_trigger(name, verb, table, deletes)
 
 
 def downgrade() -> None:
-    for name, _table, _verb in _trigger_names():
-        op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    for name, table, _verb in _trigger_names():
+        drop_trigger(name, table)
     op.drop_table("deadline_inputs")
     op.drop_table("case_deadlines")

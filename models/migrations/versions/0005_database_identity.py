@@ -30,7 +30,9 @@ def upgrade() -> None:
         "database_identity",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("uuid", sa.String(), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
+        # On PostgreSQL with the time zone, as the tables (models.tables) declare it.
+        sa.Column("created_at", sa.DateTime().with_variant(sa.DateTime(timezone=True),
+                                                           "postgresql"), nullable=False),
         sa.CheckConstraint("id = 1", name="one_identity"),
         sa.PrimaryKeyConstraint("id"),
     )
@@ -40,10 +42,13 @@ def upgrade() -> None:
         {"uuid": str(uuid.uuid4()),
          "at": datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" ")},
     )
+    if bind.dialect.name != "sqlite":
+        return  # the application id is in an SQLite file's header
     if bind.exec_driver_sql("PRAGMA application_id").scalar() == 0:  # the demo keeps its own
         bind.exec_driver_sql(f"PRAGMA application_id = {CIN_APPLICATION_ID}")
 
 
 def downgrade() -> None:
     op.drop_table("database_identity")
-    op.get_bind().exec_driver_sql("PRAGMA application_id = 0")
+    if op.get_bind().dialect.name == "sqlite":
+        op.get_bind().exec_driver_sql("PRAGMA application_id = 0")

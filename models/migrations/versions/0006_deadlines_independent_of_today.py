@@ -14,6 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from models.migrations.triggers import create_stale_trigger, drop_trigger
+
 revision = "0006"
 down_revision = "0005"
 branch_labels = None
@@ -38,18 +40,12 @@ def upgrade() -> None:
         deletes = "\n".join(
             f"DELETE FROM case_deadlines WHERE case_id IN "
             f"(SELECT id FROM cases WHERE worker_id = {row}.id);" for row in rows)
-        op.execute(f"""
-            CREATE TRIGGER stale_deadlines_workers_{verb.lower()}
-            AFTER {verb} ON workers
-            BEGIN
-                {deletes}
-            END
-            """)
+        create_stale_trigger(f"stale_deadlines_workers_{verb.lower()}", verb, "workers", deletes)
 
 
 def downgrade() -> None:
     for verb in _VERBS:
-        op.execute(f"DROP TRIGGER IF EXISTS stale_deadlines_workers_{verb.lower()}")
+        drop_trigger(f"stale_deadlines_workers_{verb.lower()}", "workers")
     op.execute("DELETE FROM case_deadlines")
     op.execute("DELETE FROM deadline_inputs")
     with op.batch_alter_table("deadline_inputs") as batch:

@@ -16,6 +16,8 @@ import uuid
 import sqlalchemy as sa
 from alembic import op
 
+from models.migrations.triggers import create_stale_trigger, drop_trigger
+
 revision = "0007"
 down_revision = "0006"
 branch_labels = None
@@ -57,7 +59,9 @@ def upgrade() -> None:
         # "corrected", "withdrawn" or "reopened"
         sa.Column("action", sa.String(), nullable=False),
         sa.Column("recorded", sa.Date(), nullable=False),
-        sa.Column("at", sa.DateTime(), nullable=False),
+        # On PostgreSQL with the time zone, as the tables (models.tables) declare it.
+        sa.Column("at", sa.DateTime().with_variant(sa.DateTime(timezone=True), "postgresql"),
+                  nullable=False),
         sa.Column("actor", sa.String(), nullable=False),
         sa.Column("reason", sa.String(), nullable=False),
         sa.Column("before", sa.JSON(none_as_null=True), nullable=True),
@@ -86,20 +90,15 @@ def upgrade() -> None:
     for verb, rows in _VERBS.items():
         deletes = "\n".join(
             f"DELETE FROM case_deadlines WHERE case_id = {row}.case_id;" for row in rows)
-        op.execute(f"""
-            CREATE TRIGGER stale_deadlines_task_completions_{verb.lower()}
-            AFTER {verb} ON task_completions
-            BEGIN
-                {deletes}
-            END
-            """)
+        create_stale_trigger(f"stale_deadlines_task_completions_{verb.lower()}", verb,
+                             "task_completions", deletes)
     # The engine reads new facts: rows stored by 0006's code are worked out again.
     op.execute("DELETE FROM case_deadlines")
 
 
 def downgrade() -> None:
     for verb in _VERBS:
-        op.execute(f"DROP TRIGGER IF EXISTS stale_deadlines_task_completions_{verb.lower()}")
+        drop_trigger(f"stale_deadlines_task_completions_{verb.lower()}", "task_completions")
     op.drop_table("task_completions")
     op.drop_table("corrections")
     op.drop_index("ix_oversight_notes_uid", table_name="oversight_notes")
