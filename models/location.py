@@ -42,14 +42,23 @@ def is_server_url(text: str) -> bool:
     return text.strip().lower().startswith(tuple(f"{s}:" for s in SERVER_SCHEMES))
 
 
+def _home_expanded(path: Path) -> Path:
+    """`~/cin.db` in the home folder; `~someone/...` of a user this machine does not know is
+    kept as written, as a shell keeps it."""
+    try:
+        return path.expanduser()
+    except RuntimeError:
+        return path
+
+
 def parse_location(text: str | Path) -> DatabaseLocation:
     """A Path for a file name, a `ServerUrl` for `postgresql://...`; raises
     `BadDatabaseLocation` for a server URL that carries a password."""
     if isinstance(text, Path):
-        return text.expanduser()
+        return _home_expanded(text)
     text = text.strip()
     if not is_server_url(text):
-        return Path(text).expanduser()
+        return _home_expanded(Path(text))
     parts = urlsplit(text)
     query = {key.lower() for key in parse_qs(parts.query, keep_blank_values=True)}
     if parts.password is not None or "password" in query:
