@@ -51,7 +51,6 @@ from bench_support import ROOT, SETTINGS, TODAY
 
 sys.path.insert(0, str(ROOT))
 from bench_import import generate
-
 from cin_tui.app import FIRST_SCREEN_ROWS
 from cin_tui.importer import import_parsed, read_case_file
 from models.location import DatabaseLocation, ServerUrl
