@@ -42,6 +42,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -94,7 +95,7 @@ class Server:
         import psycopg
 
         with psycopg.connect(self.admin_url, autocommit=True) as connection:
-            connection.execute(sql)  # type: ignore[arg-type]
+            connection.execute(sql.encode())
 
     def new_database(self, name: str) -> ServerUrl:
         self._admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
@@ -176,11 +177,11 @@ def run(folder: Path, server: Server, rounds: int) -> int:
         measures.setdefault("caseload of 25, first read (App start)", {})[name] = \
             first_read(places["worker"], steps[name])
         measures.setdefault("caseload of 25, warm read", {})[name] = \
-            lambda s=warm["worker"]: read_caseload(s, include_closed=False)
+            partial(read_caseload, warm["worker"], include_closed=False)
         measures.setdefault("worker's 25 in the team database", {})[name] = \
-            lambda s=warm["team"]: s.caseload(worker=WORKER)
+            partial(warm["team"].caseload, worker=WORKER)
         measures.setdefault("team view of 200 cases", {})[name] = \
-            lambda s=warm["team"]: s.team_overview()
+            warm["team"].team_overview
     # The untimed first pass stores today's deadlines on both engines, and checks the data.
     for measure, by_engine in measures.items():
         for name, call in by_engine.items():
@@ -206,15 +207,15 @@ def run(folder: Path, server: Server, rounds: int) -> int:
     print(f"{'measure':<42} {'SQLite':>9} {'PostgreSQL':>11} {'ratio':>7}  goal"
           "        (fastest: SQLite, PostgreSQL)")
     all_met = True
-    for measure, by_engine in times.items():
-        lite = statistics.median(by_engine["SQLite"]) * 1000
-        pg = statistics.median(by_engine["PostgreSQL"]) * 1000
+    for measure, taken in times.items():
+        lite = statistics.median(taken["SQLite"]) * 1000
+        pg = statistics.median(taken["PostgreSQL"]) * 1000
         ratio = pg / lite
         met = ratio <= GOAL
         all_met &= met
         print(f"{measure:<42} {lite:>9.1f} {pg:>11.1f} {ratio:>6.2f}x  "
-              f"{'met' if met else 'NOT met':<10}  ({min(by_engine['SQLite']) * 1000:.1f}, "
-              f"{min(by_engine['PostgreSQL']) * 1000:.1f})")
+              f"{'met' if met else 'NOT met':<10}  ({min(taken['SQLite']) * 1000:.1f}, "
+              f"{min(taken['PostgreSQL']) * 1000:.1f})")
     print(f"\n{'all within' if all_met else 'not all within'} {GOAL}x")
     print("\nfirst read, by step (medians in ms):")
     for step in STEPS:
