@@ -1,0 +1,241 @@
+"""A team server (PostgreSQL) against SQLite, side by side (issue 13's second goal: a manager's
+team view of 200 cases and a worker's caseload of 25 open within 1.5x of the same over SQLite).
+
+    eval "$(bash tools/test_postgres.sh start)"
+    .venv/bin/python bench/bench_team_server.py [--rounds 15] [--server URL]
+    bash tools/test_postgres.sh stop "$CIN_PG_FOLDER"
+
+`--server` (default: `CIN_TEST_POSTGRES`) is a superuser URL; the bench creates its two
+databases in it (C collation, as the tests do) and drops them at the end.
+
+The data: `bench_import.generate`'s caseload (a year of visits and meetings per child), with
+every case open, all in one team ("Team 01"), 25 cases to each worker ("Worker 001".."008"),
+imported through the real `cin import` path into an SQLite file and into a PostgreSQL database:
+
+- the worker's database: 25 cases, all Worker 001's (a worker's laptop, or their start screen);
+- the team's database: 200 cases, 8 workers (the manager's team, and the worker's 25 in it).
+
+Each is read once, untimed, before the rounds, so that today's deadlines are stored on both
+engines (the steady state all day after the first start). Then, round by round, each measure
+runs on SQLite then on PostgreSQL (the order swapped every other round), in one process with
+the modules already imported; the figure is the median over the rounds:
+
+1. caseload, first read: what the App's start worker does (cin_tui/app.py `_start`) with a new
+   `CaseloadService`: `stored_caseload(limit=120)` (the first screen; on SQLite the plain
+   sqlite3 rung, on PostgreSQL None), `open()` (engine, migrations checked), the caseload screen's
+   `read_caseload` (rows and table lines) and `change_marker()`; the worker's database;
+2. caseload, warm: `read_caseload` again on the same service (connection pooled); worker's db;
+3. worker's 25 in the team's database: `caseload(worker="Worker 001")` on an open service
+   (what `cin due --worker` reads);
+4. team view: `team_overview()` on an open service over the team's database (200 cases).
+
+It prints the medians, the PostgreSQL/SQLite ratio per measure, and whether it is within 1.5x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_support import ROOT, SETTINGS, TODAY
+
+sys.path.insert(0, str(ROOT))
+from bench_import import generate
+from cin_tui.app import FIRST_SCREEN_ROWS
+from cin_tui.importer import import_parsed, read_case_file
+from models.location import DatabaseLocation, ServerUrl
+from models.service import CaseloadService
+from policies.calendar import WorkingCalendar
+from policies.packs import load_policies
+from screens.caseload import read_caseload
+
+GOAL = 1.5
+TEAM = "Team 01"
+WORKERS = 8
+WORKER = "Worker 001"
+
+
+def caseload_file(folder: Path, cases: int) -> Path:
+    """`cases` open cases in one team, 25 to each worker, as a `cin import` JSON file."""
+    data = generate(cases, 2026, WorkingCalendar())
+    for i, case in enumerate(data["cases"]):
+        case["team"] = TEAM
+        case["worker"] = f"Worker {i % WORKERS + 1:03d}" if cases > 25 else WORKER
+        if case["closure"] is not None:  # generate closes every 20th: here all are open
+            case["closure"] = None
+    path = folder / f"caseload-{cases}.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def load(source: Path, database: DatabaseLocation) -> None:
+    parsed = read_case_file(source)
+    assert not parsed.problems, parsed.problems[:3]
+    import_parsed(parsed, database=database, actor="bench", policies=load_policies(None),
+                  today=TODAY)
+
+
+class Server:
+    def __init__(self, admin_url: str) -> None:
+        self.admin_url = admin_url
+        self.made: list[str] = []
+
+    def _admin(self, sql: str) -> None:
+        import psycopg
+
+        with psycopg.connect(self.admin_url, autocommit=True) as connection:
+            connection.execute(sql.encode())
+
+    def new_database(self, name: str) -> ServerUrl:
+        self._admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        self._admin(f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' "
+                    "LC_COLLATE 'C' LC_CTYPE 'C'")
+        self.made.append(name)
+        return ServerUrl(urlunsplit(urlsplit(self.admin_url)._replace(path=f"/{name}")))
+
+    def drop_all(self) -> None:
+        for name in self.made:
+            self._admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def service(database: DatabaseLocation) -> CaseloadService:
+    return CaseloadService(database=database, settings_dir=SETTINGS, today=TODAY, actor="bench")
+
+
+STEPS = ("stored_caseload", "open", "read_caseload", "change_marker")
+
+
+def first_read(database: DatabaseLocation, steps: dict[str, list[float]]) -> Callable[[], Any]:
+    """The App's start; each step's time is added to `steps` (where the first read goes)."""
+    def run() -> Any:
+        started = service(database)
+        try:
+            clock = [time.perf_counter()]
+            started.stored_caseload(limit=FIRST_SCREEN_ROWS)
+            clock.append(time.perf_counter())
+            started.open()
+            clock.append(time.perf_counter())
+            loaded = read_caseload(started, include_closed=False)
+            clock.append(time.perf_counter())
+            started.change_marker()
+            clock.append(time.perf_counter())
+            for step, before, after in zip(STEPS, clock, clock[1:], strict=False):
+                steps.setdefault(step, []).append(after - before)
+            return loaded
+        finally:
+            started.close()
+    return run
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--server", default=os.environ.get("CIN_TEST_POSTGRES", ""))
+    args = parser.parse_args(argv)
+    if not args.server:
+        print("no PostgreSQL server: pass --server URL or set CIN_TEST_POSTGRES "
+              "(eval \"$(bash tools/test_postgres.sh start)\")", file=sys.stderr)
+        return 2
+    SETTINGS.mkdir(parents=True, exist_ok=True)
+    server = Server(args.server)
+    with tempfile.TemporaryDirectory(prefix="cin-team-bench-") as scratch:
+        folder = Path(scratch)
+        try:
+            return run(folder, server, args.rounds)
+        finally:
+            server.drop_all()
+
+
+def run(folder: Path, server: Server, rounds: int) -> int:
+    built = time.perf_counter()
+    worker_json, team_json = caseload_file(folder, 25), caseload_file(folder, 200)
+    engines: dict[str, dict[str, DatabaseLocation]] = {
+        "SQLite": {"worker": folder / "worker.db", "team": folder / "team.db"},
+        "PostgreSQL": {"worker": server.new_database(f"cin_bench_worker_{os.getpid()}"),
+                       "team": server.new_database(f"cin_bench_team_{os.getpid()}")},
+    }
+    for places in engines.values():
+        load(worker_json, places["worker"])
+        load(team_json, places["team"])
+    open_services = {name: {kind: service(place).open() for kind, place in places.items()}
+                     for name, places in engines.items()}
+    measures: dict[str, dict[str, Callable[[], Any]]] = {}
+    steps: dict[str, dict[str, list[float]]] = {name: {} for name in engines}
+    for name, places in engines.items():
+        warm = open_services[name]
+        measures.setdefault("caseload of 25, first read (App start)", {})[name] = \
+            first_read(places["worker"], steps[name])
+        measures.setdefault("caseload of 25, warm read", {})[name] = \
+            partial(read_caseload, warm["worker"], include_closed=False)
+        measures.setdefault("worker's 25 in the team database", {})[name] = \
+            partial(warm["team"].caseload, worker=WORKER)
+        measures.setdefault("team view of 200 cases", {})[name] = \
+            warm["team"].team_overview
+    # The untimed first pass stores today's deadlines on both engines, and checks the data.
+    for measure, by_engine in measures.items():
+        for name, call in by_engine.items():
+            result = call()
+            check(measure, name, result)
+    for by_step in steps.values():
+        by_step.clear()  # the untimed pass is not a figure
+    print(f"data built, imported and primed in {time.perf_counter() - built:.1f} s")
+
+    times: dict[str, dict[str, list[float]]] = {m: {n: [] for n in engines} for m in measures}
+    order = list(engines)
+    for number in range(rounds):
+        for measure, by_engine in measures.items():
+            for name in order if number % 2 == 0 else order[::-1]:
+                start = time.perf_counter()
+                by_engine[name]()
+                times[measure][name].append(time.perf_counter() - start)
+    for by_kind in open_services.values():
+        for opened in by_kind.values():
+            opened.close()
+
+    print(f"\n{rounds} rounds, alternating; medians in ms; goal: PostgreSQL within {GOAL}x")
+    print(f"{'measure':<42} {'SQLite':>9} {'PostgreSQL':>11} {'ratio':>7}  goal"
+          "        (fastest: SQLite, PostgreSQL)")
+    all_met = True
+    for measure, taken in times.items():
+        lite = statistics.median(taken["SQLite"]) * 1000
+        pg = statistics.median(taken["PostgreSQL"]) * 1000
+        ratio = pg / lite
+        met = ratio <= GOAL
+        all_met &= met
+        print(f"{measure:<42} {lite:>9.1f} {pg:>11.1f} {ratio:>6.2f}x  "
+              f"{'met' if met else 'NOT met':<10}  ({min(taken['SQLite']) * 1000:.1f}, "
+              f"{min(taken['PostgreSQL']) * 1000:.1f})")
+    print(f"\n{'all within' if all_met else 'not all within'} {GOAL}x")
+    print("\nfirst read, by step (medians in ms):")
+    for step in STEPS:
+        print(f"  {step:<40} {statistics.median(steps['SQLite'][step]) * 1000:>9.1f} "
+              f"{statistics.median(steps['PostgreSQL'][step]) * 1000:>11.1f}")
+    return 0
+
+
+def check(measure: str, engine: str, result: Any) -> None:
+    """Each measure reads what it says it does, on both engines."""
+    if measure.startswith("team view"):
+        cases = sum(len(line.refs) for line in result.lines)
+        expected = 200
+    elif measure.startswith("worker's"):
+        cases, expected = len(result), 25
+    else:
+        cases, expected = len(result.lines), 25
+    if cases != expected:
+        raise SystemExit(f"{measure} on {engine}: {cases} cases, expected {expected}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
