@@ -35,8 +35,8 @@ CASE_CHILD_TABLES = ("visits", "meetings", "closures", "corrections", "task_comp
 # Derived, not recorded: any reader of a case stores its worked-out deadlines (the caseload's
 # read ladder), so writing them follows reading the case, not changing it.
 CACHE_TABLES = ("case_deadlines",)
-# Written by whoever saves anything (a case's deadlines are re-stored by any reader).
-SHARED_TABLES = ("workers", "deadline_inputs")
+# Written by whoever saves anything (the settings' key of the stored deadlines).
+SHARED_TABLES = ("deadline_inputs",)
 READ_ONLY_TABLES = ("database_identity", "alembic_version")
 
 _STAFF_TABLE = """
@@ -129,6 +129,9 @@ def _grants() -> Iterator[str]:
         yield f"GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO {both}"
     for table in SHARED_TABLES:
         yield f"GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO {both}"
+    # Adding a case names its worker; renaming a worker's row would hand over their cases.
+    yield f"REVOKE ALL ON workers FROM {both}"
+    yield f"GRANT SELECT, INSERT ON workers TO {both}"
     for table in READ_ONLY_TABLES:
         yield f"GRANT SELECT ON {table} TO {both}"
     for table in ("oversight_notes", "oversight_actions"):
@@ -174,7 +177,8 @@ def _policies() -> Iterator[str]:
     # Entries about a case only for its team; entries about no case (imports, restores) for all.
     yield from _policy("audit_log", "cin_read", f"FOR SELECT TO {both} "
                        "USING (case_ref IS NULL OR cin_may_read_ref(case_ref, current_user))")
-    yield from _policy("audit_log", "cin_append", f"FOR INSERT TO {both} WITH CHECK (true)")
+    yield from _policy("audit_log", "cin_append", f"FOR INSERT TO {both} "
+                       "WITH CHECK (case_ref IS NULL OR cin_may_read_ref(case_ref, current_user))")
 
 
 def init_statements() -> list[str]:

@@ -108,6 +108,8 @@ def test_a_worker_changes_only_their_own_cases_and_a_manager_their_teams(team):
             ann.execute("INSERT INTO oversight_notes (uid, case_id, author, recorded, decision, "
                         "rationale) SELECT 'n-x', id, 'Ann Lee', '2026-11-23', 'd', 'r' "
                         "FROM cases WHERE ref = 'N1'")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):  # taking Bea's name
+            ann.execute("UPDATE workers SET name = 'Ann Lee' WHERE name = 'Bea Cole'")
     with team.connect(team.max) as max_:
         assert max_.execute("UPDATE cases SET name = 'Renamed' WHERE ref = 'N2'").rowcount == 1
         assert max_.execute("UPDATE cases SET name = 'Renamed' WHERE ref = 'S1'").rowcount == 0
@@ -135,6 +137,9 @@ def test_the_audit_actor_is_the_logins_full_name_whatever_the_client_wrote(team)
             "INSERT INTO audit_log (at, actor, action, case_ref, summary) "
             "VALUES (now(), 'Max Ford', 'log_visit', 'N1', 'a visit') RETURNING actor")
     assert actor == "Ann Lee"  # not the manager she named
+    with team.connect(team.sol) as sol, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        sol.execute("INSERT INTO audit_log (at, actor, action, case_ref, summary) "
+                    "VALUES (now(), 'x', 'log_visit', 'N1', 'about North')")  # not his team's
 
 
 def test_a_worker_logs_a_visit_through_the_caseload_service_as_themselves(team):
