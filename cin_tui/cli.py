@@ -351,6 +351,10 @@ def build_parser() -> argparse.ArgumentParser:
     from cin_tui.cli_visits import add_visits_commands  # cin visit
 
     add_visits_commands(commands, common)
+
+    from cin_tui.cli_server import add_server_commands  # cin server init, cin server add-user
+
+    add_server_commands(commands, common)
     return parser
 
 
