@@ -90,7 +90,8 @@ def test_following_the_team_server_section_from_scratch(postgres_server, tmp_pat
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(("PG", "CIN_"))}
     env.update(PATH=f"{CIN.parent}{os.pathsep}{postgres_bin()}{os.pathsep}{env.get('PATH', '')}",
-               HOME=str(home), PGHOST=folder, PGPORT=port, PGUSER="postgres",  # the doc: "export PGUSER=postgres"
+               # The owner's steps as the doc says: "export PGUSER=postgres".
+               HOME=str(home), PGHOST=folder, PGPORT=port, PGUSER="postgres",
                CIN_TODAY=TODAY, CIN_SETTINGS_DIR=str(tmp_path / "settings"))
 
     def run(command: str) -> subprocess.CompletedProcess[str]:
@@ -121,6 +122,10 @@ def test_following_the_team_server_section_from_scratch(postgres_server, tmp_pat
         [visit] = [row for row in live if row["ref"] == "N-0001" and "2.11" in row["source"]]
         assert (visit["due"], visit["status"], visit["countdown"]) == ("2026-11-30", "due_soon", 5)
         assert visit["worker"] == "Sam Patel" and visit["name"] == "North Child"
+        # The import was done as Sam's own login: the server wrote Sam's name as its actor.
+        audit = run(f"cin --db postgresql://sam.patel@/{database} audit N-0001")
+        assert audit.returncode == 0, audit.stderr
+        assert re.search(r"Sam Patel\s+N-0001\s+Imported", audit.stdout), audit.stdout
         # The restored copy answers exactly as the original did.
         assert due_as_sam(f"{database}_restored") == live
     finally:
