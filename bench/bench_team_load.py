@@ -51,7 +51,6 @@ from bench_support import ROOT, SETTINGS, TODAY
 
 sys.path.insert(0, str(ROOT))
 from bench_team_server import Server, load
-
 from models.errors import ChangedMeanwhile
 from models.inputs import VisitInput
 from models.service import CaseloadService
@@ -89,7 +88,7 @@ def client(number: int, url: str, refs: list[str], workers: list[str], start_at:
     service = CaseloadService(database=url, settings_dir=SETTINGS, today=TODAY, actor=actor)
     try:
         service.open()
-    except Exception as error:  # noqa: BLE001 - counted, never a traceback mid-run
+    except Exception as error:  # counted, never a traceback mid-run
         _error(result, error)
         return result
     time.sleep(max(0.0, start_at - time.time()))
@@ -117,7 +116,7 @@ def client(number: int, url: str, refs: list[str], workers: list[str], start_at:
                 result.reads.append(time.perf_counter() - started)
         except ChangedMeanwhile:
             result.conflicts += 1
-        except Exception as error:  # noqa: BLE001 - every other error is counted and shown
+        except Exception as error:  # every other error is counted and shown
             _error(result, error)
     service.close()
     return result
