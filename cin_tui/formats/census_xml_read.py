@@ -110,17 +110,6 @@ class Reader:
             self.warnings.append(Problem(record, ", ".join(where),
                                          f"text between elements ignored: {shown(stray)}"))
 
-    def leaf_text(self, element: ET.Element, record: str, where: list[str]) -> str | None:
-        if len(element):
-            self.problem(record, where, "should hold a value, not other elements")
-            return None
-        text = (element.text or "").strip()
-        if len(text) > MAX_VALUE_CHARS:
-            self.problem(record, where, f"is {len(text):,} characters long; at most "
-                         f"{MAX_VALUE_CHARS} are accepted")
-            return None
-        return text or None
-
     def block(self, element: ET.Element, block: Block, record: str,
               where: list[str]) -> Any:
         """The block's dataclass, or None when a problem stops it being made."""
@@ -203,15 +192,23 @@ class Reader:
 
     def leaf(self, element: ET.Element | None, leaf: Leaf, record: str,
              where: list[str]) -> tuple[object, bool]:
-        text = None if element is None else self.leaf_text(element, record, where)
-        if text is None:
+        """The leaf's value (None when absent or empty) and whether it read without a problem."""
+        if element is None:
             if leaf.required:
-                if element is None:
-                    self.problem(record, where, f"is missing; {EXPECTED[leaf.kind]} is needed")
-                elif not len(element):
-                    self.problem(record, where, f"is empty; {EXPECTED[leaf.kind]} is needed")
-                return None, False
-            return None, element is None or not len(element)
+                self.problem(record, where, f"is missing; {EXPECTED[leaf.kind]} is needed")
+            return None, not leaf.required
+        if len(element):
+            self.problem(record, where, "should hold a value, not other elements")
+            return None, False
+        text = (element.text or "").strip()
+        if len(text) > MAX_VALUE_CHARS:
+            self.problem(record, where, f"is {len(text):,} characters long; at most "
+                         f"{MAX_VALUE_CHARS} are accepted")
+            return None, False
+        if not text:
+            if leaf.required:
+                self.problem(record, where, f"is empty; {EXPECTED[leaf.kind]} is needed")
+            return None, not leaf.required
         try:
             return parse_value(leaf.kind, text), True
         except ValueError:
