@@ -118,7 +118,8 @@ def write_list6(rows: Iterable[List6Row]) -> bytes:
                 cell.value = value
                 # A string cell, whatever it begins with: openpyxl would make "=..." a formula.
                 cell.data_type = "s"
-                cell.quotePrefix = value.startswith(FORMULA_STARTS)
+                if value.startswith(FORMULA_STARTS):
+                    cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
     if problems:
         raise AnnexAError(problems)
     for column, header in enumerate(HEADERS, start=1):
@@ -133,6 +134,17 @@ class List6Read:
     rows: tuple[List6Row, ...]
     sheet: str                       # the sheet read
     ignored_columns: tuple[str, ...]  # headed columns that are not List 6's
+
+
+def looks_like_workbook(data: bytes) -> bool:
+    """Whether a file's content is an .xlsx (a zip holding a workbook), whatever its name."""
+    if not data.startswith(b"PK\x03\x04"):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
 
 
 def _normal(text: object) -> str:

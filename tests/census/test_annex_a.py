@@ -16,6 +16,7 @@ from cin_tui.formats.annex_a import (
     HEADERS,
     AnnexAError,
     List6Row,
+    looks_like_workbook,
     read_list6,
     write_list6,
 )
@@ -136,6 +137,8 @@ def test_every_problem_is_reported_by_row_and_column() -> None:
 
 
 def test_a_csv_is_not_taken_for_a_workbook() -> None:
+    assert looks_like_workbook(write_list6([OPEN]))
+    assert not looks_like_workbook(b"Child Unique ID,Gender\nC1,a) Male\n")
     assert problems_of(b"Child Unique ID,Gender\nC1,a) Male\n") == [
         "list6.xlsx:file: is not an Excel workbook (.xlsx); save it from Excel as .xlsx"]
 
