@@ -20,7 +20,7 @@ from datetime import date, datetime
 
 @dataclass(frozen=True, slots=True)
 class CensusHeader:
-    collection: str | None = "CIN"
+    collection: str | None = None           # "CIN"
     year: int | None = None                 # the census year's end: 2026 for 2025-26
     reference_date: date | None = None      # 31 March of that year
     source_level: str | None = None         # "L" (local authority)
