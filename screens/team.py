@@ -13,6 +13,7 @@ from functools import partial
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
@@ -22,6 +23,7 @@ from models.supervision import (
     Timeliness,
     WorkerLine,
 )
+from models.trends import total
 from policies.dates import format_date
 from screens import keys
 from screens.caseload_view import next_in
@@ -30,6 +32,7 @@ from screens.context import CaseloadAccess, cin, follow_app, leave_app
 from screens.text import describe_error, shown, user_text
 from screens.widgets.footer import CinFooter
 from screens.widgets.line_table import GUTTER, SEPARATOR, Column, LineTable
+from screens.widgets.trends import TrendPanel, TrendRow
 
 NOT_ALLOCATED = "Not allocated"
 # Short headings, so every column fits 80 columns (the definitions below say them in full).
@@ -49,7 +52,13 @@ on or before the visit deadline that applied on the day (worked out from what wa
 before it); visits under a procedure with no visiting timescale are not counted; a first visit \
 never made whose moment has passed (missed) counts as a visit not in time.   \
 [b]Milestones missed[/b]: one-off milestones of a case's first weeks due from {start} to {end}, \
-never recorded and overtaken by a later stage (docs/policies.md)."""
+never recorded and overtaken by a later stage (docs/policies.md).   \
+[b]Trends[/b], per calendar month (the last to today; "·" or "n/a": nothing to count that \
+month, never 0%): [b]visits in time[/b] as above, of the visits made in the month and the first \
+visits missed that were due in it; [b]meetings on time[/b]: the meetings held in the month, \
+judged against the meeting or review deadline that applied on the day, and the first meetings \
+missed that were due in it; [b]notes on time[/b]: the notes of the meetings held in the month, \
+late when circulated after their deadline or not circulated once it has passed."""
 
 
 class WorkerTable(LineTable):
@@ -58,6 +67,12 @@ class WorkerTable(LineTable):
 
 class TeamScreen(Screen[None]):
     BINDINGS = keys.bindings(*keys.TEAM_COMMANDS)
+    DEFAULT_CSS = """
+    #team-lower {
+        height: 1fr;
+        margin-top: 1;
+    }
+    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -69,7 +84,10 @@ class TeamScreen(Screen[None]):
         yield Header()
         yield Static("Loading the team…", id="team-summary")
         yield WorkerTable(id="team-table", row_key=lambda line: (line.team, line.worker))
-        yield Static("", id="team-definitions")
+        # The rest of the screen: the trends, then what every figure means (scrolls if long).
+        with VerticalScroll(id="team-lower", can_focus=False):
+            yield TrendPanel(id="team-trends", key=keys.TREND_FIGURES.key)
+            yield Static("", id="team-definitions")
         yield CinFooter()
 
     def on_mount(self) -> None:
@@ -126,6 +144,7 @@ class TeamScreen(Screen[None]):
         lines = self.lines
         self.query_one(WorkerTable).set_rows(self._columns(lines), list(lines))
         self.query_one("#team-summary", Static).update(self._summary(lines))
+        self.query_one(TrendPanel).show(overview.periods, _trend_rows(lines, self.team))
         start, end = overview.window
         self.query_one("#team-definitions", Static).update(
             DEFINITIONS.format(start=format_date(start), end=format_date(end)))
@@ -211,8 +230,21 @@ class TeamScreen(Screen[None]):
         self.team = next_in([None, *self.overview.teams], self.team)
         self._draw()
 
+    def action_toggle_figures(self) -> None:
+        self.query_one(TrendPanel).toggle_figures()
+
     def action_back(self) -> None:
         self.dismiss(None)
+
+
+def _trend_rows(lines: tuple[WorkerLine, ...], team: str | None) -> list[TrendRow]:
+    """One row per worker shown, then their total (the team's, or every team's)."""
+    rows = [TrendRow(_worker(line), line.months) for line in lines]
+    if lines:
+        months = tuple(total(line.months[i] for line in lines)
+                       for i in range(len(lines[0].months)))
+        rows.append(TrendRow(team or "All teams", months, total=True))
+    return rows
 
 
 def _used_width(columns: list[Column]) -> int:

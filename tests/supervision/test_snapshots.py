@@ -25,6 +25,15 @@ def at_team():
     return run_before
 
 
+def at_team_then(*keys: str):
+    async def run_before(pilot) -> None:
+        await open_team(pilot)
+        await pilot.press(*keys)
+        await pilot.pause()
+
+    return run_before
+
+
 def at_walkthrough(*keys: str):
     async def run_before(pilot) -> None:
         walkthrough = await walk(pilot, "Sam Patel")
@@ -56,3 +65,14 @@ def test_team_view_in_privacy_mode(snap_compare, team_db, new_app):
 def test_team_view_at_80x24(snap_compare, team_db, new_app):
     """Every column on screen at 80 columns, a gap between each (issue 12, item 8)."""
     assert snap_compare(new_app(team_db), terminal_size=(80, 24), run_before=at_team())
+
+
+def test_team_view_with_trends_at_160x45(snap_compare, team_db, new_app):
+    """The trends under the table: a bar per month, two cells wide, with the latest figures."""
+    assert snap_compare(new_app(team_db), terminal_size=(160, 45), run_before=at_team())
+
+
+def test_team_view_trend_figures_at_80x24(snap_compare, team_db, new_app):
+    """The trends as a table of percentages, "n/a" where nothing was counted (key f)."""
+    assert snap_compare(new_app(team_db), terminal_size=(80, 24),
+                        run_before=at_team_then("f"))
