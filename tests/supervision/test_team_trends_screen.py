@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import pytest
 
-from screens.widgets.trends import TrendPanel, bar
 from policies.replay import Timeliness
+from screens.widgets.trends import TrendPanel, bar
 
 from .pilot import open_team, team_cases, text_of
 
