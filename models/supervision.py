@@ -34,7 +34,7 @@ from models.queries import (
     get_case_detail,
     list_workers,
 )
-from models.trends import Measures, Period, case_measures, months_to
+from models.trends import Measures, Period, case_measures, months_to, over_window
 from policies.ages import expected_to_be_seen_alone
 from policies.dates import format_date
 from policies.deadlines import Deadline, Missed, something_overdue
@@ -237,9 +237,14 @@ def _worker_line(team: str, worker: str | None, rows: list[CaseloadRow],
     missed: list[tuple[str, Missed]] = []
     for row in rows:
         case = facts.get(row.ref)
-        current += case_measures(case, row.missed, replay, window, today, row.ref)
-        for i, period in enumerate(periods):
-            months[i] += case_measures(case, row.missed, replay, period, today, row.ref)
+
+        def measure(period: Period, case: CaseFacts | None = case,
+                    row: CaseloadRow = row) -> Measures:
+            return case_measures(case, row.missed, replay, period, today, row.ref)
+
+        by_month = [measure(period) for period in periods]
+        current += over_window(window, periods, by_month, measure)
+        months = [a + b for a, b in zip(months, by_month, strict=True)]
         missed.extend((row.ref, m) for m in row.missed if window.start <= m.due <= window.end)
         for d in row.deadlines:
             if d.status == "overdue" and d.kind in overdue:

@@ -24,7 +24,7 @@ the 12 months are 1 Dec 2025 - 31 Dec 2025, ..., 1 Nov 2026 - 23 Nov 2026.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -107,6 +107,25 @@ def case_measures(case: CaseFacts | None, missed: Sequence[Missed], replay: Repl
         meetings + replay.meetings(case, period.start, period.end),
         replay.circulation(case, period.start, period.end, overdue_on=today),
     )
+
+
+def over_window(window: Period, periods: Sequence[Period], months: Sequence[Measures],
+                measure: Callable[[Period], Measures]) -> Measures:
+    """The measures over `window`, reusing `months` (those of `periods`, contiguous, oldest
+    first) for the months wholly inside it and `measure` for the rest: the same figures as
+    `measure(window)`, since every measure counts each event in the one period holding its date,
+    without judging the events of those months twice."""
+    inside = [i for i, p in enumerate(periods)
+              if window.start <= p.start and p.end <= window.end]
+    if not inside:
+        return measure(window)
+    first, last = periods[inside[0]], periods[inside[-1]]
+    result = total(months[i] for i in inside)
+    if window.start < first.start:
+        result = measure(Period(window.start, first.start - timedelta(days=1))) + result
+    if last.end < window.end:
+        result += measure(Period(last.end + timedelta(days=1), window.end))
+    return result
 
 
 def share_words(timeliness: Timeliness) -> str:

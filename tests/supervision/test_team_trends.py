@@ -169,6 +169,10 @@ def test_the_last_month_equals_the_team_views_figures_on_the_demo_caseload(tmp_p
                              calendar=CALENDAR)
     # The last month, and the three before (the demo's history is mostly in these).
     assert _same_as_the_team_view(db, TODAY, months=4) > 0
+    # The table's 3 months (23 Aug to 23 Nov), read from the months, as worked out alone.
+    alone = read(db, team_overview, today=TODAY)
+    with_trends = read(db, team_overview, today=TODAY, trend_months=12)
+    assert [ln.current for ln in with_trends.lines] == [ln.current for ln in alone.lines]
 
 
 def test_the_team_views_window_is_unchanged_by_the_trends(trend_db):
