@@ -144,7 +144,9 @@ class TeamScreen(Screen[None]):
         lines = self.lines
         self.query_one(WorkerTable).set_rows(self._columns(lines), list(lines))
         self.query_one("#team-summary", Static).update(self._summary(lines))
-        self.query_one(TrendPanel).show(overview.periods, _trend_rows(lines, self.team))
+        panel = self.query_one(TrendPanel)
+        panel.key = self._key_of(keys.TREND_FIGURES)
+        panel.show(overview.periods, _trend_rows(lines, self.team))
         start, end = overview.window
         self.query_one("#team-definitions", Static).update(
             DEFINITIONS.format(start=format_date(start), end=format_date(end)))
@@ -206,6 +208,13 @@ class TeamScreen(Screen[None]):
         room = available - _used_width(columns) - SEPARATOR if available > 0 else natural
         worker_width = max(NARROWEST_WORKER, min(natural, room))
         return [Column("worker", "Worker", worker_width, _worker), *columns]
+
+    def _key_of(self, command: keys.Command) -> str:
+        """The key that runs `command` here now (the user's keymap may have moved it)."""
+        for active in self.active_bindings.values():
+            if active.binding.id == command.id:
+                return self.app.get_key_display(active.binding)
+        return command.key
 
     def on_resize(self) -> None:
         if self.overview is not None:

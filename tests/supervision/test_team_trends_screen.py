@@ -94,3 +94,15 @@ async def test_the_trends_fit_without_wrapping_or_cutting(team_db, new_app, size
             assert "1/3 33%" in row(lines, "Sam Patel")
         # Everything the panel draws is on screen at once below the table at this height.
         assert panel.region.bottom <= size[1] - 1
+
+
+async def test_the_heading_names_the_key_a_keymap_moved_it_to(team_db, new_app):
+    app = new_app(team_db)
+    app.set_keymap({"trend_figures": "g"})  # as `trend_figures = "g"` in settings.toml
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_team(pilot)
+        panel = screen.query_one(TrendPanel)
+        assert "g: figures as text" in panel_lines(panel)[0]
+        await pilot.press("g")
+        await pilot.pause()
+        assert "g: bars" in panel_lines(panel)[0]
