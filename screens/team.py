@@ -84,8 +84,9 @@ class TeamScreen(Screen[None]):
         yield Header()
         yield Static("Loading the team…", id="team-summary")
         yield WorkerTable(id="team-table", row_key=lambda line: (line.team, line.worker))
-        # The rest of the screen: the trends, then what every figure means (scrolls if long).
-        with VerticalScroll(id="team-lower", can_focus=False):
+        # The rest of the screen: the trends, then what every figure means; Tab gives it the
+        # keyboard, to scroll it where it is longer than the screen.
+        with VerticalScroll(id="team-lower"):
             yield TrendPanel(id="team-trends", key=keys.TREND_FIGURES.key)
             yield Static("", id="team-definitions")
         yield CinFooter()
@@ -195,9 +196,10 @@ class TeamScreen(Screen[None]):
         columns.append(Column("not_alone", "Not alone", 9,
                               lambda line: _count_cell(len(line.not_seen_alone), "due_soon"),
                               justify="right"))
-        # Three spaces before "4/6 67%", so it never reads on from the count before it, even
-        # where ▲ and ✖ are drawn two cells wide (East Asian "ambiguous" width).
-        in_time = max([7, *(len(_timeliness_cell(line.visits)) for line in lines)]) + 2
+        # Two spaces before "4/6 67%" (the separator and one more), so it never reads on from
+        # the count before it, even where ▲ is drawn two cells wide (East Asian "ambiguous"
+        # width), which takes one of them; no more, so "11/20 55%" still fits 80 columns.
+        in_time = max([7, *(len(_timeliness_cell(line.visits)) for line in lines)]) + 1
         columns.append(Column("visits_in_time", "In time", in_time,
                               lambda line: _timeliness_cell(line.visits), justify="right"))
         if self.team is None and self.overview and len(self.overview.teams) > 1:
@@ -276,8 +278,8 @@ def _count_cell(count: int, status: str) -> Text:
 
 
 def _timeliness_cell(timeliness: Timeliness) -> Text:
-    """"6/17 35%", or "—" when no visit could be judged."""
+    """"6/17 35%", or "—" when no visit could be judged (right-justified: the % align)."""
     if not timeliness.counted:
         return Text("—", style=STATUS_STYLES[None])
     share = round(100 * timeliness.in_time / timeliness.counted)
-    return Text(f"{timeliness.in_time}/{timeliness.counted} {share:>3}%")
+    return Text(f"{timeliness.in_time}/{timeliness.counted} {share}%")

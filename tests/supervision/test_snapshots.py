@@ -1,7 +1,10 @@
 """Snapshots of the team view and a walkthrough page (normal and privacy mode), 120x40, today
 Mon 23 Nov 2026. Look at the pictures before accepting a change:
 `pytest tests/supervision/test_snapshots.py --snapshot-update`, then convert the SVGs in
-`__snapshots__/` to PNG (rsvg-convert) and read them.
+`__snapshots__/` to PNG (rsvg-convert) and read them. rsvg-convert 2.54 drops the no-break
+spaces that start a run of text, so a right-justified figure seems to touch the cell before it
+("▲ 10/1" for "▲ 1  0/1"), which neither the SVG nor a terminal does; convert with
+`sed 's/<svg /<svg xml:space="preserve" /; s/&#160;/ /g' X.svg | rsvg-convert -o X.png`.
 """
 
 from __future__ import annotations

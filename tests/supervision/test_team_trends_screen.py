@@ -106,3 +106,23 @@ async def test_the_heading_names_the_key_a_keymap_moved_it_to(team_db, new_app):
         await pilot.press("g")
         await pilot.pause()
         assert "g: bars" in panel_lines(panel)[0]
+
+
+async def test_tab_gives_the_trends_the_keyboard_to_scroll_them(team_db, new_app):
+    """At 80x24 the definitions run below the screen: Tab, then End shows their last line."""
+    from textual.containers import VerticalScroll
+
+    app = new_app(team_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_team(pilot)
+        lower = screen.query_one("#team-lower", VerticalScroll)
+        assert lower.max_scroll_y > 0
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.focused is lower
+        await pilot.press("end")
+        await pilot.pause()
+        assert lower.scroll_y == lower.max_scroll_y
+        await pilot.press("shift+tab")
+        await pilot.pause()
+        assert app.focused is screen.query_one("#team-table")
