@@ -12,8 +12,18 @@ Jo King's case has no visit: nothing counted, n/a in every month.
 
 from __future__ import annotations
 
+import contextlib
+import shutil
+import sqlite3
+from datetime import date
 from pathlib import Path
 
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from policies.safe_text import is_safe_text
+
+from ..reliability.hostile import HOSTILE
 from .cli_helpers import case, write_json
 
 
@@ -85,3 +95,47 @@ def test_one_team_or_a_clear_message_for_an_unknown_one(cin, tmp_path):
     assert unknown.code != 0
     assert "no team called 'East' has open cases; teams: North, South" in unknown.err
     assert "Traceback" not in unknown.err
+
+
+@pytest.fixture(scope="module")
+def hostile_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Sam Patel's case (above), in a database to copy for each hostile name."""
+    from models.commands import upsert_cases
+    from models.db import open_database, session_scope
+    from models.inputs import CaseInput, VisitInput
+    from policies.packs import load_policies
+
+    path = tmp_path_factory.mktemp("team-hostile") / "cin.db"
+    engine = open_database(path)
+    visits = [VisitInput(date=date(2026, 10, 6), seen=True, seen_alone=True,
+                         childs_voice="Fine", location="home", recorded=date(2026, 10, 6))]
+    try:
+        with session_scope(engine) as session:
+            upsert_cases(session, cases=[CaseInput(
+                ref="W-1", name="Child", worker="Sam Patel", team="North", policy="wirral",
+                allocated=date(2026, 9, 7), visits=visits)], actor="setup",
+                policies=load_policies(None), today=date(2026, 11, 23))
+    finally:
+        engine.dispose()
+    return path
+
+
+@settings(max_examples=25, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(text=HOSTILE)
+def test_hostile_worker_and_team_names_are_shown_as_text(text, hostile_source, cin, tmp_path):
+    """Names written straight into the database (an older version, or sqlite3): every line
+    of `cin team --trends` is safe for the terminal, and --json carries them exactly."""
+    database = tmp_path / f"hostile-{abs(hash(text))}.db"
+    shutil.copyfile(hostile_source, database)
+    with contextlib.closing(sqlite3.connect(database)) as db, db:
+        db.execute("UPDATE cases SET team = ?", (text,))
+        db.execute("UPDATE workers SET name = ?, team = ?", (f"W{text}W", text))
+    shown = cin("team", "--trends", database=database)
+    assert shown.code == 0, shown.err
+    assert is_safe_text(shown.out, multiline=True) and is_safe_text(shown.err, multiline=True)
+    data = cin("team", "--json", database=database)
+    assert is_safe_text(data.out, multiline=True)
+    [worker] = data.json()["workers"]
+    assert worker["worker"] == f"W{text}W"
+    assert worker["team"] == (text or "No team recorded")
