@@ -18,7 +18,7 @@ import pytest
 from models.db import open_database, session_scope
 from models.inputs import CaseInput, MeetingInput, VisitInput
 from models.supervision import team_overview
-from models.trends import Measures, Period, months_to, total
+from models.trends import Measures, Period, months_to, over_window, total
 from policies.replay import Timeliness
 
 from .support import CALENDAR, POLICIES, TODAY, read
@@ -184,3 +184,23 @@ def test_the_team_views_window_is_unchanged_by_the_trends(trend_db):
     assert figures(sam.visits) == (1, 2)
     assert with_trends.lines[1].current == sam.current
     assert plain.periods == () and sam.months == ()
+
+
+@pytest.mark.parametrize("window", [
+    (date(2026, 8, 23), date(2026, 11, 23)),  # the team view's: part of August, then months
+    (date(2026, 11, 1), date(2026, 11, 23)),  # exactly the last month
+    (date(2026, 10, 5), date(2026, 10, 20)),  # inside one month: no month wholly inside
+    (date(2025, 6, 1), date(2026, 11, 23)),   # starting before the first month
+    (date(2026, 9, 1), date(2026, 10, 31)),   # two whole months
+])
+def test_the_window_read_from_the_months_is_the_window_worked_out_alone(window):
+    """A stand-in measure that counts each day of a period once: the window made of the months
+    inside it and the days either side counts every day of it once, as measuring it whole."""
+    def days(period: Period) -> Measures:
+        n = (period.end - period.start).days + 1
+        return Measures(visits=Timeliness(n, 0))
+
+    periods = months_to(TODAY)
+    months = [days(p) for p in periods]
+    whole = Period(*window)
+    assert over_window(whole, periods, months, days) == days(whole)
