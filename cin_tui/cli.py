@@ -352,6 +352,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_visits_commands(commands, common)
 
+    from cin_tui.cli_team import add_team_commands  # cin team [--trends] [--json]
+
+    add_team_commands(commands, common)
+
     from cin_tui.cli_server import add_server_commands  # cin server init, cin server add-user
 
     add_server_commands(commands, common)

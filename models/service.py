@@ -270,12 +270,15 @@ class CaseloadService:
     # ----- supervision --------------------------------------------------------------------
 
     def team_overview(self) -> TeamOverview:
-        """One line per worker of every team, over the open cases."""
+        """One line per worker of every team, over the open cases, with the monthly trends
+        of the last 12 months (models.trends)."""
         from models.supervision import team_overview
+        from models.trends import TREND_MONTHS
 
         return self._read(lambda session, store: team_overview(
             session, policies=self.policies, calendar=self.calendar, today=self.today,
-            amber_working_days=self.amber_working_days, store=store))
+            amber_working_days=self.amber_working_days, store=store,
+            trend_months=TREND_MONTHS))
 
     def walkthrough_pages(self, worker: str) -> list[CasePage]:
         """One page per case of `worker`, by ref. Raises `models.errors.UnknownWorker`."""

@@ -34,12 +34,13 @@ from models.queries import (
     get_case_detail,
     list_workers,
 )
+from models.trends import Measures, Period, case_measures, months_to, over_window
 from policies.ages import expected_to_be_seen_alone
 from policies.dates import format_date
 from policies.deadlines import Deadline, Missed, something_overdue
 from policies.facts import CaseFacts
 from policies.packs.types import visit_frequency_missing
-from policies.replay import MEETING_DUE_KINDS, Late, Replay, Timeliness
+from policies.replay import MEETING_DUE_KINDS, Replay, Timeliness
 from policies.timescales import add_months
 from policies.vocabulary import CIN_MEETING_KINDS
 
@@ -154,6 +155,16 @@ class WorkerLine:
     missed: tuple[tuple[str, Missed], ...] = ()
     # refs with something overdue (policies.deadlines.something_overdue), as the caseload counts
     overdue_children: tuple[str, ...] = ()
+    # Meetings and notes circulation in the same window as `visits` (models.trends).
+    meetings: Timeliness = Timeliness()
+    circulation: Timeliness = Timeliness()
+    # One per `TeamOverview.periods` (the monthly trends), oldest first; empty when not asked.
+    months: tuple[Measures, ...] = ()
+
+    @property
+    def current(self) -> Measures:
+        """The three measures over the team view's window."""
+        return Measures(self.visits, self.meetings, self.circulation)
 
     @property
     def cases(self) -> int:
@@ -165,6 +176,7 @@ class TeamOverview:
     today: date
     window: tuple[date, date]
     lines: tuple[WorkerLine, ...]  # by team, then worker name (unallocated last)
+    periods: tuple[Period, ...] = ()  # the months of the trends, oldest first
 
     @property
     def teams(self) -> tuple[str, ...]:
@@ -183,21 +195,26 @@ def team_overview(
     today: date,
     amber_working_days: int = 5,
     store: bool = True,
+    trend_months: int = 0,
+    window: tuple[date, date] | None = None,
 ) -> TeamOverview:
-    """One line per worker of every team, over the open cases."""
+    """One line per worker of every team, over the open cases, with the measures over `window`
+    (default `visit_window`) and, when `trend_months` is given, over each of those months
+    (`models.trends.months_to`)."""
     rows = load_caseload(session, policies=policies, calendar=calendar, today=today,
                          amber_working_days=amber_working_days, store=store)
     facts = {summary.ref: f for summary, f in case_facts(session)}
     worker_teams = {w.name: w.team for w in list_workers(session)}
     replay = Replay(policies, calendar)
-    window = visit_window(today)
+    window = window or visit_window(today)
+    periods = months_to(today, trend_months) if trend_months else ()
     groups: dict[tuple[str, str | None], list[CaseloadRow]] = {}
     for row in rows:
         team = row.summary.team or worker_teams.get(row.worker or "") or NO_TEAM
         groups.setdefault((team, row.worker), []).append(row)
     lines = [
         replace(_worker_line(team, worker, sorted(group, key=lambda r: r.ref), facts, replay,
-                             window, today),
+                             Period(*window), periods, today),
                 no_frequency=tuple(sorted(
                     r.ref for r in group if not r.error and visit_frequency_missing(
                         policies.get(r.summary.policy_id), r.summary.visit_every))))
@@ -205,24 +222,30 @@ def team_overview(
     ]
     lines.sort(key=lambda line: (line.team == NO_TEAM, line.team, line.worker is None,
                                  line.worker or ""))
-    return TeamOverview(today=today, window=window, lines=tuple(lines))
+    return TeamOverview(today=today, window=window, lines=tuple(lines), periods=periods)
 
 
 def _worker_line(team: str, worker: str | None, rows: list[CaseloadRow],
-                 facts: Mapping[str, CaseFacts], replay: Replay, window: tuple[date, date],
-                 today: date) -> WorkerLine:
+                 facts: Mapping[str, CaseFacts], replay: Replay, window: Period,
+                 periods: tuple[Period, ...], today: date) -> WorkerLine:
     overdue = dict.fromkeys(OVERDUE_KINDS, 0)
-    visits = Timeliness()
+    current = Measures()
+    months = [Measures() for _ in periods]
     not_alone: list[str] = []
     past: list[str] = []
     actions_overdue = 0
     missed: list[tuple[str, Missed]] = []
     for row in rows:
-        for m in row.missed:
-            if window[0] <= m.due <= window[1]:
-                missed.append((row.ref, m))
-                if m.kind == "visit":
-                    visits += Timeliness(1, 0, (Late(row.ref, m.label, m.due, m.due),))
+        case = facts.get(row.ref)
+
+        def measure(period: Period, case: CaseFacts | None = case,
+                    row: CaseloadRow = row) -> Measures:
+            return case_measures(case, row.missed, replay, period, today, row.ref)
+
+        by_month = [measure(period) for period in periods]
+        current += over_window(window, periods, by_month, measure)
+        months = [a + b for a, b in zip(months, by_month, strict=True)]
+        missed.extend((row.ref, m) for m in row.missed if window.start <= m.due <= window.end)
         for d in row.deadlines:
             if d.status == "overdue" and d.kind in overdue:
                 overdue[d.kind] += 1
@@ -230,15 +253,12 @@ def _worker_line(team: str, worker: str | None, rows: list[CaseloadRow],
                 actions_overdue += 1
         if any(due_by(d, today) for d in flags_of(row.deadlines)):
             past.append(row.ref)
-        case = facts.get(row.ref)
-        if case is None:
-            continue
-        visits += replay.visits(case, *window)
-        if not_seen_alone_over_3(case.dob, case.visits):
+        if case is not None and not_seen_alone_over_3(case.dob, case.visits):
             not_alone.append(row.ref)
     return WorkerLine(
         team=team, worker=worker, refs=tuple(r.ref for r in rows), overdue=overdue,
-        visits=visits, not_seen_alone=tuple(not_alone), past_oversight=tuple(past),
+        visits=current.visits, meetings=current.meetings, circulation=current.circulation,
+        months=tuple(months), not_seen_alone=tuple(not_alone), past_oversight=tuple(past),
         actions_overdue=actions_overdue,
         no_policy=tuple(r.ref for r in rows if r.error),
         missed=tuple(missed),

@@ -150,15 +150,17 @@ class Replay:
                 late.append(Late(facts.ref, "visit", visit.date, due))
         return Timeliness(counted, in_time, tuple(late))
 
-    def meetings(self, facts: CaseFacts) -> Timeliness:
-        """Every held meeting of the Child in Need cycle (and family network meetings)."""
+    def meetings(self, facts: CaseFacts, start: date | None = None,
+                 end: date | None = None) -> Timeliness:
+        """Every held meeting of the Child in Need cycle (and family network meetings); only
+        those held from `start` to `end` (both included) when given."""
         policy = self._policy(facts.policy_id, "meeting")
         if policy is None:
             return Timeliness()
         counted = in_time = 0
         late: list[Late] = []
         for meeting in facts.meetings:
-            if meeting.status != "held":
+            if meeting.status != "held" or not _within(meeting.date, start, end):
                 continue
             deadlines = self._deadlines(facts_before(facts, meeting.date), policy,
                                         meeting.date)
@@ -173,21 +175,35 @@ class Replay:
                 late.append(Late(facts.ref, _meeting_words(meeting.kind), meeting.date, due))
         return Timeliness(counted, in_time, tuple(late))
 
-    def circulation(self, facts: CaseFacts) -> Timeliness:
-        """Held meetings whose notes have been circulated: on time or late."""
+    def circulation(self, facts: CaseFacts, start: date | None = None,
+                    end: date | None = None, *, overdue_on: date | None = None) -> Timeliness:
+        """Held meetings whose notes have been circulated: on time or late; only the meetings
+        held from `start` to `end` (both included) when given. With `overdue_on` (today),
+        notes not circulated whose deadline is before that day count as late too."""
         policy = self._policy(facts.policy_id, "circulation")
         if policy is None:
             return Timeliness()
         counted = in_time = 0
         late: list[Late] = []
         for meeting in facts.meetings:
-            if meeting.status != "held" or meeting.circulated is None:
+            if meeting.status != "held" or not _within(meeting.date, start, end):
+                continue
+            if meeting.circulated is None and overdue_on is None:
                 continue
             alone = replace(facts_before(facts, meeting.date),
                             meetings=(replace(meeting, circulated=None),))
             due = min((d.due for d in self._deadlines(alone, policy, meeting.date)
                        if d.kind == "circulation"), default=None)
             if due is None:
+                continue
+            if meeting.circulated is None:
+                assert overdue_on is not None
+                if overdue_on <= due:
+                    continue  # not due yet: nothing to judge
+                counted += 1
+                late.append(Late(facts.ref, f"notes of the {_meeting_words(meeting.kind)} of "
+                                 f"{format_date(meeting.date)} (not circulated)", overdue_on,
+                                 due))
                 continue
             counted += 1
             if meeting.circulated <= due:
@@ -196,6 +212,10 @@ class Replay:
                 late.append(Late(facts.ref, f"notes of the {_meeting_words(meeting.kind)} of "
                                  f"{format_date(meeting.date)}", meeting.circulated, due))
         return Timeliness(counted, in_time, tuple(late))
+
+
+def _within(day: date, start: date | None, end: date | None) -> bool:
+    return (start is None or start <= day) and (end is None or day <= end)
 
 
 def _kinds_meeting(policy: Policy, deadline: Deadline) -> tuple[str, ...]:

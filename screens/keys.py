@@ -120,6 +120,9 @@ WALKTHROUGH = Command("walkthrough", "enter", "select_row", "Walk through",
                       "oversight notes.")
 NEXT_TEAM = Command("team_filter", "t", "next_team", "Team",
                     "Show one team's workers, then the next team's, then every team.")
+TREND_FIGURES = Command("trend_figures", "f", "toggle_figures", "Figures",
+                        "Show the monthly trends as a table of percentages (for a screen "
+                        "reader or a monochrome terminal), or as bars again.")
 NEXT_CASE = Command("next_case", "right,n", "next_case", "Next",
                     "Go to this worker's next case.", key_display="n →", priority=True)
 PREVIOUS_CASE = Command("previous_case", "left,b", "previous_case", "Previous",
@@ -153,11 +156,12 @@ CASE_COMMANDS = (LOG_VISIT, BOOK_MEETING, MEETING_HELD, CIRCULATED, CANCEL_MEETI
                  CLOSE_CASE, TASK_DONE, EDIT_CASE, CORRECT_RECORD, WITHDRAW_RECORD,
                  REOPEN_CASE, BACK, HELP)
 FORM_COMMANDS = (SAVE, CANCEL)
-TEAM_COMMANDS = (NEXT_TEAM, PRIVACY, BACK, HELP)
+TEAM_COMMANDS = (NEXT_TEAM, TREND_FIGURES, PRIVACY, BACK, HELP)
 WALKTHROUGH_COMMANDS = (NEXT_CASE, PREVIOUS_CASE, OVERSIGHT_NOTE, ACTION_DONE, WRITE_RECORD,
                         CASE_DETAILS, PRIVACY, BACK_TO_TEAM, HELP)
-SUPERVISION_COMMANDS = (WALKTHROUGH, NEXT_TEAM, NEXT_CASE, PREVIOUS_CASE, OVERSIGHT_NOTE,
-                        ACTION_DONE, WRITE_RECORD, CASE_DETAILS, BACK_TO_TEAM, ADD_ACTION)
+SUPERVISION_COMMANDS = (WALKTHROUGH, NEXT_TEAM, TREND_FIGURES, NEXT_CASE, PREVIOUS_CASE,
+                        OVERSIGHT_NOTE, ACTION_DONE, WRITE_RECORD, CASE_DETAILS, BACK_TO_TEAM,
+                        ADD_ACTION)
 ALL_COMMANDS = (PRIVACY, *CASELOAD_COMMANDS, OPEN_CASE, CLEAR_SEARCH, *CASE_COMMANDS,
                 *FORM_COMMANDS, CLOSE_HELP, *SUPERVISION_COMMANDS)
 COMMANDS_BY_ID = {command.id: command for command in ALL_COMMANDS}

@@ -13,6 +13,7 @@ from functools import partial
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
@@ -22,6 +23,7 @@ from models.supervision import (
     Timeliness,
     WorkerLine,
 )
+from models.trends import total
 from policies.dates import format_date
 from screens import keys
 from screens.caseload_view import next_in
@@ -30,6 +32,7 @@ from screens.context import CaseloadAccess, cin, follow_app, leave_app
 from screens.text import describe_error, shown, user_text
 from screens.widgets.footer import CinFooter
 from screens.widgets.line_table import GUTTER, SEPARATOR, Column, LineTable
+from screens.widgets.trends import TrendPanel, TrendRow
 
 NOT_ALLOCATED = "Not allocated"
 # Short headings, so every column fits 80 columns (the definitions below say them in full).
@@ -49,7 +52,13 @@ on or before the visit deadline that applied on the day (worked out from what wa
 before it); visits under a procedure with no visiting timescale are not counted; a first visit \
 never made whose moment has passed (missed) counts as a visit not in time.   \
 [b]Milestones missed[/b]: one-off milestones of a case's first weeks due from {start} to {end}, \
-never recorded and overtaken by a later stage (docs/policies.md)."""
+never recorded and overtaken by a later stage (docs/policies.md).   \
+[b]Trends[/b], per calendar month (the last to today; "·" or "n/a": nothing to count that \
+month, never 0%): [b]visits in time[/b] as above, of the visits made in the month and the first \
+visits missed that were due in it; [b]meetings on time[/b]: the meetings held in the month, \
+judged against the meeting or review deadline that applied on the day, and the first meetings \
+missed that were due in it; [b]notes on time[/b]: the notes of the meetings held in the month, \
+late when circulated after their deadline or not circulated once it has passed."""
 
 
 class WorkerTable(LineTable):
@@ -58,6 +67,12 @@ class WorkerTable(LineTable):
 
 class TeamScreen(Screen[None]):
     BINDINGS = keys.bindings(*keys.TEAM_COMMANDS)
+    DEFAULT_CSS = """
+    #team-lower {
+        height: 1fr;
+        margin-top: 1;
+    }
+    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -69,7 +84,11 @@ class TeamScreen(Screen[None]):
         yield Header()
         yield Static("Loading the team…", id="team-summary")
         yield WorkerTable(id="team-table", row_key=lambda line: (line.team, line.worker))
-        yield Static("", id="team-definitions")
+        # The rest of the screen: the trends, then what every figure means; Tab gives it the
+        # keyboard, to scroll it where it is longer than the screen.
+        with VerticalScroll(id="team-lower"):
+            yield TrendPanel(id="team-trends", key=keys.TREND_FIGURES.key)
+            yield Static("", id="team-definitions")
         yield CinFooter()
 
     def on_mount(self) -> None:
@@ -126,6 +145,9 @@ class TeamScreen(Screen[None]):
         lines = self.lines
         self.query_one(WorkerTable).set_rows(self._columns(lines), list(lines))
         self.query_one("#team-summary", Static).update(self._summary(lines))
+        panel = self.query_one(TrendPanel)
+        panel.key = self._key_of(keys.TREND_FIGURES)
+        panel.show(overview.periods, _trend_rows(lines, self.team))
         start, end = overview.window
         self.query_one("#team-definitions", Static).update(
             DEFINITIONS.format(start=format_date(start), end=format_date(end)))
@@ -174,9 +196,10 @@ class TeamScreen(Screen[None]):
         columns.append(Column("not_alone", "Not alone", 9,
                               lambda line: _count_cell(len(line.not_seen_alone), "due_soon"),
                               justify="right"))
-        # Three spaces before "4/6 67%", so it never reads on from the count before it, even
-        # where ▲ and ✖ are drawn two cells wide (East Asian "ambiguous" width).
-        in_time = max([7, *(len(_timeliness_cell(line.visits)) for line in lines)]) + 2
+        # Two spaces before "4/6 67%" (the separator and one more), so it never reads on from
+        # the count before it, even where ▲ is drawn two cells wide (East Asian "ambiguous"
+        # width), which takes one of them; no more, so "11/20 55%" still fits 80 columns.
+        in_time = max([7, *(len(_timeliness_cell(line.visits)) for line in lines)]) + 1
         columns.append(Column("visits_in_time", "In time", in_time,
                               lambda line: _timeliness_cell(line.visits), justify="right"))
         if self.team is None and self.overview and len(self.overview.teams) > 1:
@@ -187,6 +210,13 @@ class TeamScreen(Screen[None]):
         room = available - _used_width(columns) - SEPARATOR if available > 0 else natural
         worker_width = max(NARROWEST_WORKER, min(natural, room))
         return [Column("worker", "Worker", worker_width, _worker), *columns]
+
+    def _key_of(self, command: keys.Command) -> str:
+        """The key that runs `command` here now (the user's keymap may have moved it)."""
+        for active in self.active_bindings.values():
+            if active.binding.id == command.id:
+                return self.app.get_key_display(active.binding)
+        return command.key
 
     def on_resize(self) -> None:
         if self.overview is not None:
@@ -211,8 +241,21 @@ class TeamScreen(Screen[None]):
         self.team = next_in([None, *self.overview.teams], self.team)
         self._draw()
 
+    def action_toggle_figures(self) -> None:
+        self.query_one(TrendPanel).toggle_figures()
+
     def action_back(self) -> None:
         self.dismiss(None)
+
+
+def _trend_rows(lines: tuple[WorkerLine, ...], team: str | None) -> list[TrendRow]:
+    """One row per worker shown, then their total (the team's, or every team's)."""
+    rows = [TrendRow(_worker(line), line.months) for line in lines]
+    if lines:
+        months = tuple(total(line.months[i] for line in lines)
+                       for i in range(len(lines[0].months)))
+        rows.append(TrendRow(team or "All teams", months, total=True))
+    return rows
 
 
 def _used_width(columns: list[Column]) -> int:
@@ -235,8 +278,8 @@ def _count_cell(count: int, status: str) -> Text:
 
 
 def _timeliness_cell(timeliness: Timeliness) -> Text:
-    """"6/17 35%", or "—" when no visit could be judged."""
+    """"6/17 35%", or "—" when no visit could be judged (right-justified: the % align)."""
     if not timeliness.counted:
         return Text("—", style=STATUS_STYLES[None])
     share = round(100 * timeliness.in_time / timeliness.counted)
-    return Text(f"{timeliness.in_time}/{timeliness.counted} {share:>3}%")
+    return Text(f"{timeliness.in_time}/{timeliness.counted} {share}%")

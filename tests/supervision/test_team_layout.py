@@ -17,14 +17,27 @@ def team_db(make_database):
     return make_database(team_cases())
 
 
+@pytest.fixture
+def demo_db(tmp_path):
+    """The demo caseload: 3 workers of 8 cases, figures such as "11/20 55%"."""
+    from cin_tui.demo import build_demo_database
+
+    from .support import CALENDAR, POLICIES, TODAY
+
+    return build_demo_database(tmp_path / "demo.db", today=TODAY, policies=POLICIES,
+                               calendar=CALENDAR)
+
+
 def rendered(screen) -> list[str]:
     table = screen.query_one("#team-table")
     return [table.render_line(y).text for y in range(1 + len(screen.lines))]
 
 
+@pytest.mark.parametrize("caseload", ["team_db", "demo_db"])
 @pytest.mark.parametrize("width", [80, 120, 160])
-async def test_every_column_is_on_screen_with_a_gap_before_the_next(team_db, new_app, width):
-    app = new_app(team_db)
+async def test_every_column_is_on_screen_with_a_gap_before_the_next(request, new_app, width,
+                                                                    caseload):
+    app = new_app(request.getfixturevalue(caseload))
     async with app.run_test(size=(width, 24)) as pilot:
         screen = await open_team(pilot)
         table = screen.query_one("#team-table")
@@ -44,10 +57,11 @@ async def test_every_column_is_on_screen_with_a_gap_before_the_next(team_db, new
                 assert cell.strip() == "" or cell.strip() in line
             left += column.width + SEPARATOR
         assert left <= width
-        # The figures of "In time" ("4/6  67%") stand three spaces clear of the count before.
+        # The figures of "In time" ("4/6 67%") stand two spaces clear of the count before
+        # (one left where ▲ is drawn two cells wide).
         in_time = GUTTER + sum(c.width + SEPARATOR for c in table.columns[:-1])
         for line in lines[1:]:
-            assert line[in_time - 1:in_time + 2] == "   ", line
+            assert line[in_time - 1:in_time + 1] == "  ", line
             assert "%" in line[in_time:]
 
 
