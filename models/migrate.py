@@ -71,6 +71,11 @@ def upgrade(engine: Engine, revision: str) -> None:
                 # tables: one waits for the other, then finds it done.
                 connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
             command.upgrade(alembic_config(connection), revision)
+            if is_postgresql(connection):
+                from models.server_roles import apply_after_migration
+
+                # A set-up team server's grants and policies cover what the migration added.
+                apply_after_migration(connection.connection.driver_connection)
 
 
 def _unknown_revision(script: ScriptDirectory, revision: str) -> bool:
