@@ -80,8 +80,7 @@ ENGINES = ("sqlite", "postgresql")
 ENGINE_FIXTURES = frozenset({"database", "new_database", "empty_database", "engine",
                              "postgres_server"})
 # A test marked no_database asking for any of these makes or opens a database after all.
-_DATABASE_FIXTURES = ENGINE_FIXTURES | {"db_path", "tmp_path", "tmp_path_factory",
-                                        "make_database", "add_case"}
+_DATABASE_FIXTURES = ENGINE_FIXTURES | {"db_path", "make_database", "add_case"}
 # tests/models/test_models_engines.py collects the models tests with this set to a file, and
 # gets back one line per test that would run on one engine only without saying why.
 AUDIT_ENV = "CIN_ENGINE_AUDIT"

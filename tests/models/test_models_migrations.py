@@ -36,7 +36,8 @@ def _make_first_version_database(path):
             "'2026-01-05 09:00:00', '2026-01-05 09:00:00')"
         )
         connection.exec_driver_sql(
-            "INSERT INTO visits (case_id, date, seen, seen_alone) VALUES (1, '2026-11-02', true, true)"
+            "INSERT INTO visits (case_id, date, seen, seen_alone) "
+            "VALUES (1, '2026-11-02', true, true)"
         )
         connection.exec_driver_sql(
             "INSERT INTO audit_log (at, actor, action, case_ref, summary) VALUES "

@@ -8,14 +8,14 @@ every module of this project that working out and reading deadlines loads.
 
 from __future__ import annotations
 
-import pytest
-
 import ast
 import sqlite3
 import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+
+import pytest
 
 from models import commands
 from models.db import open_database, session_scope

@@ -266,6 +266,7 @@ def test_a_policy_change_recomputes(caseload):
     assert_store_matches_engine(caseload)
 
 
+@pytest.mark.no_database("the key of the inputs alone: no database")
 def test_every_input_changes_the_key():
     base = inputs_digest(POLICIES, CALENDAR)
     assert inputs_digest(load_policies(None), WorkingCalendar()) == base  # stable
@@ -277,6 +278,7 @@ def test_every_input_changes_the_key():
     assert inputs_digest(fewer, CALENDAR) != base
 
 
+@pytest.mark.no_database("the key of the settings files alone: no database")
 def test_every_settings_file_changes_the_settings_key(tmp_path):
     def key():
         return settings_inputs_key(tmp_path, today=TODAY, amber_working_days=5)
@@ -300,6 +302,8 @@ def test_every_settings_file_changes_the_settings_key(tmp_path):
 # --- the read-only start ------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only("the first rung reads the SQLite file itself with plain sqlite3 "
+                         "(a team server is read through the engine: test_models_timeless.py)")
 def test_the_fast_read_answers_only_when_every_case_is_current(tmp_path):
     settings_dir = tmp_path / "settings"
     settings_dir.mkdir()
@@ -336,6 +340,8 @@ def test_the_fast_read_answers_only_when_every_case_is_current(tmp_path):
         engine.dispose()
 
 
+@pytest.mark.sqlite_only("the first rung reads the SQLite file itself with plain sqlite3 "
+                         "(a team server is read through the engine: test_models_timeless.py)")
 def test_the_fast_read_refuses_a_database_needing_a_migration(tmp_path):
     import sqlite3
 
