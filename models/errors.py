@@ -167,6 +167,20 @@ class NotPermitted(DatabaseError):
         )
 
 
+class ServerNeedsUpgrade(DatabaseError):
+    """A staff login opened a team server whose schema is older than this version of cin:
+    only the database's owner may migrate it."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            None,
+            "The team server's database is older than this version of cin, and only its "
+            "owner may upgrade it",
+            "Ask IT to upgrade it (as the database's owner: cin --db URL server init), then "
+            "try again. Nothing was changed.",
+        )
+
+
 class CaseNeedsTeam(DatabaseError):
     """A case without a team on a team server (the constraint `cin_case_has_team`)."""
 

@@ -285,6 +285,11 @@ def test_a_table_added_by_a_migration_gets_its_grants_and_policies_without_init(
         for login, full_name, role, team_name in ((team.ann, "Ann Lee", "worker", "North"),
                                                   (team.sol, "Sol Park", "worker", "South")):
             add_user(url, login, full_name=full_name, role=role, team=team_name, password="p")
+        # Ann's cin, the new version, may not migrate it: it says who must.
+        from models.errors import ServerNeedsUpgrade
+
+        with pytest.raises(ServerNeedsUpgrade, match="only its owner may upgrade it"):
+            open_database(ServerUrl(_as_login(url, team.ann))).dispose()
         open_database(url).dispose()  # the upgrade: to head, as the owner
         with CaseloadService(database=url, settings_dir=None, today=TODAY, actor="IT") as it:
             it.add_case(CaseInput(ref="N1", name="Cam", policy="camden", worker="Ann Lee",
