@@ -432,3 +432,16 @@ def test_nobody_sees_another_teams_children_through_any_table(recorded_team, tab
     leaked = [row for row in seen for column, value in zip(linked, row, strict=True)
               if value in north[_CASE_COLUMNS[column]]]
     assert leaked == []
+
+
+def test_a_refused_save_through_the_app_says_why_and_saves_nothing(team):
+    from models.inputs import VisitInput
+    from models.validation import ValidationFailed
+
+    url = ServerUrl(_as_login(team.url, team.ann))
+    with CaseloadService(database=url, settings_dir=None, today=TODAY,
+                         actor="typed") as service:
+        with pytest.raises(ValidationFailed, match="N2 cannot be changed from this account"):
+            service.log_visit("N2", VisitInput(date=date(2026, 11, 20), seen_alone=True,
+                                               childs_voice="Fine", location="home"))
+        assert not service.case_detail("N2").visits
