@@ -78,7 +78,7 @@ def upgrade(engine: Engine, revision: str) -> None:
                     raise errors.ServerNeedsUpgrade() from exc
                 raise
             if is_postgresql(connection):
-                from models.server_roles import apply_after_migration
+                from models.server_sql import apply_after_migration
 
                 # A set-up team server's grants and policies cover what the migration added.
                 apply_after_migration(connection.connection.driver_connection)

@@ -4,13 +4,13 @@ add-user`, and the access rules applied again after every migration.
 `init_server` migrates, then applies the access rules of models/server_sql.py (group roles
 `cin_worker` and `cin_manager`, the `staff` table, grants, row-level security policies, the
 audit trail's actor trigger). A migration run later by the owner (a new version of cin opening
-the database) applies them again in its own transaction (`apply_after_migration`), so a table
-it adds is never left without its grants and policies until IT remembers to run init.
+the database) applies them again in its own transaction (models/server_sql.py
+`apply_after_migration`), so a table it adds is never left without its grants and policies
+until IT remembers to run init.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any, Literal
 
 from models.location import ServerUrl
@@ -19,13 +19,13 @@ from models.server_sql import (
     KNOWN_TABLES,
     MANAGER_GROUP,
     WORKER_GROUP,
-    access_statements,
+    apply_access,
+    tables_of,
 )
 
 GROUPS = {"worker": WORKER_GROUP, "manager": MANAGER_GROUP}
 Role = Literal["worker", "manager"]
-__all__ = ["GROUPS", "Role", "ServerSetupError", "add_user", "apply_after_migration",
-           "init_server", "tables_of"]
+__all__ = ["GROUPS", "Role", "ServerSetupError", "add_user", "init_server"]
 
 
 class ServerSetupError(Exception):
@@ -51,31 +51,10 @@ def init_server(url: ServerUrl) -> None:
                     f"this database holds tables this version of cin does not know how to "
                     f"protect ({', '.join(unknown)}): upgrade cin, then run init again.")
             _refuse_cases_without_a_team(connection)
-            _apply(connection, tables)
+            apply_access(connection, tables)
             connection.execute(f"ALTER TABLE cases VALIDATE CONSTRAINT {HAS_TEAM}".encode())
     except psycopg.Error as error:
         raise ServerSetupError(_reason(error)) from None
-
-
-def apply_after_migration(driver_connection: Any) -> None:
-    """After a migration, inside its transaction, on PostgreSQL: the access rules again when the
-    server has been set up (it has a staff table), so tables and functions a migration made get
-    their grants and policies at once. Tables this version does not know get none: nobody but
-    the owner reads them until a version that knows them runs."""
-    if driver_connection.execute("SELECT to_regclass('public.staff')").fetchone()[0] is None:
-        return
-    _apply(driver_connection, tables_of(driver_connection) & KNOWN_TABLES)
-
-
-def tables_of(connection: Any) -> set[str]:
-    """The tables of the public schema (the server's tables are all there)."""
-    return {name for (name,) in connection.execute(
-        "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
-
-
-def _apply(connection: Any, tables: Iterable[str]) -> None:
-    for statement in access_statements(set(tables)):
-        connection.execute(statement.encode())
 
 
 def _refuse_cases_without_a_team(connection: Any) -> None:

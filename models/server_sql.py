@@ -27,7 +27,8 @@ nothing); the next read by the case's worker or a manager stores them.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
+from typing import Any
 
 WORKER_GROUP = "cin_worker"
 MANAGER_GROUP = "cin_manager"
@@ -231,3 +232,25 @@ def access_statements(tables: Collection[str]) -> list[str]:
     Run as the owner of the database, in one transaction."""
     return [_GROUP_ROLES, STAFF_TABLE, *_functions(), *_grants(tables), *_policies(tables),
             *(f"DROP FUNCTION IF EXISTS {old}" for old in _OLD_HELPERS), _HAS_TEAM_CONSTRAINT]
+
+
+def apply_after_migration(driver_connection: Any) -> None:
+    """After a migration, inside its transaction, on PostgreSQL: the access rules again when the
+    server has been set up (it has a staff table), so tables and functions a migration made get
+    their grants and policies at once. Tables this version does not know get none: nobody but
+    the owner reads them until a version that knows them runs."""
+    if driver_connection.execute("SELECT to_regclass('public.staff')").fetchone()[0] is None:
+        return
+    apply_access(driver_connection, tables_of(driver_connection) & KNOWN_TABLES)
+
+
+def tables_of(connection: Any) -> set[str]:
+    """The tables of the public schema (the server's tables are all there)."""
+    return {name for (name,) in connection.execute(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
+
+
+def apply_access(connection: Any, tables: Iterable[str]) -> None:
+    """Every statement of `access_statements(tables)` on the psycopg `connection`."""
+    for statement in access_statements(set(tables)):
+        connection.execute(statement.encode())

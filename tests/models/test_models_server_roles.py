@@ -268,8 +268,7 @@ def test_a_table_added_by_a_migration_gets_its_grants_and_policies_without_init(
     from models.db import make_engine, open_database
     from models.inputs import CaseInput
     from models.migrate import upgrade
-    from models.server_roles import tables_of
-    from models.server_sql import access_statements
+    from models.server_sql import access_statements, tables_of
 
     name, url = postgres_server.new_database(empty=True)
     team = Team(url)
