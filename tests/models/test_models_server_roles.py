@@ -444,3 +444,16 @@ def test_a_refused_save_through_the_app_says_why_and_saves_nothing(team):
             service.log_visit("N2", VisitInput(date=date(2026, 11, 20), seen_alone=True,
                                                childs_voice="Fine", location="home"))
         assert not service.case_detail("N2").visits
+
+
+def test_handing_a_case_to_a_colleague_still_clears_its_stored_deadlines(team):
+    """Ann hands N1 to Bea: once changed she may no longer write N1's stored deadlines, yet
+    the stale-deadline trigger still deletes them (it runs as the owner), so nobody reads
+    deadlines worked out from the old facts."""
+    with _as_owner(team) as service:
+        service.caseload()
+    assert _stored_deadline_refs(team) == ["N1", "N2", "S1"]
+    with team.connect(team.ann) as ann:
+        assert ann.execute("UPDATE cases SET worker_id = (SELECT id FROM workers WHERE "
+                           "name = 'Bea Cole') WHERE ref = 'N1'").rowcount == 1
+    assert _stored_deadline_refs(team) == ["N2", "S1"]
