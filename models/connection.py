@@ -170,6 +170,10 @@ def session_scope(engine: Engine, *, write: bool = True) -> Iterator[Session]:
         try:
             if write:
                 session.connection(execution_options={BEGIN_OPTION: "IMMEDIATE"})
+            elif is_postgresql(engine):
+                # One snapshot for every read in the block, as SQLite's BEGIN gives: under
+                # PostgreSQL's default READ COMMITTED each statement sees later commits.
+                session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
             yield session
             session.commit()
         except BaseException:

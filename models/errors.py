@@ -154,6 +154,46 @@ class DatabaseTooNew(DatabaseError):
         )
 
 
+class NotPermitted(DatabaseError):
+    """A team server refused a change this login may not make (row-level security, grants)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(
+            None,
+            f"The team server refused this change: {reason}",
+            "On a team server a worker changes only the cases allocated to them, and only a "
+            "manager of the case's team writes oversight notes: ask the case's worker or your "
+            "manager. Nothing was saved by this attempt.",
+        )
+
+
+class ServerNeedsUpgrade(DatabaseError):
+    """A staff login opened a team server whose schema is older than this version of cin:
+    only the database's owner may migrate it."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            None,
+            "The team server's database is older than this version of cin, and only its "
+            "owner may upgrade it",
+            "Ask IT to upgrade it (as the database's owner: cin --db URL server init), then "
+            "try again. Nothing was changed.",
+        )
+
+
+class CaseNeedsTeam(DatabaseError):
+    """A case without a team on a team server (the constraint `cin_case_has_team`)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            None,
+            "On a team server every case belongs to a team, and this case has none (nobody "
+            "could see it)",
+            "Give it its team: a \"team\" in the import file, or cin edit-case REF --team "
+            "TEAM. Nothing was saved by this attempt.",
+        )
+
+
 class CaseNotFound(LookupError):
     def __init__(self, ref: str) -> None:
         self.ref = ref

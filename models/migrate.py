@@ -10,6 +10,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect
+from sqlalchemy.exc import DBAPIError
 
 from models import errors
 from models.backup import automatic_backup
@@ -70,7 +71,17 @@ def upgrade(engine: Engine, revision: str) -> None:
                 # PostgreSQL's DDL is transactional, but two first opens would both create the
                 # tables: one waits for the other, then finds it done.
                 connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
-            command.upgrade(alembic_config(connection), revision)
+            try:
+                command.upgrade(alembic_config(connection), revision)
+            except DBAPIError as exc:
+                if getattr(exc.orig, "sqlstate", None) == "42501":  # not the owner
+                    raise errors.ServerNeedsUpgrade() from exc
+                raise
+            if is_postgresql(connection):
+                from models.server_sql import apply_after_migration
+
+                # A set-up team server's grants and policies cover what the migration added.
+                apply_after_migration(connection.connection.driver_connection)
 
 
 def _unknown_revision(script: ScriptDirectory, revision: str) -> bool:

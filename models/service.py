@@ -466,13 +466,15 @@ class CaseloadService:
         may store deadlines not yet worked out), or, while another copy of cin holds that
         lock, `read(session, store=False)` in a read-only transaction."""
         from models.db import session_scope
-        from models.errors import DatabaseLocked
+        from models.errors import DatabaseLocked, NotPermitted
 
         self.open()
         try:
             with session_scope(self.engine, write=True) as session:
                 return read(session, True)
-        except DatabaseLocked:
+        except (DatabaseLocked, NotPermitted):
+            # NotPermitted: on a team server only who may change a case stores its deadlines
+            # (models/server_sql.py); a colleague covering it gets them worked out, not stored.
             with session_scope(self.engine, write=False) as session:
                 return read(session, False)
 

@@ -36,6 +36,10 @@ def translate_error(
         return errors.DatabaseFolderNotWritable(path.parent if path else None, str(original))
     if "disk i/o error" in message or "disk is full" in message:
         return errors.DatabaseWriteFailed(path, str(original))
+    if "cin_case_has_team" in message:  # a team server's constraint (models/server_sql.py)
+        return errors.CaseNeedsTeam()
+    if getattr(original, "sqlstate", None) == "42501":  # PostgreSQL: insufficient privilege
+        return errors.NotPermitted(str(original).strip().splitlines()[0])
     if GUARD_MISSING in message:
         missing = str(original).split(GUARD_MISSING + ":", 1)[-1].strip()
         return errors.AuditGuardMissing(path, [m.strip() for m in missing.split(",") if m.strip()])

@@ -66,6 +66,7 @@ def postgres_bin() -> Path:
 
 def test_the_doc_has_every_step_a_newcomer_needs() -> None:
     commands = " ".join(command_lines(team_server_section()))
+    assert commands.count("server init") >= 2  # set up, and again after an upgrade
     for step in ("createdb", "server init", "--role worker", "--role manager",
                  "--password-file", ".pgpass", " import ", " due", "pg_dump -h", "pg_restore"):
         assert step in commands, step
@@ -126,6 +127,10 @@ def test_following_the_team_server_section_from_scratch(postgres_server, tmp_pat
         audit = run(f"cin --db postgresql://sam.patel@/{database} audit N-0001")
         assert audit.returncode == 0, audit.stderr
         assert re.search(r"Sam Patel\s+N-0001\s+Imported", audit.stdout), audit.stdout
+        # Jo, the manager of Sam's team, reads the same case (the cluster trusts local logins).
+        jo = run(f"cin --db postgresql://jo.khan@/{database} due --json")
+        assert jo.returncode == 0, jo.stderr
+        assert {row["ref"] for row in json.loads(jo.stdout)} == {"N-0001"}
         # The restored copy answers exactly as the original did.
         assert due_as_sam(f"{database}_restored") == live
     finally:

@@ -3,10 +3,14 @@
 `database` (and `engine`, built on it) runs a test twice: on an SQLite file in tmp_path and on
 a fresh PostgreSQL database (tests/pg_server.py; skipped with the reason when no server is
 named). A test or module about SQLite files as such is marked
-`pytest.mark.sqlite_only("why")` and runs on SQLite only."""
+`pytest.mark.sqlite_only("why")` and runs on SQLite only; one that opens no database at all
+(validation, parsing) is marked `pytest.mark.no_database("why")`. Every models test is one of
+these, or uses `postgres_server` (PostgreSQL as such): tests/models/test_models_engines.py
+fails on any other (`engine_gap` below)."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -72,11 +76,46 @@ def db_path(tmp_path: Path) -> Path:
 
 
 ENGINES = ("sqlite", "postgresql")
+# The fixtures that run a test on the engines (`postgres_server`: PostgreSQL as such).
+ENGINE_FIXTURES = frozenset({"database", "new_database", "empty_database", "engine",
+                             "postgres_server"})
+# A test marked no_database asking for any of these makes or opens a database after all.
+_DATABASE_FIXTURES = ENGINE_FIXTURES | {"db_path", "make_database", "add_case"}
+# tests/models/test_models_engines.py collects the models tests with this set to a file, and
+# gets back one line per test that would run on one engine only without saying why.
+AUDIT_ENV = "CIN_ENGINE_AUDIT"
+
+
+def engine_gap(item: pytest.Item) -> str | None:
+    """Why `item` does not run on both engines without saying why, or None when it does (or
+    says why not: sqlite_only / no_database, each with a reason)."""
+    fixtures = set(getattr(item, "fixturenames", ()))
+    for name in ("sqlite_only", "no_database"):
+        marker = item.get_closest_marker(name)
+        if marker is not None and not (marker.args and str(marker.args[0]).strip()):
+            return f"marked {name} without a reason"
+    if item.get_closest_marker("no_database") is not None:
+        used = sorted(fixtures & _DATABASE_FIXTURES)
+        return f"marked no_database but uses {', '.join(used)}" if used else None
+    if item.get_closest_marker("sqlite_only") is not None or fixtures & ENGINE_FIXTURES:
+        return None
+    return ("uses neither the engines' fixtures (database, engine, new_database) nor a "
+            "sqlite_only / no_database marker")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    target = os.environ.get(AUDIT_ENV)
+    if not target:
+        return
+    here = Path(__file__).resolve().parent
+    gaps = [f"{item.nodeid}: {gap}" for item in items
+            if Path(str(item.path)).resolve().parent == here and (gap := engine_gap(item))]
+    Path(target).write_text("".join(f"{line}\n" for line in gaps), encoding="utf-8")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
-    for name in ("database", "new_database"):
+    for name in ("database", "new_database", "empty_database"):
         if name in metafunc.fixturenames:
             metafunc.parametrize(name, ENGINES[:1] if only_sqlite else ENGINES, indirect=True)
 
@@ -89,6 +128,19 @@ def database(request: pytest.FixtureRequest, db_path: Path):
         return
     server: PostgresServer = request.getfixturevalue("postgres_server")
     name, url = server.new_database()
+    yield url
+    server.drop(name)
+
+
+@pytest.fixture
+def empty_database(request: pytest.FixtureRequest, db_path: Path):
+    """Like `database`, but with no tables yet (a migration test builds an old schema in it)."""
+    if request.param == "sqlite":
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        yield db_path
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    name, url = server.new_database(empty=True)
     yield url
     server.drop(name)
 

@@ -19,6 +19,8 @@ from policies.packs import load_policies
 
 TODAY = date(2026, 11, 23)
 POLICIES = load_policies(None)
+# The checks themselves, before anything is saved; the tests through a database take `engine`.
+VALIDATION_ONLY = pytest.mark.no_database("the checks alone, before anything is saved")
 
 
 def case(**fields) -> CaseInput:
@@ -41,6 +43,7 @@ def seen(on: date) -> VisitInput:
 # --- the examples from the issue -------------------------------------------------------------
 
 
+@VALIDATION_ONLY
 def test_a_meeting_booked_for_1_jan_0001_is_refused():
     errors = errors_of(case(meetings=[MeetingInput("review", "booked", date(1, 1, 1))]))
     assert errors == [
@@ -49,6 +52,7 @@ def test_a_meeting_booked_for_1_jan_0001_is_refused():
     ]
 
 
+@VALIDATION_ONLY
 def test_a_date_of_birth_in_1800_is_refused():
     # 15 Oct 1972 = 19 years before 14 Oct 1991, plus a day: the oldest child who could have
     # been under 19 when Child in Need began.
@@ -58,6 +62,7 @@ def test_a_date_of_birth_in_1800_is_refused():
     ]
 
 
+@VALIDATION_ONLY
 def test_a_visit_30_years_before_birth_is_refused():
     # Born Wed 8 Oct 2025. 40 weeks (280 days) earlier: 1 Jan -> 1 Oct 2025 is 273 days, and
     # 7 more to 8 Oct, so the earliest pre-birth date is Wed 1 Jan 2025.
@@ -69,6 +74,7 @@ def test_a_visit_30_years_before_birth_is_refused():
     ]
 
 
+@VALIDATION_ONLY
 def test_pre_birth_work_up_to_40_weeks_before_birth_is_accepted():
     # Same child: 1 Jan 2025 is exactly 40 weeks before the birth (see above); 31 Dec 2024
     # is one day more.
@@ -81,6 +87,7 @@ def test_pre_birth_work_up_to_40_weeks_before_birth_is_accepted():
     assert [e.split(":")[0] for e in errors_of(early)] == ["visits[1].date", "meetings[1].date"]
 
 
+@VALIDATION_ONLY
 def test_a_meeting_held_before_birth_is_refused():
     errors = errors_of(case(dob=date(2017, 5, 1),
                             meetings=[MeetingInput("review", "held", date(2010, 3, 4))]))
@@ -93,6 +100,7 @@ def test_a_meeting_held_before_birth_is_refused():
     ]
 
 
+@VALIDATION_ONLY
 def test_a_plan_before_allocation_is_refused():
     # Allocated Tue 1 Sep 2026: the day before is refused, the day itself accepted.
     assert errors_of(case(plan_started=date(2026, 9, 1))) == []
@@ -103,6 +111,7 @@ def test_a_plan_before_allocation_is_refused():
     ]
 
 
+@VALIDATION_ONLY
 def test_an_assessment_long_before_allocation_is_refused():
     # Leicestershire: FRCD completes the assessment, then Family Help allocates the plan
     # (tests/supervision/pilot.py: assessed Thu 30 Jul, allocated Mon 3 Aug 2026): accepted.
@@ -117,6 +126,7 @@ def test_an_assessment_long_before_allocation_is_refused():
     ]
 
 
+@VALIDATION_ONLY
 def test_a_child_19_or_older_at_allocation_is_refused():
     # Allocated 1 Sep 2026. Born 2 Sep 2007: 18th birthday 2 Sep 2025, 19th on 2 Sep 2026,
     # so 18 at allocation: accepted. Born 1 Sep 2007: 19 on the day of allocation: refused.
@@ -128,6 +138,7 @@ def test_a_child_19_or_older_at_allocation_is_refused():
     ]
 
 
+@VALIDATION_ONLY
 def test_nothing_before_child_in_need_began():
     # Part III of the Children Act 1989 came into force on Mon 14 Oct 1991.
     assert errors_of(case(allocated=date(1991, 10, 14), dob=date(1980, 1, 2))) == []
@@ -135,6 +146,7 @@ def test_nothing_before_child_in_need_began():
         "allocated: 13 Oct 1991 is before 14 Oct 1991")
 
 
+@VALIDATION_ONLY
 def test_bookings_at_most_two_years_ahead():
     # Today Mon 23 Nov 2026 + 2 years = Thu 23 Nov 2028 (accepted); Fri 24 Nov 2028 is not.
     assert check_meeting(MeetingInput("review", "booked", date(2028, 11, 23)), today=TODAY) == []
@@ -149,6 +161,7 @@ def test_bookings_at_most_two_years_ahead():
     assert [e.field for e in check_meeting(cancelled, today=TODAY)] == ["date"]
 
 
+@VALIDATION_ONLY
 def test_a_booking_limit_near_the_end_of_the_calendar_does_not_overflow():
     # A clock set to 9999 must give a refusal, never an OverflowError.
     far = date(9999, 12, 1)
@@ -157,6 +170,7 @@ def test_a_booking_limit_near_the_end_of_the_calendar_does_not_overflow():
     assert "31 Dec 2199, the last date cin accepts" in errors[0].message
 
 
+@VALIDATION_ONLY
 def test_every_refusal_in_an_import_names_the_record_and_field():
     c = case(source="cases.json:case 1 (ref C1)",
              meetings=[MeetingInput("review", "booked", date(1, 1, 1))])
@@ -215,6 +229,7 @@ def test_an_oversight_action_due_more_than_two_years_ahead_is_refused(engine, ad
 # --- control characters on input --------------------------------------------------------------
 
 
+@VALIDATION_ONLY
 def test_an_escape_sequence_in_a_name_is_refused_with_its_place():
     # OSC 52 (writes the clipboard): ESC ] 52 ; c ; ... BEL. ESC is the 4th character.
     errors = errors_of(case(name="Amy\x1b]52;c;aGVsbG8=\x07"))
@@ -233,6 +248,7 @@ def test_an_escape_sequence_in_a_name_is_refused_with_its_place():
     ("Sam\u202ekaP", "right-to-left override character (U+202E)"),
     ("Sam\u2066x\u2069", "left-to-right isolate character (U+2066)"),
 ])
+@VALIDATION_ONLY
 def test_one_line_fields_refuse_controls_line_breaks_tabs_and_bidi(text, words):
     for field in ("ref", "name", "worker", "team", "family"):
         errors = [e for e in check_case(case(**{field: text}), policies=POLICIES, today=TODAY)
@@ -241,6 +257,7 @@ def test_one_line_fields_refuse_controls_line_breaks_tabs_and_bidi(text, words):
         assert f"{words} at character 4" in errors[0].message
 
 
+@VALIDATION_ONLY
 def test_long_text_keeps_line_breaks_and_tabs_but_not_other_controls():
     visit = VisitInput(date=date(2026, 11, 20), seen=True, seen_alone=False,
                        not_alone_reason="Mum stayed:\n\tshe was worried",
@@ -257,11 +274,13 @@ def test_long_text_keeps_line_breaks_and_tabs_but_not_other_controls():
                                          dob=date(2017, 5, 1), today=TODAY)] == ["childs_voice"]
 
 
+@VALIDATION_ONLY
 def test_ordinary_names_in_any_script_are_accepted():
     for name in ("Siân Ó Briain", "Zoë-Mae O'Neil", "محمد علي", "Łucja Wiśniewska", "李小龍 🙂"):
         assert check_text("name", name) == []
 
 
+@VALIDATION_ONLY
 def test_meeting_and_closure_text_fields_are_checked():
     meeting = MeetingInput("review", "cancelled", date(2026, 11, 30), cancelled_on=TODAY,
                            cancel_reason="Family ill\n(rebooking)", chair="Jo\x1b[1m")

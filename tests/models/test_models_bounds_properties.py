@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 from datetime import date
 
+import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +18,9 @@ from policies.engine import compute_deadlines
 from policies.facts import CaseFacts, ClosureFact, MeetingFact, VisitFact
 from policies.limits import DateOutOfRange
 from policies.packs import load_policies
+
+pytestmark = pytest.mark.no_database(
+    "validation and the policy engine on generated cases: no database")
 
 POLICIES = load_policies(None)
 CALENDAR = WorkingCalendar()

@@ -1,5 +1,6 @@
-"""Opening the database: file privacy, connection settings, transactions, and the messages a
-user sees when the file or folder is unusable."""
+"""Opening an SQLite database file: file privacy, connection settings, locks, and the messages
+a user sees when the file or folder is unusable. (What a transaction promises, on both
+engines: test_models_transactions.py.)"""
 
 from __future__ import annotations
 
@@ -13,13 +14,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import sqlalchemy.exc
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from models import errors
 from models.backup import automatic_backup
 from models.db import default_database_path, open_database, session_scope
-from models.tables import Case, Visit
+from models.tables import Visit
 
 pytestmark = pytest.mark.sqlite_only(
     "about SQLite files as such: backups, file modes, WAL, locks, recovery")
@@ -48,52 +48,6 @@ def test_connection_settings(engine):
         # 2 = FULL: the WAL is synced at every commit, so a confirmed save survives power loss.
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
-
-
-def test_foreign_keys_are_enforced(engine):
-    with (pytest.raises(sqlalchemy.exc.IntegrityError, match="FOREIGN KEY"),
-          session_scope(engine) as session):
-        session.add(Visit(case_id=999, date=date(2026, 11, 2)))
-
-
-def test_case_reference_is_unique(engine, add_case):
-    add_case("C1")
-    with (pytest.raises(sqlalchemy.exc.IntegrityError, match="UNIQUE"),
-          session_scope(engine) as session):
-        session.execute(text(
-            "INSERT INTO cases (ref, name, policy_id, disabled, private_fostering, "
-            "allocated, created_at, updated_at) VALUES ('C1', 'x', 'wirral', 0, 0, "
-            "'2026-01-05', '2026-01-05', '2026-01-05')"
-        ))
-
-
-def test_session_scope_rolls_back_everything_when_the_block_fails(engine, add_case):
-    add_case("C1")
-    with pytest.raises(RuntimeError), session_scope(engine) as session:
-        session.add(Visit(case_id=1, date=date(2026, 11, 2)))
-        session.flush()
-        raise RuntimeError("form crashed")
-    with session_scope(engine, write=False) as session:
-        assert session.scalar(select(func.count()).select_from(Visit)) == 0
-
-
-def test_reads_in_one_session_see_one_snapshot(db_path, engine, add_case):
-    # The pysqlite recipe makes BEGIN real, so a second read in the same transaction does not
-    # see a case another program added in between (the driver alone would not BEGIN on SELECT).
-    add_case("C1")
-    with session_scope(engine, write=False) as session:
-        before = session.scalar(select(func.count()).select_from(Case))
-        other = sqlite3.connect(db_path)
-        other.execute(
-            "INSERT INTO cases (ref, name, policy_id, disabled, private_fostering, allocated, "
-            "created_at, updated_at) VALUES ('C2', 'x', 'wirral', 0, 0, '2026-01-05', "
-            "'2026-01-05', '2026-01-05')"
-        )
-        other.commit()
-        other.close()
-        assert session.scalar(select(func.count()).select_from(Case)) == before == 1
-    with session_scope(engine, write=False) as session:
-        assert session.scalar(select(func.count()).select_from(Case)) == 2
 
 
 def test_no_engine_or_file_at_import_time(tmp_path):
@@ -196,15 +150,6 @@ def test_folder_without_write_permission(tmp_path):
             open_database(folder / "cin.db")
     finally:
         folder.chmod(0o700)
-
-
-def test_database_from_a_newer_version(db_path, engine):
-    with engine.begin() as connection:
-        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
-    engine.dispose()
-    with pytest.raises(errors.DatabaseTooNew) as caught:
-        open_database(db_path)
-    assert "newer version of cin" in str(caught.value)
 
 
 def test_two_copies_opening_a_new_database_at_once_both_succeed(db_path):

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from models.history import FIELD_WORDS, changed_words, correction_sentence, value_words
 from models.queries import CorrectionRecord
+
+pytestmark = pytest.mark.no_database(
+    "puts a history's records into words: no database is opened")
 
 VISIT_FIELDS = ("date", "seen", "seen_alone", "childs_voice", "location", "recorded")
 values = st.one_of(st.none(), st.booleans(), st.dates(date(1991, 10, 14), date(2030, 1, 1))

@@ -10,6 +10,9 @@ from hypothesis import strategies as st
 
 from models.location import BadDatabaseLocation, ServerUrl, parse_location
 
+pytestmark = pytest.mark.no_database(
+    "parses --db / CIN_DB values: no database is opened")
+
 
 def test_a_file_name_is_a_path_with_the_home_folder_expanded():
     assert parse_location("~/cases/cin.db") == Path.home() / "cases" / "cin.db"

@@ -15,6 +15,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from models import commands
 from models.db import open_database, session_scope
 from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
@@ -79,6 +81,8 @@ def _stale_triggers(engine) -> dict[str, set[str]]:
     return found
 
 
+@pytest.mark.sqlite_only("SQLite's authorizer sees which tables the facts builder reads; "
+                         "PostgreSQL's triggers are held equal to SQLite's in the next test")
 def test_every_table_the_facts_builder_reads_makes_stored_deadlines_stale(tmp_path):
     engine = _populated(tmp_path / "cin.db")
     try:
@@ -127,6 +131,7 @@ def test_postgresql_has_the_same_stale_triggers_as_sqlite(tmp_path, postgres_ser
     assert on_server == on_sqlite
 
 
+@pytest.mark.no_database("reads Python modules' imports: no database")
 def test_the_code_digest_finds_imports_as_python_reads_them():
     for name in code_modules():
         path = _module_file(name)
@@ -150,6 +155,8 @@ _DATABASE_PLUMBING = {"models.db", "models.connection", "models.sqlite_errors", 
                       "models.identity", "models.guard"}
 
 
+@pytest.mark.sqlite_only("which modules a caseload read imports is the same on either engine; "
+                         "a file needs no server in the child process")
 def test_the_code_digest_covers_every_module_that_works_out_or_reads_deadlines(tmp_path):
     """Run the full path and the read-only path in a fresh interpreter; every module of this
     project it loads (other than the CLI and its settings) must be in the digest."""

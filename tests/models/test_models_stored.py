@@ -10,6 +10,9 @@ from sqlalchemy.dialects import sqlite
 
 from models import stored
 
+pytestmark = pytest.mark.no_database(
+    "compares the bulk paths' value conversions with SQLAlchemy's: no database")
+
 DIALECT = sqlite.dialect()
 DATES = [date(2026, 11, 23), date(2024, 2, 29), date(1, 1, 1), date(999, 12, 31),
          date(9999, 12, 31)]

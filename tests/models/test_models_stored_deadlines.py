@@ -266,6 +266,7 @@ def test_a_policy_change_recomputes(caseload):
     assert_store_matches_engine(caseload)
 
 
+@pytest.mark.no_database("the key of the inputs alone: no database")
 def test_every_input_changes_the_key():
     base = inputs_digest(POLICIES, CALENDAR)
     assert inputs_digest(load_policies(None), WorkingCalendar()) == base  # stable
@@ -277,6 +278,7 @@ def test_every_input_changes_the_key():
     assert inputs_digest(fewer, CALENDAR) != base
 
 
+@pytest.mark.no_database("the key of the settings files alone: no database")
 def test_every_settings_file_changes_the_settings_key(tmp_path):
     def key():
         return settings_inputs_key(tmp_path, today=TODAY, amber_working_days=5)
@@ -300,6 +302,8 @@ def test_every_settings_file_changes_the_settings_key(tmp_path):
 # --- the read-only start ------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only("the first rung reads the SQLite file itself with plain sqlite3 "
+                         "(a team server is read through the engine: test_models_timeless.py)")
 def test_the_fast_read_answers_only_when_every_case_is_current(tmp_path):
     settings_dir = tmp_path / "settings"
     settings_dir.mkdir()
@@ -336,6 +340,8 @@ def test_the_fast_read_answers_only_when_every_case_is_current(tmp_path):
         engine.dispose()
 
 
+@pytest.mark.sqlite_only("the first rung reads the SQLite file itself with plain sqlite3 "
+                         "(a team server is read through the engine: test_models_timeless.py)")
 def test_the_fast_read_refuses_a_database_needing_a_migration(tmp_path):
     import sqlite3
 
@@ -370,30 +376,42 @@ _STEPS = st.lists(
 )
 
 
-@settings(max_examples=30, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(steps=_STEPS)
-def test_any_sequence_of_changes_keeps_the_store_equal_to_the_engine(new_database, steps):
-    engine = open_database(new_database())
-    try:
-        _import(engine, *(_case(ref) for ref in REFS))
-        today, amber = TODAY, 5
-        merged, known = {}, frozenset()  # what a screen reading only the changes holds
-        for step in steps:
-            _apply(engine, step, today)
-            if step[0] == "day":
-                today = TODAY + timedelta(days=step[1])
-            if step[0] == "amber":
-                amber = step[1]
-            with session_scope(engine) as session:
-                changed, known = load_caseload_changes(
-                    session, policies=POLICIES, calendar=CALENDAR, today=today,
-                    known_batches=known, include_closed=True, amber_working_days=amber)
-            merged.update({row.ref: row for row in changed})
-            rows = assert_store_matches_engine(engine, today=today, amber=amber)
-            assert merged == {row.ref: row for row in rows}
-    finally:
-        engine.dispose()
+# Each example makes a database and saves up to 8 changes: 30 on SQLite, 12 on PostgreSQL
+# (each save is a round trip to the server there; the SQLite run covers the breadth).
+_EXAMPLES = {"sqlite": 30, "postgresql": 12}
+
+
+def test_any_sequence_of_changes_keeps_the_store_equal_to_the_engine(request, new_database):
+    @settings(max_examples=_EXAMPLES[request.node.callspec.params["new_database"]],
+              deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(steps=_STEPS)
+    def check(steps):
+        engine = open_database(new_database())
+        try:
+            _changes_keep_the_store_equal(engine, steps)
+        finally:
+            engine.dispose()
+
+    check()
+
+
+def _changes_keep_the_store_equal(engine, steps) -> None:
+    _import(engine, *(_case(ref) for ref in REFS))
+    today, amber = TODAY, 5
+    merged, known = {}, frozenset()  # what a screen reading only the changes holds
+    for step in steps:
+        _apply(engine, step, today)
+        if step[0] == "day":
+            today = TODAY + timedelta(days=step[1])
+        if step[0] == "amber":
+            amber = step[1]
+        with session_scope(engine) as session:
+            changed, known = load_caseload_changes(
+                session, policies=POLICIES, calendar=CALENDAR, today=today,
+                known_batches=known, include_closed=True, amber_working_days=amber)
+        merged.update({row.ref: row for row in changed})
+        rows = assert_store_matches_engine(engine, today=today, amber=amber)
+        assert merged == {row.ref: row for row in rows}
 
 
 def _apply(engine, step, today) -> None:

@@ -19,14 +19,18 @@ from hypothesis import strategies as st
 
 from models import commands
 from models.caseload import load_caseload
+from models.connection import driver_connection
 from models.db import open_database, session_scope
 from models.inputs import CaseInput, VisitInput
+from models.location import DatabaseLocation
 from models.stored_deadlines import (
     _Decoder,
+    computed_for_settings,
     decode_days_off,
     encode_days_off,
     encode_planned,
     fast_caseload,
+    read_caseload,
     settings_inputs_key,
 )
 from models.validation import ValidationFailed
@@ -94,6 +98,8 @@ def facts_and_days(draw):
     return facts, written, draw(ANY_DAY)
 
 
+@pytest.mark.no_database("the stored text against the engine, in memory; the database tests "
+                         "follow")
 @settings(max_examples=400, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(case=facts_and_days(), amber=st.integers(0, 15))
@@ -123,6 +129,7 @@ def test_what_is_stored_gives_the_engine_s_answer_on_any_day(case, amber):
     assert stored == fresh
 
 
+@pytest.mark.no_database("the stored days off against the engine, in memory")
 def test_a_day_beyond_the_stored_days_off_asks_for_the_full_path():
     # A Wirral case has working-day deadlines: counting to them from a day in 2101 needs days
     # off the stored table (1990-2100) does not hold; the full path loads them.
@@ -151,11 +158,14 @@ def _stored(engine) -> list[tuple[int, int, str]]:
 
 
 class _Caseload:
-    def __init__(self, folder: Path) -> None:
+    """A database (an SQLite file or a PostgreSQL database) and a settings folder: `full` is
+    the read that stores, `fast` the read of what is stored only (the first rung)."""
+
+    def __init__(self, folder: Path, database: DatabaseLocation) -> None:
         self.settings_dir = folder / "settings"
         self.settings_dir.mkdir(exist_ok=True)
-        self.path = folder / "cin.db"
-        self.engine = open_database(self.path)
+        self.database = database
+        self.engine = open_database(database)
 
     def full(self, today: date, amber: int = 5):
         with session_scope(self.engine) as session:
@@ -165,8 +175,20 @@ class _Caseload:
                 amber_working_days=amber, settings_inputs=settings_inputs_key(self.settings_dir))
 
     def fast(self, today: date, amber: int = 5, limit: int | None = None):
-        return fast_caseload(self.path, self.settings_dir, today=today, amber_working_days=amber,
-                             include_closed=True, limit=limit)
+        if isinstance(self.database, Path):  # plain sqlite3 on the file
+            return fast_caseload(self.database, self.settings_dir, today=today,
+                                 amber_working_days=amber, include_closed=True, limit=limit)
+        # A team server: the same reader of stored rows, in one read-only transaction through
+        # the engine, loading neither the packs nor the calendar.
+        with session_scope(self.engine, write=False) as session:
+            connection = driver_connection(session.connection())
+            found = computed_for_settings(connection, settings_inputs_key(self.settings_dir))
+            if found is None:
+                return None
+            computed_for, days = found
+            return read_caseload(connection, computed_for=computed_for, today=today,
+                                 calendar=days, amber_working_days=amber,
+                                 include_closed=True, limit=limit)
 
     def fresh(self, today: date, amber: int = 5):
         """ref -> deadlines straight from the engine."""
@@ -180,8 +202,8 @@ class _Caseload:
 
 
 @pytest.fixture
-def caseload(tmp_path):
-    made = _Caseload(tmp_path)
+def caseload(tmp_path, database):
+    made = _Caseload(tmp_path, database)
     yield made
     made.engine.dispose()
 
@@ -257,33 +279,46 @@ _CASES = st.lists(st.dates(min_value=date(1996, 1, 1), max_value=date(2090, 1, 1
     lambda day: plausible_case_inputs(day)), min_size=1, max_size=3)
 
 
-@settings(max_examples=25, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.filter_too_much])
-@given(cases=_CASES, written=st.dates(min_value=date(2026, 1, 1), max_value=date(2040, 1, 1)),
-       days=st.lists(ANY_DAY, min_size=1, max_size=4), amber=st.integers(0, 12))
-def test_rows_written_on_one_day_are_read_on_any_other(tmp_path_factory, cases, written, days,
-                                                       amber):
-    caseload = _Caseload(tmp_path_factory.mktemp("timeless"))
-    try:
-        cases = [dataclasses.replace(c, ref=f"P{i}") for i, c in enumerate(cases)]
+# Each example makes a database: 25 on SQLite, 8 on PostgreSQL (a database created from the
+# template and its engine's first connections cost more there; the SQLite run covers the
+# breadth, the PostgreSQL one that the same reads hold on the server).
+_EXAMPLES = {"sqlite": 25, "postgresql": 8}
+
+
+def test_rows_written_on_one_day_are_read_on_any_other(request, tmp_path_factory, new_database):
+    @settings(max_examples=_EXAMPLES[request.node.callspec.params["new_database"]],
+              deadline=None, database=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+    @given(cases=_CASES,
+           written=st.dates(min_value=date(2026, 1, 1), max_value=date(2040, 1, 1)),
+           days=st.lists(ANY_DAY, min_size=1, max_size=4), amber=st.integers(0, 12))
+    def check(cases, written, days, amber):
+        caseload = _Caseload(tmp_path_factory.mktemp("timeless"), new_database())
         try:
-            _import(caseload.engine, *cases, today=max(written, *(c.allocated for c in cases)))
-        except ValidationFailed:
-            assume(False)
-        caseload.full(written)
-        stored = _stored(caseload.engine)
-        for today in [written + timedelta(days=1), *days]:
-            rows = caseload.fast(today, amber)
-            assert rows is not None
-            assert {row.ref: row.deadlines for row in rows} == caseload.fresh(today, amber)
-            for limit in range(len(rows) + 1):
-                assert caseload.fast(today, amber, limit=limit) == rows[:limit]
-            assert _stored(caseload.engine) == stored  # nothing worked out again
-            assert caseload.full(today, amber) == rows
-            assert [(i, b, d) for i, b, d in _stored(caseload.engine)] == stored
-    finally:
-        caseload.engine.dispose()
+            _written_and_read(caseload, cases, written, days, amber)
+        finally:
+            caseload.engine.dispose()
+
+    check()
+
+
+def _written_and_read(caseload: _Caseload, cases, written, days, amber) -> None:
+    cases = [dataclasses.replace(c, ref=f"P{i}") for i, c in enumerate(cases)]
+    try:
+        _import(caseload.engine, *cases, today=max(written, *(c.allocated for c in cases)))
+    except ValidationFailed:
+        assume(False)
+    caseload.full(written)
+    stored = _stored(caseload.engine)
+    for today in [written + timedelta(days=1), *days]:
+        rows = caseload.fast(today, amber)
+        assert rows is not None
+        assert {row.ref: row.deadlines for row in rows} == caseload.fresh(today, amber)
+        for limit in range(len(rows) + 1):
+            assert caseload.fast(today, amber, limit=limit) == rows[:limit]
+        assert _stored(caseload.engine) == stored  # nothing worked out again
+        assert caseload.full(today, amber) == rows
+        assert [(i, b, d) for i, b, d in _stored(caseload.engine)] == stored
 
 
 def test_a_screen_reading_only_changes_reads_every_case_on_a_new_day(caseload):

@@ -19,6 +19,9 @@ from models.validation import (
     check_visit,
 )
 
+pytestmark = pytest.mark.no_database(
+    "checks inputs before anything is saved: no database is opened")
+
 TODAY = date(2026, 11, 23)  # a Monday
 DOB_AGED_9 = date(2017, 5, 1)
 

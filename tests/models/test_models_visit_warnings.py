@@ -84,6 +84,7 @@ def test_siblings_are_warned_about_by_their_ref_and_saved_together_when_confirme
 
 
 @given(days_before=st.integers(min_value=-400, max_value=4000))
+@pytest.mark.no_database("the warning rule alone; saving with warnings is tested above")
 def test_warned_exactly_when_more_than_3_months_before_allocation(days_before):
     # Allocated 1 Sep 2026: 3 months before is 1 Jun 2026 (92 days before). A visit on
     # 1 Jun or later is not asked about; 31 May or earlier is.
