@@ -8,7 +8,7 @@ which the caseload screen's calendar key uses too.
 from __future__ import annotations
 
 import argparse
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -79,7 +79,7 @@ def run_calendar(context: Context) -> int:
         events = service.calendar_events(worker=worker, within_days=args.within)
         amber = service.amber_working_days
     try:
-        written = write_calendar(out, events, stamp=datetime.now(timezone.utc), privacy=privacy)
+        written = write_calendar(out, events, stamp=datetime.now(UTC), privacy=privacy)
     except CalendarFileError as error:
         raise CliError(str(error)) from None
     count = len(events)

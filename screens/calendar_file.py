@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -45,7 +45,7 @@ class CalendarFileError(ValueError):
 
 def reminder_time(day: date) -> datetime:
     """09:00 UK time (GMT or BST, as that day has) on `day`, in UTC."""
-    return datetime.combine(day, REMINDER_TIME, tzinfo=UK).astimezone(timezone.utc)
+    return datetime.combine(day, REMINDER_TIME, tzinfo=UK).astimezone(UTC)
 
 
 def kind_words(kind: str) -> str:
@@ -92,7 +92,7 @@ def calendar_bytes(events: Sequence[CalendarEvent], *, stamp: datetime,
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", "cin deadlines")
-    stamp = stamp.astimezone(timezone.utc)
+    stamp = stamp.astimezone(UTC)
     for event in events:
         entry = Event()
         entry.add("uid", event.uid)
