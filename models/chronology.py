@@ -18,9 +18,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 from models.history import (
+    closure_words,
     correction_sentence,
     default_meeting_label,
     history,
@@ -36,7 +38,9 @@ STEP_DOWN_WORDS = {
 }
 MILESTONE_ORDER = -1  # a day's milestones come before what was recorded on it
 CIRCULATION_ORDER = 1  # with the meetings (models.history.HistoryEntry.order)
-WITHDRAWAL_ORDER = 4  # with the corrections
+CORRECTION_ORDER = 4  # models.history: corrections, withdrawals and reopenings
+CORRECTION_WHAT = {"corrected": "Correction", "withdrawn": "Withdrawn", "reopened": "Reopened"}
+CLOSURE_ORDER = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,16 +74,20 @@ def chronology(
                for when, what, words in _milestones(detail)]
     for entry in history(detail, meeting_label=meeting_label,
                          rule_label=lambda rule_id: _rule_label(policy, rule_id)):
-        ranked.append((entry.when, entry.order,
-                       ChronologyEntry(entry.when, entry.what, entry.words, entry.withdrawn)))
+        if entry.order != CORRECTION_ORDER:  # those below, in the order they were made
+            ranked.append((entry.when, entry.order, ChronologyEntry(
+                entry.when, entry.what, entry.words, entry.withdrawn)))
     for meeting in (*detail.meetings, *detail.withdrawn_meetings):
         if meeting.circulated is not None:
             ranked.append((meeting.circulated, CIRCULATION_ORDER, ChronologyEntry(
                 meeting.circulated, "Minutes circulated",
                 f"{meeting_label(meeting.kind)} of {format_date(meeting.date)}")))
-    ranked += [(c.recorded, WITHDRAWAL_ORDER,
-                ChronologyEntry(c.recorded, "Withdrawn", correction_sentence(c)))
-               for c in detail.corrections if c.action == "withdrawn"]
+    ranked += [(c.recorded, CORRECTION_ORDER,
+                ChronologyEntry(c.recorded, CORRECTION_WHAT.get(c.action, "Correction"),
+                                correction_sentence(c)))
+               for c in detail.corrections]
+    ranked += [(when, CLOSURE_ORDER, ChronologyEntry(when, "Closed", words))
+               for when, words in _earlier_closures(detail)]
     # Python's sort is stable: within one day and rank, entries keep the history's order.
     ranked.sort(key=lambda item: (item[0], item[1]))
     summary = detail.summary
@@ -106,6 +114,26 @@ def _milestones(detail: CaseDetail) -> list[tuple[date, str, str]]:
         found.append((detail.plan_started, "Plan started", "Child in Need plan started"))
     found += [(when, "Event", name.replace("_", " ")) for name, when in
               sorted(detail.events.items(), key=lambda item: (item[1], item[0]))]
+    return found
+
+
+def _earlier_closures(detail: CaseDetail) -> list[tuple[date, str]]:
+    """The closures a reopening undid (the history names them only in the reopening's
+    line): each was an event on its own day."""
+    found = []
+    for correction in detail.corrections:
+        closed = correction.before or {}
+        if correction.action != "reopened" or not closed.get("date"):
+            continue
+        try:
+            when = date.fromisoformat(str(closed["date"]))
+        except ValueError:
+            continue
+        found.append((when, closure_words(SimpleNamespace(
+            reason=closed.get("reason") or "reason not recorded", note=closed.get("note"),
+            step_down_to_early_help=bool(closed.get("step_down_to_early_help")),
+            lead_professional=closed.get("lead_professional")))
+            + f" (reopened on {format_date(correction.recorded)})"))
     return found
 
 
