@@ -150,9 +150,8 @@ EDIT_CASE = Command("edit_case", "e", "edit_case", "Edit case",
 # ----- calendar export and chronology (issue 16) -------------------------------------------
 # Not in the footers (no room at 80 columns); `?` and the command palette list them.
 CALENDAR_FILE = Command("calendar_file", "i", "calendar_file", "Calendar",
-                        "Write the open deadlines of the cases shown (one worker's, when the "
-                        "list is filtered) to an .ics file for Outlook, with reminders, and say "
-                        "where.", show=False)
+                        "Write the open deadlines shown (one worker's, if filtered) to an .ics "
+                        "file for Outlook, and say where.", show=False)
 CHRONOLOGY = Command("chronology", "l", "chronology", "Chronology",
                      "Show every recorded event of this case in date order (the chronology "
                      "`cin chronology` writes).", show=False)
