@@ -40,8 +40,6 @@ PRIVACY_HELP = ("show children's names as initials (for a calendar others can se
 def add_calendar_commands(commands: argparse._SubParsersAction,
                           common: argparse.ArgumentParser) -> None:
     """Add `cin calendar` to the `cin` command's subcommands."""
-    from cin_tui.cli import _days  # loaded by now: cin_tui.cli is what calls this
-
     calendar = commands.add_parser(
         "calendar", parents=[common],
         help="write the open deadlines to an .ics file for Outlook or another calendar",
@@ -64,6 +62,17 @@ def add_calendar_commands(commands: argparse._SubParsersAction,
     calendar.add_argument("--privacy", action="store_true", default=argparse.SUPPRESS,
                           help=PRIVACY_HELP)
     calendar.set_defaults(run=run_calendar)
+
+
+def _days(text: str) -> int:
+    """--within's value, as `cin due --within` reads it: a whole number of days from 0 up."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("give a number of days from 0 up")
+    return value
 
 
 def run_calendar(context: Context) -> int:
