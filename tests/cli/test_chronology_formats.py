@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from cin_tui.formats.chronology_format import render_html, render_markdown
 from models.chronology import Chronology, ChronologyEntry
+from policies.dates import format_date
 from policies.safe_text import safe_text
 from screens.supervision_record import md
 
@@ -102,6 +103,7 @@ def test_html_escapes_every_word_and_reads_back_as_recorded(entries, name):
     assert len(parser.cells) == 3 * len(entries)
     for index, entry in enumerate(entries):
         when, what, words = parser.cells[3 * index: 3 * index + 3]
+        assert when == format_date(entry.when)
         assert what == safe_text(entry.what, multiline=True)
         expected = safe_text(entry.words, multiline=True)
         if entry.withdrawn is not None:
