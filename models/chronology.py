@@ -101,9 +101,8 @@ def chronology(
 
 
 def _milestones(detail: CaseDetail) -> list[tuple[date, str, str]]:
-    found = [(detail.summary.allocated, "Allocated",
-              f"allocated to {detail.summary.worker}" if detail.summary.worker
-              else "allocated")]
+    # Not "allocated to <worker>": the worker now (the heading) may not be the first one.
+    found = [(detail.summary.allocated, "Allocated", "case allocated")]
     if detail.stepped_down_on is not None:
         source = STEP_DOWN_WORDS.get(detail.stepped_down_from or "",
                                      detail.stepped_down_from or "another plan")

@@ -40,7 +40,7 @@ PIP = {"ref": "R-2002", "name": "Pip Dale", "policy": "rochdale", "allocated": "
 # In date order; on one day: milestones, then visits, meetings (and circulations), notes,
 # closures, corrections, reopenings and withdrawals, each kind in the order it was recorded.
 EXPECTED = [
-    ("2 Mar 2026", "Allocated", "allocated to Jo Lantern"),
+    ("2 Mar 2026", "Allocated", "case allocated"),
     ("5 Mar 2026", "Visit", "at home · seen alone · voice: “Rory said school is <b>fun</b> "
                             "*really* | ok” · recorded 6 Mar 2026"),
     ("9 Mar 2026", "Task done", "CIN Checkpoint 1: manager's oversight case note"),

@@ -85,7 +85,7 @@ async def test_the_chronology_key_opens_the_case_chronology_oldest_first(caseloa
         assert [" ".join(s[:3]) for s in starts] == ["1 Sep 2026", "2 Nov 2026", "16 Nov 2026",
                                                      "3 Dec 2026"]
         text = "\n".join(lines)
-        assert "Allocated allocated to Sam Patel" in text
+        assert "Allocated case allocated" in text
         assert "Visit at school · seen alone · voice: “Happy”" in text
         assert "not circulated yet" in text
         assert "booked" in text
