@@ -359,6 +359,12 @@ def build_parser() -> argparse.ArgumentParser:
     from cin_tui.cli_server import add_server_commands  # cin server init, cin server add-user
 
     add_server_commands(commands, common)
+    from cin_tui.cli_calendar import add_calendar_commands  # cin calendar
+
+    add_calendar_commands(commands, common)
+    from cin_tui.cli_chronology import add_chronology_commands  # cin chronology
+
+    add_chronology_commands(commands, common)
     return parser
 
 

@@ -33,7 +33,9 @@ if TYPE_CHECKING:  # imported when first used: the fast read needs none of them
     from sqlalchemy import Engine
     from sqlmodel import Session
 
+    from models.calendar_events import CalendarEvent
     from models.case_edit import CaseChanges
+    from models.chronology import Chronology
     from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
     from models.queries import AuditRecord, CaseDetail
     from models.rows import CaseloadRow, CaseSummary
@@ -570,3 +572,29 @@ class CaseloadService:
 
         return self._snapshot(lambda session: int(
             session.execute(select(func.max(AuditEntry.id))).scalar() or 0))
+
+    # ----- calendar export and chronology (issue 16) --------------------------------------
+
+    def calendar_events(self, *, worker: str | None = None,
+                        within_days: int | None = None) -> list[CalendarEvent]:
+        """The open deadlines `cin due --json` lists for this worker and window, from the
+        same caseload rows, as calendar events (models.calendar_events)."""
+        from models.calendar_events import calendar_events
+
+        return calendar_events(self.caseload(worker=worker), today=self.today,
+                               within_days=within_days, calendar=self.calendar,
+                               amber_working_days=self.amber_working_days)
+
+    def chronology(self, ref: str) -> Chronology:
+        """Every recorded event of one case, oldest first (models.chronology). Raises
+        `models.errors.CaseNotFound`."""
+        from models.chronology import chronology
+
+        def read(session: Session) -> Chronology:
+            from models.queries import get_case_detail, siblings_of
+
+            detail = get_case_detail(session, ref)
+            return chronology(detail, policy=self.policies.get(detail.summary.policy_id),
+                              siblings=[s.name for s in siblings_of(session, ref)])
+
+        return self._snapshot(read)

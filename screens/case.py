@@ -427,6 +427,11 @@ class CaseScreen(Screen[None]):
             return
         self._open(TaskDoneForm(tasks=tasks, **self._form_args()))
 
+    def action_chronology(self) -> None:
+        from screens.chronology import ChronologyScreen
+
+        self.app.push_screen(ChronologyScreen(self.ref))
+
     def action_back(self) -> None:
         self.dismiss(None)
 

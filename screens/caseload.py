@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -148,6 +149,7 @@ class CaseloadScreen(Screen[None]):
         self.partial = False  # showing only the first screen of cases while the rest load
         self._last_read: LoadedCaseload | None = None  # what the next load merges into
         self._loaded_version = -1
+        self.last_calendar_path: Path | None = None  # the calendar key's latest file
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -475,6 +477,44 @@ class CaseloadScreen(Screen[None]):
         from screens.forms.visit import open_visit_form
 
         open_visit_form(self, line.ref)
+
+    def action_calendar_file(self) -> None:
+        """The open deadlines of the worker shown (everyone's when unfiltered) as an .ics file
+        beside the database (screens.calendar_file), the same as `cin calendar`."""
+        context = cin(self)
+        if context.service is None:
+            self.notify("The caseload is still opening; try again in a moment.",
+                        severity="warning")
+            return
+        self._write_calendar(context.service, context.database_path.parent, self.view.worker,
+                             context.privacy)
+
+    @work(thread=True, exclusive=True, group="calendar-file", exit_on_error=False)
+    def _write_calendar(self, service: CaseloadAccess, folder: Path, worker: str | None,
+                        privacy: bool) -> None:
+        from datetime import UTC, datetime
+
+        from screens.calendar_file import default_calendar_path, write_calendar
+
+        try:
+            events = service.calendar_events(worker=worker)
+            written = write_calendar(default_calendar_path(folder, worker), events,
+                                     stamp=datetime.now(UTC), privacy=privacy)
+        except Exception as error:  # shown to the user, never a traceback
+            self.app.call_from_thread(self.notify, shown(f"The calendar was not written: "
+                                                         f"{describe_error(error)}"),
+                                      severity="error", timeout=10, markup=False)
+            return
+        count = len(events)
+        whose = f"{worker}'s cases" if worker else "every open case"
+        names = ", names as initials" if privacy else ""
+        self.last_calendar_path = written
+        self.app.call_from_thread(
+            self.notify,
+            shown(f"Calendar written ({count} deadline{'s' if count != 1 else ''} of {whose}"
+                  f"{names}): {written}\nImport it into Outlook; importing it again later "
+                  "updates the same events.", multiline=True),
+            timeout=15, markup=False)
 
 
 def _problem(title: str, message: str) -> Text:

@@ -21,7 +21,9 @@ if TYPE_CHECKING:
     from textual.screen import Screen
     from textual.signal import Signal
 
+    from models.calendar_events import CalendarEvent
     from models.case_edit import CaseChanges
+    from models.chronology import Chronology
     from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
     from models.queries import CaseDetail
     from models.rows import CaseloadRow, CaseSummary
@@ -106,6 +108,11 @@ class CaseloadAccess(Protocol):
 
     def complete_task(self, *, ref: str, rule: str, done: date, due: date | None = None,
                       note: str | None = None, expected_version: int | None = None) -> int: ...
+
+    # Calendar export and chronology (issue 16).
+    def calendar_events(self, *, worker: str | None = None,
+                        within_days: int | None = None) -> list[CalendarEvent]: ...
+    def chronology(self, ref: str) -> Chronology: ...
 
     def change_marker(self) -> int:
         """Moves whenever anyone saves anything to the database (the App's check for

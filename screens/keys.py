@@ -150,11 +150,22 @@ EDIT_CASE = Command("edit_case", "e", "edit_case", "Edit case",
                     "Change this case's details: worker and team, dates, visiting frequency, "
                     "complex plan, key worker.")
 
+# ----- calendar export and chronology (issue 16) -------------------------------------------
+# Not in the footers (no room at 80 columns); `?` and the command palette list them.
+CALENDAR_FILE = Command("calendar_file", "i", "calendar_file", "Calendar",
+                        "Write the open deadlines shown (one worker's, if filtered) to an .ics "
+                        "file for Outlook, and say where.", show=False)
+CHRONOLOGY = Command("chronology", "l", "chronology", "Chronology",
+                     "Show every recorded event of this case in date order (the chronology "
+                     "`cin chronology` writes).", show=False)
+BACK_TO_CASE = Command("back_to_case", "escape", "back", "Back", "Back to the case.")
+CHRONOLOGY_COMMANDS = (BACK_TO_CASE, PRIVACY, HELP)
+
 CASELOAD_COMMANDS = (HELP, SEARCH, SORT, REVERSE, WORKER, STATUS, CLOSED, LOG_VISIT,
-                     NEW_CASE, TEAM_VIEW, RELOAD, QUIT)
+                     NEW_CASE, TEAM_VIEW, CALENDAR_FILE, RELOAD, QUIT)
 CASE_COMMANDS = (LOG_VISIT, BOOK_MEETING, MEETING_HELD, CIRCULATED, CANCEL_MEETING,
                  CLOSE_CASE, TASK_DONE, EDIT_CASE, CORRECT_RECORD, WITHDRAW_RECORD,
-                 REOPEN_CASE, BACK, HELP)
+                 REOPEN_CASE, CHRONOLOGY, BACK, HELP)
 FORM_COMMANDS = (SAVE, CANCEL)
 TEAM_COMMANDS = (NEXT_TEAM, TREND_FIGURES, PRIVACY, BACK, HELP)
 WALKTHROUGH_COMMANDS = (NEXT_CASE, PREVIOUS_CASE, OVERSIGHT_NOTE, ACTION_DONE, WRITE_RECORD,
@@ -163,5 +174,5 @@ SUPERVISION_COMMANDS = (WALKTHROUGH, NEXT_TEAM, TREND_FIGURES, NEXT_CASE, PREVIO
                         OVERSIGHT_NOTE, ACTION_DONE, WRITE_RECORD, CASE_DETAILS, BACK_TO_TEAM,
                         ADD_ACTION)
 ALL_COMMANDS = (PRIVACY, *CASELOAD_COMMANDS, OPEN_CASE, CLEAR_SEARCH, *CASE_COMMANDS,
-                *FORM_COMMANDS, CLOSE_HELP, *SUPERVISION_COMMANDS)
+                *FORM_COMMANDS, CLOSE_HELP, *SUPERVISION_COMMANDS, BACK_TO_CASE)
 COMMANDS_BY_ID = {command.id: command for command in ALL_COMMANDS}

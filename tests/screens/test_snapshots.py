@@ -117,3 +117,14 @@ def test_help_screen(snap_compare, caseload_db, new_app, colour):
         await until(pilot, lambda: pilot.app.screen.__class__.__name__ == "HelpScreen", "help")
 
     assert snap_compare(new_app(caseload_db), terminal_size=WIDE, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", [WIDE, SMALL], ids=["120x36", "80x24"])
+def test_chronology_screen(snap_compare, caseload_db, new_app, colour, size):
+    async def run_before(pilot) -> None:
+        await open_case(pilot, "WR-002")
+        await pilot.press("l")
+        await until(pilot, lambda: getattr(pilot.app.screen, "chronology", None) is not None
+                    and not any(w.is_running for w in pilot.app.workers), "the chronology")
+
+    assert snap_compare(new_app(caseload_db), terminal_size=size, run_before=run_before)
