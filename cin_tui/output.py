@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from models.calendar_events import open_deadlines
 from policies.dates import format_date
 from policies.deadlines import Deadline
 from policies.safe_text import safe_text
@@ -63,19 +64,13 @@ class DueItem:
 
 def due_items(rows: Iterable, *, today: date, within_days: int | None = None) -> list[DueItem]:
     """Open deadlines of open cases, soonest first; `within_days` keeps those due on or before
-    today + N calendar days (so anything overdue is always kept)."""
-    last_day = today + timedelta(days=within_days) if within_days is not None else None
-    items = [
-        DueItem(row.summary.ref, row.summary.name, row.summary.worker, row.summary.team,
-                row.summary.policy_id, deadline)
-        for row in rows
-        if not row.closed
-        for deadline in row.deadlines
-        if last_day is None or deadline.due <= last_day
+    today + N calendar days (so anything overdue is always kept). The same selection as the
+    calendar file's (`models.calendar_events.open_deadlines`), so the two never disagree."""
+    return [
+        DueItem(summary.ref, summary.name, summary.worker, summary.team, summary.policy_id,
+                deadline)
+        for summary, deadline in open_deadlines(rows, today=today, within_days=within_days)
     ]
-    items.sort(key=lambda item: (item.deadline.due, item.ref, item.deadline.kind,
-                                 item.deadline.rule_id))
-    return items
 
 
 def due_json(items: Iterable[DueItem]) -> str:
