@@ -1,0 +1,26 @@
+"""A first sync brings the worker's team's cases to the laptop; a visit recorded offline
+reaches the server once, however often the laptop syncs."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .team import TODAY  # noqa: F401
+
+
+def test_first_sync_copies_the_teams_cases_and_a_visit_goes_up_once(team, laptop):
+    ann = laptop("ann")
+    first = ann.sync()
+    assert first.first and sorted(first.fetched) == ["N1", "N2", "N3"]
+    assert ann.replica.stat().st_mode & 0o777 == 0o600
+    ann.visit("N1", date(2026, 11, 20))
+    second = ann.sync()
+    assert second.sent == ["N1: new visit of 20 Nov 2026"]
+    third = ann.sync()
+    assert third.sent == [] and third.fetched == []
+    rows = team.sql("SELECT v.date, v.childs_voice FROM visits v JOIN cases c "
+                    "ON c.id = v.case_id WHERE c.ref = 'N1'")
+    assert rows == [(date(2026, 11, 20), "Said school is going well")]
+    # The server's audit names Ann, from her own login.
+    actors = team.sql("SELECT actor FROM audit_log WHERE action = 'log_visit'")
+    assert actors == [("Ann Lee",)]
