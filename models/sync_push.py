@@ -156,13 +156,33 @@ def _edit_case(session: Session, change: Change, env: Environment) -> Sent:
         else:
             conflicts.append(Conflict(change.ref, "case", None, name, base.get(name), now, laptop))
     if to_send:
-        edits: dict[str, Any] = {
-            name: (parse_frequency(value) if name == "visit_every" and value else
-                   _day(value) if name in _DATE_FIELDS else value)
-            for name, value in to_send.items()}
-        edit_case(session, ref=change.ref, changes=CaseChanges(**edits),  # type: ignore[typeddict-item]
+        edit_case(session, ref=change.ref, changes=case_changes(to_send),
                   policies=env.policies, actor=env.actor, today=env.today)
     return Sent(done=bool(to_send), conflicts=tuple(conflicts))
+
+
+def case_changes(values: Mapping[str, Any]) -> CaseChanges:
+    """Case fields as a snapshot holds them (JSON), as `edit_case` takes them."""
+    edits: dict[str, Any] = {
+        name: (parse_frequency(value) if name == "visit_every" and value else
+               _day(value) if name in _DATE_FIELDS else value)
+        for name, value in values.items()}
+    return CaseChanges(**edits)  # type: ignore[typeddict-item]
+
+
+def correct_record(session: Session, *, ref: str, record_type: str, record_uid: str,
+                   values: Mapping[str, Any], reason: str, actor: str, today: date) -> str:
+    """Correct a visit, meeting or note to `values` (its fields as a snapshot holds them);
+    returns the correction's uid."""
+    typed = _typed(values, _CORRECTED_FIELDS[record_type])
+    common: dict[str, Any] = {"ref": ref, "reason": reason, "actor": actor, "today": today}
+    if record_type == "visit":
+        return corrections.correct_visit(session, **common, visit_uid=record_uid,
+                                         visit=VisitInput(**typed))
+    if record_type == "meeting":
+        return corrections.correct_meeting(session, **common, meeting_uid=record_uid,
+                                           meeting=MeetingInput(**typed))
+    return corrections.correct_oversight_note(session, **common, note_uid=record_uid, **typed)
 
 
 def _close(session: Session, change: Change, env: Environment) -> Sent:
@@ -330,15 +350,8 @@ def _correction(session: Session, change: Change, env: Environment) -> Sent:
     if all(wanted[name] == server.get(name) for name in fields):
         unpin_uids(session)
         return Sent(done=False, conflicts=tuple(conflicts))
-    typed = _typed(wanted, fields)
-    if record_type == "visit":
-        corrections.correct_visit(session, **common, visit_uid=record_uid,
-                                  visit=VisitInput(**typed))
-    elif record_type == "meeting":
-        corrections.correct_meeting(session, **common, meeting_uid=record_uid,
-                                    meeting=MeetingInput(**typed))
-    else:
-        corrections.correct_oversight_note(session, **common, note_uid=record_uid, **typed)
+    correct_record(session, ref=change.ref, record_type=record_type, record_uid=record_uid,
+                   values=wanted, reason=values["reason"], actor=env.actor, today=day)
     return Sent(done=True, conflicts=tuple(conflicts))
 
 

@@ -22,7 +22,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.orm import object_session
 from sqlmodel import Session
 
-from models.connection import translate_errors
+from models.connection import BEGIN_OPTION, translate_errors
 from models.tables import Correction, Meeting, OversightNote, TaskCompletion, Visit
 
 _PINNED = "cin_sync_pinned_uids"  # session.info: table name -> the uid its next row takes
@@ -45,6 +45,8 @@ def change_transaction(engine: Engine) -> Iterator[Session]:
     with translate_errors(None):
         session = _OneChange(engine, expire_on_commit=False)
         try:
+            if engine.dialect.name == "sqlite":  # the write lock at BEGIN, as session_scope
+                session.connection(execution_options={BEGIN_OPTION: "IMMEDIATE"})
             yield session
             session.really_commit()
         except BaseException:

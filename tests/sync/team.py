@@ -97,3 +97,21 @@ class Laptop:
         with self.service() as service:
             detail = service.case_detail(ref)
         return sorted((v.date.isoformat(), v.childs_voice or "") for v in detail.visits)
+
+
+def correct_visit(laptop: Laptop, ref: str, day: date, reason: str, **fields: Any) -> str:
+    """Correct the visit of `day` on `ref` on this laptop, changing `fields`."""
+    with laptop.service() as service:
+        [visit] = [v for v in service.case_detail(ref).visits if v.date == day]
+        values = {name: getattr(visit, name) for name in (
+            "date", "seen", "seen_alone", "not_alone_reason", "childs_voice", "location",
+            "recorded")}
+        return service.correct_visit(ref=ref, visit_uid=str(visit.uid),
+                                     visit=VisitInput(**{**values, **fields}), reason=reason)
+
+
+def family(laptop_or_service: Laptop | CaseloadService, ref: str) -> str | None:
+    service = (laptop_or_service.service() if isinstance(laptop_or_service, Laptop)
+               else laptop_or_service)
+    with service:
+        return service.case_detail(ref).summary.family
