@@ -355,6 +355,9 @@ def build_parser() -> argparse.ArgumentParser:
     from cin_tui.cli_server import add_server_commands  # cin server init, cin server add-user
 
     add_server_commands(commands, common)
+    from cin_tui.cli_sync import add_sync_commands  # cin sync, cin resolve (offline laptops)
+
+    add_sync_commands(commands, common)
     return parser
 
 

@@ -61,6 +61,11 @@ class Team:
         with psycopg.connect(self.url.url) as connection:
             return list(connection.execute(query, params).fetchall())
 
+    def execute(self, statement: str, *params: Any) -> None:
+        """A change made straight in the database as its owner (psql, not cin)."""
+        with psycopg.connect(self.url.url) as connection:
+            connection.execute(statement, params)
+
     def drop_logins(self, admin_url: str) -> None:
         with psycopg.connect(admin_url, autocommit=True) as connection:
             for login in (self.ann, self.bea, self.max):
