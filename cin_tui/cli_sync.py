@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from cin_tui.cli_errors import CliError
@@ -106,6 +105,7 @@ def team_server(argument: str | None, settings: Settings) -> ServerUrl:
 
 def run_sync(context: Context) -> int:
     from models.sync_local import SyncError
+    from models.sync_words import report_lines, waiting_lines
 
     args = context.args
     context.database_file("syncing")  # the replica is a file on this laptop
@@ -122,8 +122,8 @@ def run_sync(context: Context) -> int:
             print(json.dumps({"conflicts": [_conflict_json(c) for c in waiting[0]],
                               "refusals": [_refusal_json(r) for r in waiting[1]]}, indent=2))
         else:
-            print(visible("\n".join(_waiting_lines(*waiting) or ["Nothing waiting: no "
-                                                                  "conflicts, no refusals."])))
+            print(visible("\n".join(waiting_lines(*waiting) or ["Nothing waiting: no "
+                                                                 "conflicts, no refusals."])))
         return 0
     server = team_server(args.server, context.settings)
     try:
@@ -139,77 +139,14 @@ def run_sync(context: Context) -> int:
 
 
 def run_resolve(context: Context) -> int:
+    from models.sync_words import choice_words
+
     args = context.args
     context.database_file("resolving a sync conflict")
     with context.existing_service() as service:
         conflict = service.resolve_conflict(args.conflict, keep=args.keep)
-    kept = conflict.server if args.keep == "server" else conflict.laptop
-    then = (" It is sent to the team server at the next `cin sync`." if args.keep == "laptop"
-            else "")
-    print(visible(f"{conflict.ref}: kept {_whose(args.keep)} value of "
-                  f"{_field(conflict)}: {_value(conflict.field, kept)}.{then}"))
+    print(visible(choice_words(conflict, args.keep)))
     return 0
-
-
-def report_lines(report: SyncReport) -> list[str]:
-    """The sync's result in plain words, what went each way first."""
-    lines = [f"Synced with {report.server}."
-             + (" First sync: your team's cases are now on this laptop." if report.first
-                else "")]
-    if report.sent:
-        lines.append(f"Sent to the team server ({len(report.sent)}):")
-        lines += [f"  {item}" for item in report.sent]
-    if report.already:
-        lines.append(f"Already on the team server from a sync cut off before: {report.already}.")
-    if report.fetched:
-        lines.append(f"Brought up to date on this laptop ({len(report.fetched)}): "
-                     + ", ".join(report.fetched))
-    if report.removed:
-        lines.append("Taken off this laptop (the server no longer shows them to you): "
-                     + ", ".join(report.removed))
-    if not (report.sent or report.already or report.fetched or report.removed
-            or report.refused):
-        lines.append("Nothing to send or fetch: this laptop and the team server agree.")
-    lines += _waiting_lines(report.conflicts, report.refusals)
-    return lines
-
-
-def _waiting_lines(conflicts: Sequence[ConflictView],
-                   refusals: Sequence[RefusalView]) -> list[str]:
-    lines: list[str] = []
-    if conflicts:
-        lines.append(f"Conflicts waiting for you ({len(conflicts)}): changed here and on the "
-                     "team server; the server's value stays until you choose.")
-        for c in conflicts:
-            lines.append(f"  {c.id}. {c.ref}, {_field(c)}: team server "
-                         f"{_value(c.field, c.server)}, this laptop {_value(c.field, c.laptop)}")
-            lines.append(f"     cin resolve {c.id} --keep server   or   "
-                         f"cin resolve {c.id} --keep laptop")
-    if refusals:
-        lines.append(f"Refused by the team server, kept on this laptop ({len(refusals)}); tried "
-                     "again at every sync:")
-        for r in refusals:
-            lines.append(f"  {r.id}. {r.summary}")
-            lines.append(f"     why: {r.reason}")
-            lines.append(f"     to let it go: cin sync --discard {r.id}")
-    return lines
-
-
-def _whose(keep: str) -> str:
-    return "the team server's" if keep == "server" else "this laptop's"
-
-
-def _field(conflict: ConflictView) -> str:
-    from models.sync_local import words
-
-    return words(conflict.record_type, conflict.field)
-
-
-def _value(field: str, value: Any) -> str:
-    from models.history import value_words
-
-    words = value_words(field, value)
-    return f"\"{words}\"" if isinstance(value, str) and words == value else words
 
 
 def _conflict_json(c: ConflictView) -> dict[str, Any]:

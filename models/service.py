@@ -583,7 +583,6 @@ class CaseloadService:
         if not isinstance(self.database, Path):
             raise SyncError(f"{self.database} is the team server itself; sync a laptop's own "
                             "file (--db PATH) with it")
-        self.close()  # the sync opens the file itself; this service reopens it when asked
         return sync(replica=self.database, server=server, policies=self.policies,
                     calendar=self.calendar, today=self.today, actor=self.actor,
                     checkpoint=checkpoint)
