@@ -143,6 +143,8 @@ class SyncScreen(ModalScreen[None]):
         self.query_one("#sync-waiting-title", Static).update(
             f"Waiting for you: {len(conflicts)} conflict{'' if len(conflicts) == 1 else 's'}, "
             f"{len(refusals)} refused change{'' if len(refusals) == 1 else 's'}")
+        if conflicts or refusals:
+            options.highlighted = 0
         options.focus()
 
     def _highlighted(self) -> tuple[str, int] | None:
