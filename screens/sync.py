@@ -69,7 +69,9 @@ class SyncScreen(ModalScreen[None]):
 
     def run_sync(self) -> None:
         self.running = True
-        self.query_one("#sync-progress", Static).update(Text("Connecting…"))
+        progress = self.query_one("#sync-progress", Static)
+        progress.update(Text("Connecting…"))
+        progress.display = True
         self.query_one("#sync-result", Static).update("")
         self._sync()
 
@@ -87,7 +89,7 @@ class SyncScreen(ModalScreen[None]):
             report = service.sync_with(self.server, checkpoint=checkpoint)
         except Exception as error:  # shown, never a traceback; nothing was lost
             problem = describe_error(error)
-            waiting = (self._waiting_now())
+            waiting = self._waiting_now()
             self.app.call_from_thread(self._failed, problem, *waiting)
             return
         self.app.call_from_thread(self._done, report)
@@ -107,7 +109,7 @@ class SyncScreen(ModalScreen[None]):
         from models.sync_words import report_lines
 
         self.running = False
-        self.query_one("#sync-progress", Static).update("")
+        self.query_one("#sync-progress", Static).display = False
         self.query_one("#sync-result", Static).update(
             user_text("\n".join(report_lines(report, waiting=False)), multiline=True))
         self._show_waiting(report.conflicts, report.refusals)
@@ -116,7 +118,7 @@ class SyncScreen(ModalScreen[None]):
     def _failed(self, problem: str, conflicts: list[ConflictView],
                 refusals: list[RefusalView]) -> None:
         self.running = False
-        self.query_one("#sync-progress", Static).update("")
+        self.query_one("#sync-progress", Static).display = False
         self.query_one("#sync-result", Static).update(user_text(
             f"Not synced: {problem}\nEverything recorded here is kept; press y to try again.",
             "bold", multiline=True))
