@@ -60,6 +60,9 @@ class Change:
         if self.kind == "edit_case":
             fields = ", ".join(name.replace("_", " ") for name in values)
             return f"{self.ref}: case details changed ({fields})"
+        if self.kind == "task":
+            return (f"{self.ref}: task {values.get('rule_id')} done on "
+                    f"{value_words('date', values.get('done'))}")
         if self.kind in SNAPSHOT_KEYS:
             return f"{self.ref}: new {_first_lower(record_words(self.kind, values))}"
         if self.kind == "meeting_progress":
@@ -82,9 +85,11 @@ def _first_lower(words: str) -> str:
 
 def laptop_changes(base: Snapshot | None, local: Snapshot) -> list[Change]:
     """Everything `local` has that `base` had not, in the order the server must take it: the
-    case, its details, new records, progress on old ones, corrections, then a closure."""
+    case, new records, progress on old ones, corrections, the case's details, then a
+    closure."""
     ref = local["case"]["ref"]
     changes: list[Change] = []
+    edits: list[Change] = []
     if base is None:
         changes.append(Change("add_case", ref, values=dict(local["case"])))
         base = {"case": local["case"]}
@@ -92,8 +97,8 @@ def laptop_changes(base: Snapshot | None, local: Snapshot) -> list[Change]:
         edited = {name: local["case"].get(name) for name in _editable(local)
                   if local["case"].get(name) != base["case"].get(name)}
         if edited:
-            changes.append(Change("edit_case", ref, values=edited,
-                                  base={name: base["case"].get(name) for name in edited}))
+            edits.append(Change("edit_case", ref, values=edited,
+                                base={name: base["case"].get(name) for name in edited}))
     new_corrections = [c for uid, c in local.get("corrections", {}).items()
                        if uid not in base.get("corrections", {})]
     new_corrections.sort(key=lambda c: (c.get("at") or "", c["uid"]))
@@ -112,6 +117,9 @@ def laptop_changes(base: Snapshot | None, local: Snapshot) -> list[Change]:
         key = SNAPSHOT_KEYS.get(correction["record_type"], "")
         record_base = base.get(key, {}).get(correction.get("record_uid") or "")
         changes.append(Change("correction", ref, correction["uid"], correction, record_base))
+    # The case's details after its records: a plan start a held meeting set is then already
+    # there, and a case handed to someone else takes this worker's records first.
+    changes += edits
     if local.get("closure") is not None and base.get("closure") is None:
         changes.append(Change("close", ref, values=local["closure"]))
     return changes

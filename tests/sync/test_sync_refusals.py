@@ -26,7 +26,7 @@ def test_a_change_to_a_case_reallocated_meanwhile_is_kept_with_the_reason(team, 
     report = ann.sync()
     assert report.sent == []
     assert [r.summary for r in report.refusals] == [
-        "N2: case details changed (family)", "N2: new visit of 20 Nov 2026"]
+        "N2: new visit of 20 Nov 2026", "N2: case details changed (family)"]
     for refusal in report.refusals:
         assert "cannot be changed from this account" in refusal.reason
     assert len(report.refused) == 2
