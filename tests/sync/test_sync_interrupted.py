@@ -121,3 +121,28 @@ def test_a_sync_process_killed_outright_then_run_again_ends_the_same(team, lapto
     assert len(state["server"]["visits"]) == 3
     assert sorted(action for _, action, _ in state["server"]["audit"]) == [
         "correct_visit", "edit_case", "log_visit", "log_visit"]
+
+
+def test_a_case_added_offline_is_added_once_even_when_the_sync_was_cut_off(team, laptop):
+    from models.inputs import CaseInput
+
+    ann = laptop("ann")
+    ann.sync()
+    with ann.service() as service:
+        service.add_case(CaseInput(ref="N9", name="New Child", policy="wirral",
+                                   allocated=date(2026, 11, 16), worker="Ann Lee",
+                                   team="North"))
+    ann.visit("N9", date(2026, 11, 20), "First visit")
+
+    def stop_after_the_case(name: str, _words: str) -> None:
+        if name == "sent":
+            raise Stop(name)
+
+    with pytest.raises(Stop):
+        ann.sync(checkpoint=stop_after_the_case)
+    report = ann.sync()
+    assert report.already == 1 and report.sent == ["N9: new visit of 20 Nov 2026"]
+    assert report.refusals == []
+    assert team.sql("SELECT ref, name FROM cases WHERE ref = 'N9'") == [("N9", "New Child")]
+    assert team.sql("SELECT childs_voice FROM visits") == [("First visit",)]
+    assert ann.visits("N9") == [("2026-11-20", "First visit")]

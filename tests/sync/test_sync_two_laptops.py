@@ -110,3 +110,30 @@ def test_choosing_the_servers_value_lets_the_laptops_go_audited_on_the_laptop(te
     assert len(entries) == 1 and "Lee family (Ann)" in entries[0].summary
     assert ann.sync().sent == []
     assert family(ann, "N1") == "Lee family (Max)"
+
+
+def test_the_same_field_of_the_same_visit_corrected_on_both_sides_is_a_conflict(team, laptop):
+    with team.service(None) as server:
+        server.log_visit("N1", VisitInput(date=NOV_9, seen=True, seen_alone=True,
+                                          childs_voice="Likes football", location="home"))
+    ann, max_ = laptop("ann"), laptop("max")
+    ann.sync()
+    max_.sync()
+    correct_visit(ann, "N1", NOV_9, "Her words", childs_voice="Likes football and art")
+    correct_visit(max_, "N1", NOV_9, "His words", childs_voice="Likes football and music")
+    assert ann.sync().sent == ["N1: visit of 9 Nov 2026 corrected"]
+    report = max_.sync()
+    assert report.sent == []
+    [conflict] = report.conflicts
+    assert (conflict.record_type, conflict.field) == ("visit", "childs_voice")
+    assert (conflict.base, conflict.server, conflict.laptop) == (
+        "Likes football", "Likes football and art", "Likes football and music")
+    assert max_.visits("N1") == [("2026-11-09", "Likes football and art")]
+    with max_.service() as service:
+        service.resolve_conflict(conflict.id, keep="laptop")
+    assert max_.visits("N1") == [("2026-11-09", "Likes football and music")]
+    assert max_.sync().sent == ["N1: visit of 9 Nov 2026 corrected"]
+    assert team.sql("SELECT childs_voice FROM visits") == [("Likes football and music",)]
+    # Each correction is in the history on the server, with its reason and who made it.
+    assert team.sql("SELECT actor, reason FROM corrections ORDER BY at") == [
+        ("Ann Lee", "Her words"), ("Max Ford", "Kept this laptop's value after a sync conflict")]
