@@ -35,7 +35,8 @@ class Context(Protocol):
     @property
     def service(self) -> CaseloadService: ...
 
-    def database_file(self, doing: str) -> Path: ...
+    @property
+    def database_path(self) -> Path | ServerUrl: ...
 
     def existing_service(self) -> CaseloadService: ...
 
@@ -103,12 +104,23 @@ def team_server(argument: str | None, settings: Settings) -> ServerUrl:
     return location
 
 
+def _replica(context: Context) -> None:
+    """The laptop's own file; --db naming the team server itself is a mistake worth a word."""
+    from pathlib import Path
+
+    if not isinstance(context.database_path, Path):
+        raise CliError("cin sync works on this laptop's own file (its copy of the team's "
+                       f"cases); --db / CIN_DB names the team server itself "
+                       f"({context.database_path}). Give the file with --db PATH and the server "
+                       "with --server URL or [team] server in settings.toml.")
+
+
 def run_sync(context: Context) -> int:
     from models.sync_local import SyncError
     from models.sync_words import report_lines, waiting_lines
 
     args = context.args
-    context.database_file("syncing")  # the replica is a file on this laptop
+    _replica(context)
     if args.conflicts or args.discard is not None:
         service = context.existing_service()
         with service:
@@ -142,7 +154,7 @@ def run_resolve(context: Context) -> int:
     from models.sync_words import choice_words
 
     args = context.args
-    context.database_file("resolving a sync conflict")
+    _replica(context)
     with context.existing_service() as service:
         conflict = service.resolve_conflict(args.conflict, keep=args.keep)
     print(visible(choice_words(conflict, args.keep)))

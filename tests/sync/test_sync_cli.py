@@ -143,3 +143,24 @@ def test_hostile_text_from_the_server_stays_inert(cin, team, tmp_path):
         [conflict] = laptop.sync_conflicts()
     assert [v.childs_voice for v in detail.visits] == [hostile]
     assert detail.summary.family == hostile == conflict.server
+
+
+def test_sync_on_the_team_server_itself_says_what_to_give(cin):
+    code, _out, err = cin("sync", db="postgresql://db.council.local/cin")
+    assert code == 1 and "this laptop's own file" in err and "--server" in err
+
+
+def test_an_unreachable_server_after_a_first_sync_loses_nothing(cin, team, tmp_path):
+    _settings(cin, as_login(team.url, team.ann).url, "Ann Lee")
+    assert cin("sync")[0] == 0
+    cin("visit", "N1", "--date", "20/11/2026", "--seen", "yes", "--alone", "yes", "--voice",
+        "Seen in the car park", "--location", "other")
+    before = cin("audit", "--json")[1]
+    _settings(cin, f"postgresql:///cin?host={tmp_path}", "Ann Lee")  # off the network
+    code, _out, err = cin("sync")
+    assert code == 1 and "team server cannot be reached" in err
+    assert cin("audit", "--json")[1] == before  # nothing written on the laptop
+    _settings(cin, as_login(team.url, team.ann).url, "Ann Lee")  # back in the office
+    code, out, _err = cin("sync")
+    assert code == 0 and "N1: new visit of 20 Nov 2026" in out
+    assert team.sql("SELECT childs_voice FROM visits") == [("Seen in the car park",)]
