@@ -575,8 +575,8 @@ class CaseloadService:
                   checkpoint: Callable[[str, str], None] | None = None) -> SyncReport:
         """Send what was recorded here since the last sync to the team server `server` (as
         the login the URL or libpq names) and fetch what changed there. Raises
-        `models.errors.ServerUnreachable` and `models.sync_local.SyncError` (nothing
-        changed)."""
+        `models.sync_local.SyncError` (the server out of reach, another server's replica...),
+        whose message says what to do."""
         from models.sync_local import SyncError
         from models.sync_run import sync
 

@@ -29,7 +29,7 @@ import sqlalchemy.exc
 from sqlalchemy import Engine, select, text
 
 from models.db import make_engine, open_database, session_scope
-from models.errors import CaseNotFound, ChangedMeanwhile
+from models.errors import CaseNotFound, ChangedMeanwhile, ServerUnreachable
 from models.location import ServerUrl
 from models.migrate import current_revision, head_revision
 from models.sync_changes import Change, laptop_changes
@@ -84,20 +84,32 @@ class SyncReport:
 
 def sync(*, replica: Path, server: ServerUrl, policies: Mapping[str, Any], calendar: Any,
          today: date, actor: str, checkpoint: Checkpoint | None = None) -> SyncReport:
-    """Sync the replica file `replica` with `server`. Raises models.errors.ServerUnreachable
-    (nothing changed) and SyncError."""
+    """Sync the replica file `replica` with `server`. Raises SyncError (the message says
+    what to do) when the sync cannot start, or cannot finish."""
     def point(name: str, words: str = "") -> None:
         if checkpoint is not None:
             checkpoint(name, words)
 
     server_engine = make_engine(server)
     try:
-        identity = server_identity(server_engine)
+        try:
+            identity = server_identity(server_engine)
+        except ServerUnreachable as error:
+            raise SyncError(
+                f"{error.what}. Check the team server's address ([team] server in settings."
+                "toml, or --server), your network or VPN, and your password in ~/.pgpass. "
+                "Nothing was changed: everything recorded on this laptop is kept for the next "
+                "sync.") from None
         replica_engine = open_database(replica)
         try:
             run = _Run(server_engine, replica_engine, Environment(policies, calendar, today, actor),
                        SyncReport(server=str(server)), point)
             return run.all(str(server), identity)
+        except ServerUnreachable as error:
+            raise SyncError(
+                f"the connection to the team server was lost part way ({error.what}). What "
+                "was sent is safe on the server and noted here; run the sync again to finish: "
+                "nothing is sent twice, nothing recorded here is lost.") from None
         finally:
             replica_engine.dispose()
     finally:

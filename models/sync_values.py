@@ -15,16 +15,18 @@ from models.sync_changes import SNAPSHOT_KEYS
 from models.sync_snapshot import RECORD_TABLES
 from models.validation import FieldError, ValidationFailed
 
+# The fields a correction sets (models/corrections.py), by record type.
 VISIT_FIELDS = ("date", "seen", "seen_alone", "not_alone_reason", "childs_voice", "location",
-                 "recorded")
+                "recorded")
 MEETING_FIELDS = ("kind", "status", "date", "chair", "chair_role", "family_attended",
-                   "circulated", "cancelled_on", "cancel_reason")
+                  "circulated", "cancelled_on", "cancel_reason")
 NOTE_FIELDS = ("decision", "rationale")
 CORRECTED_FIELDS = {"visit": VISIT_FIELDS, "meeting": MEETING_FIELDS,
-                     "oversight_note": NOTE_FIELDS}
+                    "oversight_note": NOTE_FIELDS}
+# Fields a snapshot holds as ISO text that the commands take as dates.
 DATE_FIELDS = frozenset({"date", "recorded", "circulated", "cancelled_on", "dob", "allocated",
-                          "assessment_completed", "plan_started", "due", "done", "withdrawn_on",
-                          "stepped_down_on"})
+                         "assessment_completed", "plan_started", "due", "done", "withdrawn_on",
+                         "stepped_down_on"})
 
 
 @dataclass(frozen=True)

@@ -120,7 +120,7 @@ class SyncScreen(ModalScreen[None]):
         self.running = False
         self.query_one("#sync-progress", Static).display = False
         self.query_one("#sync-result", Static).update(user_text(
-            f"Not synced: {problem}\nEverything recorded here is kept; press y to try again.",
+            f"Not synced: {problem}\nPress y to try again.",
             "bold", multiline=True))
         self._show_waiting(conflicts, refusals)
 

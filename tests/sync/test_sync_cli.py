@@ -52,7 +52,8 @@ def test_a_server_out_of_reach_is_a_message_and_changes_nothing(cin, tmp_path):
     _settings(cin, f"postgresql:///cin?host={tmp_path}", "Ann Lee")  # no server in that folder
     code, _out, err = cin("sync")
     assert code == 1
-    assert "team server cannot be reached" in err and "Nothing was saved" in err
+    assert "team server cannot be reached" in err and "[team] server" in err
+    assert "Nothing was changed" in err
     assert "Traceback" not in err and "OperationalError" not in err
     assert not (tmp_path / "laptop.db").exists()  # no replica made either
 

@@ -146,3 +146,21 @@ def test_a_case_added_offline_is_added_once_even_when_the_sync_was_cut_off(team,
     assert team.sql("SELECT ref, name FROM cases WHERE ref = 'N9'") == [("N9", "New Child")]
     assert team.sql("SELECT childs_voice FROM visits") == [("First visit",)]
     assert ann.visits("N9") == [("2026-11-20", "First visit")]
+
+
+def test_a_connection_lost_part_way_says_to_run_it_again_and_nothing_is_lost(team, laptop):
+    from models.errors import ServerUnreachable
+    from models.sync_local import SyncError
+
+    ann = _offline_work(team, laptop)
+
+    def drop_after_the_first(name: str, _words: str) -> None:
+        if name == "sent":
+            raise ServerUnreachable("server closed the connection unexpectedly")
+
+    with pytest.raises(SyncError, match="lost part way") as lost:
+        ann.sync(checkpoint=drop_after_the_first)
+    assert "run the sync again" in str(lost.value)
+    ann.sync()
+    state = _end_state(team, ann)
+    assert state["copy_is_the_servers"] and len(state["server"]["visits"]) == 3
