@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import TYPE_CHECKING, Any, Protocol
 
 from cin_tui.cli_errors import CliError
@@ -117,7 +118,7 @@ def _replica(context: Context) -> None:
 
 def run_sync(context: Context) -> int:
     from models.sync_local import SyncError
-    from models.sync_words import report_lines, waiting_lines
+    from models.sync_words import report_lines, tls_warning, waiting_lines
 
     args = context.args
     _replica(context)
@@ -138,6 +139,8 @@ def run_sync(context: Context) -> int:
                                                                  "conflicts, no refusals."])))
         return 0
     server = team_server(args.server, context.settings)
+    if (warning := tls_warning(str(server))) is not None:
+        print(visible(f"cin: {warning}"), file=sys.stderr)
     try:
         with context.service as service:
             report = service.sync_with(server)

@@ -83,3 +83,23 @@ def choice_words(conflict: ConflictView, keep: str) -> str:
     then = (" It is sent to the team server at the next sync." if keep == "laptop" else "")
     return (f"{conflict.ref}: kept {_whose(keep)} value of {field_words(conflict)}: "
             f"{value_text(conflict.field, kept)}.{then}")
+
+
+def tls_warning(server: str) -> str | None:
+    """A warning when `server` is reached over the network without libpq checking its
+    certificate (sslmode verify-full or verify-ca); None for a local socket or a service name
+    (whose settings libpq reads from pg_service.conf)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    parts = urlsplit(server)
+    query = {key.lower(): values[-1] for key, values in parse_qs(parts.query).items()}
+    if "service" in query:
+        return None
+    host = query.get("host") or parts.hostname or ""
+    if not host or host.startswith("/") or host in ("localhost", "127.0.0.1", "::1"):
+        return None
+    if query.get("sslmode", "").lower() in ("verify-full", "verify-ca"):
+        return None
+    return (f"Warning: the connection to {host} is not checked with TLS: add "
+            "sslmode=verify-full (and sslrootcert=) to the server's address; see "
+            "docs/deploy.md, \"Offline laptops\".")

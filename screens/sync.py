@@ -106,12 +106,14 @@ class SyncScreen(ModalScreen[None]):
                                                                   multiline=True))
 
     def _done(self, report: SyncReport) -> None:
-        from models.sync_words import report_lines
+        from models.sync_words import report_lines, tls_warning
 
         self.running = False
         self.query_one("#sync-progress", Static).display = False
-        self.query_one("#sync-result", Static).update(
-            user_text("\n".join(report_lines(report, waiting=False)), multiline=True))
+        warning = tls_warning(report.server)
+        lines = report_lines(report, waiting=False) + ([warning] if warning else [])
+        self.query_one("#sync-result", Static).update(user_text("\n".join(lines),
+                                                                multiline=True))
         self._show_waiting(report.conflicts, report.refusals)
         cin(self).data_changed()
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from .team import TODAY  # noqa: F401
+import psycopg
+import pytest
+
+from .team import as_login
 
 
 def test_first_sync_copies_the_teams_cases_and_a_visit_goes_up_once(team, laptop):
@@ -24,3 +27,14 @@ def test_first_sync_copies_the_teams_cases_and_a_visit_goes_up_once(team, laptop
     # The server's audit names Ann, from her own login.
     actors = team.sql("SELECT actor FROM audit_log WHERE action = 'log_visit'")
     assert actors == [("Ann Lee",)]
+
+
+@pytest.mark.parametrize("table", ["sync_state", "sync_base", "sync_conflicts",
+                                   "sync_refusals"])
+def test_the_replicas_tables_are_closed_to_staff_on_the_server(team, table):
+    # Made by migration 0009 on the server too, where they stay empty: no staff role may
+    # read or write them (no grant is needed, none is given).
+    with psycopg.connect(as_login(team.url, team.ann).url) as connection, \
+            pytest.raises(psycopg.errors.InsufficientPrivilege):
+        connection.execute(f"SELECT * FROM {table}")
+    assert team.sql(f"SELECT count(*) FROM {table}") == [(0,)]

@@ -165,3 +165,20 @@ def test_an_unreachable_server_after_a_first_sync_loses_nothing(cin, team, tmp_p
     code, out, _err = cin("sync")
     assert code == 0 and "N1: new visit of 20 Nov 2026" in out
     assert team.sql("SELECT childs_voice FROM visits") == [("Seen in the car park",)]
+
+
+@pytest.mark.parametrize(("server", "warned"), [
+    ("postgresql://ann@db.council.local/cin", True),
+    ("postgresql://ann@db.council.local/cin?sslmode=require", True),
+    ("postgresql://ann@db.council.local/cin?sslmode=verify-full&sslrootcert=/etc/root.pem",
+     False),
+    ("postgresql:///cin?host=/run/postgresql", False),
+    ("postgresql:///?service=children_team", False),
+])
+def test_a_server_reached_without_a_checked_certificate_is_warned_about(server, warned):
+    from models.sync_words import tls_warning
+
+    warning = tls_warning(server)
+    assert (warning is not None) == warned
+    if warned:
+        assert warning is not None and "sslmode=verify-full" in warning
