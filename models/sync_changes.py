@@ -30,7 +30,8 @@ class Change:
 
     kind: "add_case", "edit_case", "visit", "meeting", "oversight_note", "task" (new
     records), "meeting_progress" (a booked meeting held, circulated or cancelled),
-    "task_withdrawn", "correction" or "close". `values`: what the laptop has; `base`: the
+    "task_withdrawn", "action_done", "correction", "close", or "unsendable" (a change no
+    command carries, kept for the worker to see). `values`: what the laptop has; `base`: the
     same as at the last sync, where a change on both sides is possible."""
 
     kind: str
@@ -74,6 +75,12 @@ class Change:
             record = record_words(values.get("record_type", ""),
                                   values.get("after") or values.get("before"))
             return f"{self.ref}: {_first_lower(record)} {values.get('action')}"
+        if self.kind == "action_done":
+            done = values.get("done")
+            return (f"{self.ref}: oversight action \"{values.get('description')}\" "
+                    + (f"done on {value_words('date', done)}" if done else "open again"))
+        if self.kind == "unsendable":
+            return f"{self.ref}: {values.get('what')} changed outside cin's forms"
         if self.kind == "close":
             return f"{self.ref}: case closed on {value_words('date', values.get('date'))}"
         return f"{self.ref}: {self.kind}"
@@ -113,6 +120,8 @@ def laptop_changes(base: Snapshot | None, local: Snapshot) -> list[Change]:
             elif (key == "task_completions" and record.get("withdrawn_on")
                   and not known[uid].get("withdrawn_on")):
                 changes.append(Change("task_withdrawn", ref, uid, record, known[uid]))
+            elif key == "oversight_notes" and uid not in corrected:
+                changes += _actions_done(ref, uid, known[uid], record)
     for correction in new_corrections:
         key = SNAPSHOT_KEYS.get(correction["record_type"], "")
         record_base = base.get(key, {}).get(correction.get("record_uid") or "")
@@ -122,7 +131,59 @@ def laptop_changes(base: Snapshot | None, local: Snapshot) -> list[Change]:
     changes += edits
     if local.get("closure") is not None and base.get("closure") is None:
         changes.append(Change("close", ref, values=local["closure"]))
-    return changes
+    return changes + _unsendable(ref, base, local, changes)
+
+
+def _actions_done(ref: str, note_uid: str, before: dict[str, Any],
+                  now: dict[str, Any]) -> list[Change]:
+    """An oversight note's actions marked done (or open again) on the laptop, by position
+    (a note's actions never change order or number)."""
+    old = before.get("actions") or []
+    return [Change("action_done", ref, f"{note_uid}#{number}",
+                   {**action, "note_uid": note_uid, "number": number},
+                   {"done": old[number].get("done")})
+            for number, action in enumerate(now.get("actions") or [])
+            if number < len(old) and action.get("done") != old[number].get("done")]
+
+
+# What sync compares of a case and its records to find a change it has no command for.
+_NOT_COMPARED = frozenset({"created_at", "updated_at", "next_meeting", "actions"})
+
+
+def _unsendable(ref: str, base: Snapshot, local: Snapshot,
+                changes: list[Change]) -> list[Change]:
+    """Changes no command sent above can carry (an import into the replica, a change made
+    outside cin): kept as refusals, never lost without a word when the server's copy is
+    fetched."""
+    covered = {c.uid for c in changes} | {c.values.get("record_uid") for c in changes
+                                          if c.kind == "correction"}
+    covered |= {c.values.get("note_uid") for c in changes if c.kind == "action_done"}
+    found: list[Change] = []
+    odd = sorted(name for name, value in local["case"].items()
+                 if name not in _NOT_COMPARED and name not in EDITABLE_FIELDS
+                 and value != base["case"].get(name))
+    if odd:
+        found.append(Change("unsendable", ref, "case", {
+            "what": f"the case's {', '.join(n.replace('_', ' ') for n in odd)}",
+            **{name: local["case"].get(name) for name in odd}}))
+    for key in RECORD_TYPES:
+        known = base.get(key, {})
+        for uid, record in local.get(key, {}).items():
+            if uid in known and uid not in covered and _differs(known[uid], record):
+                found.append(Change("unsendable", ref, uid, {
+                    "what": _first_lower(record_words(RECORD_TYPES[key], record)), **record}))
+    if (base.get("closure") is not None and local.get("closure") is not None
+            and not any(c.values.get("action") == "reopened" for c in changes
+                        if c.kind == "correction")
+            and _differs(base["closure"], local["closure"])):
+        found.append(Change("unsendable", ref, "closure",
+                            {"what": "the closure", **local["closure"]}))
+    return found
+
+
+def _differs(before: dict[str, Any], now: dict[str, Any]) -> bool:
+    return any(before.get(name) != now.get(name)
+               for name in set(before) | set(now) if name not in _NOT_COMPARED)
 
 
 def _editable(local: Snapshot) -> tuple[str, ...]:

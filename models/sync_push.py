@@ -22,11 +22,13 @@ from models.case_edit import CaseChanges, add_case, edit_case
 from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
 from models.sync_changes import SNAPSHOT_KEYS, Change
 from models.sync_records import (
+    send_action_done,
     send_meeting,
     send_meeting_progress,
     send_oversight_note,
     send_task,
     send_task_withdrawn,
+    send_unsendable,
     send_visit,
 )
 from models.sync_session import pin_uids, unpin_uids
@@ -209,5 +211,6 @@ _SENDERS = {
     "add_case": _add_case, "edit_case": _edit_case, "close": _close,
     "visit": send_visit, "meeting": send_meeting, "meeting_progress": send_meeting_progress,
     "oversight_note": send_oversight_note, "task": send_task,
-    "task_withdrawn": send_task_withdrawn, "correction": _correction,
+    "task_withdrawn": send_task_withdrawn, "action_done": send_action_done,
+    "correction": _correction, "unsendable": send_unsendable,
 }

@@ -7,13 +7,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
 from sqlmodel import Session
 
 from models import commands, tasks
 from models.inputs import VisitInput
 from models.sync_changes import Change
 from models.sync_session import pin_uids
-from models.sync_snapshot import read_snapshot
+from models.sync_snapshot import ACTIONS, read_snapshot
 from models.sync_values import (
     MEETING_FIELDS,
     VISIT_FIELDS,
@@ -127,3 +128,35 @@ def send_task_withdrawn(session: Session, change: Change, env: Environment) -> S
         reason=change.values.get("withdrawn_reason") or "withdrawn", actor=env.actor,
         today=day(change.values.get("withdrawn_on")) or env.today)
     return Sent(done=True)
+
+
+def send_action_done(session: Session, change: Change, env: Environment) -> Sent:
+    """An oversight action marked done (or open again) on the laptop."""
+    values = change.values
+    note = (read_snapshot(session, change.ref) or {}).get("oversight_notes", {}).get(
+        values.get("note_uid"))
+    number = int(values.get("number", -1))
+    actions = (note or {}).get("actions") or []
+    if not 0 <= number < len(actions):
+        raise ValidationFailed([FieldError("action", "the team server has no such oversight "
+                                                     "action")])
+    if actions[number].get("done") == values.get("done"):
+        return Sent(done=False)
+    if actions[number].get("done") != (change.base or {}).get("done"):
+        return Sent(done=False, conflicts=(Conflict(
+            change.ref, "oversight_note", values.get("note_uid"), f"action {number + 1} done",
+            (change.base or {}).get("done"), actions[number].get("done"), values.get("done")),))
+    action_ids = [int(found) for (found,) in session.execute(
+        select(ACTIONS.c.id).where(ACTIONS.c.note_id == record_id(
+            session, "oversight_notes", values.get("note_uid")))
+        .order_by(ACTIONS.c.id))]
+    commands.complete_oversight_action(session, action_id=action_ids[number],
+                                       done=day(values.get("done")), actor=env.actor)
+    return Sent(done=True)
+
+
+def send_unsendable(session: Session, change: Change, env: Environment) -> Sent:
+    """A change no command carries: refused here, so it is kept and shown, never lost."""
+    raise ValidationFailed([FieldError("change", (
+        "cin sync has no way to send this change (made by an import into this laptop's copy, "
+        "or outside cin); make it on the team server, then let this go"))])

@@ -15,12 +15,13 @@ from sqlmodel import Session
 
 from models import audit
 from models.case_edit import edit_case
+from models.commands import complete_oversight_action
 from models.history import value_words
 from models.sync_changes import SNAPSHOT_KEYS
 from models.sync_local import CONFLICTS, REFUSALS, ConflictView, RefusalView, conflicts, refusals
 from models.sync_local import words as field_words
 from models.sync_push import case_changes, correct_record
-from models.sync_snapshot import read_snapshot
+from models.sync_snapshot import ACTIONS, RECORD_TABLES, read_snapshot
 from models.validation import FieldError, ValidationFailed
 
 Keep = Literal["server", "laptop"]
@@ -64,6 +65,10 @@ def _write_laptop_value(session: Session, conflict: ConflictView, *,
         return
     snapshot = read_snapshot(session, conflict.ref) or {}
     record = snapshot.get(SNAPSHOT_KEYS[conflict.record_type], {}).get(conflict.record_uid)
+    if record is not None and conflict.field.startswith("action "):  # "action 2 done"
+        _mark_action(session, str(conflict.record_uid), int(conflict.field.split()[1]) - 1,
+                     conflict.laptop, actor=actor)
+        return
     if record is None:
         raise ValidationFailed([FieldError("conflict", "the record is no longer on this "
                                                        "laptop; keep the server's value")])
@@ -71,6 +76,16 @@ def _write_laptop_value(session: Session, conflict: ConflictView, *,
                    record_uid=str(conflict.record_uid),
                    values={**record, conflict.field: conflict.laptop}, reason=KEPT_REASON,
                    actor=actor, today=today)
+
+
+def _mark_action(session: Session, note_uid: str, number: int, done: Any, *,
+                 actor: str) -> None:
+    notes, actions = RECORD_TABLES["oversight_notes"], ACTIONS
+    action_ids = [int(found) for (found,) in session.execute(
+        select(actions.c.id).join(notes, notes.c.id == actions.c.note_id)
+        .where(notes.c.uid == note_uid).order_by(actions.c.id))]
+    complete_oversight_action(session, action_id=action_ids[number],
+                              done=date.fromisoformat(done) if done else None, actor=actor)
 
 
 def discard_refusal(session: Session, refusal_id: int, *, actor: str) -> RefusalView:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from models.inputs import CaseInput
+from models.inputs import CaseInput, VisitInput
 
 from .team import TODAY
 
@@ -81,3 +81,40 @@ def test_a_meeting_withdrawn_offline_is_withdrawn_on_the_server(team, laptop):
     assert team.sql("SELECT withdrawn_reason FROM meetings") == [("Booked on the wrong child",)]
     assert team.sql("SELECT actor, action FROM audit_log WHERE action = 'withdraw_meeting'") == [
         ("Ann Lee", "withdraw_meeting")]
+
+
+def test_an_oversight_action_marked_done_offline_is_done_on_the_server(team, laptop):
+    with team.service(team.max, actor="Max Ford") as manager:
+        manager.add_oversight_note(ref="N1", decision="Continue", rationale="Progress",
+                                   actions=[("Chase the school report", "Ann Lee",
+                                             date(2026, 12, 4)),
+                                            ("Book the review", "Ann Lee", date(2026, 12, 11))])
+    max_ = laptop("max")
+    max_.sync()
+    with max_.service() as service:
+        [note] = service.case_detail("N1").oversight_notes
+        second = note.actions[1]
+        service.complete_oversight_action(action_id=second.id, done=TODAY)
+    assert max_.sync().sent == [
+        "N1: oversight action \"Book the review\" done on 23 Nov 2026"]
+    assert team.sql("SELECT description, done FROM oversight_actions ORDER BY id") == [
+        ("Chase the school report", None), ("Book the review", TODAY)]
+    assert max_.sync().sent == []
+
+
+def test_a_change_made_outside_cin_on_the_laptop_is_kept_and_shown_not_lost(team, laptop):
+    import sqlite3
+
+    with team.service(None) as server:
+        server.log_visit("N1", VisitInput(date=date(2026, 11, 9), seen=True, seen_alone=True,
+                                          childs_voice="Fine", location="home"))
+    ann = laptop("ann")
+    ann.sync()
+    with sqlite3.connect(ann.replica) as replica:  # the sqlite3 shell, not cin
+        replica.execute("UPDATE visits SET location = 'school'")
+    report = ann.sync()
+    [refusal] = report.refusals
+    assert refusal.summary == "N1: visit of 9 Nov 2026 changed outside cin's forms"
+    assert "make it on the team server" in refusal.reason
+    assert refusal.change.values["location"] == "school"
+    assert team.sql("SELECT location FROM visits") == [("home",)]
