@@ -143,17 +143,11 @@ class _Run:
             self.report.first = link_to_server(local, server_text, identity)
         self.point("connected", f"Connected to {server_text}")
         with session_scope(self.replica, write=False) as local:
-            kept = refusals(local)
-        for refusal in kept:
-            self._send(refusal.change)
+            kept = [refusal.change for refusal in refusals(local)]
+        self._send_in_order(kept)  # tried again first, oldest first
         pending = self._laptop_changes()
         for ref_changes in pending.values():
-            for number, change in enumerate(ref_changes):
-                if not self._send(change) and change.kind == "add_case":
-                    for later in ref_changes[number + 1:]:
-                        self._refuse(later, "not sent: the team server refused the case "
-                                            "itself (see that refusal)")
-                    break
+            self._send_in_order(ref_changes)
         self._fetch(pending)
         with session_scope(self.replica) as local:
             finished(local)
@@ -171,6 +165,18 @@ class _Run:
                 if snapshot is not None:
                     pending[ref] = laptop_changes(base_of.get(ref), snapshot)
         return pending
+
+    def _send_in_order(self, changes: list[Change]) -> None:
+        """Send each change in turn; once a case added on the laptop is refused, the rest of
+        that case's changes are kept unsent (the server may hold another child under the
+        same reference)."""
+        case_refused: set[str] = set()
+        for change in changes:
+            if change.ref in case_refused:
+                self._refuse(change, "not sent: the team server refused the case itself (see "
+                                     "that refusal)")
+            elif not self._send(change) and change.kind == "add_case":
+                case_refused.add(change.ref)
 
     def _send(self, change: Change) -> bool:
         """Send one change; False when the server refused it (then kept on the laptop)."""

@@ -73,3 +73,29 @@ def test_discarding_a_refused_change_is_audited_on_the_laptop(team, laptop):
     assert "cannot be changed from this account" in entry.summary
     assert entry.before is not None
     assert entry.before["values"]["childs_voice"] == "Told me about the new baby"
+
+
+def test_a_case_added_offline_under_a_reference_taken_on_the_server_keeps_its_visits(
+        team, laptop):
+    from models.inputs import CaseInput
+
+    with team.service(None) as server:  # another team's child, which Ann cannot see
+        server.add_case(CaseInput(ref="S1", name="Child S1", policy="wirral",
+                                  allocated=date(2026, 11, 2), worker="Sol Park",
+                                  team="South"))
+    ann = laptop("ann")
+    ann.sync()
+    with ann.service() as service:
+        service.add_case(CaseInput(ref="S1", name="New Child", policy="wirral",
+                                   allocated=date(2026, 11, 16), worker="Ann Lee",
+                                   team="North"))
+    ann.visit("S1", date(2026, 11, 20), "First visit")
+    for _ in range(2):  # and the same when tried again
+        report = ann.sync()
+        assert [r.summary for r in report.refusals] == [
+            "S1: the new case New Child", "S1: new visit of 20 Nov 2026"]
+        assert "refused the case itself" in report.refusals[1].reason
+    # Nothing of Ann's reached the other team's child.
+    assert team.sql("SELECT count(*) FROM visits") == [(0,)]
+    assert team.sql("SELECT name, team FROM cases WHERE ref = 'S1'") == [
+        ("Child S1", "South")]
