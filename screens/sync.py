@@ -102,6 +102,8 @@ class SyncScreen(ModalScreen[None]):
             return [], []
 
     def _progress(self, steps: list[str]) -> None:
+        if not self.is_attached:  # closed while the sync runs on
+            return
         self.query_one("#sync-progress", Static).update(user_text("\n".join(steps),
                                                                   multiline=True))
 
@@ -109,17 +111,23 @@ class SyncScreen(ModalScreen[None]):
         from models.sync_words import report_lines, tls_warning
 
         self.running = False
+        cin(self).data_changed()
+        if not self.is_attached:  # closed while the sync ran: the caseload shows the result
+            return
         self.query_one("#sync-progress", Static).display = False
         warning = tls_warning(report.server)
         lines = report_lines(report, waiting=False) + ([warning] if warning else [])
         self.query_one("#sync-result", Static).update(user_text("\n".join(lines),
                                                                 multiline=True))
         self._show_waiting(report.conflicts, report.refusals)
-        cin(self).data_changed()
 
     def _failed(self, problem: str, conflicts: list[ConflictView],
                 refusals: list[RefusalView]) -> None:
         self.running = False
+        if not self.is_attached:
+            self.app.notify(shown(f"Not synced: {problem}", multiline=True), markup=False,
+                            severity="error")
+            return
         self.query_one("#sync-progress", Static).display = False
         self.query_one("#sync-result", Static).update(user_text(
             f"Not synced: {problem}\nPress y to try again.",
@@ -193,9 +201,13 @@ class SyncScreen(ModalScreen[None]):
 
     def _chosen(self, message: str, conflicts: list[ConflictView],
                 refusals: list[RefusalView]) -> None:
-        self.notify(shown(message, multiline=True), markup=False)
-        self._show_waiting(conflicts, refusals)
+        self.app.notify(shown(message, multiline=True), markup=False)
         cin(self).data_changed()
+        if self.is_attached:
+            self._show_waiting(conflicts, refusals)
 
     def action_close(self) -> None:
+        if self.running:
+            self.app.notify("The sync carries on; the caseload shows what it brings when it "
+                            "ends.")
         self.dismiss(None)
