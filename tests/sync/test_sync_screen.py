@@ -112,3 +112,33 @@ async def test_without_a_team_server_there_is_no_sync_key(tmp_path, laptop, team
         await pilot.press("y")
         await pilot.pause()
         assert isinstance(app.screen, CaseloadScreen)
+
+
+async def test_hostile_text_in_a_conflict_is_shown_not_obeyed(make_database, tmp_path):
+    # No server needed: the conflict is one an earlier sync kept; this one cannot connect.
+    from models.db import open_database, session_scope
+    from models.sync_changes import Change
+    from models.sync_local import keep_conflict, keep_refusal
+    from models.sync_push import Conflict
+
+    hostile = "\x1b[2J\x1b]0;pwned\x07[bold red]Lee[/] \u202efamily"
+    replica = make_database([])
+    engine = open_database(replica)
+    with session_scope(engine) as session:
+        keep_conflict(session, Conflict("N1", "case", None, "family", None, hostile, "Lee"))
+        keep_refusal(session, Change("visit", "N1", "u1", {"date": "2026-11-20"}), hostile)
+    engine.dispose()
+    settings = tmp_path / "settings"
+    settings.mkdir()
+    (settings / "settings.toml").write_text(
+        f'[team]\nserver = "postgresql:///cin?host={tmp_path}"\n', encoding="utf-8")
+    app = _app(replica, settings)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await caseload_ready(pilot)
+        await pilot.press("y")
+        screen = await _synced(pilot)
+        waiting = _waiting(screen)
+        assert "\\x1b[2J" in waiting and "[bold red]Lee[/]" in waiting  # shown as typed
+        for raw in ("\x1b", "\x07", "\u202e"):
+            assert raw not in waiting
+        assert "cannot be reached" in widget_text(screen.query_one("#sync-result"))
