@@ -34,7 +34,7 @@ AUDIT, CASES = table_of(AuditEntry), table_of(Case)
 
 
 class SyncError(Exception):
-    """A sync that cannot go ahead; the message says why and what to do (nothing was changed)."""
+    """A sync that cannot start, or cannot finish; the message says why and what to do."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,8 @@ class ConflictView:
 
 @dataclass(frozen=True)
 class RefusalView:
+    """A change the server refused, as the worker sees it (`change` is what is kept)."""
+
     id: int
     ref: str
     summary: str

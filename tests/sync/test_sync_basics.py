@@ -38,3 +38,31 @@ def test_the_replicas_tables_are_closed_to_staff_on_the_server(team, table):
             pytest.raises(psycopg.errors.InsufficientPrivilege):
         connection.execute(f"SELECT * FROM {table}")
     assert team.sql(f"SELECT count(*) FROM {table}") == [(0,)]
+
+
+def test_a_replica_syncs_only_with_its_own_server(team, laptop):
+    import sqlite3
+
+    from models.sync_local import SyncError
+
+    ann = laptop("ann")
+    ann.sync()
+    ann.visit("N1", date(2026, 11, 20))
+    with sqlite3.connect(ann.replica) as replica:  # as if it had come from another server
+        replica.execute("UPDATE sync_state SET server_identity = 'another-server'")
+    with pytest.raises(SyncError, match="belongs to another team server"):
+        ann.sync()
+    assert team.sql("SELECT count(*) FROM visits") == [(0,)]
+    assert ann.visits("N1") == [("2026-11-20", "Said school is going well")]  # still here
+
+
+def test_a_workers_own_caseload_is_never_turned_into_a_replica(team, laptop, make_database):
+    from models.inputs import CaseInput
+    from models.sync_local import SyncError
+
+    own = make_database([CaseInput(ref="MY-1", name="My Child", policy="wirral",
+                                   allocated=date(2026, 11, 2))], name="own.db")
+    ann = laptop("ann", file=str(own))
+    with pytest.raises(SyncError, match="did not come from the team server"):
+        ann.sync()
+    assert team.sql("SELECT count(*) FROM cases WHERE ref = 'MY-1'") == [(0,)]
