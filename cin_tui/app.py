@@ -303,6 +303,18 @@ class CinApp(App[None]):
         return str(self._actor or self.settings.worker)
 
     @property
+    def team_server(self) -> ServerUrl | None:
+        """The team server this laptop syncs with (`[team] server` in settings.toml), when the
+        caseload is a file here (a replica); None before the settings are read."""
+        from models.location import ServerUrl, parse_location
+
+        if self.settings is None or not isinstance(self.database, Path):
+            return None
+        server = getattr(self.settings, "team_server", None)
+        location = parse_location(server) if server else None
+        return location if isinstance(location, ServerUrl) else None
+
+    @property
     def screenshots_folder(self) -> Path:
         from cin_tui.settings import screenshots_folder
 

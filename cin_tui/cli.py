@@ -365,6 +365,9 @@ def build_parser() -> argparse.ArgumentParser:
     from cin_tui.cli_chronology import add_chronology_commands  # cin chronology
 
     add_chronology_commands(commands, common)
+    from cin_tui.cli_sync import add_sync_commands  # cin sync, cin resolve (offline laptops)
+
+    add_sync_commands(commands, common)
     return parser
 
 

@@ -26,7 +26,8 @@ APP_NAME = "cin-tui"
 DEFAULT_AMBER_WORKING_DAYS = 5
 DEFAULT_BACKUPS_TO_KEEP = 10
 
-_ACCEPTED_KEYS = ("worker", "amber_working_days", "backups_to_keep", "keymap", "screenshots_folder")
+_ACCEPTED_KEYS = ("worker", "amber_working_days", "backups_to_keep", "keymap", "screenshots_folder",
+                  "team")
 SCREENSHOTS_FOLDER = "screenshots"  # in the user's data folder, unless settings.toml says
 
 
@@ -43,6 +44,9 @@ class Settings:
     folder: Path | None = None       # where these settings came from
     screenshots_folder: Path | None = None  # None: screenshots in the user's data folder
     keymap_lines: dict[str, int] = field(default_factory=dict)  # binding id -> its line
+    # `[team] server = ...`: the team server this laptop syncs with (cin sync; issue 14), a
+    # libpq URL without a password or a service name from pg_service.conf; None: no syncing.
+    team_server: str | None = None
 
     @property
     def file(self) -> Path | None:
@@ -138,7 +142,39 @@ def _settings_from_table(raw: dict, path: Path, folder: Path) -> Settings:
         keymap=dict(keymap),
         folder=folder,
         screenshots_folder=_folder(raw, "screenshots_folder", path, folder),
+        team_server=_team_server(raw.get("team"), path),
     )
+
+
+_SERVICE_NAME = re.compile(r"[A-Za-z0-9_.-]+")
+
+
+def _team_server(team: object, path: Path) -> str | None:
+    """`[team] server`: a PostgreSQL URL without a password, or a pg_service.conf service name
+    (given back as the URL `postgresql:///?service=NAME`)."""
+    example = '[team] then server = "postgresql://cin.council.local/cin?sslmode=verify-full"'
+    if team is None:
+        return None
+    if not isinstance(team, dict) or set(team) - {"server"}:
+        raise SettingsError(f"{path}: team: expected a table with one setting, server, e.g. "
+                            f"{example}")
+    server = team.get("server")
+    if server is None:
+        return None
+    if not isinstance(server, str) or not server.strip():
+        raise SettingsError(f"{path}: team.server: expected the server as text, e.g. {example}")
+    from models.location import BadDatabaseLocation, is_server_url, parse_location
+
+    server = server.strip()
+    if not is_server_url(server):
+        if not _SERVICE_NAME.fullmatch(server):
+            raise SettingsError(f"{path}: team.server: expected a postgresql:// URL or a "
+                                f"service name from pg_service.conf, e.g. {example}")
+        return f"postgresql:///?service={server}"
+    try:
+        return str(parse_location(server))
+    except BadDatabaseLocation as error:
+        raise SettingsError(f"{path}: team.server: {error}") from None
 
 
 def _folder(raw: dict, key: str, path: Path, settings_folder: Path) -> Path | None:

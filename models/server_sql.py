@@ -44,10 +44,13 @@ OVERSIGHT_TABLES = ("oversight_notes", "oversight_actions")
 # and days off), the caseload's identity, the schema's revision.
 NO_CHILD_DATA_TABLES = ("staff", "workers", "deadline_inputs", "database_identity",
                         "alembic_version")
+# A laptop replica's bookkeeping (migration 0009, models/sync_*.py): created on a server by the
+# shared migrations but never used there, so no staff role may touch them.
+LAPTOP_ONLY_TABLES = ("sync_state", "sync_base", "sync_conflicts", "sync_refusals")
 # Every table a team server may hold: a migration adding one outside these makes `cin server
 # init` (and the migration itself) refuse until this version of cin says who may see it.
 KNOWN_TABLES = frozenset(("cases", "audit_log", *CASE_CHILD_TABLES, *OVERSIGHT_TABLES,
-                          *NO_CHILD_DATA_TABLES))
+                          *NO_CHILD_DATA_TABLES, *LAPTOP_ONLY_TABLES))
 HAS_TEAM = "cin_case_has_team"
 
 STAFF_TABLE = """
@@ -183,6 +186,9 @@ def _grants(tables: Collection[str]) -> Iterator[str]:
         yield f"GRANT SELECT, INSERT, UPDATE ON {table} TO {MANAGER_GROUP}"
     yield f"REVOKE ALL ON audit_log FROM PUBLIC, {BOTH}"
     yield f"GRANT SELECT, INSERT ON audit_log TO {BOTH}"
+    for table in LAPTOP_ONLY_TABLES:
+        if table in tables:
+            yield f"REVOKE ALL ON {table} FROM PUBLIC, {BOTH}"
 
 
 def _policy(table: str, name: str, body: str) -> Iterator[str]:
@@ -194,6 +200,9 @@ def _policies(tables: Collection[str]) -> Iterator[str]:
     child_tables = [table for table in CASE_CHILD_TABLES if table in tables]
     for table in ("staff", "cases", *child_tables, *OVERSIGHT_TABLES, "audit_log"):
         yield f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"
+    for table in LAPTOP_ONLY_TABLES:  # no policy: nobody but the owner sees a row, even if granted
+        if table in tables:
+            yield f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"
     yield from _policy("staff", "cin_own_row", f"FOR SELECT TO {BOTH} "
                        "USING (login = session_user)")
     yield from _policy("cases", "cin_read", f"FOR SELECT TO {BOTH} "

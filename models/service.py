@@ -27,7 +27,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from models.location import DatabaseLocation, location_of
+from models.location import DatabaseLocation, ServerUrl, location_of
 
 if TYPE_CHECKING:  # imported when first used: the fast read needs none of them
     from sqlalchemy import Engine
@@ -40,6 +40,9 @@ if TYPE_CHECKING:  # imported when first used: the fast read needs none of them
     from models.queries import AuditRecord, CaseDetail
     from models.rows import CaseloadRow, CaseSummary
     from models.supervision import CasePage, SupervisionNotes, TeamOverview
+    from models.sync_local import ConflictView, RefusalView
+    from models.sync_resolve import Keep
+    from models.sync_run import SyncReport
     from policies.calendar import WorkingCalendar
     from policies.packs import Policy
 
@@ -598,3 +601,49 @@ class CaseloadService:
                               siblings=[s.name for s in siblings_of(session, ref)])
 
         return self._snapshot(read)
+    # ----- offline laptops (issue 14, models/sync_*.py): this database is the replica -------
+
+    def sync_with(self, server: ServerUrl, *,
+                  checkpoint: Callable[[str, str], None] | None = None) -> SyncReport:
+        """Send what was recorded here since the last sync to the team server `server` (as
+        the login the URL or libpq names) and fetch what changed there. Raises
+        `models.sync_local.SyncError` (the server out of reach, another server's replica...),
+        whose message says what to do."""
+        from models.sync_local import SyncError
+        from models.sync_run import sync
+
+        if not isinstance(self.database, Path):
+            raise SyncError(f"{self.database} is the team server itself; sync a laptop's own "
+                            "file (--db PATH) with it")
+        return sync(replica=self.database, server=server, policies=self.policies,
+                    calendar=self.calendar, today=self.today, actor=self.actor,
+                    checkpoint=checkpoint)
+
+    def sync_conflicts(self) -> list[ConflictView]:
+        """Fields changed here and on the team server, waiting for the worker's choice."""
+        from models.sync_local import conflicts
+
+        return self._snapshot(conflicts)
+
+    def sync_refusals(self) -> list[RefusalView]:
+        """Changes the team server refused, kept here with the reason."""
+        from models.sync_local import refusals
+
+        return self._snapshot(refusals)
+
+    def resolve_conflict(self, conflict_id: int, *, keep: Keep) -> ConflictView:
+        """Keep the server's value, or this laptop's (sent at the next sync); audited."""
+        from models.sync_resolve import resolve_conflict
+        from models.sync_session import change_transaction
+
+        self.open()
+        with change_transaction(self.engine) as session:  # the edit and the choice together
+            return resolve_conflict(session, conflict_id, keep=keep, policies=self.policies,
+                                    actor=self.actor, today=self.today)
+
+    def discard_refusal(self, refusal_id: int) -> RefusalView:
+        """Let go of a change the team server refused; audited."""
+        from models.sync_resolve import discard_refusal
+
+        return self._write(lambda session: discard_refusal(session, refusal_id,
+                                                           actor=self.actor))

@@ -252,3 +252,62 @@ class DatabaseIdentity(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     uuid: str
     created_at: datetime  # UTC
+
+
+# ----- a laptop's replica of a team server (issue 14, migration 0009; models/sync_*.py) -----
+# Written only on a laptop's SQLite replica by `cin sync`; on the server they stay empty and no
+# staff role is granted them.
+
+
+class SyncState(SQLModel, table=True):
+    """Which team server this replica belongs to, and when it last synced (one row)."""
+
+    __tablename__ = "sync_state"
+
+    id: int | None = Field(default=None, primary_key=True)
+    server: str  # the server's URL as given (no password: models.location refuses one)
+    server_identity: str  # the server's database_identity uuid: a replica has one server
+    last_sync_at: datetime | None = None  # UTC, when the last complete sync ended
+
+
+class SyncBase(SQLModel, table=True):
+    """A case as the server had it at the last sync (models.sync_snapshot's JSON): the base a
+    laptop change and a server change are each told apart from."""
+
+    __tablename__ = "sync_base"
+
+    ref: str = Field(primary_key=True)
+    version: int  # the server's version of the case
+    snapshot: dict[str, Any] | None = _json_column()
+
+
+class SyncConflict(SQLModel, table=True):
+    """A field changed on both sides since the last sync: the server's value stays, the
+    laptop's waits here until the worker chooses (`cin resolve`, the sync screen)."""
+
+    __tablename__ = "sync_conflicts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_ref: str = Field(index=True)
+    record_type: str  # "case", "visit", "meeting" or "oversight_note"
+    record_uid: str | None = None  # the record's uid (None for the case's own fields)
+    field: str
+    base_value: dict[str, Any] | None = _json_column()  # {"value": ...} as at the last sync
+    server_value: dict[str, Any] | None = _json_column()
+    laptop_value: dict[str, Any] | None = _json_column()
+    found_at: datetime  # UTC
+
+
+class SyncRefusal(SQLModel, table=True):
+    """A laptop change the server refused, kept with the reason until it is sent or
+    discarded (models.sync_changes.Change as JSON)."""
+
+    __tablename__ = "sync_refusals"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_ref: str = Field(index=True)
+    change_key: str = Field(unique=True)  # models.sync_changes.Change.key
+    change: dict[str, Any] | None = _json_column()
+    summary: str
+    reason: str
+    refused_at: datetime  # UTC

@@ -216,6 +216,8 @@ class CaseloadScreen(Screen[None]):
             return
         if version < self._loaded_version:
             return  # an older read finished after a newer one
+        if self._loaded_version < 0:
+            self.refresh_bindings()  # the settings are read now: offer Sync if they name a server
         self.partial = partial
         if not partial:
             self._last_read = loaded
@@ -450,6 +452,22 @@ class CaseloadScreen(Screen[None]):
 
     def action_reload(self) -> None:
         self.reload()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Sync only where there is a team server to sync with (a laptop's replica)."""
+        if action == "sync":
+            return cin(self).team_server is not None
+        return True
+
+    def action_sync(self) -> None:
+        server = cin(self).team_server
+        if server is None or cin(self).service is None:
+            self.notify("No team server to sync with: settings.toml names none ([team] "
+                        "server), or the caseload is still opening.", severity="warning")
+            return
+        from screens.sync import SyncScreen
+
+        self.app.push_screen(SyncScreen(server))
 
     def action_new_case(self) -> None:
         context = cin(self)

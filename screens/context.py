@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Literal, Protocol, cast
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
@@ -25,9 +25,12 @@ if TYPE_CHECKING:
     from models.case_edit import CaseChanges
     from models.chronology import Chronology
     from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
+    from models.location import ServerUrl
     from models.queries import CaseDetail
     from models.rows import CaseloadRow, CaseSummary
     from models.supervision import CasePage, SupervisionNotes, TeamOverview
+    from models.sync_local import ConflictView, RefusalView
+    from models.sync_run import SyncReport
     from policies.packs import Policy
 
 
@@ -118,6 +121,15 @@ class CaseloadAccess(Protocol):
         """Moves whenever anyone saves anything to the database (the App's check for
         other people's changes)."""
 
+    # An offline laptop and its team server (issue 14; screens/sync.py).
+    def sync_with(self, server: ServerUrl, *,
+                  checkpoint: Callable[[str, str], None] | None = None) -> SyncReport: ...
+    def sync_conflicts(self) -> list[ConflictView]: ...
+    def sync_refusals(self) -> list[RefusalView]: ...
+    def resolve_conflict(self, conflict_id: int, *,
+                         keep: Literal["server", "laptop"]) -> ConflictView: ...
+    def discard_refusal(self, refusal_id: int) -> RefusalView: ...
+
 
 class CinContext(Protocol):
     """The App as screens see it (cin_tui.app.CinApp); screens only read these."""
@@ -142,6 +154,10 @@ class CinContext(Protocol):
     @property
     def home_worker(self) -> str | None:
         """Whose cases the caseload opens on, if they hold any (the user's own name)."""
+    @property
+    def team_server(self) -> ServerUrl | None:
+        """The team server this laptop syncs with ([team] server in settings.toml), when the
+        caseload is a file on this laptop; None otherwise."""
     @property
     def data_signal(self) -> Signal[int]:
         """Published with data_version after every save."""

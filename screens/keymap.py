@@ -31,6 +31,7 @@ SCREEN_GROUPS: tuple[tuple[str, tuple[keys.Command, ...]], ...] = (
     ("a case", (*keys.CASE_COMMANDS, keys.PRIVACY)),
     ("the team view", (*keys.TEAM_COMMANDS, keys.WALKTHROUGH)),
     ("a walkthrough", keys.WALKTHROUGH_COMMANDS),
+    ("the sync screen", keys.SYNC_COMMANDS),
 )
 
 _NAMED_KEYS = frozenset(

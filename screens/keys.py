@@ -161,8 +161,26 @@ CHRONOLOGY = Command("chronology", "l", "chronology", "Chronology",
 BACK_TO_CASE = Command("back_to_case", "escape", "back", "Back", "Back to the case.")
 CHRONOLOGY_COMMANDS = (BACK_TO_CASE, PRIVACY, HELP)
 
+# ----- offline laptops: the sync screen (screens/sync.py; issue 14) -------------------------
+# On the caseload only when settings.toml names a team server ([team] server).
+SYNC = Command("sync", "y", "sync", "Sync",
+               "Send this laptop's work to the team server and fetch the team's; then choose "
+               "between conflicting values and see refused changes.")
+SYNC_AGAIN = Command("sync_again", "y", "sync", "Sync again",
+                     "Sync with the team server again (safe to repeat at any time).")
+KEEP_SERVER = Command("keep_server", "s", "keep('server')", "Keep server's",
+                      "Keep the team server's value of the highlighted conflict; this laptop's "
+                      "is let go (audited).")
+KEEP_LAPTOP = Command("keep_laptop", "l", "keep('laptop')", "Keep laptop's",
+                      "Keep this laptop's value of the highlighted conflict: written here, sent "
+                      "to the team server at the next sync (audited).")
+DISCARD_REFUSED = Command("discard_refused", "d", "discard", "Let go",
+                          "Let go of the highlighted change the team server refused (kept in "
+                          "the audit trail).")
+CLOSE_SYNC = Command("close_sync", "escape", "close", "Back", "Back to the caseload.")
+
 CASELOAD_COMMANDS = (HELP, SEARCH, SORT, REVERSE, WORKER, STATUS, CLOSED, LOG_VISIT,
-                     NEW_CASE, TEAM_VIEW, CALENDAR_FILE, RELOAD, QUIT)
+                     NEW_CASE, TEAM_VIEW, CALENDAR_FILE, SYNC, RELOAD, QUIT)
 CASE_COMMANDS = (LOG_VISIT, BOOK_MEETING, MEETING_HELD, CIRCULATED, CANCEL_MEETING,
                  CLOSE_CASE, TASK_DONE, EDIT_CASE, CORRECT_RECORD, WITHDRAW_RECORD,
                  REOPEN_CASE, CHRONOLOGY, BACK, HELP)
@@ -173,6 +191,8 @@ WALKTHROUGH_COMMANDS = (NEXT_CASE, PREVIOUS_CASE, OVERSIGHT_NOTE, ACTION_DONE, W
 SUPERVISION_COMMANDS = (WALKTHROUGH, NEXT_TEAM, TREND_FIGURES, NEXT_CASE, PREVIOUS_CASE,
                         OVERSIGHT_NOTE, ACTION_DONE, WRITE_RECORD, CASE_DETAILS, BACK_TO_TEAM,
                         ADD_ACTION)
+SYNC_COMMANDS = (KEEP_SERVER, KEEP_LAPTOP, DISCARD_REFUSED, SYNC_AGAIN, CLOSE_SYNC, HELP)
 ALL_COMMANDS = (PRIVACY, *CASELOAD_COMMANDS, OPEN_CASE, CLEAR_SEARCH, *CASE_COMMANDS,
-                *FORM_COMMANDS, CLOSE_HELP, *SUPERVISION_COMMANDS, BACK_TO_CASE)
+                *FORM_COMMANDS, CLOSE_HELP, *SUPERVISION_COMMANDS, BACK_TO_CASE,
+                *(c for c in SYNC_COMMANDS if c is not HELP))
 COMMANDS_BY_ID = {command.id: command for command in ALL_COMMANDS}

@@ -79,7 +79,7 @@ def test_settings_file(tmp_path):
      "backups_to_keep: expected a whole number from 1 to 1000, got 'ten'"),
     ("backups_to_keep = 0\n", "backups_to_keep: expected a whole number from 1 to 1000, got 0"),
     ("colour = 'blue'\n", "unknown setting colour; accepted: worker, amber_working_days, "
-                          "backups_to_keep, keymap, screenshots_folder"),
+                          "backups_to_keep, keymap, screenshots_folder, team"),
     ("screenshots_folder = 3\n",
      "screenshots_folder: expected a folder as text, "
      'e.g. screenshots_folder = "~/cin-screenshots"'),

@@ -128,3 +128,37 @@ def test_chronology_screen(snap_compare, caseload_db, new_app, colour, size):
                     and not any(w.is_running for w in pilot.app.workers), "the chronology")
 
     assert snap_compare(new_app(caseload_db), terminal_size=size, run_before=run_before)
+def test_sync_screen(snap_compare, caseload_db, new_app, colour, tmp_path):
+    """The sync screen when the team server is out of reach: the message, and what waits on
+    this laptop from an earlier sync (a conflict with both values, a refused visit)."""
+    from models.db import open_database, session_scope
+    from models.sync_changes import Change
+    from models.sync_local import keep_conflict, keep_refusal
+    from models.sync_push import Conflict
+    from screens.sync import SyncScreen
+
+    from .helpers import until
+
+    engine = open_database(caseload_db)
+    with session_scope(engine) as session:
+        keep_conflict(session, Conflict("WR-001", "case", None, "family", "hassan",
+                                        "hassan-moss", "hassan family"))
+        keep_refusal(session, Change("visit", "WR-002", "5f0c", {
+            "date": "2026-11-20", "childs_voice": "Told me about the baby"}),
+            "case WR-002 cannot be changed from this account; nothing was saved (ask the "
+            "case's worker or your manager)")
+    engine.dispose()
+    settings = tmp_path / "settings"
+    settings.mkdir()
+    # A socket folder with no server in it: refused at once, the same words every run.
+    (settings / "settings.toml").write_text(
+        '[team]\nserver = "postgresql:///cin?host=/nonexistent-cin-socket"\n', encoding="utf-8")
+
+    async def run_before(pilot) -> None:
+        await caseload_ready(pilot)
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(pilot.app.screen, SyncScreen)
+                    and not pilot.app.screen.running, "the sync to give up")
+
+    assert snap_compare(new_app(caseload_db, settings_dir=settings), terminal_size=WIDE,
+                        run_before=run_before)
