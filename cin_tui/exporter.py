@@ -59,6 +59,7 @@ def read_all_cases(session) -> list[CaseInput]:
     from sqlalchemy import select
 
     from models.tables import Case, Closure, Meeting, Visit, Worker, table_of
+    from models.upsert import census_values
     from policies.dates import parse_frequency
 
     cases_table, visits_table = table_of(Case), table_of(Visit)
@@ -105,6 +106,7 @@ def read_all_cases(session) -> list[CaseInput]:
             stepped_down_from=row["stepped_down_from"], stepped_down_on=row["stepped_down_on"],
             complex_plan=bool(row["complex_plan"]), key_worker_led=bool(row["key_worker_led"]),
             events={name: date.fromisoformat(text) for name, text in (row["events"] or {}).items()},
+            **census_values(row),
             visits=visits[case_id], meetings=meetings[case_id], closure=closures.get(case_id),
             tasks_done=tasks[case_id],
         ))
