@@ -58,8 +58,8 @@ def read_all_cases(session) -> list[CaseInput]:
     A fixed handful of queries, however many cases there are."""
     from sqlalchemy import select
 
+    from models.census_checks import census_values
     from models.tables import Case, Closure, Meeting, Visit, Worker, table_of
-    from models.upsert import census_values
     from policies.dates import parse_frequency
 
     cases_table, visits_table = table_of(Case), table_of(Visit)

@@ -16,11 +16,12 @@ and the flag is not); with none recorded, `disabled` stands on its own, as befor
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 from models.inputs import CaseInput
-from models.validation import FieldError
 from policies.census_codes import (
     ASSESSMENT_FACTORS,
     DISABILITIES,
@@ -53,6 +54,13 @@ CENSUS_FIELDS: tuple[str, ...] = (
 )
 
 
+def census_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The census fields of a stored case row (or merged values) as `CaseInput` takes them: a
+    list column stored as null is an empty list."""
+    return {name: list(values[name] or []) if name in CENSUS_CODE_LISTS else values[name]
+            for name in CENSUS_FIELDS}
+
+
 def tidied_codes(case: CaseInput) -> CaseInput:
     """Codes as the census writes them ("n1 " is N1; a UPN in capitals), blank as not
     given."""
@@ -73,10 +81,14 @@ def with_disabled_from_codes(case: CaseInput) -> CaseInput:
         case, disabled=derived)
 
 
-def check_census_fields(case: CaseInput, already: list[FieldError]) -> list[FieldError]:
-    """Every census-field rule for `case`; `already` are the errors found so far (a date
-    already refused is not compared with others)."""
-    errors: list[FieldError] = []
+# (field, message): models.validation makes each a FieldError.
+Problem = tuple[str, str]
+
+
+def check_census_fields(case: CaseInput, refused: set[str]) -> list[Problem]:
+    """Every census-field rule for `case`; `refused` names the fields already found wrong (a
+    date already refused is not compared with others)."""
+    errors: list[Problem] = []
     for name, codes in CENSUS_CODES.items():
         value = getattr(case, name)
         if value is not None and value not in codes:
@@ -86,55 +98,54 @@ def check_census_fields(case: CaseInput, already: list[FieldError]) -> list[Fiel
     errors += _check_upn(case)
     errors += _check_disabled(case)
     if case.assessment_factors and case.assessment_completed is None:
-        errors.append(FieldError("assessment_factors", (
+        errors.append(("assessment_factors", (
             "factors are recorded at the end of an assessment: give the date the assessment "
             "was completed, or leave the factors out (CIN census rule 8614)")))
-    refused = {e.field for e in [*already, *errors]}
-    errors += _check_order(case, refused)
+    errors += _check_order(case, refused | {field for field, _ in errors})
     return errors
 
 
-def _not_a_code(field: str, codes: CodeList, value: str) -> FieldError:
-    return FieldError(field, f"{codes.what} {value!r} is not a DfE code: {codes.accepted()}")
+def _not_a_code(field: str, codes: CodeList, value: str) -> Problem:
+    return (field, f"{codes.what} {value!r} is not a DfE code: {codes.accepted()}")
 
 
-def _check_code_list(field: str, codes: CodeList, values: list[str]) -> list[FieldError]:
+def _check_code_list(field: str, codes: CodeList, values: list[str]) -> list[Problem]:
     errors = [_not_a_code(field, codes, value) for value in values if value not in codes]
     repeated = sorted({value for value in values if values.count(value) > 1})
     if repeated:
-        errors.append(FieldError(field, f"{', '.join(repeated)} given more than once; give "
+        errors.append((field, f"{', '.join(repeated)} given more than once; give "
                                         "each code once"))
     if field == "disabilities" and NO_DISABILITY in values and len(set(values)) > 1:
-        errors.append(FieldError(field, (
+        errors.append((field, (
             "NONE (no disability) cannot be given with other disability codes; give NONE "
             "alone, or the child's disabilities without it (CIN census rule 8540)")))
     if field == "assessment_factors" and NO_FACTORS in values and len(set(values)) > 1:
-        errors.append(FieldError(field, (
+        errors.append((field, (
             "21 (no factors identified) cannot be given with other factors; give 21 alone, or "
             "the factors without it (CIN census rule 8869)")))
     return errors
 
 
-def _check_upn(case: CaseInput) -> list[FieldError]:
-    errors: list[FieldError] = []
+def _check_upn(case: CaseInput) -> list[Problem]:
+    errors: list[Problem] = []
     if case.upn is not None:
         problem = upn_problem(case.upn)
         if problem is not None:
-            errors.append(FieldError("upn", f"{case.upn!r} {problem}"))
+            errors.append(("upn", f"{case.upn!r} {problem}"))
     if case.upn is not None and case.upn_unknown is not None:
-        errors.append(FieldError("upn_unknown", (
+        errors.append(("upn_unknown", (
             "a reason the UPN is unknown is given with a UPN; give the UPN, or the reason it "
             "is unknown, not both")))
     return errors
 
 
-def _check_disabled(case: CaseInput) -> list[FieldError]:
+def _check_disabled(case: CaseInput) -> list[Problem]:
     derived = disabled_from(case.disabilities)
     if derived is None or derived == case.disabled:
         return []
     codes = ", ".join(case.disabilities)
     says = "a disability" if derived else "no disability"
-    return [FieldError("disabled", (
+    return [("disabled", (
         f"is {'yes' if case.disabled else 'no'}, but the disability codes ({codes}) say "
         f"{says}; disabled is yes exactly when a code other than NONE is given: change the "
         "codes, or leave disabled out and it follows them"))]
@@ -156,10 +167,10 @@ _WORDS = {"referral_date": "the referral", "assessment_started": "the assessment
           "plan_started": "the plan's start", "plan_ended": "the plan's end"}
 
 
-def _check_order(case: CaseInput, refused: set[str]) -> list[FieldError]:
-    errors: list[FieldError] = []
+def _check_order(case: CaseInput, refused: set[str]) -> list[Problem]:
+    errors: list[Problem] = []
     if case.plan_ended is not None and case.plan_started is None and "plan_ended" not in refused:
-        errors.append(FieldError("plan_ended", (
+        errors.append(("plan_ended", (
             "a plan end needs the plan's start: give plan_started too, or leave the end out")))
     for earlier, later, rule_words, rule in _ORDER:
         first: date | None = getattr(case, earlier)
@@ -167,7 +178,7 @@ def _check_order(case: CaseInput, refused: set[str]) -> list[FieldError]:
         if first is None or then is None or earlier in refused or later in refused:
             continue
         if then < first:
-            errors.append(FieldError(later, (
+            errors.append((later, (
                 f"{format_date(then)} is before {_WORDS[earlier]} ({format_date(first)}); "
                 f"{rule_words} (CIN census rule {rule}). Check both dates")))
     return errors

@@ -33,7 +33,7 @@ from sqlalchemy import Boolean, Date, RowMapping, bindparam, insert, select, upd
 from sqlmodel import Session
 
 from models import audit, stored, versions
-from models.census_checks import CENSUS_CODE_LISTS, CENSUS_FIELDS
+from models.census_checks import CENSUS_CODE_LISTS, CENSUS_FIELDS, census_values
 from models.connection import driver_connection
 from models.db import one_transaction
 from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
@@ -772,13 +772,6 @@ def _file_field(field: str, visits: list[tuple[_Stored, int | None]],
                     else f"stored {form.describe(values)}")
             return head + rest
     return field
-
-
-def census_values(values: Mapping[str, Any]) -> dict[str, Any]:
-    """The census fields of a stored case row (or its merged values) as `CaseInput` takes them:
-    a list column stored as null is an empty list."""
-    return {name: list(values[name] or []) if name in CENSUS_CODE_LISTS else values[name]
-            for name in CENSUS_FIELDS}
 
 
 def _frequency_or_none(text: str | None) -> Any:

@@ -31,6 +31,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
+from models.census_checks import CENSUS_DATES, check_census_fields
 from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
 from policies.ages import SEEN_ALONE_FROM_AGE, age_in_years, expected_to_be_seen_alone
 from policies.census_codes import CLOSURE_REASONS
@@ -652,9 +653,6 @@ def check_case(
     """Every rule for one imported case and its visits, meetings and closure (historic mode).
     Each error names the record (`case.source`, else the ref). Nested fields are numbered from
     1 as they appear in the record: `visits[2].seen_alone`."""
-    from models import census_checks  # here: it imports FieldError from this module
-    from models.census_checks import CENSUS_DATES
-
     errors = check_texts("", [("ref", case.ref), ("name", case.name), ("worker", case.worker),
                               ("team", case.team), ("family", case.family),
                               ("policy", case.policy),
@@ -682,7 +680,8 @@ def check_case(
             name, when, today, "it must have happened"
         )
     errors += _check_after_allocation(case, errors)
-    errors += census_checks.check_census_fields(case, errors)
+    errors += [FieldError(field, message) for field, message
+               in check_census_fields(case, {e.field for e in errors})]
     if not errors_for(errors, "stepped_down_from"):
         errors += _check_step_down(case)
     for event, when in case.events.items():

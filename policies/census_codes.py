@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date
 from importlib import resources
+from typing import Any
+
+from policies.dates import format_date
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +92,41 @@ def disabled_from(codes: Iterable[str]) -> bool | None:
     if not given:
         return None
     return any(code != NO_DISABILITY for code in given)
+
+
+def census_facts(values: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """A case's census fields (`values`: the stored case's names, lists as lists) as
+    (label, words) lines for the case screen and `cin explain`; fields not recorded are left
+    out."""
+    def day(name: str) -> str | None:
+        when = values.get(name)
+        return format_date(when) if isinstance(when, date) else None
+
+    def coded(codes: CodeList, name: str) -> str | None:
+        code = values.get(name)
+        return codes.words(code) if code else None
+
+    def listed(codes: CodeList, name: str) -> str | None:
+        given = values.get(name) or []
+        return "; ".join(codes.words(code) for code in given) or None
+
+    referral = day("referral_date")
+    source = coded(REFERRAL_SOURCES, "referral_source")
+    if source is not None:
+        referral = f"{referral or 'date not recorded'}, from {source}"
+    upn = values.get("upn") or coded(UPN_UNKNOWN_REASONS, "upn_unknown")
+    lines = [
+        ("Referral", referral),
+        ("Primary need", coded(PRIMARY_NEEDS, "primary_need")),
+        ("Assessment start", day("assessment_started")),
+        ("Assessment factors", listed(ASSESSMENT_FACTORS, "assessment_factors")),
+        ("Plan ended", day("plan_ended")),
+        ("Sex", coded(SEXES, "sex")),
+        ("Ethnicity", coded(ETHNICITIES, "ethnicity")),
+        ("UPN", upn if values.get("upn") else upn and f"unknown: {upn}"),
+        ("Disability codes", listed(DISABILITIES, "disabilities")),
+    ]
+    return [(label, words) for label, words in lines if words]
 
 
 # --- Unique Pupil Numbers -------------------------------------------------------------------
