@@ -8,13 +8,12 @@ service checks the case as an import would.
 from __future__ import annotations
 
 import argparse
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from cin_tui.cli_errors import add_expect_version
 from cin_tui.formats.fields import FALSE_WORDS, TRUE_WORDS
-from policies.census_codes import normalise_code
+from policies.census_codes import normalise_code, split_codes
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,8 +153,7 @@ def read_details(args: argparse.Namespace, *, clearing: bool) -> dict[str, Any]:
             elif detail.kind == "code":  # checked against its list by the service
                 values[detail.field] = normalise_code(text) or None
             elif detail.kind == "codes":
-                values[detail.field] = [normalise_code(code)
-                                        for code in re.split(r"[,;\s]+", text) if code]
+                values[detail.field] = split_codes(text)
             else:
                 values[detail.field] = text
         except DateParseError as error:

@@ -69,8 +69,9 @@ def tidied_codes(case: CaseInput) -> CaseInput:
         value = getattr(case, name)
         if isinstance(value, str):
             tidy[name] = normalise_code(value) or None
-    for name in CENSUS_CODE_LISTS:
-        tidy[name] = [code for code in map(normalise_code, getattr(case, name)) if code]
+    for name, codes in CENSUS_CODE_LISTS.items():
+        tidy[name] = codes.ordered(
+            code for code in map(normalise_code, getattr(case, name)) if code)
     return replace(case, **tidy)  # type: ignore[arg-type]
 
 

@@ -49,6 +49,12 @@ class CodeList:
                 return f"{prefix}{numbers[0]} to {prefix}{numbers[-1]}"
         return ", ".join(codes)
 
+    def ordered(self, codes: Iterable[str]) -> list[str]:
+        """`codes` in the list's own order (codes not in it last, as given): a set of codes is
+        stored and compared one way, however it was typed or ticked."""
+        place = {code: index for index, code in enumerate(self.codes)}
+        return sorted(codes, key=lambda code: place.get(code, len(place)))
+
     def choices(self) -> list[tuple[str, str]]:
         """(label, code) pairs for a Select: "N1 Abuse or neglect"."""
         return [(f"{code} {words}", code) for code, words in self.codes.items()]
@@ -57,6 +63,11 @@ class CodeList:
 def normalise_code(text: str) -> str:
     """A code as the census writes it: "n1 " is N1, "un3" is UN3."""
     return text.strip().upper()
+
+
+def split_codes(text: str) -> list[str]:
+    """Codes typed in one line, separated by commas, semicolons or spaces: "mob, HAND"."""
+    return [normalise_code(code) for code in re.split(r"[,;\s]+", text) if code]
 
 
 def _load() -> dict[str, CodeList]:

@@ -6,7 +6,6 @@ None for that field, so an import can report everything wrong with a file in one
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -14,7 +13,7 @@ from typing import Any
 
 from models.census_checks import CENSUS_CODE_LISTS, CENSUS_CODES, CENSUS_DATES, CENSUS_FIELDS
 from models.inputs import CaseInput
-from policies.census_codes import disabled_from, normalise_code
+from policies.census_codes import CodeList, disabled_from, normalise_code, split_codes
 from policies.dates import DateParseError, parse_date, parse_frequency
 from policies.facts import Frequency
 
@@ -168,15 +167,15 @@ class FieldReader:
         text = self.text(field, value)
         return normalise_code(text) if text is not None else None
 
-    def codes(self, field: str, value: object) -> list[str]:
-        """A list of census codes: a JSON list of texts, or one text with the codes separated
-        by commas, semicolons or spaces ("MOB, HAND")."""
+    def codes(self, field: str, value: object, codes: CodeList) -> list[str]:
+        """A list of census codes, in the list's own order: a JSON list of texts, or one text
+        with the codes separated by commas, semicolons or spaces ("MOB, HAND")."""
         if value is None or is_blank(value):
             return []
         if isinstance(value, str):
-            return [normalise_code(code) for code in re.split(r"[,;\s]+", value) if code]
+            return codes.ordered(split_codes(value))
         if isinstance(value, list) and all(type(item) is str for item in value):
-            return [normalise_code(item) for item in value if item.strip()]
+            return codes.ordered(normalise_code(item) for item in value if item.strip())
         self.problem(field, 'expected a list of codes like ["MOB", "HAND"] or "MOB, HAND", '
                             f"got {describe_json_value(value)}")
         return []
@@ -244,7 +243,7 @@ def read_census(reader: FieldReader, get: Callable[[str], object]) -> dict[str, 
         if name in CENSUS_DATES:
             values[name] = reader.date(name, get(name))
         elif name in CENSUS_CODE_LISTS:
-            values[name] = reader.codes(name, get(name))
+            values[name] = reader.codes(name, get(name), CENSUS_CODE_LISTS[name])
         else:
             assert name in CENSUS_CODES or name == "upn"
             values[name] = reader.code(name, get(name))
