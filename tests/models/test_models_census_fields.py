@@ -226,7 +226,8 @@ def test_a_database_at_0008_with_cases_migrates_and_reads_the_same(empty_databas
     engine = make_engine(empty_database)
     upgrade(engine, "0008")
     with engine.begin() as connection:
-        connection.execute(sa.text("INSERT INTO workers (id, name, team) VALUES (1, 'Sam', 'East')"))
+        connection.execute(sa.text(
+            "INSERT INTO workers (id, name, team) VALUES (1, 'Sam', 'East')"))
         connection.execute(sa.text(
             "INSERT INTO cases (id, ref, name, dob, worker_id, policy_id, disabled, "
             "private_fostering, visit_every, allocated, assessment_completed, plan_started, "

@@ -120,7 +120,7 @@ def test_census_facts_in_words_leave_out_what_is_not_recorded():
     assert facts == [
         ("Referral", "20 May 2026, from 2A (SCHOOLS)"),
         ("Primary need", "N1 (Abuse or neglect)"),
-        ("Assessment factors", "3B (Domestic violence: concerns about the child’s "
+        ("Assessment factors", "3B (Domestic violence: concerns about the child\u2019s "
                                "parent(s)/carer(s) being the subject of domestic violence); "
                                "4B (Mental health: concerns about the mental health of the "
                                "parent(s)/carer(s))"),
