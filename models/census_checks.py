@@ -64,7 +64,7 @@ def census_values(values: Mapping[str, Any]) -> dict[str, Any]:
 def tidied_codes(case: CaseInput) -> CaseInput:
     """Codes as the census writes them ("n1 " is N1; a UPN in capitals), blank as not
     given."""
-    tidy: dict[str, object] = {}
+    tidy: dict[str, Any] = {}
     for name in (*CENSUS_CODES, "upn"):
         value = getattr(case, name)
         if isinstance(value, str):
@@ -72,7 +72,7 @@ def tidied_codes(case: CaseInput) -> CaseInput:
     for name, codes in CENSUS_CODE_LISTS.items():
         tidy[name] = codes.ordered(
             code for code in map(normalise_code, getattr(case, name)) if code)
-    return replace(case, **tidy)  # type: ignore[arg-type]
+    return replace(case, **tidy)
 
 
 def with_disabled_from_codes(case: CaseInput) -> CaseInput:

@@ -117,3 +117,22 @@ def test_help_screen(snap_compare, caseload_db, new_app, colour):
         await until(pilot, lambda: pilot.app.screen.__class__.__name__ == "HelpScreen", "help")
 
     assert snap_compare(new_app(caseload_db), terminal_size=WIDE, run_before=run_before)
+
+
+def test_edit_form_census_fields_at_80x24_without_colour(snap_compare, caseload_db, new_app,
+                                                         monkeypatch):
+    # Issue 15: the census codes in the edit form, chosen by their words on an 80x24
+    # monochrome terminal; a ticked code reads as X, an unticked one as an empty box.
+    from screens.forms.case_form import EditCaseForm
+
+    async def tick_mobility(pilot) -> None:
+        for _ in range(60):
+            if pilot.app.focused is not None and pilot.app.focused.id == "disabilities":
+                break
+            await pilot.press("tab")
+        await pilot.press("down", "space")
+        await pilot.pause()
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert snap_compare(new_app(caseload_db), terminal_size=SMALL,
+                        run_before=at_form("WR-001", "e", EditCaseForm, tick_mobility))
