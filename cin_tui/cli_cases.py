@@ -89,7 +89,8 @@ def add_cases_commands(commands: argparse._SubParsersAction,
                     "its visits and meetings afterwards (in the app, or by importing a file). "
                     "Dates are day first (23/11/2026) or ISO (2026-11-23); yes/no options take "
                     "yes/no, y/n, true/false or 1/0. The worker defaults to `worker` in your "
-                    "settings.",
+                    "settings. The census options take the DfE's codes (--primary-need N1); "
+                    'docs/formats.md ("Census codes") lists every one in words.',
     )
     add.add_argument("ref", metavar="REF", help="the case reference (new)")
     add.add_argument("--policy", metavar="PACK", required=True,
@@ -123,6 +124,8 @@ def add_cases_commands(commands: argparse._SubParsersAction,
 
 
 def _metavar(detail: Detail) -> str:
+    if detail.field == "upn":
+        return "UPN"
     return {"text": "TEXT", "date": "DATE", "yes_no": "YES/NO", "frequency": "FREQ",
             "code": "CODE", "codes": "CODES"}[detail.kind]
 

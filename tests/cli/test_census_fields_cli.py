@@ -5,8 +5,16 @@ Today is Mon 23 Nov 2026."""
 from __future__ import annotations
 
 import json
+from datetime import date
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policies.packs.loader import load_policies
 
 from .cli_helpers import case, write_json
+
+POLICIES = load_policies(None)
 
 CENSUS = {
     "referral_date": "2026-08-20", "referral_source": "3B", "primary_need": "N4",
@@ -116,3 +124,24 @@ def test_explain_shows_the_census_fields_in_words(cin, tmp_path):
     assert "UPN: H801200001001" in out
     assert "Disability codes: COMM (Communication); AUT (Autism)" in out
     assert "Plan ended: 2 Nov 2026" in out
+
+
+@settings(max_examples=200, deadline=None)
+@given(field=st.sampled_from(["primary_need", "referral_source", "sex", "ethnicity", "upn",
+                              "upn_unknown", "disabilities", "assessment_factors"]),
+       value=st.text(max_size=40))
+def test_any_text_in_a_code_field_is_read_or_refused_on_that_field(field, value):
+    """Whatever a file holds in a code field, reading and checking it never fails: the value
+    is a code of its list (or a UPN) or the field says what is wrong, naming no other field."""
+    from cin_tui.formats.json_format import read_json
+    from models.validation import check_case
+
+    record = case("C-1", **{field: value})
+    cases, problems = read_json(json.dumps({"cases": [record]}))
+    assert problems == []
+    [read] = cases
+    errors = check_case(read, policies=POLICIES, today=date(2026, 11, 23))
+    fields = {error.field for error in errors}
+    assert fields <= {field, "disabled"}  # codes that say a disability meet `disabled` = no
+    for error in errors:
+        assert "\x1b" not in error.message  # shown safely: repr() escapes control characters
