@@ -54,6 +54,13 @@ CENSUS_FIELDS: tuple[str, ...] = (
 )
 
 
+def census_dates(case: Any) -> list[tuple[str, date | None]]:
+    """The census dates of a case (a `CaseInput` or a stored `Case`) as (what, date) pairs, for
+    the closure-date rule (census rules 8630 and 8565: a closure on or after each)."""
+    return [("referral", case.referral_date), ("assessment start", case.assessment_started),
+            ("plan end", case.plan_ended)]
+
+
 def census_values(values: Mapping[str, Any]) -> dict[str, Any]:
     """The census fields of a stored case row (or merged values) as `CaseInput` takes them: a
     list column stored as null is an empty list."""

@@ -31,7 +31,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
-from models.census_checks import CENSUS_DATES, check_census_fields
+from models.census_checks import CENSUS_DATES, census_dates, check_census_fields
 from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
 from policies.ages import SEEN_ALONE_FROM_AGE, age_in_years, expected_to_be_seen_alone
 from policies.census_codes import CLOSURE_REASONS
@@ -635,12 +635,10 @@ def case_dates(case: CaseInput) -> list[tuple[str, date]]:
     """Everything dated that happened in a case, for the closure-date rule."""
     dated: list[tuple[str, date | None]] = [
         ("allocation", case.allocated),
-        ("referral", case.referral_date),
-        ("assessment start", case.assessment_started),
         ("assessment completion", case.assessment_completed),
         ("plan start", case.plan_started),
-        ("plan end", case.plan_ended),
         ("step-down", case.stepped_down_on),
+        *census_dates(case),
     ]
     dated += [("visit", v.date) for v in case.visits]
     dated += [(f"{m.kind} meeting", m.date) for m in case.meetings if m.status == "held"]

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from models import case_edit
 from models.commands import upsert_cases
 from models.db import make_engine, open_database, session_scope
-from models.inputs import CaseInput
+from models.inputs import CaseInput, ClosureInput
 from models.migrate import current_revision, head_revision, upgrade
 from models.queries import audit_log, get_case_detail
 from models.validation import ValidationFailed, check_case
@@ -126,8 +126,6 @@ def test_a_census_date_in_the_future_is_refused(policies):
 
 
 def test_closure_before_the_referral_cites_8630_and_8565(policies):
-    from models.inputs import ClosureInput
-
     case = good_case(assessment_started=None, assessment_completed=None,
                      assessment_factors=[], plan_started=None,
                      referral_date=date(2026, 9, 10), closure=ClosureInput(date(2026, 9, 5), "RC8"))
@@ -251,3 +249,18 @@ def test_a_database_at_0008_with_cases_migrates_and_reads_the_same(empty_databas
         assert all(value in (None, []) for value in case.census.values())  # none recorded
     finally:
         engine.dispose()
+
+
+def test_closing_a_case_before_its_census_dates_is_refused(engine, add_case, policies):
+    from models import commands
+
+    # The plan ended on 12 Nov 2026: a closure dated 11 Nov would show activity after it.
+    add_case("C1", allocated=date(2026, 9, 1), plan_started=date(2026, 9, 20),
+             referral_date=date(2026, 8, 20), plan_ended=date(2026, 11, 12))
+    with pytest.raises(ValidationFailed) as failed:
+        run(engine, commands.close_case, ref="C1",
+            closure=ClosureInput(date(2026, 11, 11), "RC7"), policies=policies, actor="Sam",
+            today=TODAY)
+    assert [str(e) for e in failed.value.errors] == [
+        "date: 11 Nov 2026 is before the plan end on 12 Nov 2026; a closure date must be on or "
+        "after every other date of the case (CIN census rules 8630 and 8565)"]
