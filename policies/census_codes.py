@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from typing import Any
@@ -25,6 +25,10 @@ class CodeList:
     name: str   # the key in census_codes.toml: "primary_need"
     what: str   # how a message names one: "primary need"
     codes: dict[str, str]
+    place: dict[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "place", {code: i for i, code in enumerate(self.codes)})
 
     def __contains__(self, code: object) -> bool:
         return code in self.codes
@@ -52,8 +56,8 @@ class CodeList:
     def ordered(self, codes: Iterable[str]) -> list[str]:
         """`codes` in the list's own order (codes not in it last, as given): a set of codes is
         stored and compared one way, however it was typed or ticked."""
-        place = {code: index for index, code in enumerate(self.codes)}
-        return sorted(codes, key=lambda code: place.get(code, len(place)))
+        place, last = self.place, len(self.place)
+        return sorted(codes, key=lambda code: place.get(code, last))
 
     def choices(self) -> list[tuple[str, str]]:
         """(label, code) pairs for a Select: "N1 Abuse or neglect"."""
