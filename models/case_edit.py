@@ -17,11 +17,16 @@ from typing import Any, TypedDict
 from sqlmodel import Session, select
 
 from models import audit, versions
-from models.census_checks import CENSUS_CODE_LISTS, tidied_codes, with_disabled_from_codes
+from models.census_checks import (
+    CENSUS_CODE_LISTS,
+    census_of,
+    tidied_codes,
+    with_disabled_from_codes,
+)
 from models.db import one_transaction
 from models.inputs import CaseInput, ClosureInput
 from models.tables import Case, Closure, Worker
-from models.upsert import CASE_COLUMNS, census_values
+from models.upsert import CASE_COLUMNS
 from models.validation import FieldError, ValidationFailed, check_case, fail_if
 from policies.dates import format_frequency, parse_frequency
 from policies.facts import Frequency
@@ -161,7 +166,7 @@ def _as_input(session: Session, row: Case) -> CaseInput:
         plan_started=row.plan_started, stepped_down_from=row.stepped_down_from,
         stepped_down_on=row.stepped_down_on, complex_plan=row.complex_plan,
         key_worker_led=row.key_worker_led,
-        **census_values(row.model_dump()),
+        **census_of(row),
         closure=None if closure is None else ClosureInput(
             date=closure.date, reason=closure.reason, note=closure.note,
             step_down_to_early_help=closure.step_down_to_early_help,

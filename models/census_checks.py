@@ -61,6 +61,12 @@ def census_dates(case: Any) -> list[tuple[str, date | None]]:
             ("plan end", case.plan_ended)]
 
 
+def census_of(case: Any) -> dict[str, Any]:
+    """`census_values` of a stored `Case` row object (its attributes)."""
+    return {name: list(getattr(case, name) or []) if name in CENSUS_CODE_LISTS
+            else getattr(case, name) for name in CENSUS_FIELDS}
+
+
 def census_values(values: Mapping[str, Any]) -> dict[str, Any]:
     """The census fields of a stored case row (or merged values) as `CaseInput` takes them: a
     list column stored as null is an empty list."""
