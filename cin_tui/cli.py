@@ -533,15 +533,17 @@ def _warn(problems: Iterable[tuple[str, str]]) -> None:
 def run_explain(context: Context) -> int:
     from cin_tui import output
     from models.errors import CaseNotFound
+    from policies.census_codes import census_facts
 
     with context.existing_service() as service:
         try:
-            row = service.case_row(service.known_ref(context.args.ref))
+            detail, row = service.case(service.known_ref(context.args.ref))
         except CaseNotFound as error:
             raise CliError(f"{error} `cin due` lists the open cases.") from None
     policy = context.policies.get(row.summary.policy_id)
     width = min(_terminal_width(), 100) if sys.stdout.isatty() else 80
-    sys.stdout.write(output.explain_text(row, policy, today=context.today, width=width))
+    sys.stdout.write(output.explain_text(row, policy, today=context.today, width=width,
+                                         census=census_facts(detail.census)))
     return 0
 
 

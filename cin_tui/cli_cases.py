@@ -13,6 +13,7 @@ from typing import Any
 
 from cin_tui.cli_errors import add_expect_version
 from cin_tui.formats.fields import FALSE_WORDS, TRUE_WORDS
+from policies.census_codes import normalise_code, split_codes
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,10 +49,34 @@ DETAILS: tuple[Detail, ...] = (
     Detail("key_worker_led", "yes_no", "the plan is held by a key worker, not a social "
                                        "worker: yes or no (Leicestershire's monthly SSWOP "
                                        "oversight applies only then)"),
+    # The DfE Children in Need census fields; docs/formats.md lists every code in words.
+    Detail("referral_date", "date", "census: the date of the referral"),
+    Detail("referral_source", "code", "census: who referred, a DfE code 1A to 10, e.g. 2A "
+                                      "(schools)"),
+    Detail("primary_need", "code", "census: the primary need found at assessment, a DfE "
+                                   "code N0 to N9, e.g. N1 (abuse or neglect)"),
+    Detail("assessment_started", "date", "census: the date the assessment started"),
+    Detail("assessment_factors", "codes", 'census: the factors found at the end of the '
+                                          'assessment, DfE codes separated by commas, e.g. '
+                                          '"3B, 4B" (21: no factors identified)'),
+    Detail("plan_ended", "date", "census: the date the Child in Need plan ended"),
+    Detail("sex", "code", "census: M (male), F (female) or U (unknown or not recorded)"),
+    Detail("ethnicity", "code", "census: the child's ethnicity, a DfE code, e.g. WBRI (White "
+                                "British), NOBT (not yet obtained), REFU (refused)"),
+    Detail("upn", "code", "census: the child's Unique Pupil Number, 13 characters with its "
+                          "check letter"),
+    Detail("upn_unknown", "code", "census: why the UPN is unknown, UN1 to UN7 (instead of a "
+                                  "UPN)"),
+    Detail("disabilities", "codes", 'census: disability codes separated by commas, e.g. '
+                                    '"MOB, COMM", or NONE; with codes given, disabled follows '
+                                    "them (yes for any code but NONE)"),
 )
 _REQUIRED_TO_ADD = ("name", "allocated")
+_CENSUS = ("referral_date", "referral_source", "primary_need", "assessment_started",
+           "assessment_factors", "plan_ended", "sex", "ethnicity", "upn", "upn_unknown",
+           "disabilities")
 _CLEARABLE = frozenset({"dob", "worker", "team", "family", "visit_every",
-                        "assessment_completed", "plan_started"})
+                        "assessment_completed", "plan_started", *_CENSUS})
 CLEAR_WORDS = ("none", "-")
 
 
@@ -64,7 +89,8 @@ def add_cases_commands(commands: argparse._SubParsersAction,
                     "its visits and meetings afterwards (in the app, or by importing a file). "
                     "Dates are day first (23/11/2026) or ISO (2026-11-23); yes/no options take "
                     "yes/no, y/n, true/false or 1/0. The worker defaults to `worker` in your "
-                    "settings.",
+                    "settings. The census options take the DfE's codes (--primary-need N1); "
+                    'docs/formats.md ("Census codes") lists every one in words.',
     )
     add.add_argument("ref", metavar="REF", help="the case reference (new)")
     add.add_argument("--policy", metavar="PACK", required=True,
@@ -83,7 +109,8 @@ def add_cases_commands(commands: argparse._SubParsersAction,
                     "checked as an import checks a case; its visits, meetings and closure are "
                     "never touched. Give `none` to clear a value that may be empty (date of "
                     "birth, worker, team, family, visiting frequency, assessment and plan "
-                    "dates). The audit trail keeps each change, before and after. Example: "
+                    "dates, census fields). The audit trail keeps each change, before and "
+                    "after. Example: "
                     'cin edit-case C-0042 --worker "Sam Reyes" --team South --visit-every '
                     '"4 weeks" --complex-plan yes',
     )
@@ -97,7 +124,10 @@ def add_cases_commands(commands: argparse._SubParsersAction,
 
 
 def _metavar(detail: Detail) -> str:
-    return {"text": "TEXT", "date": "DATE", "yes_no": "YES/NO", "frequency": "FREQ"}[detail.kind]
+    if detail.field == "upn":
+        return "UPN"
+    return {"text": "TEXT", "date": "DATE", "yes_no": "YES/NO", "frequency": "FREQ",
+            "code": "CODE", "codes": "CODES"}[detail.kind]
 
 
 def read_details(args: argparse.Namespace, *, clearing: bool) -> dict[str, Any]:
@@ -114,7 +144,7 @@ def read_details(args: argparse.Namespace, *, clearing: bool) -> dict[str, Any]:
             continue
         text = typed.strip()
         if clearing and detail.field in _CLEARABLE and text.lower() in (*CLEAR_WORDS, ""):
-            values[detail.field] = None
+            values[detail.field] = [] if detail.kind == "codes" else None
             continue
         try:
             if detail.kind == "date":
@@ -123,6 +153,10 @@ def read_details(args: argparse.Namespace, *, clearing: bool) -> dict[str, Any]:
                 values[detail.field] = parse_frequency(text)
             elif detail.kind == "yes_no":
                 values[detail.field] = _yes_no(text)
+            elif detail.kind == "code":  # checked against its list by the service
+                values[detail.field] = normalise_code(text) or None
+            elif detail.kind == "codes":
+                values[detail.field] = split_codes(text)
             else:
                 values[detail.field] = text
         except DateParseError as error:

@@ -58,6 +58,7 @@ def read_all_cases(session) -> list[CaseInput]:
     A fixed handful of queries, however many cases there are."""
     from sqlalchemy import select
 
+    from models.census_checks import census_values
     from models.tables import Case, Closure, Meeting, Visit, Worker, table_of
     from policies.dates import parse_frequency
 
@@ -105,6 +106,7 @@ def read_all_cases(session) -> list[CaseInput]:
             stepped_down_from=row["stepped_down_from"], stepped_down_on=row["stepped_down_on"],
             complex_plan=bool(row["complex_plan"]), key_worker_led=bool(row["key_worker_led"]),
             events={name: date.fromisoformat(text) for name, text in (row["events"] or {}).items()},
+            **census_values(row),
             visits=visits[case_id], meetings=meetings[case_id], closure=closures.get(case_id),
             tasks_done=tasks[case_id],
         ))

@@ -169,9 +169,11 @@ def _fit(text: str, width: int) -> str:
 # cin explain
 
 
-def explain_text(row, policy, *, today: date, width: int = 80) -> str:
+def explain_text(row, policy, *, today: date, width: int = 80,
+                 census: Sequence[tuple[str, str]] = ()) -> str:
     """Every deadline of one case (a `models.caseload.CaseloadRow`) with its rule, citation,
-    basis and notes. Every piece of stored or pack text goes through `safe_text`."""
+    basis and notes; `census`: its census fields in words (policies.census_codes.census_facts).
+    Every piece of stored or pack text goes through `safe_text`."""
     case = row.summary
     lines = [f"{safe_text(case.ref)}  {safe_text(case.name)}"]
     facts = [f"born {format_date(case.dob)}"] if case.dob is not None else []
@@ -183,6 +185,8 @@ def explain_text(row, policy, *, today: date, width: int = 80) -> str:
     lines.append(", ".join(facts))
     procedure = f" ({policy.citation_procedure})" if policy is not None else ""
     lines.append(safe_text(f"Policy: {case.policy_id}{procedure}"))
+    for label, words in census:
+        lines.extend(_wrapped(f"{label}: ", safe_text(words), width))
     lines.append(f"Today: {format_date(today)}")
     lines.append("")
     if row.error:

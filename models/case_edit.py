@@ -17,6 +17,12 @@ from typing import Any, TypedDict
 from sqlmodel import Session, select
 
 from models import audit, versions
+from models.census_checks import (
+    CENSUS_CODE_LISTS,
+    census_of,
+    tidied_codes,
+    with_disabled_from_codes,
+)
 from models.db import one_transaction
 from models.inputs import CaseInput, ClosureInput
 from models.tables import Case, Closure, Worker
@@ -43,6 +49,17 @@ class CaseChanges(TypedDict, total=False):
     plan_started: date | None
     complex_plan: bool
     key_worker_led: bool
+    referral_date: date | None
+    referral_source: str | None
+    primary_need: str | None
+    assessment_started: date | None
+    assessment_factors: list[str]
+    plan_ended: date | None
+    sex: str | None
+    ethnicity: str | None
+    upn: str | None
+    upn_unknown: str | None
+    disabilities: list[str]
 
 
 EDITABLE_FIELDS: tuple[str, ...] = tuple(CaseChanges.__annotations__)
@@ -55,7 +72,7 @@ def add_case(
 ) -> str:
     """Add one case (no history: its visits and meetings are logged afterwards). The reference
     must be new. Returns the reference."""
-    case = _tidied(case)
+    case = with_disabled_from_codes(_tidied(case))
     errors = [FieldError(e.field, e.message) for e in check_case(
         replace(case, visits=[], meetings=[], closure=None), policies=policies, today=today)]
     if case.visits or case.meetings or case.closure is not None:
@@ -101,6 +118,8 @@ def edit_case(
                                 for name in unknown])
     current = _as_input(session, row)
     edited = _tidied(replace(current, **changes))
+    if "disabilities" in changes:  # the flag follows codes given (models/census_checks.py)
+        edited = with_disabled_from_codes(edited)
     fail_if([FieldError(e.field, e.message)
              for e in check_case(edited, policies=policies, today=today)])
     old = {name: getattr(current, name) for name in EDITABLE_FIELDS}
@@ -131,7 +150,7 @@ def _tidied(case: CaseInput) -> CaseInput:
         if isinstance(value, str):
             stripped = value.strip()
             tidy[name] = stripped if stripped or name in ("ref", "name", "policy") else None
-    return replace(case, **tidy)
+    return tidied_codes(replace(case, **tidy))
 
 
 def _as_input(session: Session, row: Case) -> CaseInput:
@@ -147,6 +166,7 @@ def _as_input(session: Session, row: Case) -> CaseInput:
         plan_started=row.plan_started, stepped_down_from=row.stepped_down_from,
         stepped_down_on=row.stepped_down_on, complex_plan=row.complex_plan,
         key_worker_led=row.key_worker_led,
+        **census_of(row),
         closure=None if closure is None else ClosureInput(
             date=closure.date, reason=closure.reason, note=closure.note,
             step_down_to_early_help=closure.step_down_to_early_help,
@@ -170,6 +190,8 @@ def _apply(session: Session, row: Case, values: Mapping[str, Any], *, team: str 
             row.worker_id = _worker_id(session, value, team)
         elif name == "visit_every":
             row.visit_every = format_frequency(value) if value is not None else None
+        elif name in CENSUS_CODE_LISTS:
+            setattr(row, column, list(value) or None)
         else:
             setattr(row, column, value)
 

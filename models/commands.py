@@ -17,6 +17,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from models import audit, versions
+from models.census_checks import census_dates
 from models.db import one_transaction
 from models.inputs import ClosureInput, MeetingInput, VisitInput
 from models.tables import Case, Closure, Meeting, OversightAction, OversightNote, Visit
@@ -472,6 +473,7 @@ def _stored_case_dates(session: Session, case: Case) -> list[tuple[str, date]]:
         ("assessment completion", case.assessment_completed),
         ("plan start", case.plan_started),
         ("step-down", case.stepped_down_on),
+        *census_dates(case),
     ]
     for visit_date in session.exec(
         select(col(Visit.date)).where(col(Visit.case_id) == case.id,

@@ -88,6 +88,19 @@ class CaseInput:
     stepped_down_on: Date | None = None
     complex_plan: bool = False  # Wirral 3.1: the 6-month review applies to a complex plan only
     key_worker_led: bool = False  # Leicestershire's SSWOP oversight: a key-worker-held plan
+    # DfE Children in Need census fields: codes from policies/census_codes.toml, checked by
+    # models/census_checks.py. An empty list is none recorded.
+    referral_date: Date | None = None
+    referral_source: str | None = None
+    primary_need: str | None = None
+    assessment_started: Date | None = None
+    assessment_factors: list[str] = field(default_factory=list)
+    plan_ended: Date | None = None
+    sex: str | None = None
+    ethnicity: str | None = None
+    upn: str | None = None
+    upn_unknown: str | None = None
+    disabilities: list[str] = field(default_factory=list)
     visits: list[VisitInput] = field(default_factory=list)
     meetings: list[MeetingInput] = field(default_factory=list)
     closure: ClosureInput | None = None

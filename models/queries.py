@@ -17,6 +17,7 @@ from sqlalchemy import Select, func, select
 from sqlmodel import Session, col
 
 from models import stored
+from models.census_checks import census_of
 from models.errors import CaseNotFound
 from models.rows import CaseSummary
 from models.tables import (
@@ -151,6 +152,8 @@ class CaseDetail:
     corrections: tuple[CorrectionRecord, ...] = ()
     # The case's version as read (models/versions.py): a form saves against it.
     version: int = 1
+    # The DfE census fields (models/census_checks.CENSUS_FIELDS: lists as lists).
+    census: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ref(self) -> str:
@@ -418,6 +421,7 @@ def get_case_detail(session: Session, ref: str) -> CaseDetail:
         ),
         facts=children.facts_for(case),
         version=case.version,
+        census=census_of(case),
         withdrawn_visits=tuple(v for v in visits if v.withdrawn_on is not None),
         withdrawn_meetings=tuple(m for m in meetings if m.withdrawn_on is not None),
         withdrawn_notes=tuple(

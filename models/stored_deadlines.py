@@ -43,7 +43,7 @@ from policies.deadlines import Citation, PlannedDeadline, Repeat
 from policies.today import deadlines_for_today, missed_on, occurrence_window
 
 # The Alembic revision this reader understands (tests/models check it is the migrations' head).
-SCHEMA_REVISION = "0009"
+SCHEMA_REVISION = "0010"
 
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 # The modules that work out and read stored deadlines: with everything of this project they

@@ -72,6 +72,18 @@ class Case(SQLModel, table=True):
     key_worker_led: bool = False  # Leicestershire's SSWOP oversight rule reads it
     # Other dated anchor events named by pack rules: {"safety_plan_agreed": "2026-04-03"}.
     events: dict[str, str] | None = _json_column()
+    # DfE Children in Need census fields (migration 0010; codes in policies/census_codes.toml).
+    referral_date: Date | None = None
+    referral_source: str | None = None
+    primary_need: str | None = None
+    assessment_started: Date | None = None
+    assessment_factors: list[str] | None = _json_column()
+    plan_ended: Date | None = None
+    sex: str | None = None
+    ethnicity: str | None = None
+    upn: str | None = None
+    upn_unknown: str | None = None
+    disabilities: list[str] | None = _json_column()  # `disabled` agrees once codes are given
     created_at: datetime
     updated_at: datetime
     # Bumped by every change to the case or anything recorded on it (models/versions.py): a

@@ -33,6 +33,7 @@ from sqlalchemy import Boolean, Date, RowMapping, bindparam, insert, select, upd
 from sqlmodel import Session
 
 from models import audit, stored, versions
+from models.census_checks import CENSUS_CODE_LISTS, CENSUS_FIELDS, census_values
 from models.connection import driver_connection
 from models.db import one_transaction
 from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
@@ -55,6 +56,7 @@ _CASE_FIELDS: dict[str, str] = {
     "plan_started": "plan_started", "stepped_down_from": "stepped_down_from",
     "stepped_down_on": "stepped_down_on", "events": "events",
     "complex_plan": "complex_plan", "key_worker_led": "key_worker_led",
+    **{name: name for name in CENSUS_FIELDS},
 }
 CASE_COLUMNS = _CASE_FIELDS  # for models.case_edit: the same names for the same columns
 _VISIT_COLUMNS = ("date", "seen", "seen_alone", "not_alone_reason", "childs_voice",
@@ -238,6 +240,8 @@ class _Plan:
             return format_frequency(case.visit_every) if case.visit_every else None
         if name == "events":
             return {k: v.isoformat() for k, v in sorted(case.events.items())} or None
+        if name in CENSUS_CODE_LISTS:
+            return list(getattr(case, name)) or None
         return getattr(case, name)
 
     def _changed_case_values(self, case: CaseInput, row: RowMapping) -> dict[str, Any]:
@@ -516,6 +520,7 @@ class _Plan:
             complex_plan=bool(values["complex_plan"]),
             key_worker_led=bool(values["key_worker_led"]),
             events={k: date.fromisoformat(v) for k, v in (values["events"] or {}).items()},
+            **census_values(values),
             visits=[self.visit_form.to_input(v, VisitInput) for v, _ in visits],
             meetings=[self.meeting_form.to_input(v, MeetingInput) for v, _ in meetings],
             closure=None if closure is None else ClosureInput(

@@ -31,8 +31,10 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
+from models.census_checks import CENSUS_DATES, census_dates, check_census_fields
 from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
 from policies.ages import SEEN_ALONE_FROM_AGE, age_in_years, expected_to_be_seen_alone
+from policies.census_codes import CLOSURE_REASONS
 from policies.dates import format_date
 from policies.facts import MEETING_KINDS, MEETING_STATUSES, STEP_DOWN_SOURCES
 from policies.limits import (
@@ -50,19 +52,9 @@ from policies.safe_text import UNSAFE_CODE_POINTS
 
 VISIT_LOCATIONS: tuple[str, ...] = ("home", "school", "other")
 
-# DfE Children in Need census closure reason codes, in the census's own words (CIN census guide,
-# "Reason for closure"; the same wording as Ofsted's Annex A).
-CENSUS_CLOSURE_REASONS: dict[str, str] = {
-    "RC1": "Adopted",
-    "RC2": "Died",
-    "RC3": "Child arrangements order",
-    "RC4": "Special guardianship order",
-    "RC5": "Transferred to services of another local authority",
-    "RC6": "Transferred to adult social care services",
-    "RC7": "Services ceased for any other reason, including child no longer in need",
-    "RC8": "Case closed after assessment, no further action",
-    "RC9": "Case closed after assessment, referred to early help",
-}
+# DfE Children in Need census closure reason codes, in the census's own words (the same wording
+# as Ofsted's Annex A): policies/census_codes.toml.
+CENSUS_CLOSURE_REASONS: dict[str, str] = dict(CLOSURE_REASONS.codes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -567,8 +559,8 @@ def check_closure(
     prefix: str = "",
 ) -> list[FieldError]:
     """Rules for closing a case. `case_dates` are (what, date) pairs for everything else that
-    happened in the case (allocation, visits, held meetings, ...): census rules 8810 and 8565
-    need the closure date on or after all of them."""
+    happened in the case (allocation, visits, held meetings, ...): census rules 8630 (the
+    referral) and 8565 (the assessment and the plan) need the closure date on or after them."""
     f = prefix
     errors = check_event_date(f"{f}date", closure.date, dob=None)
     errors += check_texts(f, [("reason", closure.reason),
@@ -592,7 +584,7 @@ def check_closure(
         errors.append(FieldError(
             f"{f}date",
             f"{_d(closure.date)} is before the {what} on {_d(when)}; a closure date must be on "
-            "or after every other date of the case (CIN census rules 8810 and 8565)",
+            "or after every other date of the case (CIN census rules 8630 and 8565)",
         ))
     errors += _check_checklist(closure, policy, historic=historic, prefix=f)
     if (not historic and closure.step_down_to_early_help
@@ -646,6 +638,7 @@ def case_dates(case: CaseInput) -> list[tuple[str, date]]:
         ("assessment completion", case.assessment_completed),
         ("plan start", case.plan_started),
         ("step-down", case.stepped_down_on),
+        *census_dates(case),
     ]
     dated += [("visit", v.date) for v in case.visits]
     dated += [(f"{m.kind} meeting", m.date) for m in case.meetings if m.status == "held"]
@@ -679,12 +672,14 @@ def check_case(
     errors += dob_errors
     # Dates are checked against the birth only when the date of birth itself is accepted.
     dob = None if dob_errors else case.dob
-    for name in ("assessment_completed", "plan_started", "stepped_down_on"):
+    for name in ("assessment_completed", "plan_started", "stepped_down_on", *CENSUS_DATES):
         when = getattr(case, name)
         errors += check_event_date(name, when, dob=dob) or not_after_today(
             name, when, today, "it must have happened"
         )
     errors += _check_after_allocation(case, errors)
+    errors += [FieldError(field, message) for field, message
+               in check_census_fields(case, {e.field for e in errors})]
     if not errors_for(errors, "stepped_down_from"):
         errors += _check_step_down(case)
     for event, when in case.events.items():

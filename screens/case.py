@@ -17,6 +17,7 @@ from textual.widgets import Header, Static
 from models.history import HistoryEntry, history
 from models.validation import closure_reason_words
 from policies.anchors import counted_plan_start
+from policies.census_codes import census_facts
 from policies.dates import format_date
 from policies.packs.types import NO_VISIT_FREQUENCY
 from policies.packs.types import visit_frequency_missing as visit_every_missing
@@ -155,6 +156,7 @@ class CaseScreen(Screen[None]):
             ("Step-down", _step_down_words(detail)),
             ("Complex plan", yes_no(detail.facts.complex_plan)),
             ("Key worker led", yes_no(detail.facts.key_worker_led)),
+            *census_facts(detail.census),  # only the census fields recorded, in words
         ]
         if detail.closure is not None:
             facts.append(

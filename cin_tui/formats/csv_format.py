@@ -39,6 +39,10 @@ COLUMNS = (
     "allocated", "assessment_completed", "plan_started", "complex_plan", "key_worker_led",
     "last_visit", "last_seen_alone", "last_meeting",
     "last_meeting_kind", "next_meeting", "next_meeting_kind", "closed", "closure_reason",
+    # DfE Children in Need census fields (after the others: older lists keep their columns).
+    "referral_date", "referral_source", "primary_need", "assessment_started",
+    "assessment_factors", "plan_ended", "sex", "ethnicity", "upn", "upn_unknown",
+    "disabilities",
 )
 REQUIRED_COLUMNS = ("ref", "name", "allocated")
 HEADER = "row 1 (header)"
@@ -298,6 +302,17 @@ def summary_row(case: CaseInput) -> dict[str, str]:
         "plan_started": _iso(case.plan_started),
         "complex_plan": "yes" if case.complex_plan else "no",
         "key_worker_led": "yes" if case.key_worker_led else "no",
+        "referral_date": _iso(case.referral_date),
+        "referral_source": case.referral_source or "",
+        "primary_need": case.primary_need or "",
+        "assessment_started": _iso(case.assessment_started),
+        "assessment_factors": ", ".join(case.assessment_factors),
+        "plan_ended": _iso(case.plan_ended),
+        "sex": case.sex or "",
+        "ethnicity": case.ethnicity or "",
+        "upn": case.upn or "",
+        "upn_unknown": case.upn_unknown or "",
+        "disabilities": ", ".join(case.disabilities),
         "last_visit": _iso(max(seen, default=None)),
         "last_seen_alone": _iso(max(alone, default=None)),
         "last_meeting": _iso(held[-1].date) if held else "",

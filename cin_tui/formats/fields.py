@@ -7,10 +7,13 @@ None for that field, so an import can report everything wrong with a file in one
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
+from models.census_checks import CENSUS_CODE_LISTS, CENSUS_CODES, CENSUS_DATES, CENSUS_FIELDS
 from models.inputs import CaseInput
+from policies.census_codes import CodeList, disabled_from, normalise_code, split_codes
 from policies.dates import DateParseError, parse_date, parse_frequency
 from policies.facts import Frequency
 
@@ -159,6 +162,25 @@ class FieldReader:
         return "_".join(text.lower().replace("-", " ").split())
 
 
+    def code(self, field: str, value: object) -> str | None:
+        """A census code ("n1" reads as N1); whether it is in its list is the models' check."""
+        text = self.text(field, value)
+        return normalise_code(text) if text is not None else None
+
+    def codes(self, field: str, value: object, codes: CodeList) -> list[str]:
+        """A list of census codes, in the list's own order: a JSON list of texts, or one text
+        with the codes separated by commas, semicolons or spaces ("MOB, HAND")."""
+        if value is None or is_blank(value):
+            return []
+        if isinstance(value, str):
+            return codes.ordered(split_codes(value))
+        if isinstance(value, list) and all(type(item) is str for item in value):
+            return codes.ordered(normalise_code(item) for item in value if item.strip())
+        self.problem(field, 'expected a list of codes like ["MOB", "HAND"] or "MOB, HAND", '
+                            f"got {describe_json_value(value)}")
+        return []
+
+
 def record_label(kind: str, number: int, ref: object) -> str:
     """`case 3 (ref C-0003)` / `row 7 (ref C-0007)`; just `case 3` when the ref is unusable."""
     if isinstance(ref, str) and ref.strip():
@@ -205,8 +227,34 @@ def read_case(reader: FieldReader, get: Callable[[str], object], default_policy:
         key_worker_led=bool(reader.boolean("key_worker_led", get("key_worker_led"))),
         source=reader.record,
         defaulted=frozenset(defaulted),
+        **read_census(reader, get),
         **read_rest(),
     )
+    case = _disabled_from_codes(case)
     if ref is None or name is None or allocated is None or policy is None:
         return None
     return case
+
+
+def read_census(reader: FieldReader, get: Callable[[str], object]) -> dict[str, Any]:
+    """The census fields of a case (models/census_checks.py checks the codes)."""
+    values: dict[str, Any] = {}
+    for name in CENSUS_FIELDS:
+        if name in CENSUS_DATES:
+            values[name] = reader.date(name, get(name))
+        elif name in CENSUS_CODE_LISTS:
+            values[name] = reader.codes(name, get(name), CENSUS_CODE_LISTS[name])
+        else:
+            assert name in CENSUS_CODES or name == "upn"
+            values[name] = reader.code(name, get(name))
+    return values
+
+
+def _disabled_from_codes(case: CaseInput) -> CaseInput:
+    """A record giving disability codes and no `disabled` gets the flag the codes say (a
+    record giving both is checked for agreement by the models)."""
+    given = case.fields_given
+    derived = disabled_from(case.disabilities)
+    if derived is None or (given is None or "disabled" in given):
+        return case
+    return replace(case, disabled=derived, fields_given=given | {"disabled"})

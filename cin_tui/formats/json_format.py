@@ -30,7 +30,9 @@ from policies.vocabulary import EVENTS
 CASE_FIELDS = (
     "ref", "name", "dob", "policy", "worker", "team", "family", "disabled", "private_fostering",
     "visit_every", "allocated", "assessment_completed", "plan_started", "complex_plan",
-    "key_worker_led", "stepped_down_from", "stepped_down_on", "events", "visits", "meetings",
+    "key_worker_led", "stepped_down_from", "stepped_down_on", "referral_date", "referral_source",
+    "primary_need", "assessment_started", "assessment_factors", "plan_ended", "sex",
+    "ethnicity", "upn", "upn_unknown", "disabilities", "events", "visits", "meetings",
     "closure", "tasks_done",
 )
 VISIT_FIELDS = (
@@ -409,6 +411,17 @@ def case_to_json(case: CaseInput) -> dict:
         "key_worker_led": case.key_worker_led,
         "stepped_down_from": case.stepped_down_from,
         "stepped_down_on": _iso(case.stepped_down_on),
+        "referral_date": _iso(case.referral_date),
+        "referral_source": case.referral_source,
+        "primary_need": case.primary_need,
+        "assessment_started": _iso(case.assessment_started),
+        "assessment_factors": list(case.assessment_factors),
+        "plan_ended": _iso(case.plan_ended),
+        "sex": case.sex,
+        "ethnicity": case.ethnicity,
+        "upn": case.upn,
+        "upn_unknown": case.upn_unknown,
+        "disabilities": list(case.disabilities),
         "events": {name: _iso(when) for name, when in sorted(case.events.items())},
         "visits": [
             {

@@ -14,11 +14,23 @@ from textual.widgets import Input, Select
 from models.case_edit import CaseChanges
 from models.inputs import CaseInput
 from models.validation import FieldError, ValidationFailed
+from policies.census_codes import (
+    ASSESSMENT_FACTORS,
+    DISABILITIES,
+    ETHNICITIES,
+    PRIMARY_NEEDS,
+    REFERRAL_SOURCES,
+    SEXES,
+    UPN_UNKNOWN_REASONS,
+    CodeList,
+)
 from policies.dates import DateParseError, format_frequency, parse_frequency
 from policies.facts import Frequency
 from screens.cells import display_name
 from screens.context import service_of
 from screens.forms.base import Field, FormScreen, date_input, select, tick
+from screens.text import user_text
+from screens.widgets.code_list import CodeChoices
 
 FREQUENCY_HINT = ('e.g. "4 weeks", "20 wd" or "28d". Camden and Trafford set it per case; '
                   "elsewhere it is used when sooner than the procedure's")
@@ -65,6 +77,33 @@ class _CaseDetailsForm(FormScreen[str]):
                     tick("key_worker_led", "yes", bool(v.get("key_worker_led"))),
                     hint="Held by a key worker, not a social worker (Leicestershire: monthly "
                          "SSWOP oversight)")
+        yield from self.census_fields()
+
+    def census_fields(self) -> ComposeResult:
+        """The DfE Children in Need census fields: codes chosen by their words."""
+        v = self.values
+        yield Field("referral_date", "Referral date",
+                    date_input("referral_date", v.get("referral_date")))
+        yield Field("referral_source", "Referral source",
+                    _code_select("referral_source", REFERRAL_SOURCES, v))
+        yield Field("primary_need", "Primary need", _code_select("primary_need", PRIMARY_NEEDS, v),
+                    hint="The main reason the child is in need, found at assessment")
+        yield Field("assessment_started", "Assessment started",
+                    date_input("assessment_started", v.get("assessment_started")))
+        yield Field("assessment_factors", "Assessment factors",
+                    CodeChoices(ASSESSMENT_FACTORS, v.get("assessment_factors") or (),
+                                id="assessment_factors"),
+                    hint="Space ticks a factor; recorded once the assessment is completed")
+        yield Field("plan_ended", "Plan ended", date_input("plan_ended", v.get("plan_ended")))
+        yield Field("sex", "Sex", _code_select("sex", SEXES, v))
+        yield Field("ethnicity", "Ethnicity", _code_select("ethnicity", ETHNICITIES, v))
+        yield Field("upn", "UPN", _input("upn", v.get("upn"), "13 characters, e.g. H801200001001"),
+                    hint="The Unique Pupil Number; or choose why it is unknown below")
+        yield Field("upn_unknown", "UPN unknown", _code_select("upn_unknown",
+                                                               UPN_UNKNOWN_REASONS, v))
+        yield Field("disabilities", "Disability codes",
+                    CodeChoices(DISABILITIES, v.get("disabilities") or (), id="disabilities"),
+                    hint="Space ticks a code; with codes ticked, Disabled follows them")
 
     def read_details(self, errors: list[FieldError]) -> CaseChanges:
         """The details as typed, adding a FieldError for each that cannot be read (then the
@@ -85,6 +124,20 @@ class _CaseDetailsForm(FormScreen[str]):
             plan_started=self.date_from("plan_started", "plan_started", errors, required=False),
             complex_plan=self.ticked("complex_plan"),
             key_worker_led=self.ticked("key_worker_led"),
+            referral_date=self.date_from("referral_date", "referral_date", errors,
+                                         required=False),
+            referral_source=self.chosen("referral_source"),
+            primary_need=self.chosen("primary_need"),
+            assessment_started=self.date_from("assessment_started", "assessment_started",
+                                              errors, required=False),
+            assessment_factors=self.query_one("#assessment_factors",
+                                              CodeChoices).chosen_codes(),
+            plan_ended=self.date_from("plan_ended", "plan_ended", errors, required=False),
+            sex=self.chosen("sex"),
+            ethnicity=self.chosen("ethnicity"),
+            upn=self.optional_text("upn"),
+            upn_unknown=self.chosen("upn_unknown"),
+            disabilities=self.query_one("#disabilities", CodeChoices).chosen_codes(),
         )
 
     def _frequency(self, errors: list[FieldError]) -> Frequency | None:
@@ -179,4 +232,16 @@ def edit_values(detail: Any) -> dict[str, Any]:
         "assessment_completed": detail.assessment_completed,
         "plan_started": detail.plan_started, "complex_plan": detail.facts.complex_plan,
         "key_worker_led": detail.facts.key_worker_led,
+        **detail.census,
     }
+
+
+def _code_select(widget_id: str, codes: CodeList, values: Mapping[str, Any]) -> Select:
+    """One census code chosen by its words; blank (not recorded) can always be chosen again.
+    A stored code no longer in the list is offered as it is, so opening the form keeps it."""
+    current = values.get(widget_id)
+    options = [(user_text(label), code) for label, code in codes.choices()]
+    if current and current not in codes:
+        options.append((user_text(f"{current} (not a DfE code)"), current))
+    return Select(options, id=widget_id, prompt="Not recorded", compact=True,
+                  value=current if current else Select.NULL, allow_blank=True)

@@ -23,3 +23,15 @@ def test_every_json_field_is_in_docs_formats() -> None:
 
 def test_every_csv_column_is_in_docs_formats() -> None:
     assert sorted(set(csv_format.COLUMNS) - _named_in_docs()) == []
+
+
+def test_every_census_code_is_in_docs_formats_with_its_words() -> None:
+    from policies import census_codes
+
+    text = FORMATS.read_text(encoding="utf-8")
+    for codes in (census_codes.REFERRAL_SOURCES, census_codes.PRIMARY_NEEDS,
+                  census_codes.ETHNICITIES, census_codes.DISABILITIES,
+                  census_codes.ASSESSMENT_FACTORS, census_codes.CLOSURE_REASONS,
+                  census_codes.SEXES, census_codes.UPN_UNKNOWN_REASONS):
+        for code, words in codes.codes.items():
+            assert f"| `{code}` | {words.replace('|', '/')} |" in text, (codes.name, code)

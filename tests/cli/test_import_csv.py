@@ -58,7 +58,9 @@ def test_an_unknown_column_lists_the_accepted_ones(cin, tmp_path):
         "worker, team, family, disabled, visit_every, allocated, assessment_completed, "
         "plan_started, complex_plan, key_worker_led, last_visit, last_seen_alone, last_meeting, "
         "last_meeting_kind, next_meeting, "
-        "next_meeting_kind, closed, closure_reason (or give --ignore-unknown-columns to import "
+        "next_meeting_kind, closed, closure_reason, referral_date, referral_source, "
+        "primary_need, assessment_started, assessment_factors, plan_ended, sex, ethnicity, upn, "
+        "upn_unknown, disabilities (or give --ignore-unknown-columns to import "
         "the file without it)"
     )
 

@@ -23,8 +23,10 @@ def test_bad_json_values_are_all_reported_with_record_and_field(cin, tmp_path):
     assert result.code == 1
     accepted = ("ref, name, dob, policy, worker, team, family, disabled, private_fostering, "
                 "visit_every, allocated, assessment_completed, plan_started, complex_plan, "
-                "key_worker_led, stepped_down_from, stepped_down_on, events, visits, meetings, "
-                "closure, tasks_done")
+                "key_worker_led, stepped_down_from, stepped_down_on, referral_date, "
+                "referral_source, primary_need, assessment_started, assessment_factors, "
+                "plan_ended, sex, ethnicity, upn, upn_unknown, disabilities, events, visits, "
+                "meetings, closure, tasks_done")
     assert problem_lines(result) == [
         f'{path}:case 1 (ref C-0001):allocated: "31/02/2026" is not a real date: February 2026 '
         "has 28 days. Use DD/MM/YYYY or YYYY-MM-DD.",
@@ -70,7 +72,7 @@ def test_case_rules_from_the_shared_validation_are_reported_too(cin, tmp_path):
                                "closure reason; use a census code RC1 to RC9")
     assert lines[6].startswith(f"{path}:case 3 (ref C-0007):closure.date: 15 Sep 2026 is before "
                                "the visit on 2 Oct 2026")
-    assert "8810" in lines[6] and "8565" in lines[6]
+    assert "8630" in lines[6] and "8565" in lines[6]
     assert lines[7] == (f"{path}:case 4 (ref C-0008):meetings[1].date: 1 Dec 2026 is after today "
                         "(23 Nov 2026); only a booked meeting can be in the future: book it, or "
                         "correct the date")

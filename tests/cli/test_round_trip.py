@@ -123,11 +123,14 @@ def test_export_file_is_private_and_csv_is_a_summary(cin, tmp_path):
                              "allocated,")
     # EX-0001: last seen on 6 Aug (not alone), last seen alone on 8 Jul; review held 9 Sep;
     # review booked for 2 Dec. No visiting frequency of its own; not a complex plan, not led by
-    # a key worker.
+    # a key worker. Then its census fields: referred by a school (2A) on 20 May, abuse or
+    # neglect (N1), assessed from 1 Jun with factors 3B and 4B (in one quoted cell), no plan
+    # end, female, White British, its UPN, no disability.
     assert first == ("EX-0001,Example Child One,2016-05-14,wirral,Your Name,Your Team,"
                      "EXAMPLE-FAMILY,no,,2026-06-01,2026-06-26,2026-07-08,no,no,2026-08-06,"
-                     "2026-07-08,2026-09-09,review,2026-12-02,review,,")
-    assert second.endswith(",2026-10-16,RC7")
+                     "2026-07-08,2026-09-09,review,2026-12-02,review,,,"
+                     '2026-05-20,2A,N1,2026-06-01,"3B, 4B",,F,WBRI,H801200001001,,NONE')
+    assert second.endswith(",2026-10-16,RC7" + "," * 11)  # no census fields recorded
 
 
 def test_export_to_an_unknown_extension_is_refused(cin, tmp_path):

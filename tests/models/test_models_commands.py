@@ -250,7 +250,7 @@ def test_closure_must_follow_everything_in_the_case(engine, add_case, policies):
                    closure=ClosureInput(date(2026, 11, 11), "RC7"),
                    policies=policies, actor="Sam", today=TODAY) == [
         "date: 11 Nov 2026 is before the review meeting on 12 Nov 2026; a closure date must be "
-        "on or after every other date of the case (CIN census rules 8810 and 8565)"
+        "on or after every other date of the case (CIN census rules 8630 and 8565)"
     ]
 
 

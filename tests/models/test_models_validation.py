@@ -308,7 +308,7 @@ def test_closure_before_another_date_of_the_case_names_the_latest(policies):
     errors = check_closure(closure, case_dates=dates, today=TODAY, policy=policies["wirral"])
     assert messages(errors) == [
         "date: 2 Nov 2026 is before the visit on 10 Nov 2026; a closure date must be on or "
-        "after every other date of the case (CIN census rules 8810 and 8565)"
+        "after every other date of the case (CIN census rules 8630 and 8565)"
     ]
 
 
@@ -435,7 +435,7 @@ def test_case_errors_number_the_visits_and_meetings_from_one(policies):
 
 
 def test_imported_closure_before_a_held_meeting(policies):
-    # Census rules 8810/8565: the closure date must not be before anything else in the case.
+    # Census rules 8630/8565: the closure date must not be before anything else in the case.
     case = good_case(
         meetings=[MeetingInput("review", "held", date(2026, 10, 12)),
                   MeetingInput("review", "booked", date(2026, 12, 1))],
@@ -444,7 +444,7 @@ def test_imported_closure_before_a_held_meeting(policies):
     assert messages(check_case(case, policies=policies, today=TODAY)) == [
         "cases.json:1:closure.date: 9 Oct 2026 is before the review meeting on 12 Oct 2026; a "
         "closure date must be on or after every other date of the case (CIN census rules "
-        "8810 and 8565)"
+        "8630 and 8565)"
     ]
 
 

@@ -139,3 +139,48 @@ async def test_the_edit_form_does_not_open_in_privacy_mode(caseload_db, new_app)
         await pilot.pause()
         assert pilot.app.screen is case_screen
         assert any("Privacy mode is on" in str(n.message) for n in pilot.app._notifications)
+
+
+async def focus_by_tab(pilot, widget_id: str) -> None:
+    """Tab through the form, as a keyboard user does, until `widget_id` has the focus."""
+    for _ in range(60):
+        focused = pilot.app.focused
+        if focused is not None and focused.id == widget_id:
+            return
+        await pilot.press("tab")
+    raise AssertionError(f"tab never reached #{widget_id}")
+
+
+async def test_census_fields_are_chosen_by_their_words_with_the_keyboard_at_80x24(
+        caseload_db, new_app):
+    app = new_app(caseload_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_case(pilot, "WR-001")
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(pilot.app.screen, EditCaseForm), "the edit form")
+        form = pilot.app.screen
+        # The primary need offers each code with its words, after a blank (not recorded).
+        need = form.query_one("#primary_need")
+        assert [str(label) for label, _ in need._options][:3] == [
+            "", "N0 Not stated", "N1 Abuse or neglect"]
+        await focus_by_tab(pilot, "primary_need")
+        await pilot.press("enter", "down", "down", "enter")  # past N0 to N1
+        await until(pilot, lambda: need.value == "N1", "N1 chosen")
+        await focus_by_tab(pilot, "upn")
+        await pilot.press(*"A801200001001")  # the digits give H, not A
+        await focus_by_tab(pilot, "disabilities")
+        await pilot.press("down", "space")  # from NONE down to MOB (Mobility), ticked
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: field_error(form, "upn") != "", "the UPN's error")
+        assert "has the check letter A, but its digits give H" in field_error(form, "upn")
+        await focus_by_tab(pilot, "upn")
+        await pilot.press("home", "delete", "H")
+        await saved(pilot, form)
+        # The case screen shows the codes in words (wrapped at 80 columns).
+        facts = " ".join(widget_text(pilot.app.screen.query_one("#case-facts")).split())
+        assert "Primary need N1 (Abuse or" in facts  # "neglect)" on the next line
+        assert "Disability codes MOB (Mobility)" in facts
+    census = stored_case(caseload_db, "WR-001").census
+    assert (census["primary_need"], census["upn"], census["disabilities"]) == (
+        "N1", "H801200001001", ["MOB"])
+    assert stored_case(caseload_db, "WR-001").summary.disabled  # MOB: disabled follows the code

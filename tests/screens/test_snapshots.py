@@ -128,6 +128,8 @@ def test_chronology_screen(snap_compare, caseload_db, new_app, colour, size):
                     and not any(w.is_running for w in pilot.app.workers), "the chronology")
 
     assert snap_compare(new_app(caseload_db), terminal_size=size, run_before=run_before)
+
+
 def test_sync_screen(snap_compare, caseload_db, new_app, colour, tmp_path):
     """The sync screen when the team server is out of reach: the message, and what waits on
     this laptop from an earlier sync (a conflict with both values, a refused visit)."""
@@ -162,3 +164,22 @@ def test_sync_screen(snap_compare, caseload_db, new_app, colour, tmp_path):
 
     assert snap_compare(new_app(caseload_db, settings_dir=settings), terminal_size=WIDE,
                         run_before=run_before)
+
+
+def test_edit_form_census_fields_at_80x24_without_colour(snap_compare, caseload_db, new_app,
+                                                         monkeypatch):
+    # Issue 15: the census codes in the edit form, chosen by their words on an 80x24
+    # monochrome terminal; a ticked code reads as X, an unticked one as an empty box.
+    from screens.forms.case_form import EditCaseForm
+
+    async def tick_mobility(pilot) -> None:
+        for _ in range(60):
+            if pilot.app.focused is not None and pilot.app.focused.id == "disabilities":
+                break
+            await pilot.press("tab")
+        await pilot.press("down", "space")
+        await pilot.pause()
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert snap_compare(new_app(caseload_db), terminal_size=SMALL,
+                        run_before=at_form("WR-001", "e", EditCaseForm, tick_mobility))
