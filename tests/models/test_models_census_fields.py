@@ -39,10 +39,16 @@ def messages(case: CaseInput, policies) -> list[str]:
     return [str(e) for e in check_case(case, policies=policies, today=TODAY)]
 
 
+CHECKS_ONLY = pytest.mark.no_database(
+    "checks inputs before anything is saved: no database is opened")
+
+
+@CHECKS_ONLY
 def test_a_case_with_every_census_field_passes(policies):
     assert messages(good_case(), policies) == []
 
 
+@CHECKS_ONLY
 def test_a_code_not_in_its_list_names_the_field_and_the_codes_accepted(policies):
     case = good_case(primary_need="N12", sex="X", referral_source="11", upn_unknown="UN9",
                      upn=None, ethnicity="WHIT", disabilities=["MOB", "LEGS"])
@@ -64,6 +70,7 @@ def test_a_code_not_in_its_list_names_the_field_and_the_codes_accepted(policies)
     ]
 
 
+@CHECKS_ONLY
 def test_none_and_21_stand_alone(policies):
     case = good_case(disabilities=["NONE", "MOB"], disabled=True,
                      assessment_factors=["21", "3B"])
@@ -75,6 +82,7 @@ def test_none_and_21_stand_alone(policies):
     ]
 
 
+@CHECKS_ONLY
 def test_a_upn_and_its_unknown_reason_not_both_and_a_wrong_check_letter(policies):
     # A801200001001: the digits give H (worked in tests/policies/test_census_codes.py).
     case = good_case(upn="A801200001001", upn_unknown="UN3")
@@ -86,6 +94,7 @@ def test_a_upn_and_its_unknown_reason_not_both_and_a_wrong_check_letter(policies
     ]
 
 
+@CHECKS_ONLY
 def test_census_dates_in_order_with_the_rules_that_say_so(policies):
     case = good_case(referral_date=date(2026, 8, 25), assessment_started=date(2026, 8, 24),
                      plan_started=date(2026, 9, 20), plan_ended=date(2026, 9, 19))
@@ -108,6 +117,7 @@ def test_census_dates_in_order_with_the_rules_that_say_so(policies):
     ]
 
 
+@CHECKS_ONLY
 def test_a_plan_end_needs_a_plan_and_factors_need_a_completed_assessment(policies):
     case = good_case(plan_started=None, plan_ended=date(2026, 10, 1),
                      assessment_completed=None)
@@ -119,12 +129,14 @@ def test_a_plan_end_needs_a_plan_and_factors_need_a_completed_assessment(policie
     ]
 
 
+@CHECKS_ONLY
 def test_a_census_date_in_the_future_is_refused(policies):
     assert messages(good_case(plan_ended=date(2026, 11, 24)), policies) == [
         "cases.json:1:plan_ended: 24 Nov 2026 is after today (23 Nov 2026); it must have happened"
     ]
 
 
+@CHECKS_ONLY
 def test_closure_before_the_referral_cites_8630_and_8565(policies):
     case = good_case(assessment_started=None, assessment_completed=None,
                      assessment_factors=[], plan_started=None,
@@ -206,18 +218,6 @@ def test_an_import_without_the_census_fields_leaves_them_as_they_are(engine, pol
 
 
 # --- migration 0010 -------------------------------------------------------------------------
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_database(request, db_path):
-    if request.param == "sqlite":
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-        yield db_path
-        return
-    server = request.getfixturevalue("postgres_server")
-    name, url = server.new_database(empty=True)
-    yield url
-    server.drop(name)
 
 
 def test_a_database_at_0008_with_cases_migrates_and_reads_the_same(empty_database):
