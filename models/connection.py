@@ -91,6 +91,21 @@ def driver_connection(connection: Connection) -> Any:
     return QmarkConnection(driver) if is_postgresql(connection) else driver
 
 
+@contextmanager
+def read_only_snapshot(engine: Engine) -> Iterator[Any]:
+    """One read-only transaction over one snapshot on a pooled connection of `engine`, as
+    `driver_connection` gives it (the plain driver, no ORM): on PostgreSQL REPEATABLE READ,
+    READ ONLY (psycopg sends both with its BEGIN: no extra round trip); on SQLite a deferred
+    BEGIN, whose first read fixes the snapshot. Database problems raise as in
+    `session_scope`."""
+    with translate_errors(None), engine.connect() as connection:
+        if is_postgresql(connection):
+            connection = connection.execution_options(
+                isolation_level="REPEATABLE READ", postgresql_readonly=True)
+        with connection.begin():
+            yield driver_connection(connection)
+
+
 class QmarkConnection:
     """A psycopg connection that takes the portable subset of SQLite's SQL the bulk paths use:
     `?` placeholders and `json_each(?)` over a JSON array of integers. `postgresql` lets a
