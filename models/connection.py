@@ -92,16 +92,18 @@ def driver_connection(connection: Connection) -> Any:
 
 
 @contextmanager
-def read_only_snapshot(engine: Engine) -> Iterator[Any]:
-    """One read-only transaction over one snapshot on a pooled connection of `engine`, as
+def read_only_snapshot(engine: Engine, *, one_statement: bool = False) -> Iterator[Any]:
+    """A read-only transaction over one snapshot on a pooled connection of `engine`, as
     `driver_connection` gives it (the plain driver, no ORM): on PostgreSQL REPEATABLE READ,
-    READ ONLY (psycopg sends both with its BEGIN: no extra round trip); on SQLite a deferred
-    BEGIN, whose first read fixes the snapshot. Database problems raise as in
-    `session_scope`."""
+    READ ONLY (psycopg sends both with its BEGIN); on SQLite a deferred BEGIN, whose first
+    read fixes the snapshot. `one_statement`: the caller needs each statement consistent in
+    itself only, so PostgreSQL runs them in autocommit (no BEGIN and COMMIT round trips).
+    Database problems raise as in `session_scope`."""
     with translate_errors(None), engine.connect() as connection:
         if is_postgresql(connection):
             connection = connection.execution_options(
-                isolation_level="REPEATABLE READ", postgresql_readonly=True)
+                isolation_level="AUTOCOMMIT" if one_statement else "REPEATABLE READ",
+                postgresql_readonly=True)
         with connection.begin():
             yield driver_connection(connection)
 

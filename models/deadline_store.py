@@ -14,7 +14,8 @@ guards first, locked against change on PostgreSQL (FOR SHARE: a save that bumped
 and has not committed yet is waited for, and then seen), and skips every case whose guard
 moved: deadlines worked out from facts older than the stored ones never overwrite them (the
 save's triggers deleted the row; the next read works the case out again). On SQLite the write
-transaction holds the database's write lock, so the re-read is exact. Rows whose order moved
+transaction holds the database's write lock, so the re-read is exact. (Under row-level
+security a login may lock only the cases it may change: see `case_guards`.) Rows whose order moved
 on are updated only where the row is still the one read (same batch, same inputs:
 models.stored_deadlines.store_reorderings).
 """
@@ -153,15 +154,22 @@ def case_guards(
 ) -> dict[int, Guard]:
     """Each case's (version, worker id, worker name, worker team) by id. `lock`: on
     PostgreSQL, hold the cases' rows against change until the transaction ends (in id order,
-    as every writer of several cases takes them, so two refreshes never deadlock)."""
+    as every writer of several cases takes them, so two refreshes never deadlock). Row-level
+    security lets a login lock only the cases it may change: a colleague's case (read for
+    cover) is read unlocked, so a save of it landing in the moment between this read and the
+    commit is not waited for (its row is then worked out again only at its next change)."""
     if not case_ids:
         return {}
+    ids = (json.dumps(sorted(case_ids)),)
     sql = _GUARDS + " ORDER BY c.id"
-    if lock and getattr(connection, "postgresql", False):
-        sql += " FOR SHARE OF c"
-    return {case_id: (version, worker_id, name, team)
-            for case_id, version, worker_id, name, team in connection.execute(
-                sql, (json.dumps(sorted(case_ids)),))}
+    locking = lock and getattr(connection, "postgresql", False)
+    guards = {case_id: (version, worker_id, name, team)
+              for case_id, version, worker_id, name, team in connection.execute(
+                  sql + " FOR SHARE OF c" if locking else sql, ids)}
+    if locking and len(guards) < len(case_ids):
+        for case_id, version, worker_id, name, team in connection.execute(sql, ids):
+            guards.setdefault(case_id, (version, worker_id, name, team))
+    return guards
 
 
 def _inputs_current(connection: sqlite3.Connection, settings_inputs: str,

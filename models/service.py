@@ -179,7 +179,7 @@ class CaseloadService:
         return self._on_server(lambda connection: caseload_from(
             connection, self.settings_dir, today=self.today,
             amber_working_days=self.amber_working_days, include_closed=include_closed,
-            worker=worker, limit=limit))
+            worker=worker, limit=limit), consistent=limit is not None)
 
     def caseload(
         self, *, worker: str | None = None, include_closed: bool = False
@@ -265,17 +265,19 @@ class CaseloadService:
                 known_batches=known_batches, include_closed=include_closed,
                 amber_working_days=self.amber_working_days, store=False))
 
-    def _on_server(self, read: Callable[[Any], T]) -> T | None:
-        """Rung 1 on a team server: `read(connection)` in a read-only snapshot on the
-        engine's pooled psycopg connection (opening the engine, which the next rungs need
-        anyway); None on any database problem: the full path then reports it properly."""
+    def _on_server(self, read: Callable[[Any], T], *, consistent: bool = False) -> T | None:
+        """Rung 1 on a team server: `read(connection)` on the engine's pooled psycopg
+        connection (opening the engine, which the next rungs need anyway), read-only; None on
+        any database problem: the full path then reports it properly. `consistent`: all its
+        statements in one snapshot; else each statement is one (each stored row read is
+        checked against the inputs' key, so a key read a moment before the rows is safe)."""
         import sqlalchemy.exc
 
         from models.connection import read_only_snapshot
         from models.errors import DatabaseError
 
         try:
-            with read_only_snapshot(self.engine) as connection:
+            with read_only_snapshot(self.engine, one_statement=not consistent) as connection:
                 return read(connection)
         except (DatabaseError, sqlalchemy.exc.DBAPIError):
             return None

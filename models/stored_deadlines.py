@@ -652,10 +652,34 @@ def current_inputs(
     connection: sqlite3.Connection, settings_dir: Path | None,
 ) -> tuple[str, WorkingDays] | None:
     """The `computed_for` key and the stored working days of these settings, if the schema
-    is the one this reader knows and a full load has stored them; else None."""
-    if not _schema_is_current(connection):
+    is the one this reader knows and a full load has stored them; else None. One statement
+    (a team server's every statement is a round trip); the days off are read only the first
+    time a process meets their key."""
+    key = settings_inputs_key(settings_dir)
+    try:
+        row = connection.execute(
+            "SELECT a.version_num, i.computed_for, i.days_off IS NOT NULL "
+            "FROM alembic_version AS a LEFT JOIN deadline_inputs AS i ON i.inputs = ?",
+            (key,)).fetchone()
+    except sqlite3.Error:  # an older schema (PostgreSQL's errors: the caller's)
         return None
-    return computed_for_settings(connection, settings_inputs_key(settings_dir))
+    if row is None or row[0] != SCHEMA_REVISION or row[1] is None or not row[2]:
+        return None
+    computed_for = row[1]
+    calendar = _DAYS_OFF_BY_KEY.get(computed_for)
+    if calendar is None:
+        found = computed_for_settings(connection, key)
+        if found is None or found[0] != computed_for:
+            return None
+        if len(_DAYS_OFF_BY_KEY) >= 8:
+            _DAYS_OFF_BY_KEY.clear()
+        calendar = _DAYS_OFF_BY_KEY[computed_for] = found[1]
+    return computed_for, calendar
+
+
+# The stored working days by `computed_for` key: the key is a digest of those very days off
+# (models.caseload.inputs_digest), so one key always means the same days.
+_DAYS_OFF_BY_KEY: dict[str, WorkingDays] = {}
 
 
 @contextmanager
@@ -698,11 +722,3 @@ def file_snapshot(database: Path | object) -> Iterator[sqlite3.Connection | None
             yield connection
     finally:
         connection.close()
-
-
-def _schema_is_current(connection: sqlite3.Connection) -> bool:
-    try:
-        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.Error:
-        return False
-    return row is not None and row[0] == SCHEMA_REVISION
