@@ -22,6 +22,13 @@ what this measures) and loops until the time is up, on a random open case:
 - 20%: book a review meeting;
 - 20%: read one worker's caseload (`caseload(worker=...)`, what `cin due --worker` reads).
 
+While they run, the bench samples the server's `pg_stat_activity` every half second: the most
+client connections "idle in transaction" at once (a transaction left open while the client
+works in Python, holding its locks) and the longest such wait. Each client counts psycopg's
+warnings (its logger), such as "error ignored terminating <psycopg.Pipeline [INERROR]>:
+pipeline aborted", which psycopg logs when a statement of a large executemany fails part way
+(a lock timeout, say) and the error is raised to the caller.
+
 Every acknowledged save (the call returned its id) is kept with its case, kind, id and actor.
 Afterwards one connection checks that each is in its table on its case and has its audit entry
 (same action, case, actor and row id), and that no two audit entries of the run claim the same
@@ -32,6 +39,7 @@ the other's view). A missing save, audit entry or duplicated version is a lost u
 from __future__ import annotations
 
 import argparse
+import logging
 import multiprocessing
 import os
 import random
@@ -77,6 +85,7 @@ class ClientResult:
     conflict_latencies: list[float] = field(default_factory=list)
     errors: Counter[str] = field(default_factory=Counter)
     error_samples: dict[str, str] = field(default_factory=dict)
+    driver_warnings: list[str] = field(default_factory=list)
     finished: float = 0.0  # time.time() when its last operation ended
 
 
@@ -84,6 +93,7 @@ def client(number: int, url: str, refs: list[str], workers: list[str], start_at:
            seconds: float) -> ClientResult:
     actor = f"load client {number:02d}"
     result = ClientResult(actor=actor)
+    logging.getLogger("psycopg").addHandler(_Kept(result.driver_warnings))
     rng = random.Random(number)
     hot = refs[:HOT_CASES]
     service = CaseloadService(database=url, settings_dir=SETTINGS, today=TODAY, actor=actor)
@@ -122,6 +132,32 @@ def client(number: int, url: str, refs: list[str], workers: list[str], start_at:
     service.close()
     result.finished = time.time()
     return result
+
+
+class _Kept(logging.Handler):
+    """Keeps the text of each warning psycopg logs (they would only go to stderr)."""
+
+    def __init__(self, kept: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.kept = kept
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.kept.append(record.getMessage()[:300])
+
+
+def _sample_server(url: str, sampled: list[tuple[int, float]]) -> None:
+    """One sample of the clients' connections: (how many are idle in a transaction, the
+    longest of those in seconds)."""
+    import psycopg
+
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"),
+                         autocommit=True) as db:
+        row = db.execute(
+            "SELECT count(*), COALESCE(EXTRACT(EPOCH FROM max(now() - state_change)), 0) "
+            "FROM pg_stat_activity WHERE application_name = 'cin' "
+            "AND state = 'idle in transaction'").fetchone()
+    assert row is not None
+    sampled.append((int(row[0]), float(row[1])))
 
 
 def _visit(rng: random.Random) -> VisitInput:
@@ -235,10 +271,16 @@ def run(server: Server, args: argparse.Namespace) -> int:
 
     start_at = time.time() + 5 + args.clients * 0.1  # every client opened before the start
     context = multiprocessing.get_context("spawn")
+    sampled: list[tuple[int, float]] = []
     with context.Pool(args.clients) as pool:
-        results = pool.starmap(client, [
+        running = pool.starmap_async(client, [
             (n, str(url), refs, workers, start_at, args.seconds)
             for n in range(1, args.clients + 1)])
+        while not running.ready():
+            running.wait(0.5)
+            if time.time() >= start_at:
+                _sample_server(str(url), sampled)
+        results = running.get()
     saves = [save for result in results for save in result.saves]
     reads = [read for result in results for read in result.reads]
     conflicts = sum(result.conflicts for result in results)
@@ -269,6 +311,12 @@ def run(server: Server, args: argparse.Namespace) -> int:
         [x for r in results for x in r.conflict_latencies] or [0.0]) * 1000
     print(f"  conflicts refused (ChangedMeanwhile, the documented message): {conflicts} "
           f"(mean {mean_conflict:.1f} ms)")
+    idle = max(sampled, default=(0, 0.0))
+    longest = max((seconds for _count, seconds in sampled), default=0.0)
+    print(f"  idle in transaction: at most {idle[0]} clients at once, the longest "
+          f"{longest:.1f} s ({len(sampled)} samples of pg_stat_activity)")
+    warnings = [w for result in results for w in result.driver_warnings]
+    print(f"  psycopg warnings: {len(warnings)}" + (f"  e.g. {warnings[0]}" if warnings else ""))
     other = sum(errors.values())
     print(f"  other errors: {other}" + "".join(
         f"\n    {name}: {count}  e.g. {samples[name]}" for name, count in errors.items()))

@@ -214,7 +214,6 @@ class CaseloadService:
         mid-way not to be current: it must keep what it builds to itself until it returns."""
         import sqlite3
 
-        from models.caseload import each_caseload_row
         from models.stored_deadlines import NotCurrent, each_stored_row, rows_from, stored_rows
 
         def consume_stored(connection: Any) -> tuple[T] | None:
@@ -236,6 +235,8 @@ class CaseloadService:
                     return consumed[0]
         except (NotCurrent, sqlite3.Error):
             pass  # the full path below stores what is missing, or reports the problem
+        from models.caseload import each_caseload_row
+
         return self._stored_read(
             lambda connection, computed_for: consume(each_stored_row(
                 connection, computed_for=computed_for, today=self.today,
