@@ -24,10 +24,11 @@ what this measures) and loops until the time is up, on a random open case:
 
 While they run, the bench samples the server's `pg_stat_activity` every half second: the most
 client connections "idle in transaction" at once (a transaction left open while the client
-works in Python, holding its locks) and the longest such wait. Each client counts psycopg's
-warnings (its logger), such as "error ignored terminating <psycopg.Pipeline [INERROR]>:
-pipeline aborted", which psycopg logs when a statement of a large executemany fails part way
-(a lock timeout, say) and the error is raised to the caller.
+works in Python) and the longest such wait, apart for transactions that have written (they
+hold row locks other clients may wait for) and those that have only read (a snapshot). Each
+client counts psycopg's warnings (its logger), such as "error ignored terminating
+<psycopg.Pipeline [INERROR]>: pipeline aborted", which psycopg logs when a statement of a
+large executemany fails part way (a lock timeout, say) and the error is raised to the caller.
 
 Every acknowledged save (the call returned its id) is kept with its case, kind, id and actor.
 Afterwards one connection checks that each is in its table on its case and has its audit entry
@@ -145,19 +146,24 @@ class _Kept(logging.Handler):
         self.kept.append(record.getMessage()[:300])
 
 
-def _sample_server(url: str, sampled: list[tuple[int, float]]) -> None:
-    """One sample of the clients' connections: (how many are idle in a transaction, the
-    longest of those in seconds)."""
+Sample = tuple[int, float, str]  # (how many, the longest in seconds, its last statement)
+
+
+def _sample_server(url: str, sampled: dict[str, list[Sample]]) -> None:
+    """One sample of the clients' connections idle in a transaction: those that have written
+    (they hold row locks others may wait for) and those that have only read (a snapshot)."""
     import psycopg
 
     with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"),
                          autocommit=True) as db:
-        row = db.execute(
-            "SELECT count(*), COALESCE(EXTRACT(EPOCH FROM max(now() - state_change)), 0) "
+        rows = db.execute(
+            "SELECT backend_xid IS NOT NULL, EXTRACT(EPOCH FROM now() - state_change), query "
             "FROM pg_stat_activity WHERE application_name = 'cin' "
-            "AND state = 'idle in transaction'").fetchone()
-    assert row is not None
-    sampled.append((int(row[0]), float(row[1])))
+            "AND state = 'idle in transaction' ORDER BY 2 DESC").fetchall()
+    for kind, wrote in (("writing", True), ("reading", False)):
+        mine = [(float(seconds), query) for written, seconds, query in rows if written == wrote]
+        longest, query = mine[0] if mine else (0.0, "")
+        sampled.setdefault(kind, []).append((len(mine), longest, " ".join(query.split())[:80]))
 
 
 def _visit(rng: random.Random) -> VisitInput:
@@ -271,7 +277,7 @@ def run(server: Server, args: argparse.Namespace) -> int:
 
     start_at = time.time() + 5 + args.clients * 0.1  # every client opened before the start
     context = multiprocessing.get_context("spawn")
-    sampled: list[tuple[int, float]] = []
+    sampled: dict[str, list[Sample]] = {}
     with context.Pool(args.clients) as pool:
         running = pool.starmap_async(client, [
             (n, str(url), refs, workers, start_at, args.seconds)
@@ -311,10 +317,12 @@ def run(server: Server, args: argparse.Namespace) -> int:
         [x for r in results for x in r.conflict_latencies] or [0.0]) * 1000
     print(f"  conflicts refused (ChangedMeanwhile, the documented message): {conflicts} "
           f"(mean {mean_conflict:.1f} ms)")
-    idle = max(sampled, default=(0, 0.0))
-    longest = max((seconds for _count, seconds in sampled), default=0.0)
-    print(f"  idle in transaction: at most {idle[0]} clients at once, the longest "
-          f"{longest:.1f} s ({len(sampled)} samples of pg_stat_activity)")
+    for kind, samples in sampled.items():
+        most = max((count for count, _seconds, _query in samples), default=0)
+        longest = max(samples, key=lambda sample: sample[1], default=(0, 0.0, ""))
+        print(f"  idle in transaction, {kind}: at most {most} clients at once, the longest "
+              f"{longest[1]:.1f} s ({len(samples)} samples of pg_stat_activity; its last "
+              f"statement: {longest[2]!r})")
     warnings = [w for result in results for w in result.driver_warnings]
     print(f"  psycopg warnings: {len(warnings)}" + (f"  e.g. {warnings[0]}" if warnings else ""))
     other = sum(errors.values())
