@@ -9,22 +9,19 @@ import dataclasses
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
-import sqlalchemy.exc
-from sqlalchemy import Engine
 from sqlmodel import Session
 
 from models import deadline_store
-from models.connection import driver_connection, session_scope
-from models.errors import CaseNotFound, DatabaseLocked
+from models.connection import driver_connection
+from models.errors import CaseNotFound
 from models.queries import case_facts, case_facts_by_id
 from models.rows import CaseloadRow, CaseSummary, caseload_order, deadlines_error_text
 from models.stored_deadlines import (
     DAYS_OFF_YEARS,
-    NotCurrent,
     computed_for_key,
     each_stored_row,
     read_caseload,
@@ -41,22 +38,10 @@ __all__ = [
     "load_case",
     "load_caseload",
     "load_caseload_changes",
-    "read_stored",
     "refresh_deadlines",
-    "store_deadlines",
 ]
 
-T = TypeVar("T")
-
 _FIRST_YEAR, _LAST_YEAR = DAYS_OFF_YEARS  # WorkingCalendar's default span: no reload
-# How many times a read stores what is missing and reads it back before it works everything
-# out in memory instead (each retry: a case changed between the store and the read).
-_ATTEMPTS = 3
-
-# (the snapshot's connection, the inputs' computed_for key) -> an answer, or None when a case
-# it reads is not current (changed since it was stored)
-StoredRead = Callable[[sqlite3.Connection, str], "T | None"]
-
 
 def load_caseload(
     session: Session,
@@ -78,8 +63,8 @@ def load_caseload(
     session's transaction), then everything is read back through the one reader of stored
     deadlines. `settings_inputs` (models.stored_deadlines.settings_inputs_key) is given by
     callers that loaded the packs and calendar from the settings folder, so a later read-only
-    start can find these deadlines without loading them. (`read_stored` does the same in
-    short transactions of its own, for the service's reads.)
+    start can find these deadlines without loading them. (models.stored_reads does the same
+    in short transactions of its own, for the service's reads.)
 
     `store=False` works them out in memory without storing anything, for a read-only
     transaction when another copy of cin holds the write lock: the same engine, the same
@@ -131,7 +116,7 @@ def _refreshed(
     computed_for = refresh_deadlines(
         session, policies=policies, calendar=calendar, today=today,
         amber_working_days=amber_working_days, settings_inputs=settings_inputs, worker=worker)
-    return _driver_connection(session), computed_for
+    return session_driver(session), computed_for
 
 
 def _rows_in_memory(
@@ -140,82 +125,6 @@ def _rows_in_memory(
 ) -> Iterator[CaseloadRow]:
     for summary, facts in case_facts(session, include_closed=include_closed, worker=worker):
         yield _row(summary, facts, policies, calendar, today, amber_working_days)
-
-
-def read_stored(
-    engine: Engine,
-    read: StoredRead[T],
-    in_memory: Callable[[Session], T],
-    *,
-    policies: Mapping[str, Any],
-    calendar: Any,
-    today: date,
-    worker: str | None = None,
-    amber_working_days: int = 5,
-    settings_inputs: str | None = None,
-) -> T:
-    """`read(connection, computed_for)` in a read-only snapshot once the deadlines of the
-    cases it reads (one worker's, if given) are stored for these inputs (`store_deadlines`:
-    short transactions, nothing held while deadlines are worked out). When `read` finds a
-    case changed since (None, or `NotCurrent`), again; after a few tries, or while another
-    copy of cin holds the write lock, `in_memory(session)` works it out in a snapshot without
-    storing anything."""
-    for _attempt in range(_ATTEMPTS):
-        try:
-            computed_for = store_deadlines(
-                engine, policies=policies, calendar=calendar, today=today, worker=worker,
-                amber_working_days=amber_working_days, settings_inputs=settings_inputs)
-        except DatabaseLocked:
-            break
-        except sqlalchemy.exc.OperationalError as error:
-            if _sqlstate(error) not in _TRY_AGAIN:
-                raise
-            continue  # the server chose this store to undo (a deadlock): nothing was kept
-        with session_scope(engine, write=False) as session:
-            try:
-                answer = read(_driver_connection(session), computed_for)
-            except NotCurrent:
-                answer = None
-        if answer is not None:
-            return answer
-    with session_scope(engine, write=False) as session:
-        return in_memory(session)
-
-
-# PostgreSQL's "deadlock detected" and "could not serialize": the transaction was undone and
-# may simply be tried again.
-_TRY_AGAIN = ("40P01", "40001")
-
-
-def _sqlstate(error: sqlalchemy.exc.DBAPIError) -> str | None:
-    return getattr(error.orig, "sqlstate", None)
-
-
-def store_deadlines(
-    engine: Engine,
-    *,
-    policies: Mapping[str, Any],
-    calendar: Any,
-    today: date,
-    worker: str | None = None,
-    amber_working_days: int = 5,
-    settings_inputs: str | None = None,
-) -> str:
-    """`refresh_deadlines` in short transactions of its own: what is stale is read in a
-    snapshot, worked out with none open, and written in a write transaction that skips any
-    case changed meanwhile (models.deadline_store). Returns the inputs' `computed_for` key.
-    Raises `models.errors.DatabaseLocked` while another copy of cin holds the write lock."""
-    computed_for = computed_for_key(inputs_digest(policies, calendar))
-    with session_scope(engine, write=False) as session:
-        pending = _pending(session, computed_for, today, worker, settings_inputs)
-    if not pending.anything:
-        return computed_for
-    worked = deadline_store.work_out(pending, deadline_store.plan_with(
-        policies, calendar, _planned), today, calendar, amber_working_days)
-    with session_scope(engine) as session:
-        deadline_store.write(_driver_connection(session), pending, worked, calendar=calendar,
-                             settings_inputs=settings_inputs)
-    return computed_for
 
 
 def load_caseload_changes(
@@ -292,21 +201,21 @@ def refresh_deadlines(
     `store_deadlines` (the same steps in transactions of their own), the only writer of
     stored deadlines."""
     computed_for = computed_for_key(inputs_digest(policies, calendar))
-    pending = _pending(session, computed_for, today, worker, settings_inputs)
+    pending = pending_work(session, computed_for, today, worker, settings_inputs)
     if pending.anything:
         worked = deadline_store.work_out(pending, deadline_store.plan_with(
-            policies, calendar, _planned), today, calendar, amber_working_days)
-        deadline_store.write(_driver_connection(session), pending, worked, calendar=calendar,
+            policies, calendar, plan_case), today, calendar, amber_working_days)
+        deadline_store.write(session_driver(session), pending, worked, calendar=calendar,
                              settings_inputs=settings_inputs)
     return computed_for
 
 
-def _pending(session: Session, computed_for: str, today: date, worker: str | None,
+def pending_work(session: Session, computed_for: str, today: date, worker: str | None,
              settings_inputs: str | None) -> deadline_store.Pending:
     def read_facts(case_ids: Sequence[int] | None) -> list[tuple[int, CaseSummary, Any]]:
         return case_facts_by_id(session, case_ids=case_ids)
 
-    return deadline_store.find_pending(_driver_connection(session), read_facts, computed_for,
+    return deadline_store.find_pending(session_driver(session), read_facts, computed_for,
                                        today=today, worker=worker,
                                        settings_inputs=settings_inputs)
 
@@ -348,8 +257,9 @@ def _canonical(value: Any) -> Any:
     return ["repr", type(value).__name__, repr(value)]
 
 
-def _driver_connection(session: Session) -> sqlite3.Connection:
-    """The sqlite3 connection (or on PostgreSQL one that takes the same SQL) of the session."""
+def session_driver(session: Session) -> sqlite3.Connection:
+    """The sqlite3 connection (or on PostgreSQL one that takes the same SQL) of the session,
+    once what the session holds is flushed."""
     session.flush()  # raw SQL below must see anything the caller added in this session
     return driver_connection(session.connection())
 
@@ -371,7 +281,7 @@ def load_case(
     return _row(summary, facts, policies, calendar, today, amber_working_days)
 
 
-def _planned(
+def plan_case(
     summary: CaseSummary, facts: Any, policies: Mapping[str, Any], calendar: Any
 ) -> tuple[list[PlannedDeadline] | None, str | None]:
     """(planned deadlines or None for a closed case, None) or ([], why there are none)."""

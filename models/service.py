@@ -11,7 +11,7 @@ here:
    heavy imported; on a team server the same SQL on the engine's psycopg connection in one
    read-only snapshot (models.connection.read_only_snapshot);
 2. else deadlines not stored yet are worked out and stored in short transactions of their own,
-   then read back in a snapshot (`models.caseload.read_stored`);
+   then read back in a snapshot (`models.stored_reads.read_stored`);
 3. else, when another copy of cin holds the write lock, worked out without storing.
 
 Callers see only cases, rows and notes, never a session or a connection, so a team server
@@ -288,10 +288,10 @@ class CaseloadService:
         worker: str | None = None,
     ) -> T:
         """Rungs 2 and 3: `read(connection, computed_for)` in a read-only snapshot once the
-        deadlines it reads (one worker's, if given) are stored (models.caseload.read_stored:
+        deadlines it reads (one worker's, if given) are stored (models.stored_reads.read_stored:
         short transactions; nothing held while deadlines are worked out); or `in_memory`,
         worked out without storing, while another copy of cin holds the write lock."""
-        from models.caseload import read_stored
+        from models.stored_reads import read_stored
 
         self.open()
         return read_stored(self.engine, read, in_memory, policies=self.policies,

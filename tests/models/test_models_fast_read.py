@@ -14,7 +14,7 @@ import psycopg
 import pytest
 
 from models import deadline_store
-from models.caseload import _planned, computed_for_key, inputs_digest, load_caseload
+from models.caseload import computed_for_key, inputs_digest, load_caseload, plan_case
 from models.commands import upsert_cases
 from models.connection import driver_connection
 from models.db import session_scope
@@ -132,7 +132,7 @@ def test_deadlines_worked_out_before_a_save_are_not_stored_after_it(filled):
         assert len(pending.stale) == 4
         service.log_visit("N1", _seen(date(2026, 11, 20)), confirmed=True)  # meanwhile
         worked = deadline_store.work_out(
-            pending, deadline_store.plan_with(service.policies, service.calendar, _planned),
+            pending, deadline_store.plan_with(service.policies, service.calendar, plan_case),
             TODAY, service.calendar, 5)
         with session_scope(service.engine) as session:
             stored = deadline_store.write(driver_connection(session.connection()), pending,
