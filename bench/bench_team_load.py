@@ -90,8 +90,10 @@ class ClientResult:
     finished: float = 0.0  # time.time() when its last operation ended
 
 
-def client(number: int, url: str, refs: list[str], workers: list[str], start_at: float,
+def client(number: int, url: str, refs: list[str], workers: list[str], start: Any,
            seconds: float) -> ClientResult:
+    """One client: opens its service, says so on `start.ready`, waits for `start.go` (set
+    once every client is open), then works until `seconds` after `start.at`."""
     actor = f"load client {number:02d}"
     result = ClientResult(actor=actor)
     logging.getLogger("psycopg").addHandler(_Kept(result.driver_warnings))
@@ -102,9 +104,11 @@ def client(number: int, url: str, refs: list[str], workers: list[str], start_at:
         service.open()
     except Exception as error:  # counted, never a traceback mid-run
         _error(result, error)
+        start.ready.put(number)
         return result
-    time.sleep(max(0.0, start_at - time.time()))
-    end = start_at + seconds
+    start.ready.put(number)
+    start.go.wait()
+    end = start.at.value + seconds
     while time.time() < end:
         roll = rng.random()
         try:
@@ -164,6 +168,15 @@ def _sample_server(url: str, sampled: dict[str, list[Sample]]) -> None:
         mine = [(float(seconds), query) for written, seconds, query in rows if written == wrote]
         longest, query = mine[0] if mine else (0.0, "")
         sampled.setdefault(kind, []).append((len(mine), longest, " ".join(query.split())[:80]))
+
+
+@dataclass
+class _Start:
+    """The start line the clients share (multiprocessing manager proxies)."""
+
+    ready: Any  # each client puts its number once open
+    go: Any  # set when every client is open
+    at: Any  # the time.time() the run starts
 
 
 def _visit(rng: random.Random) -> VisitInput:
@@ -275,17 +288,24 @@ def run(server: Server, args: argparse.Namespace) -> int:
           f"imported in {time.perf_counter() - built:.1f} s")
     random.Random(0).shuffle(refs)
 
-    start_at = time.time() + 5 + args.clients * 0.1  # every client opened before the start
     context = multiprocessing.get_context("spawn")
     sampled: dict[str, list[Sample]] = {}
-    with context.Pool(args.clients) as pool:
+    with context.Manager() as manager, context.Pool(args.clients) as pool:
+        # The clock starts once every client is open (opening 50 at once on a busy machine
+        # can take longer than the run itself).
+        start = _Start(manager.Queue(), manager.Event(), manager.Value("d", 0.0))
         running = pool.starmap_async(client, [
-            (n, str(url), refs, workers, start_at, args.seconds)
+            (n, str(url), refs, workers, start, args.seconds)
             for n in range(1, args.clients + 1)])
+        opening = time.perf_counter()
+        for _ in range(args.clients):
+            start.ready.get()
+        start.at.value = start_at = time.time()
+        start.go.set()
+        print(f"{args.clients} clients opened in {time.perf_counter() - opening:.1f} s")
         while not running.ready():
             running.wait(0.5)
-            if time.time() >= start_at:
-                _sample_server(str(url), sampled)
+            _sample_server(str(url), sampled)
         results = running.get()
     saves = [save for result in results for save in result.saves]
     reads = [read for result in results for read in result.reads]
@@ -317,11 +337,11 @@ def run(server: Server, args: argparse.Namespace) -> int:
         [x for r in results for x in r.conflict_latencies] or [0.0]) * 1000
     print(f"  conflicts refused (ChangedMeanwhile, the documented message): {conflicts} "
           f"(mean {mean_conflict:.1f} ms)")
-    for kind, samples in sampled.items():
-        most = max((count for count, _seconds, _query in samples), default=0)
-        longest = max(samples, key=lambda sample: sample[1], default=(0, 0.0, ""))
+    for kind, snapshots in sampled.items():
+        most = max((count for count, _seconds, _query in snapshots), default=0)
+        longest = max(snapshots, key=lambda sample: sample[1]) if snapshots else (0, 0.0, "")
         print(f"  idle in transaction, {kind}: at most {most} clients at once, the longest "
-              f"{longest[1]:.1f} s ({len(samples)} samples of pg_stat_activity; its last "
+              f"{longest[1]:.1f} s ({len(snapshots)} samples of pg_stat_activity; its last "
               f"statement: {longest[2]!r})")
     warnings = [w for result in results for w in result.driver_warnings]
     print(f"  psycopg warnings: {len(warnings)}" + (f"  e.g. {warnings[0]}" if warnings else ""))
