@@ -9,17 +9,20 @@ note for its own day with `policies.today.deadlines_for_today`, the same functio
 ends with, so a new day costs nothing. A row is current only when its key equals the key of the
 inputs in use now, and the migration's triggers delete a case's row in the same transaction as
 any change to the case or anything recorded on it (tests/models prove every table the facts
-builder reads has them). `models.caseload.refresh_deadlines` is the only writer; `read_caseload`
-here is the only reader, used by the CLI and the TUI alike.
+builder reads has them). models.deadline_store writes them (for `models.caseload.refresh_deadlines`
+and `models.stored_reads.store_deadlines`); `read_caseload` here is the only reader, used by the
+CLI and the TUI alike, on an SQLite file and on a team server (PostgreSQL) with the same SQL.
 
 This module uses the standard library only (and policies.today, policies.calendar's WorkingDays,
 policies.collector, dateutil): `cin due` and the TUI's first paint read stored deadlines through
 a plain `sqlite3` connection without importing SQLAlchemy, SQLModel, Alembic, pydantic or
 holidays. The working days come from the days off stored with the settings key
 (`deadline_inputs.days_off`).
-`fast_caseload` returns None whenever anything is not current (an old schema, a case not yet
-worked out, edited settings files, a date outside the stored days off), and the caller then
-takes the full path, which works everything out and stores it before answering.
+On a team server the same read runs on the engine's psycopg connection (`caseload_from`, called
+by models/service.py). `fast_caseload` returns None whenever anything is not current (an old
+schema, a case not yet worked out, edited settings files, a date outside the stored days off),
+and the caller then takes the full path, which works everything out and stores it before
+answering.
 """
 
 from __future__ import annotations
