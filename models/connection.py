@@ -99,7 +99,8 @@ def read_only_snapshot(engine: Engine, *, one_statement: bool = False) -> Iterat
     read fixes the snapshot. `one_statement`: the caller needs each statement consistent in
     itself only, so PostgreSQL runs them in autocommit (no BEGIN and COMMIT round trips).
     Database problems raise as in `session_scope`."""
-    with translate_errors(None), engine.connect() as connection:
+    path = None if is_postgresql(engine) else database_path(engine)
+    with translate_errors(path), engine.connect() as connection:
         if is_postgresql(connection):
             connection = connection.execution_options(
                 isolation_level="AUTOCOMMIT" if one_statement else "REPEATABLE READ",

@@ -237,16 +237,17 @@ class CaseloadService:
             pass  # the full path below stores what is missing, or reports the problem
         from models.caseload import each_caseload_row
 
+        # In a tuple: whatever `consume` returns (None too) is its answer.
         return self._stored_read(
-            lambda connection, computed_for: consume(each_stored_row(
+            lambda connection, computed_for: (consume(each_stored_row(
                 connection, computed_for=computed_for, today=self.today,
                 calendar=self.calendar, amber_working_days=self.amber_working_days,
-                include_closed=include_closed, worker=worker)),
-            lambda session: consume(each_caseload_row(
+                include_closed=include_closed, worker=worker)),),
+            lambda session: (consume(each_caseload_row(
                 session, policies=self.policies, calendar=self.calendar, today=self.today,
                 worker=worker, include_closed=include_closed,
-                amber_working_days=self.amber_working_days, store=False)),
-            worker=worker)
+                amber_working_days=self.amber_working_days, store=False)),),
+            worker=worker)[0]
 
     def caseload_changes(
         self, *, known_batches: Collection[int], include_closed: bool = False

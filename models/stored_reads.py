@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from models import deadline_store
 from models.caseload import inputs_digest, pending_work, plan_case, session_driver
-from models.connection import session_scope
+from models.connection import read_only_snapshot, session_scope
 from models.errors import DatabaseLocked
 from models.stored_deadlines import NotCurrent, computed_for_key
 
@@ -63,9 +63,9 @@ def read_stored(
             if _sqlstate(error) not in _TRY_AGAIN:
                 raise
             continue  # the server chose this store to undo (a deadlock): nothing was kept
-        with session_scope(engine, write=False) as session:
+        with read_only_snapshot(engine) as connection:  # one snapshot for every statement
             try:
-                answer = read(session_driver(session), computed_for)
+                answer = read(connection, computed_for)
             except NotCurrent:
                 answer = None
         if answer is not None:

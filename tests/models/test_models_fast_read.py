@@ -187,3 +187,16 @@ def test_a_worker_login_reads_their_teams_cases_only_fast_or_not(team_server):
     with _service(logins["Sol Park"], "Sol Park") as sol:
         assert [row.ref for row in sol.caseload()] == ["S1"]
         assert [row.ref for row in sol.stored_caseload() or []] == ["S1"]
+
+
+def test_rows_one_at_a_time_are_the_caseloads_rows_before_and_after_storing(filled):
+    """`over_caseload` (what `cin due --json` streams) down each rung: the first call stores
+    the deadlines (rung 2), the second reads them stored (rung 1); both give the rows of the
+    ORM read."""
+    expected = sorted(_orm_rows(filled, include_closed=True), key=lambda row: row.ref)
+    with _service(filled) as service:
+        for _rung in (2, 1):
+            rows = service.over_caseload(lambda each: sorted(each, key=lambda row: row.ref),
+                                         include_closed=True)
+            assert rows == expected
+        assert service.stored_caseload(include_closed=True) is not None  # stored by rung 2
