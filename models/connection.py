@@ -73,14 +73,39 @@ def _server_engine(url: ServerUrl, busy_timeout: float) -> Engine:
     """A PostgreSQL engine through psycopg 3: libpq reads the service file, .pgpass, sslmode
     and the PG* variables itself. A lock waited on longer than `busy_timeout` fails as on
     SQLite, rather than hanging the screen."""
-    return create_engine(
+    engine = create_engine(
         url.sqlalchemy_url,
         connect_args={
             "application_name": "cin",
             "options": f"-c lock_timeout={int(busy_timeout * 1000)}",
         },
-        pool_pre_ping=True,
     )
+
+    # A pooled connection idle for a while is pinged before use, so one the server dropped
+    # (a restart, a network timeout overnight) is replaced instead of failing a save; one used
+    # moments ago is not: SQLAlchemy's pool_pre_ping would add a round trip to every read.
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: object) -> None:
+        idle = time.monotonic() - record.info.get(_LAST_USED, 0.0)
+        if idle < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # the pool then connects afresh
+            raise sqlalchemy.exc.DisconnectionError(str(exc)) from exc
+
+    @event.listens_for(engine, "connect")
+    @event.listens_for(engine, "checkin")
+    def _note_use(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            record.info[_LAST_USED] = time.monotonic()
+
+    return engine
+
+
+# How long a pooled team-server connection may sit unused before it is pinged on checkout.
+PING_AFTER_IDLE_SECONDS = 30.0
+_LAST_USED = "cin_last_used"
 
 
 def driver_connection(connection: Connection) -> Any:

@@ -200,3 +200,23 @@ def test_rows_one_at_a_time_are_the_caseloads_rows_before_and_after_storing(fill
                                          include_closed=True)
             assert rows == expected
         assert service.stored_caseload(include_closed=True) is not None  # stored by rung 2
+
+
+def test_a_connection_the_server_dropped_is_replaced_before_a_save(postgres_server, monkeypatch):
+    """Pooled connections are pinged only after sitting idle (models.connection): one the
+    server dropped meanwhile (a restart overnight) is replaced, and the save goes through."""
+    import models.connection
+
+    name, url = postgres_server.new_database()
+    try:
+        _fill(url)
+        with _service(url) as service:
+            service.caseload()  # a pooled connection, now idle
+            with psycopg.connect(postgres_server.admin_url, autocommit=True) as admin:
+                admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                              "WHERE datname = %s", (name,))
+            monkeypatch.setattr(models.connection, "PING_AFTER_IDLE_SECONDS", 0.0)
+            service.log_visit("N1", _seen(date(2026, 11, 20)), confirmed=True)
+            assert service.case_detail("N1").visits[-1].date == date(2026, 11, 20)
+    finally:
+        postgres_server.drop(name)
