@@ -254,9 +254,33 @@ class CaseloadService:
     ) -> tuple[list[CaseloadRow], frozenset[int]]:
         """The rows stored since the batches `known_batches` (every row if none) and the
         batches now stored: after a save, only the cases it changed
-        (models.caseload.load_caseload_changes)."""
-        from models.caseload import caseload_changes_from, load_caseload_changes
+        (models.caseload.load_caseload_changes). From the stored deadlines when they are all
+        current for these settings (rung 1, one snapshot), else down the rest of the ladder."""
+        import sqlite3
 
+        from models.caseload import caseload_changes_from, load_caseload_changes
+        from models.stored_deadlines import current_inputs, file_snapshot
+
+        def from_stored(connection: Any) -> tuple[list[CaseloadRow], frozenset[int]] | None:
+            found = current_inputs(connection, self.settings_dir)
+            if found is None:
+                return None
+            computed_for, calendar = found
+            return caseload_changes_from(
+                connection, computed_for, today=self.today, calendar=calendar,
+                known_batches=known_batches, include_closed=include_closed,
+                amber_working_days=self.amber_working_days)
+
+        if isinstance(self.database, Path):
+            try:
+                with file_snapshot(self.database) as connection:
+                    stored = None if connection is None else from_stored(connection)
+            except (OSError, sqlite3.Error, ValueError):
+                stored = None
+        else:
+            stored = self._on_server(from_stored, consistent=True)
+        if stored is not None:
+            return stored
         return self._stored_read(
             lambda connection, computed_for: caseload_changes_from(
                 connection, computed_for, today=self.today, calendar=self.calendar,

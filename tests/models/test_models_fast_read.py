@@ -220,3 +220,16 @@ def test_a_connection_the_server_dropped_is_replaced_before_a_save(postgres_serv
             assert service.case_detail("N1").visits[-1].date == date(2026, 11, 20)
     finally:
         postgres_server.drop(name)
+
+
+def test_changes_since_a_read_are_the_saved_case_only_stored_or_not(filled):
+    """`caseload_changes` (the App's refresh after a save) from the stored rows: every row at
+    first, then only the case a save changed, with the ORM read's row for it."""
+    with _service(filled) as service:
+        first, batches = service.caseload_changes(known_batches=())  # rung 2 stores them
+        assert first == _orm_rows(filled)
+        again, same = service.caseload_changes(known_batches=batches)  # rung 1: all current
+        assert (again, same) == ([], batches)
+        service.log_visit("N1", _seen(date(2026, 11, 20)), confirmed=True)
+        changed, _ = service.caseload_changes(known_batches=batches)
+    assert changed == [row for row in _orm_rows(filled) if row.ref == "N1"]
