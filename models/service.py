@@ -293,8 +293,9 @@ class CaseloadService:
 
     def _on_server(self, read: Callable[[Any], T], *, consistent: bool = False) -> T | None:
         """Rung 1 on a team server: `read(connection)` on the engine's pooled psycopg
-        connection (opening the engine, which the next rungs need anyway), read-only; None on
-        any database problem: the full path then reports it properly. `consistent`: all its
+        connection, read-only; None on any problem of the read: the full path then reports
+        it properly. Opening the engine (which the next rungs need anyway) raises as `open`
+        does: a server that cannot be reached is not tried twice. `consistent`: all its
         statements in one snapshot; else each statement is one (each stored row read is
         checked against the inputs' key, so a key read a moment before the rows is safe)."""
         import sqlalchemy.exc
@@ -302,8 +303,9 @@ class CaseloadService:
         from models.connection import read_only_snapshot
         from models.errors import DatabaseError
 
+        engine = self.engine
         try:
-            with read_only_snapshot(self.engine, one_statement=not consistent) as connection:
+            with read_only_snapshot(engine, one_statement=not consistent) as connection:
                 return read(connection)
         except (DatabaseError, sqlalchemy.exc.DBAPIError):
             return None
