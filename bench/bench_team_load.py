@@ -22,6 +22,14 @@ what this measures) and loops until the time is up, on a random open case:
 - 20%: book a review meeting;
 - 20%: read one worker's caseload (`caseload(worker=...)`, what `cin due --worker` reads).
 
+While they run, the bench samples the server's `pg_stat_activity` every half second: the most
+client connections "idle in transaction" at once (a transaction left open while the client
+works in Python) and the longest such wait, apart for transactions that have written (they
+hold row locks other clients may wait for) and those that have only read (a snapshot). Each
+client counts psycopg's warnings (its logger), such as "error ignored terminating
+<psycopg.Pipeline [INERROR]>: pipeline aborted", which psycopg logs when a statement of a
+large executemany fails part way (a lock timeout, say) and the error is raised to the caller.
+
 Every acknowledged save (the call returned its id) is kept with its case, kind, id and actor.
 Afterwards one connection checks that each is in its table on its case and has its audit entry
 (same action, case, actor and row id), and that no two audit entries of the run claim the same
@@ -32,6 +40,7 @@ the other's view). A missing save, audit entry or duplicated version is a lost u
 from __future__ import annotations
 
 import argparse
+import logging
 import multiprocessing
 import os
 import random
@@ -77,13 +86,17 @@ class ClientResult:
     conflict_latencies: list[float] = field(default_factory=list)
     errors: Counter[str] = field(default_factory=Counter)
     error_samples: dict[str, str] = field(default_factory=dict)
+    driver_warnings: list[str] = field(default_factory=list)
     finished: float = 0.0  # time.time() when its last operation ended
 
 
-def client(number: int, url: str, refs: list[str], workers: list[str], start_at: float,
+def client(number: int, url: str, refs: list[str], workers: list[str], start: Any,
            seconds: float) -> ClientResult:
+    """One client: opens its service, says so on `start.ready`, waits for `start.go` (set
+    once every client is open), then works until `seconds` after `start.at`."""
     actor = f"load client {number:02d}"
     result = ClientResult(actor=actor)
+    logging.getLogger("psycopg").addHandler(_Kept(result.driver_warnings))
     rng = random.Random(number)
     hot = refs[:HOT_CASES]
     service = CaseloadService(database=url, settings_dir=SETTINGS, today=TODAY, actor=actor)
@@ -91,9 +104,11 @@ def client(number: int, url: str, refs: list[str], workers: list[str], start_at:
         service.open()
     except Exception as error:  # counted, never a traceback mid-run
         _error(result, error)
+        start.ready.put(number)
         return result
-    time.sleep(max(0.0, start_at - time.time()))
-    end = start_at + seconds
+    start.ready.put(number)
+    start.go.wait()
+    end = start.at.value + seconds
     while time.time() < end:
         roll = rng.random()
         try:
@@ -122,6 +137,46 @@ def client(number: int, url: str, refs: list[str], workers: list[str], start_at:
     service.close()
     result.finished = time.time()
     return result
+
+
+class _Kept(logging.Handler):
+    """Keeps the text of each warning psycopg logs (they would only go to stderr)."""
+
+    def __init__(self, kept: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.kept = kept
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.kept.append(record.getMessage()[:300])
+
+
+Sample = tuple[int, float, str]  # (how many, the longest in seconds, its last statement)
+
+
+def _sample_server(url: str, sampled: dict[str, list[Sample]]) -> None:
+    """One sample of the clients' connections idle in a transaction: those that have written
+    (they hold row locks others may wait for) and those that have only read (a snapshot)."""
+    import psycopg
+
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"),
+                         autocommit=True) as db:
+        rows = db.execute(
+            "SELECT backend_xid IS NOT NULL, EXTRACT(EPOCH FROM now() - state_change), query "
+            "FROM pg_stat_activity WHERE application_name = 'cin' "
+            "AND state = 'idle in transaction' ORDER BY 2 DESC").fetchall()
+    for kind, wrote in (("writing", True), ("reading", False)):
+        mine = [(float(seconds), query) for written, seconds, query in rows if written == wrote]
+        longest, query = mine[0] if mine else (0.0, "")
+        sampled.setdefault(kind, []).append((len(mine), longest, " ".join(query.split())[:80]))
+
+
+@dataclass
+class _Start:
+    """The start line the clients share (multiprocessing manager proxies)."""
+
+    ready: Any  # each client puts its number once open
+    go: Any  # set when every client is open
+    at: Any  # the time.time() the run starts
 
 
 def _visit(rng: random.Random) -> VisitInput:
@@ -233,12 +288,25 @@ def run(server: Server, args: argparse.Namespace) -> int:
           f"imported in {time.perf_counter() - built:.1f} s")
     random.Random(0).shuffle(refs)
 
-    start_at = time.time() + 5 + args.clients * 0.1  # every client opened before the start
     context = multiprocessing.get_context("spawn")
-    with context.Pool(args.clients) as pool:
-        results = pool.starmap(client, [
-            (n, str(url), refs, workers, start_at, args.seconds)
+    sampled: dict[str, list[Sample]] = {}
+    with context.Manager() as manager, context.Pool(args.clients) as pool:
+        # The clock starts once every client is open (opening 50 at once on a busy machine
+        # can take longer than the run itself).
+        start = _Start(manager.Queue(), manager.Event(), manager.Value("d", 0.0))
+        running = pool.starmap_async(client, [
+            (n, str(url), refs, workers, start, args.seconds)
             for n in range(1, args.clients + 1)])
+        opening = time.perf_counter()
+        for _ in range(args.clients):
+            start.ready.get()
+        start.at.value = start_at = time.time()
+        start.go.set()
+        print(f"{args.clients} clients opened in {time.perf_counter() - opening:.1f} s")
+        while not running.ready():
+            running.wait(0.5)
+            _sample_server(str(url), sampled)
+        results = running.get()
     saves = [save for result in results for save in result.saves]
     reads = [read for result in results for read in result.reads]
     conflicts = sum(result.conflicts for result in results)
@@ -269,6 +337,14 @@ def run(server: Server, args: argparse.Namespace) -> int:
         [x for r in results for x in r.conflict_latencies] or [0.0]) * 1000
     print(f"  conflicts refused (ChangedMeanwhile, the documented message): {conflicts} "
           f"(mean {mean_conflict:.1f} ms)")
+    for kind, snapshots in sampled.items():
+        most = max((count for count, _seconds, _query in snapshots), default=0)
+        longest = max(snapshots, key=lambda sample: sample[1]) if snapshots else (0, 0.0, "")
+        print(f"  idle in transaction, {kind}: at most {most} clients at once, the longest "
+              f"{longest[1]:.1f} s ({len(snapshots)} samples of pg_stat_activity; its last "
+              f"statement: {longest[2]!r})")
+    warnings = [w for result in results for w in result.driver_warnings]
+    print(f"  psycopg warnings: {len(warnings)}" + (f"  e.g. {warnings[0]}" if warnings else ""))
     other = sum(errors.values())
     print(f"  other errors: {other}" + "".join(
         f"\n    {name}: {count}  e.g. {samples[name]}" for name, count in errors.items()))

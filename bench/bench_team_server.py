@@ -21,13 +21,20 @@ runs on SQLite then on PostgreSQL (the order swapped every other round), in one 
 the modules already imported; the figure is the median over the rounds:
 
 1. caseload, first read: what the App's start worker does (cin_tui/app.py `_start`) with a new
-   `CaseloadService`: `stored_caseload(limit=120)` (the first screen; on SQLite the plain
-   sqlite3 rung, on PostgreSQL None), `open()` (engine, migrations checked), the caseload screen's
-   `read_caseload` (rows and table lines) and `change_marker()`; the worker's database;
+   `CaseloadService`: `stored_caseload(limit=120)` (the first screen from the stored
+   deadlines: on SQLite plain sqlite3; on PostgreSQL the same SQL on the engine's psycopg
+   connection, so this step opens the engine there), `open()` (engine, migrations checked),
+   the caseload screen's `read_caseload` (rows and table lines) and `change_marker()`; the
+   worker's database;
 2. caseload, warm: `read_caseload` again on the same service (connection pooled); worker's db;
 3. worker's 25 in the team's database: `caseload(worker="Worker 001")` on an open service
-   (what `cin due --worker` reads);
-4. team view: `team_overview()` on an open service over the team's database (200 cases).
+   (what `cin due --worker` reads), connected as the superuser (row-level security not
+   applied);
+4. the same as Worker 001's own login: after `cin server init` and `cin server add-user`
+   (models.server_roles: role worker, team "Team 01") the service connects as that login, so
+   every statement passes the row-level security policies (SQLite has none: its figure is
+   measure 3's, timed again);
+5. team view: `team_overview()` on an open service over the team's database (200 cases).
 
 It prints the medians, the PostgreSQL/SQLite ratio per measure, and whether it is within 1.5x.
 """
@@ -90,6 +97,7 @@ class Server:
     def __init__(self, admin_url: str) -> None:
         self.admin_url = admin_url
         self.made: list[str] = []
+        self.logins: list[str] = []
 
     def _admin(self, sql: str) -> None:
         import psycopg
@@ -104,9 +112,25 @@ class Server:
         self.made.append(name)
         return ServerUrl(urlunsplit(urlsplit(self.admin_url)._replace(path=f"/{name}")))
 
+    def add_worker(self, database: ServerUrl, login: str, full_name: str, team: str
+                   ) -> ServerUrl:
+        """`cin server init` on `database` and `cin server add-user` of a worker: the URL
+        connecting as that login (the throwaway cluster trusts local connections)."""
+        from models.server_roles import add_user, init_server
+
+        init_server(database)
+        self.logins.append(login)
+        add_user(database, login, full_name=full_name, role="worker", team=team,
+                 password=os.urandom(12).hex())
+        parts = urlsplit(database.url)
+        host = parts.netloc.rpartition("@")[2]
+        return ServerUrl(urlunsplit(parts._replace(netloc=f"{login}@{host}")))
+
     def drop_all(self) -> None:
         for name in self.made:
             self._admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        for login in self.logins:  # once no database holds its grants
+            self._admin(f'DROP ROLE IF EXISTS "{login}"')
 
 
 def service(database: DatabaseLocation) -> CaseloadService:
@@ -168,8 +192,13 @@ def run(folder: Path, server: Server, rounds: int) -> int:
     for places in engines.values():
         load(worker_json, places["worker"])
         load(team_json, places["team"])
+    team_url = engines["PostgreSQL"]["team"]
+    assert isinstance(team_url, ServerUrl)
+    as_worker = server.add_worker(team_url, f"bench_worker_{os.getpid()}", WORKER, TEAM)
     open_services = {name: {kind: service(place).open() for kind, place in places.items()}
                      for name, places in engines.items()}
+    open_services["PostgreSQL"]["team as worker"] = service(as_worker).open()
+    open_services["SQLite"]["team as worker"] = service(engines["SQLite"]["team"]).open()
     measures: dict[str, dict[str, Callable[[], Any]]] = {}
     steps: dict[str, dict[str, list[float]]] = {name: {} for name in engines}
     for name, places in engines.items():
@@ -180,6 +209,8 @@ def run(folder: Path, server: Server, rounds: int) -> int:
             partial(read_caseload, warm["worker"], include_closed=False)
         measures.setdefault("worker's 25 in the team database", {})[name] = \
             partial(warm["team"].caseload, worker=WORKER)
+        measures.setdefault("the same, as the worker's login (RLS)", {})[name] = \
+            partial(warm["team as worker"].caseload, worker=WORKER)
         measures.setdefault("team view of 200 cases", {})[name] = \
             warm["team"].team_overview
     # The untimed first pass stores today's deadlines on both engines, and checks the data.
@@ -229,7 +260,7 @@ def check(measure: str, engine: str, result: Any) -> None:
     if measure.startswith("team view"):
         cases = sum(len(line.refs) for line in result.lines)
         expected = 200
-    elif measure.startswith("worker's"):
+    elif measure.startswith(("worker's", "the same")):
         cases, expected = len(result), 25
     else:
         cases, expected = len(result.lines), 25

@@ -8,14 +8,14 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import secrets
 import sqlite3
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from sqlmodel import Session
 
+from models import deadline_store
 from models.connection import driver_connection
 from models.errors import CaseNotFound
 from models.queries import case_facts, case_facts_by_id
@@ -24,12 +24,7 @@ from models.stored_deadlines import (
     DAYS_OFF_YEARS,
     computed_for_key,
     each_stored_row,
-    encode_days_off,
-    encode_planned,
-    ordering_for,
     read_caseload,
-    reorder_moved,
-    stale_case_ids,
 )
 from policies.deadlines import PlannedDeadline
 from policies.engine import plan_deadlines
@@ -46,10 +41,7 @@ __all__ = [
     "refresh_deadlines",
 ]
 
-# Up to this many stale cases are read by id; more, and the whole caseload is read at once.
-_FEW_CASES = 500
 _FIRST_YEAR, _LAST_YEAR = DAYS_OFF_YEARS  # WorkingCalendar's default span: no reload
-
 
 def load_caseload(
     session: Session,
@@ -71,23 +63,19 @@ def load_caseload(
     session's transaction), then everything is read back through the one reader of stored
     deadlines. `settings_inputs` (models.stored_deadlines.settings_inputs_key) is given by
     callers that loaded the packs and calendar from the settings folder, so a later read-only
-    start can find these deadlines without loading them.
+    start can find these deadlines without loading them. (models.stored_reads does the same
+    in short transactions of its own, for the service's reads.)
 
     `store=False` works them out in memory without storing anything, for a read-only
     transaction when another copy of cin holds the write lock: the same engine, the same
     answer, only not kept."""
     if not store:
-        return sorted(
-            (_row(summary, facts, policies, calendar, today, amber_working_days)
-             for summary, facts in case_facts(session, include_closed=include_closed,
-                                              worker=worker)),
-            key=caseload_order,
-        )
-    computed_for = refresh_deadlines(
-        session, policies=policies, calendar=calendar, today=today,
-        amber_working_days=amber_working_days, settings_inputs=settings_inputs,
-    )
-    rows = read_caseload(_driver_connection(session), computed_for=computed_for, today=today,
+        return sorted(_rows_in_memory(session, policies, calendar, today, amber_working_days,
+                                      include_closed=include_closed, worker=worker),
+                      key=caseload_order)
+    connection, computed_for = _refreshed(session, policies, calendar, today,
+                                          amber_working_days, settings_inputs, worker)
+    rows = read_caseload(connection, computed_for=computed_for, today=today,
                          calendar=calendar, amber_working_days=amber_working_days,
                          include_closed=include_closed, worker=worker)
     assert rows is not None, "every case was refreshed in this transaction"
@@ -109,17 +97,34 @@ def each_caseload_row(
     """The rows of `load_caseload`, one at a time and in no particular order (the stored ones
     are decoded as they are read, so a large caseload is never all in memory)."""
     if not store:
-        for summary, facts in case_facts(session, include_closed=include_closed, worker=worker):
-            yield _row(summary, facts, policies, calendar, today, amber_working_days)
+        yield from _rows_in_memory(session, policies, calendar, today, amber_working_days,
+                                   include_closed=include_closed, worker=worker)
         return
+    connection, computed_for = _refreshed(session, policies, calendar, today,
+                                          amber_working_days, settings_inputs, worker)
+    yield from each_stored_row(connection, computed_for=computed_for, today=today,
+                               calendar=calendar, amber_working_days=amber_working_days,
+                               include_closed=include_closed, worker=worker)
+
+
+def _refreshed(
+    session: Session, policies: Mapping[str, Any], calendar: Any, today: date,
+    amber_working_days: int, settings_inputs: str | None, worker: str | None,
+) -> tuple[sqlite3.Connection, str]:
+    """The session's connection, once the deadlines of the cases read (one worker's, if
+    given) are stored for these inputs in its transaction; and the inputs' key."""
     computed_for = refresh_deadlines(
         session, policies=policies, calendar=calendar, today=today,
-        amber_working_days=amber_working_days, settings_inputs=settings_inputs,
-    )
-    yield from each_stored_row(_driver_connection(session), computed_for=computed_for,
-                               today=today, calendar=calendar,
-                               amber_working_days=amber_working_days,
-                               include_closed=include_closed, worker=worker)
+        amber_working_days=amber_working_days, settings_inputs=settings_inputs, worker=worker)
+    return session_driver(session), computed_for
+
+
+def _rows_in_memory(
+    session: Session, policies: Mapping[str, Any], calendar: Any, today: date,
+    amber_working_days: int, *, include_closed: bool, worker: str | None,
+) -> Iterator[CaseloadRow]:
+    for summary, facts in case_facts(session, include_closed=include_closed, worker=worker):
+        yield _row(summary, facts, policies, calendar, today, amber_working_days)
 
 
 def load_caseload_changes(
@@ -146,11 +151,20 @@ def load_caseload_changes(
                              include_closed=include_closed,
                              amber_working_days=amber_working_days, store=False)
         return rows, frozenset()
-    computed_for = refresh_deadlines(
-        session, policies=policies, calendar=calendar, today=today,
-        amber_working_days=amber_working_days, settings_inputs=settings_inputs,
-    )
-    connection = _driver_connection(session)
+    connection, computed_for = _refreshed(session, policies, calendar, today,
+                                          amber_working_days, settings_inputs, None)
+    changes = caseload_changes_from(connection, computed_for, today=today, calendar=calendar,
+                                    known_batches=known_batches, include_closed=include_closed,
+                                    amber_working_days=amber_working_days)
+    assert changes is not None, "every case was refreshed in this transaction"
+    return changes
+
+
+def caseload_changes_from(
+    connection: sqlite3.Connection, computed_for: str, *, today: date, calendar: Any,
+    known_batches: Collection[int], include_closed: bool = False, amber_working_days: int = 5,
+) -> tuple[list[CaseloadRow], frozenset[int]] | None:
+    """`load_caseload_changes` from what is stored; None if a case read is not current."""
     day = _day_mark(today, amber_working_days)
     # Closed cases too once some are known, so a reader learns of a closure.
     include_closed = include_closed or bool(known_batches)
@@ -162,8 +176,7 @@ def load_caseload_changes(
         connection, computed_for=computed_for, today=today, calendar=calendar,
         amber_working_days=amber_working_days, include_closed=include_closed,
         not_in_batches=known_batches)
-    assert stored_rows is not None, "every case was refreshed in this transaction"
-    return stored_rows, batches | {day}
+    return None if stored_rows is None else (stored_rows, batches | {day})
 
 
 def _day_mark(today: date, amber_working_days: int) -> int:
@@ -179,49 +192,32 @@ def refresh_deadlines(
     today: date,
     amber_working_days: int = 5,
     settings_inputs: str | None = None,
+    worker: str | None = None,
 ) -> str:
-    """Work out and store the planned deadlines of every case whose stored ones are missing
-    or were worked out for other inputs, and bring the stored order of the others up to
-    `today` (models.stored_deadlines.reorder_moved); returns the inputs' `computed_for` key.
-    The only writer of stored deadlines."""
+    """Work out and store, in the session's transaction, the planned deadlines of every case
+    (one worker's, if given) whose stored ones are missing or were worked out for other
+    inputs, and bring the stored order of the others up to `today`
+    (models.stored_deadlines.reorder_moved); returns the inputs' `computed_for` key. With
+    `store_deadlines` (the same steps in transactions of their own), the only writer of
+    stored deadlines."""
     computed_for = computed_for_key(inputs_digest(policies, calendar))
-    connection = _driver_connection(session)
-    stale = stale_case_ids(connection, computed_for)
-    if stale:
-        if len(stale) > _FEW_CASES:
-            found = case_facts_by_id(session)
-            wanted = set(stale)
-            found = [item for item in found if item[0] in wanted]
-        else:
-            found = case_facts_by_id(session, case_ids=stale)
-        stored = []
-        batch = secrets.randbits(62)
-        for case_id, summary, facts in found:
-            planned, error = _planned(summary, facts, policies, calendar)
-            first_due, ordered_from, ordered_until = ordering_for(
-                planned, today, calendar, amber_working_days)
-            stored.append((case_id, computed_for, error, encode_planned(planned), first_due,
-                           ordered_from, ordered_until, batch))
-        connection.executemany(
-            "INSERT INTO case_deadlines (case_id, computed_for, error, deadlines, "
-            "first_due, ordered_from, ordered_until, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (case_id) DO UPDATE SET computed_for = excluded.computed_for, "
-            "error = excluded.error, deadlines = excluded.deadlines, "
-            "first_due = excluded.first_due, ordered_from = excluded.ordered_from, "
-            "ordered_until = excluded.ordered_until, batch = excluded.batch",
-            stored,
-        )
-    reorder_moved(connection, computed_for, today, calendar, amber_working_days)
-    if settings_inputs is not None:
-        # Only the latest: a key per settings edit would otherwise pile up.
-        connection.execute("DELETE FROM deadline_inputs WHERE inputs != ?", (settings_inputs,))
-        connection.execute(
-            "INSERT INTO deadline_inputs (inputs, computed_for, days_off) VALUES (?, ?, ?) "
-            "ON CONFLICT (inputs) DO UPDATE SET computed_for = excluded.computed_for, "
-            "days_off = excluded.days_off",
-            (settings_inputs, computed_for, encode_days_off(calendar)),
-        )
+    pending = pending_work(session, computed_for, today, worker, settings_inputs)
+    if pending.anything:
+        worked = deadline_store.work_out(pending, deadline_store.plan_with(
+            policies, calendar, plan_case), today, calendar, amber_working_days)
+        deadline_store.write(session_driver(session), pending, worked, calendar=calendar,
+                             settings_inputs=settings_inputs)
     return computed_for
+
+
+def pending_work(session: Session, computed_for: str, today: date, worker: str | None,
+             settings_inputs: str | None) -> deadline_store.Pending:
+    def read_facts(case_ids: Sequence[int] | None) -> list[tuple[int, CaseSummary, Any]]:
+        return case_facts_by_id(session, case_ids=case_ids)
+
+    return deadline_store.find_pending(session_driver(session), read_facts, computed_for,
+                                       today=today, worker=worker,
+                                       settings_inputs=settings_inputs)
 
 
 def inputs_digest(policies: Mapping[str, Any], calendar: Any) -> str:
@@ -261,8 +257,9 @@ def _canonical(value: Any) -> Any:
     return ["repr", type(value).__name__, repr(value)]
 
 
-def _driver_connection(session: Session) -> sqlite3.Connection:
-    """The sqlite3 connection (or on PostgreSQL one that takes the same SQL) of the session."""
+def session_driver(session: Session) -> sqlite3.Connection:
+    """The sqlite3 connection (or on PostgreSQL one that takes the same SQL) of the session,
+    once what the session holds is flushed."""
     session.flush()  # raw SQL below must see anything the caller added in this session
     return driver_connection(session.connection())
 
@@ -284,7 +281,7 @@ def load_case(
     return _row(summary, facts, policies, calendar, today, amber_working_days)
 
 
-def _planned(
+def plan_case(
     summary: CaseSummary, facts: Any, policies: Mapping[str, Any], calendar: Any
 ) -> tuple[list[PlannedDeadline] | None, str | None]:
     """(planned deadlines or None for a closed case, None) or ([], why there are none)."""

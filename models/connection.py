@@ -73,14 +73,39 @@ def _server_engine(url: ServerUrl, busy_timeout: float) -> Engine:
     """A PostgreSQL engine through psycopg 3: libpq reads the service file, .pgpass, sslmode
     and the PG* variables itself. A lock waited on longer than `busy_timeout` fails as on
     SQLite, rather than hanging the screen."""
-    return create_engine(
+    engine = create_engine(
         url.sqlalchemy_url,
         connect_args={
             "application_name": "cin",
             "options": f"-c lock_timeout={int(busy_timeout * 1000)}",
         },
-        pool_pre_ping=True,
     )
+
+    # A pooled connection idle for a while is pinged before use, so one the server dropped
+    # (a restart, a network timeout overnight) is replaced instead of failing a save; one used
+    # moments ago is not: SQLAlchemy's pool_pre_ping would add a round trip to every read.
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: object) -> None:
+        idle = time.monotonic() - record.info.get(_LAST_USED, 0.0)
+        if idle < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # the pool then connects afresh
+            raise sqlalchemy.exc.DisconnectionError(str(exc)) from exc
+
+    @event.listens_for(engine, "connect")
+    @event.listens_for(engine, "checkin")
+    def _note_use(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            record.info[_LAST_USED] = time.monotonic()
+
+    return engine
+
+
+# How long a pooled team-server connection may sit unused before it is pinged on checkout.
+PING_AFTER_IDLE_SECONDS = 30.0
+_LAST_USED = "cin_last_used"
 
 
 def driver_connection(connection: Connection) -> Any:
@@ -89,6 +114,24 @@ def driver_connection(connection: Connection) -> Any:
     PostgreSQL a `QmarkConnection` that speaks the same SQL."""
     driver = connection.connection.driver_connection
     return QmarkConnection(driver) if is_postgresql(connection) else driver
+
+
+@contextmanager
+def read_only_snapshot(engine: Engine, *, one_statement: bool = False) -> Iterator[Any]:
+    """A read-only transaction over one snapshot on a pooled connection of `engine`, as
+    `driver_connection` gives it (the plain driver, no ORM): on PostgreSQL REPEATABLE READ,
+    READ ONLY (psycopg sends both with its BEGIN); on SQLite a deferred BEGIN, whose first
+    read fixes the snapshot. `one_statement`: the caller needs each statement consistent in
+    itself only, so PostgreSQL runs them in autocommit (no BEGIN and COMMIT round trips).
+    Database problems raise as in `session_scope`."""
+    path = None if is_postgresql(engine) else database_path(engine)
+    with translate_errors(path), engine.connect() as connection:
+        if is_postgresql(connection):
+            connection = connection.execution_options(
+                isolation_level="AUTOCOMMIT" if one_statement else "REPEATABLE READ",
+                postgresql_readonly=True)
+        with connection.begin():
+            yield driver_connection(connection)
 
 
 class QmarkConnection:

@@ -6,11 +6,12 @@ packs, the working-day calendar, the amber window) and the engine, loads each on
 needed, and offers typed reads and commands. Every read goes down one ladder, here and only
 here:
 
-1. the stored deadlines, when current for these settings: plain sqlite3, nothing heavy
-   imported (`stored_caseload`; the first paint and `cin due` on an unchanged caseload);
-   an SQLite file only: on a team server (PostgreSQL) every read starts at rung 2;
-2. else the full path under the write lock: deadlines not stored yet are worked out, stored,
-   and read back (`models.caseload`);
+1. the stored deadlines, when current for these settings (`stored_caseload`; the first
+   paint and `cin due` on an unchanged caseload): on an SQLite file plain sqlite3, nothing
+   heavy imported; on a team server the same SQL on the engine's psycopg connection in one
+   read-only snapshot (models.connection.read_only_snapshot);
+2. else deadlines not stored yet are worked out and stored in short transactions of their own,
+   then read back in a snapshot (`models.stored_reads.read_stored`);
 3. else, when another copy of cin holds the write lock, worked out without storing.
 
 Callers see only cases, rows and notes, never a session or a connection, so a team server
@@ -25,7 +26,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from models.location import DatabaseLocation, ServerUrl, location_of
 
@@ -171,13 +172,19 @@ class CaseloadService:
         limit: int | None = None,
     ) -> list[CaseloadRow] | None:
         """The first rung: the caseload from the stored deadlines if they are all current for
-        these settings (the first `limit` cases of it, if given), else None. Plain sqlite3;
-        loads neither the packs nor the calendar."""
-        from models.stored_deadlines import fast_caseload
+        these settings (the first `limit` cases of it, if given), else None. Loads neither the
+        packs nor the calendar: plain sqlite3 on an SQLite file; on a team server the same
+        SQL on the engine's psycopg connection, in a read-only snapshot."""
+        from models.stored_deadlines import caseload_from, fast_caseload
 
-        return fast_caseload(self.database, self.settings_dir, today=self.today,
-                             amber_working_days=self.amber_working_days,
-                             include_closed=include_closed, worker=worker, limit=limit)
+        if isinstance(self.database, Path):
+            return fast_caseload(self.database, self.settings_dir, today=self.today,
+                                 amber_working_days=self.amber_working_days,
+                                 include_closed=include_closed, worker=worker, limit=limit)
+        return self._on_server(lambda connection: caseload_from(
+            connection, self.settings_dir, today=self.today,
+            amber_working_days=self.amber_working_days, include_closed=include_closed,
+            worker=worker, limit=limit), consistent=limit is not None)
 
     def caseload(
         self, *, worker: str | None = None, include_closed: bool = False
@@ -188,12 +195,18 @@ class CaseloadService:
         if stored is not None:
             return stored
         from models.caseload import load_caseload
+        from models.stored_deadlines import read_caseload
 
-        return self._read(lambda session, store: load_caseload(
-            session, policies=self.policies, calendar=self.calendar, today=self.today,
-            worker=worker, include_closed=include_closed,
-            amber_working_days=self.amber_working_days,
-            settings_inputs=self.settings_inputs, store=store))
+        return self._stored_read(
+            lambda connection, computed_for: read_caseload(
+                connection, computed_for=computed_for, today=self.today,
+                calendar=self.calendar, amber_working_days=self.amber_working_days,
+                include_closed=include_closed, worker=worker),
+            lambda session: load_caseload(
+                session, policies=self.policies, calendar=self.calendar, today=self.today,
+                worker=worker, include_closed=include_closed,
+                amber_working_days=self.amber_working_days, store=False),
+            worker=worker)
 
     def over_caseload(
         self, consume: Callable[[Iterable[CaseloadRow]], T], *, worker: str | None = None,
@@ -202,42 +215,121 @@ class CaseloadService:
         """`consume(rows)` over the rows of `caseload`, one at a time and in no particular
         order, down the same ladder, so that a large caseload is never all in memory.
 
-        `consume` may be called a second time, from the start, when the stored deadlines turn
-        out mid-way not to be current: it must keep what it builds to itself until it
-        returns."""
+        `consume` may be called again, from the start, when the stored deadlines turn out
+        mid-way not to be current: it must keep what it builds to itself until it returns."""
         import sqlite3
 
-        from models.stored_deadlines import NotCurrent, stored_rows
+        from models.stored_deadlines import NotCurrent, each_stored_row, rows_from, stored_rows
+
+        def consume_stored(connection: Any) -> tuple[T] | None:
+            rows = rows_from(connection, self.settings_dir, today=self.today,
+                             amber_working_days=self.amber_working_days,
+                             include_closed=include_closed, worker=worker)
+            return None if rows is None else (consume(rows),)
 
         try:
-            with stored_rows(self.database, self.settings_dir, today=self.today,
-                             amber_working_days=self.amber_working_days,
-                             include_closed=include_closed, worker=worker) as rows:
-                if rows is not None:
-                    return consume(rows)
+            if isinstance(self.database, Path):
+                with stored_rows(self.database, self.settings_dir, today=self.today,
+                                 amber_working_days=self.amber_working_days,
+                                 include_closed=include_closed, worker=worker) as rows:
+                    if rows is not None:
+                        return consume(rows)
+            else:
+                consumed = self._on_server(consume_stored)
+                if consumed is not None:
+                    return consumed[0]
         except (NotCurrent, sqlite3.Error):
             pass  # the full path below stores what is missing, or reports the problem
         from models.caseload import each_caseload_row
 
-        return self._read(lambda session, store: consume(each_caseload_row(
-            session, policies=self.policies, calendar=self.calendar, today=self.today,
-            worker=worker, include_closed=include_closed,
-            amber_working_days=self.amber_working_days,
-            settings_inputs=self.settings_inputs, store=store)))
+        # In a tuple: whatever `consume` returns (None too) is its answer.
+        return self._stored_read(
+            lambda connection, computed_for: (consume(each_stored_row(
+                connection, computed_for=computed_for, today=self.today,
+                calendar=self.calendar, amber_working_days=self.amber_working_days,
+                include_closed=include_closed, worker=worker)),),
+            lambda session: (consume(each_caseload_row(
+                session, policies=self.policies, calendar=self.calendar, today=self.today,
+                worker=worker, include_closed=include_closed,
+                amber_working_days=self.amber_working_days, store=False)),),
+            worker=worker)[0]
 
     def caseload_changes(
         self, *, known_batches: Collection[int], include_closed: bool = False
     ) -> tuple[list[CaseloadRow], frozenset[int]]:
         """The rows stored since the batches `known_batches` (every row if none) and the
         batches now stored: after a save, only the cases it changed
-        (models.caseload.load_caseload_changes)."""
-        from models.caseload import load_caseload_changes
+        (models.caseload.load_caseload_changes). From the stored deadlines when they are all
+        current for these settings (rung 1, one snapshot), else down the rest of the ladder."""
+        import sqlite3
 
-        return self._read(lambda session, store: load_caseload_changes(
-            session, policies=self.policies, calendar=self.calendar, today=self.today,
-            known_batches=known_batches, include_closed=include_closed,
-            amber_working_days=self.amber_working_days,
-            settings_inputs=self.settings_inputs, store=store))
+        from models.caseload import caseload_changes_from, load_caseload_changes
+        from models.stored_deadlines import current_inputs, file_snapshot
+
+        def from_stored(connection: Any) -> tuple[list[CaseloadRow], frozenset[int]] | None:
+            found = current_inputs(connection, self.settings_dir)
+            if found is None:
+                return None
+            computed_for, calendar = found
+            return caseload_changes_from(
+                connection, computed_for, today=self.today, calendar=calendar,
+                known_batches=known_batches, include_closed=include_closed,
+                amber_working_days=self.amber_working_days)
+
+        if isinstance(self.database, Path):
+            try:
+                with file_snapshot(self.database) as connection:
+                    stored = None if connection is None else from_stored(connection)
+            except (OSError, sqlite3.Error, ValueError):
+                stored = None
+        else:
+            stored = self._on_server(from_stored, consistent=True)
+        if stored is not None:
+            return stored
+        return self._stored_read(
+            lambda connection, computed_for: caseload_changes_from(
+                connection, computed_for, today=self.today, calendar=self.calendar,
+                known_batches=known_batches, include_closed=include_closed,
+                amber_working_days=self.amber_working_days),
+            lambda session: load_caseload_changes(
+                session, policies=self.policies, calendar=self.calendar, today=self.today,
+                known_batches=known_batches, include_closed=include_closed,
+                amber_working_days=self.amber_working_days, store=False))
+
+    def _on_server(self, read: Callable[[Any], T], *, consistent: bool = False) -> T | None:
+        """Rung 1 on a team server: `read(connection)` on the engine's pooled psycopg
+        connection, read-only; None on any problem of the read: the full path then reports
+        it properly. Opening the engine (which the next rungs need anyway) raises as `open`
+        does: a server that cannot be reached is not tried twice. `consistent`: all its
+        statements in one snapshot; else each statement is one (each stored row read is
+        checked against the inputs' key, so a key read a moment before the rows is safe)."""
+        import sqlalchemy.exc
+
+        from models.connection import read_only_snapshot
+        from models.errors import DatabaseError
+
+        engine = self.engine
+        try:
+            with read_only_snapshot(engine, one_statement=not consistent) as connection:
+                return read(connection)
+        except (DatabaseError, sqlalchemy.exc.DBAPIError):
+            return None
+
+    def _stored_read(
+        self, read: Callable[[Any, str], T | None], in_memory: Callable[[Session], T], *,
+        worker: str | None = None,
+    ) -> T:
+        """Rungs 2 and 3: `read(connection, computed_for)` in a read-only snapshot once the
+        deadlines it reads (one worker's, if given) are stored (models.stored_reads.read_stored:
+        short transactions; nothing held while deadlines are worked out); or `in_memory`,
+        worked out without storing, while another copy of cin holds the write lock."""
+        from models.stored_reads import read_stored
+
+        self.open()
+        return read_stored(self.engine, read, in_memory, policies=self.policies,
+                           calendar=self.calendar, today=self.today, worker=worker,
+                           amber_working_days=self.amber_working_days,
+                           settings_inputs=self.settings_inputs)
 
     # ----- one case -----------------------------------------------------------------------
 

@@ -9,17 +9,20 @@ note for its own day with `policies.today.deadlines_for_today`, the same functio
 ends with, so a new day costs nothing. A row is current only when its key equals the key of the
 inputs in use now, and the migration's triggers delete a case's row in the same transaction as
 any change to the case or anything recorded on it (tests/models prove every table the facts
-builder reads has them). `models.caseload.refresh_deadlines` is the only writer; `read_caseload`
-here is the only reader, used by the CLI and the TUI alike.
+builder reads has them). models.deadline_store writes them (for `models.caseload.refresh_deadlines`
+and `models.stored_reads.store_deadlines`); `read_caseload` here is the only reader, used by the
+CLI and the TUI alike, on an SQLite file and on a team server (PostgreSQL) with the same SQL.
 
 This module uses the standard library only (and policies.today, policies.calendar's WorkingDays,
 policies.collector, dateutil): `cin due` and the TUI's first paint read stored deadlines through
 a plain `sqlite3` connection without importing SQLAlchemy, SQLModel, Alembic, pydantic or
 holidays. The working days come from the days off stored with the settings key
 (`deadline_inputs.days_off`).
-`fast_caseload` returns None whenever anything is not current (an old schema, a case not yet
-worked out, edited settings files, a date outside the stored days off), and the caller then
-takes the full path, which works everything out and stores it before answering.
+On a team server the same read runs on the engine's psycopg connection (`caseload_from`, called
+by models/service.py). `fast_caseload` returns None whenever anything is not current (an old
+schema, a case not yet worked out, edited settings files, a date outside the stored days off),
+and the caller then takes the full path, which works everything out and stores it before
+answering.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ import os
 import re
 import sqlite3
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -332,6 +335,25 @@ _ANY_ORDER = ("(COALESCE(d.ordered_from > ?, FALSE) "
               "OR COALESCE(d.ordered_from = d.ordered_until, FALSE))")
 
 
+def case_conditions(
+    *, include_closed: bool, worker: str | None = None, ref: str | None = None,
+) -> tuple[list[str], list[object]]:
+    """The conditions (over `_READ`'s names, joined with AND) choosing the cases of a read:
+    open ones only unless `include_closed`, one worker's or one ref's if given; and their
+    parameters. Every read of stored rows chooses its cases here."""
+    conditions: list[str] = []
+    parameters: list[object] = []
+    if not include_closed:
+        conditions.append("cl.id IS NULL")
+    if worker is not None:
+        conditions.append("w.name = ?")
+        parameters.append(worker)
+    if ref is not None:
+        conditions.append("c.ref = ?")
+        parameters.append(ref)
+    return conditions, parameters
+
+
 def read_caseload(
     connection: sqlite3.Connection,
     *,
@@ -354,16 +376,8 @@ def read_caseload(
     load_caseload_changes)."""
     if not calendar.covers(today):
         return None
-    conditions: list[str] = []
-    parameters: list[object] = []
-    if not include_closed:
-        conditions.append("cl.id IS NULL")
-    if worker is not None:
-        conditions.append("w.name = ?")
-        parameters.append(worker)
-    if ref is not None:
-        conditions.append("c.ref = ?")
-        parameters.append(ref)
+    conditions, parameters = case_conditions(include_closed=include_closed, worker=worker,
+                                             ref=ref)
     if not_in_batches:
         # A row not current (or missing) is kept, so it is seen and None returned.
         conditions.append("(d.computed_for IS NULL OR d.computed_for != ? OR d.batch NOT IN "
@@ -450,11 +464,7 @@ def each_stored_row(
     `read_caseload` would return None."""
     if not calendar.covers(today):
         raise NotCurrent(today)
-    conditions = ["cl.id IS NULL"] if not include_closed else []
-    parameters: list[object] = []
-    if worker is not None:
-        conditions.append("w.name = ?")
-        parameters.append(worker)
+    conditions, parameters = case_conditions(include_closed=include_closed, worker=worker)
     where = " WHERE " + " AND ".join(conditions) if conditions else ""
     yield from _each_row(connection, _READ + where, parameters, computed_for, today, calendar,
                          amber_working_days)
@@ -495,32 +505,68 @@ def _each_row(
                           missed=tuple(missed_on(planned, today)))
 
 
-def stale_case_ids(connection: sqlite3.Connection, computed_for: str) -> list[int]:
-    """The cases (open or closed) whose stored deadlines are missing or not for these inputs."""
+def stale_case_ids(
+    connection: sqlite3.Connection, computed_for: str, *, worker: str | None = None,
+) -> list[int]:
+    """The cases (open or closed; one worker's if given) whose stored deadlines are missing
+    or not for these inputs, by id."""
+    conditions, parameters = case_conditions(include_closed=True, worker=worker)
+    conditions.append("(d.computed_for IS NULL OR d.computed_for != ?)")
     return [case_id for (case_id,) in connection.execute(
-        "SELECT c.id FROM cases AS c LEFT JOIN case_deadlines AS d ON d.case_id = c.id "
-        "WHERE d.computed_for IS NULL OR d.computed_for != ?", (computed_for,))]
+        _READ_IDS + " WHERE " + " AND ".join(conditions) + " ORDER BY c.id",
+        [*parameters, computed_for])]
+
+
+def moved_rows(
+    connection: sqlite3.Connection, computed_for: str, today: date, *,
+    worker: str | None = None,
+) -> list[tuple[int, int, str]]:
+    """(case id, batch, stored deadlines) of every current row (one worker's if given) whose
+    stored order does not hold on `today` (a repeating rule's occurrence moved on)."""
+    day = today.isoformat()
+    conditions, parameters = case_conditions(include_closed=True, worker=worker)
+    conditions += ["d.computed_for = ?", "d.error IS NULL", _MOVED]
+    return [(case_id, batch, stored) for case_id, batch, stored in connection.execute(
+        "SELECT d.case_id, d.batch, d.deadlines FROM case_deadlines AS d "
+        "JOIN cases AS c ON c.id = d.case_id LEFT JOIN workers AS w ON w.id = c.worker_id "
+        "LEFT JOIN closures AS cl ON cl.case_id = c.id WHERE " + " AND ".join(conditions)
+        + " ORDER BY d.case_id", [*parameters, computed_for, day, day]).fetchall()]
+
+
+def reorderings(
+    moved: Iterable[tuple[int, int, str]], today: date, calendar: WorkingDays,
+    amber_working_days: int,
+) -> list[tuple[str | None, str | None, str | None, int, int]]:
+    """The soonest due date (and the days it holds for) on `today` of each of `moved_rows`,
+    from what is stored: nothing is worked out afresh. Rows for `store_reorderings`."""
+    decode = _Decoder().decode
+    return [(*ordering_for(decode(stored), today, calendar, amber_working_days), case_id, batch)
+            for case_id, batch, stored in moved]
+
+
+def store_reorderings(
+    connection: sqlite3.Connection, computed_for: str,
+    updates: Sequence[tuple[str | None, str | None, str | None, int, int]],
+) -> None:
+    """Store `reorderings`, each only where its row is still the one it was worked out from
+    (the same batch, for the same inputs): a row stored again or deleted meanwhile is left as
+    it is. The row keeps its batch."""
+    connection.executemany(
+        "UPDATE case_deadlines SET first_due = ?, ordered_from = ?, ordered_until = ? "
+        "WHERE case_id = ? AND batch = ? AND computed_for = ?",
+        [(*update, computed_for) for update in updates])
 
 
 def reorder_moved(
     connection: sqlite3.Connection, computed_for: str, today: date, calendar: WorkingDays,
-    amber_working_days: int,
+    amber_working_days: int, *, worker: str | None = None,
 ) -> int:
     """Store again the soonest due date (and the days it holds for) of every current row
-    whose stored one does not hold on `today` (a repeating rule's occurrence moved on), from
-    what is stored: nothing is worked out afresh, and the row keeps its batch. How many."""
-    day = today.isoformat()
-    decode = _Decoder().decode
-    updates = [
-        (*ordering_for(decode(stored), today, calendar, amber_working_days), case_id)
-        for case_id, stored in connection.execute(
-            f"SELECT d.case_id, d.deadlines FROM case_deadlines AS d "
-            f"WHERE d.computed_for = ? AND d.error IS NULL AND {_MOVED}",
-            (computed_for, day, day)).fetchall()
-    ]
-    connection.executemany(
-        "UPDATE case_deadlines SET first_due = ?, ordered_from = ?, ordered_until = ? "
-        "WHERE case_id = ?", updates)
+    (one worker's if given) whose stored one does not hold on `today`, in the connection's
+    transaction. How many."""
+    updates = reorderings(moved_rows(connection, computed_for, today, worker=worker), today,
+                          calendar, amber_working_days)
+    store_reorderings(connection, computed_for, updates)
     return len(updates)
 
 
@@ -550,32 +596,93 @@ def fast_caseload(
     worker: str | None = None,
     limit: int | None = None,
 ) -> list[CaseloadRow] | None:
-    """The caseload on `today` from the stored deadlines, if they are all current for these
-    settings (the first `limit` cases of it, if given); None otherwise (or on any database
-    problem: the full path then reports it properly)."""
+    """The caseload on `today` from the stored deadlines of an SQLite file, if they are all
+    current for these settings (the first `limit` cases of it, if given); None otherwise (or
+    on any database problem: the full path then reports it properly)."""
     try:
-        if not isinstance(database, str | Path) or not Path(database).is_file():
-            return None  # a team server: the service's SQLAlchemy path reads it
-        connection = sqlite3.connect(f"file:{Path(database).resolve()}?mode=ro", uri=True,
-                                     check_same_thread=False)
-    except (OSError, sqlite3.Error):
-        return None
-    try:
-        with connection:
-            connection.execute("BEGIN")  # one snapshot for every statement below
-            if not _schema_is_current(connection):
+        with file_snapshot(database) as connection:
+            if connection is None:
                 return None
-            found = computed_for_settings(connection, settings_inputs_key(settings_dir))
-            if found is None:
-                return None
-            computed_for, calendar = found
-            return read_caseload(connection, computed_for=computed_for, today=today,
-                                 calendar=calendar, amber_working_days=amber_working_days,
+            return caseload_from(connection, settings_dir, today=today,
+                                 amber_working_days=amber_working_days,
                                  include_closed=include_closed, worker=worker, limit=limit)
     except (OSError, sqlite3.Error, ValueError):
         return None
-    finally:
-        connection.close()
+
+
+def caseload_from(
+    connection: sqlite3.Connection,
+    settings_dir: Path | None,
+    *,
+    today: date,
+    amber_working_days: int,
+    include_closed: bool = False,
+    worker: str | None = None,
+    limit: int | None = None,
+) -> list[CaseloadRow] | None:
+    """`fast_caseload` over an open read-only snapshot: an SQLite file's (`file_snapshot`) or
+    a team server's (models.connection.read_only_snapshot); the same SQL on both."""
+    found = current_inputs(connection, settings_dir)
+    if found is None:
+        return None
+    computed_for, calendar = found
+    return read_caseload(connection, computed_for=computed_for, today=today,
+                         calendar=calendar, amber_working_days=amber_working_days,
+                         include_closed=include_closed, worker=worker, limit=limit)
+
+
+def rows_from(
+    connection: sqlite3.Connection,
+    settings_dir: Path | None,
+    *,
+    today: date,
+    amber_working_days: int,
+    include_closed: bool = False,
+    worker: str | None = None,
+) -> Iterator[CaseloadRow] | None:
+    """`each_stored_row` over an open read-only snapshot if the stored deadlines are current
+    for these settings, else None; the rows may still raise `NotCurrent`."""
+    found = current_inputs(connection, settings_dir)
+    if found is None:
+        return None
+    computed_for, calendar = found
+    return each_stored_row(connection, computed_for=computed_for, today=today,
+                           calendar=calendar, amber_working_days=amber_working_days,
+                           include_closed=include_closed, worker=worker)
+
+
+def current_inputs(
+    connection: sqlite3.Connection, settings_dir: Path | None,
+) -> tuple[str, WorkingDays] | None:
+    """The `computed_for` key and the stored working days of these settings, if the schema
+    is the one this reader knows and a full load has stored them; else None. One statement
+    (a team server's every statement is a round trip); the days off are read only the first
+    time a process meets their key."""
+    key = settings_inputs_key(settings_dir)
+    try:
+        row = connection.execute(
+            "SELECT a.version_num, i.computed_for, i.days_off IS NOT NULL "
+            "FROM alembic_version AS a LEFT JOIN deadline_inputs AS i ON i.inputs = ?",
+            (key,)).fetchone()
+    except sqlite3.Error:  # an older schema (PostgreSQL's errors: the caller's)
+        return None
+    if row is None or row[0] != SCHEMA_REVISION or row[1] is None or not row[2]:
+        return None
+    computed_for = row[1]
+    calendar = _DAYS_OFF_BY_KEY.get(computed_for)
+    if calendar is None:
+        found = computed_for_settings(connection, key)
+        if found is None or found[0] != computed_for:
+            return None
+        if len(_DAYS_OFF_BY_KEY) >= 8:
+            _DAYS_OFF_BY_KEY.clear()
+        calendar = _DAYS_OFF_BY_KEY[computed_for] = found[1]
+    return computed_for, calendar
+
+
+# The stored working days by `computed_for` key: the key is a digest of those very days off
+# (models.caseload.inputs_digest), so one key always means the same days.
+_DAYS_OFF_BY_KEY: dict[str, WorkingDays] = {}
 
 
 @contextmanager
@@ -588,37 +695,33 @@ def stored_rows(
     include_closed: bool = False,
     worker: str | None = None,
 ) -> Iterator[Iterator[CaseloadRow] | None]:
-    """`each_stored_row` over the stored deadlines in one read-only snapshot, if they are
-    current for these settings (None otherwise, or on any database problem: the full path then
-    reports it properly); the rows may still raise `NotCurrent`."""
-    try:
-        if not isinstance(database, str | Path) or not Path(database).is_file():
-            yield None  # a team server: the service's SQLAlchemy path reads it
-            return
-        connection = sqlite3.connect(f"file:{Path(database).resolve()}?mode=ro", uri=True,
-                                     check_same_thread=False)
-    except (OSError, sqlite3.Error):
+    """`each_stored_row` over the stored deadlines of an SQLite file in one read-only
+    snapshot, if they are current for these settings (None otherwise, or on any database
+    problem: the full path then reports it properly); the rows may still raise
+    `NotCurrent`."""
+    with ExitStack() as stack:
+        try:
+            connection = stack.enter_context(file_snapshot(database))
+        except (OSError, sqlite3.Error):
+            connection = None
+        yield None if connection is None else rows_from(
+            connection, settings_dir, today=today, amber_working_days=amber_working_days,
+            include_closed=include_closed, worker=worker)
+
+
+@contextmanager
+def file_snapshot(database: Path | object) -> Iterator[sqlite3.Connection | None]:
+    """A read-only connection to the SQLite file `database` inside one transaction (one
+    snapshot for every statement), or None when it is not an existing file (a team server's
+    reads go through models.connection.read_only_snapshot)."""
+    if not isinstance(database, str | Path) or not Path(database).is_file():
         yield None
         return
+    connection = sqlite3.connect(f"file:{Path(database).resolve()}?mode=ro", uri=True,
+                                 check_same_thread=False)
     try:
         with connection:
-            connection.execute("BEGIN")  # one snapshot for every statement below
-            found = (computed_for_settings(connection, settings_inputs_key(settings_dir))
-                     if _schema_is_current(connection) else None)
-            if found is None:
-                yield None
-                return
-            computed_for, calendar = found
-            yield each_stored_row(connection, computed_for=computed_for, today=today,
-                                  calendar=calendar, amber_working_days=amber_working_days,
-                                  include_closed=include_closed, worker=worker)
+            connection.execute("BEGIN")
+            yield connection
     finally:
         connection.close()
-
-
-def _schema_is_current(connection: sqlite3.Connection) -> bool:
-    try:
-        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.Error:
-        return False
-    return row is not None and row[0] == SCHEMA_REVISION
