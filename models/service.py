@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # imported when first used: the fast read needs none of them
     from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
     from models.queries import AuditRecord, CaseDetail
     from models.rows import CaseloadRow, CaseSummary
-    from models.supervision import CasePage, SupervisionNotes, TeamOverview
+    from models.supervision import CasePage, SupervisionNotes, TeamFacts, TeamOverview
     from policies.calendar import WorkingCalendar
     from policies.packs import Policy
 
@@ -568,3 +568,18 @@ class CaseloadService:
 
         return self._snapshot(lambda session: int(
             session.execute(select(func.max(AuditEntry.id))).scalar() or 0))
+
+    # ----- the team view in two steps (issue 16) ------------------------------------------
+
+    def team_facts(self) -> TeamFacts:
+        """What `team_overview` is worked out from, read in one transaction: its `overview()`
+        is the table (quick), its `with_trends(...)` the 12 months after, from the same
+        facts, with no second read (the team view shows the table while the months are
+        worked out)."""
+        from models.supervision import read_team
+        from models.trends import TREND_MONTHS
+
+        return self._read(lambda session, store: read_team(
+            session, policies=self.policies, calendar=self.calendar, today=self.today,
+            amber_working_days=self.amber_working_days, store=store,
+            trend_months=TREND_MONTHS))

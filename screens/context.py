@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
     from models.queries import CaseDetail
     from models.rows import CaseloadRow, CaseSummary
-    from models.supervision import CasePage, SupervisionNotes, TeamOverview
+    from models.supervision import CasePage, SupervisionNotes, TeamFacts, TeamOverview
     from policies.packs import Policy
 
 
@@ -52,6 +52,7 @@ class CaseloadAccess(Protocol):
     def case_detail(self, ref: str) -> CaseDetail: ...
     def siblings(self, ref: str) -> list[CaseSummary]: ...
     def team_overview(self) -> TeamOverview: ...
+    def team_facts(self) -> TeamFacts: ...
     def walkthrough_pages(self, worker: str) -> list[CasePage]: ...
     def supervision_notes(
         self, worker: str, *, since: date | None = None

@@ -40,6 +40,7 @@ SHORT_TITLES = {"visits": "Visits in time", "meetings": "Meetings on time",
 # The figures' row titles: short, so that 12 months of "100%" fit 80 columns.
 ROW_TITLES = {"visits": "Visit", "meetings": "Mtg", "circulation": "Notes"}
 GAP = 2
+WORKING_OUT = "Working out the trends by month…"
 NARROWEST_NAME = 9
 
 
@@ -142,8 +143,16 @@ class TrendPanel(Static):
         self.periods: tuple[Period, ...] = ()
         self.rows: tuple[TrendRow, ...] = ()
         self.figures = False
+        self.pending = False  # the months are being worked out (the table is shown already)
+
+    def waiting(self) -> None:
+        """Say the trends are coming, on one line, until `show` gives them."""
+        self.pending = True
+        self.periods = self.rows = ()
+        self._draw()
 
     def show(self, periods: Sequence[Period], rows: Sequence[TrendRow]) -> None:
+        self.pending = False
         self.periods = tuple(periods)
         self.rows = tuple(rows)
         self._draw()
@@ -156,6 +165,9 @@ class TrendPanel(Static):
         self._draw()
 
     def _draw(self) -> None:
+        if self.pending:
+            self.update(Text(WORKING_OUT, style="dim"))
+            return
         if not self.periods:
             self.update("")
             return
