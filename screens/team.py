@@ -88,6 +88,7 @@ class TeamScreen(Screen[None]):
         # then the previous one (after a change), or None (a line says they are coming).
         self.trends: TeamOverview | None = None
         self.trends_version = -1
+        self._trends_problem: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -126,13 +127,18 @@ class TeamScreen(Screen[None]):
         try:
             facts = service.team_facts()
             overview = facts.overview()
-            if worker.is_cancelled:
-                return
-            self.app.call_from_thread(self._loaded, overview, version)
-            with_trends = facts.with_trends(overview)
         except Exception as error:  # shown to the user, never a traceback
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._failed, describe_error(error))
+            return
+        if worker.is_cancelled:
+            return
+        self.app.call_from_thread(self._loaded, overview, version)
+        try:
+            with_trends = facts.with_trends(overview)
+        except Exception as error:  # the table stays; the panel says why there are no trends
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._trends_failed, describe_error(error))
             return
         if not worker.is_cancelled:
             self.app.call_from_thread(self._trends_loaded, with_trends, version)
@@ -150,10 +156,16 @@ class TeamScreen(Screen[None]):
             self.team = None
         self._draw()
 
+    def _trends_failed(self, message: str) -> None:
+        self.trends = None
+        self._trends_problem = message
+        self._draw_trends()
+
     def _trends_loaded(self, overview: TeamOverview, version: int) -> None:
         """The same overview with the months filled: only the trends panel changes."""
         self.trends = overview
         self.trends_version = version
+        self._trends_problem = None
         self._draw_trends()
 
     def on_screen_resume(self) -> None:
@@ -181,7 +193,10 @@ class TeamScreen(Screen[None]):
         panel = self.query_one(TrendPanel)
         panel.key = self._key_of(keys.TREND_FIGURES)
         if self.trends is None:
-            panel.waiting()
+            if self._trends_problem is not None:
+                panel.failed(self._trends_problem)
+            else:
+                panel.waiting()
             return
         team = self.team if self.team in self.trends.teams else None
         panel.show(self.trends.periods, _trend_rows(self.trends.of_team(team), team))
