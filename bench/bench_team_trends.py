@@ -11,8 +11,8 @@ folder first on `sys.path`; "after" is this working tree. Each measurement is a 
 database of N children (a year of visits and meetings each, every 20th closed today), with
 today's deadlines stored first (`primed`). In the app (Pilot, 120x40): wait for the caseload,
 press `t` (a key event: `pilot.press` would wait for the screen to settle, after the trends),
-then stamp the time when the team table is given its rows ("table") and when the trends panel
-is given its months ("trends"): they are drawn at the next frame. The CPU time of the process
+then stamp the time at the first screen refresh after the team table is given its rows
+("table") and after the trends panel is given its months ("trends"). The CPU time of the process
 to each is printed too: the two-step fill does a little more work (the closed cases, a second
 layout), and shares the interpreter between the thread worker and the screen. Rounds
 alternate before and after, so both meet the same load.
@@ -65,20 +65,21 @@ def measure_and_exit(database: Path) -> None:
             times[what] = time.perf_counter() - times["start"]
             times[f"{what}_cpu"] = time.process_time() - times["start_cpu"]
 
-    # Stamped when the widgets are given their content (drawn at the next frame), rather than
-    # polled: a poll every few ms would itself take the interpreter from the thread worker.
+    # Stamped once the screen has been refreshed after the widgets were given their content
+    # (what a user sees), rather than polled: a poll every few ms would itself take the
+    # interpreter from the thread worker.
     set_rows, show = WorkerTable.set_rows, TrendPanel.show
 
     def stamped_set_rows(table: Any, *args: Any, **kwargs: Any) -> Any:
         done = set_rows(table, *args, **kwargs)
         if table.row_count:
-            stamp("table")
+            table.call_after_refresh(stamp, "table")
         return done
 
     def stamped_show(panel: Any, periods: Any, rows: Any) -> Any:
         done = show(panel, periods, rows)
         if periods:
-            stamp("trends")
+            panel.call_after_refresh(stamp, "trends")
         return done
 
     WorkerTable.set_rows = stamped_set_rows  # type: ignore[method-assign]

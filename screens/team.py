@@ -8,6 +8,7 @@ cases past an oversight point of their authority (the measures are defined in
 
 from __future__ import annotations
 
+import threading
 from functools import partial
 
 from rich.text import Text
@@ -39,6 +40,7 @@ NOT_ALLOCATED = "Not allocated"
 # Short headings, so every column fits 80 columns (the definitions below say them in full).
 KIND_LABELS = {"visit": "Visit", "meeting": "Mtg", "circulation": "Circ", "review": "Rev"}
 NARROWEST_WORKER = 9
+DRAW_PATIENCE_SECONDS = 1.0
 
 DEFINITIONS = """\
 [b]✖ Visit, Mtg, Circ, Rev[/b]: open deadlines past their date, by kind (visits, meetings, \
@@ -134,6 +136,12 @@ class TeamScreen(Screen[None]):
         if worker.is_cancelled:
             return
         self.app.call_from_thread(self._loaded, overview, version)
+        # The table on screen before the months take the interpreter: drawing it while they
+        # are worked out would leave both waiting on each other. (A screen under another one
+        # is not drawn: the wait is bounded.)
+        drawn = threading.Event()
+        self.app.call_from_thread(self.call_after_refresh, drawn.set)
+        drawn.wait(DRAW_PATIENCE_SECONDS)
         try:
             with_trends = facts.with_trends(overview)
         except Exception as error:  # the table stays; the panel says why there are no trends
