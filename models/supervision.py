@@ -6,6 +6,15 @@ replay the same engine on the case as it stood before each event (`policies.repl
 a meeting held, notes circulated in time). The team view counts the seen visits dated in the
 3 months to today (from the same day 3 months before, to today, both included).
 
+The team view's measures (and its monthly trends) count every case open at some time in the
+window or the months: the open cases, and the cases closed since the first of them, each up to
+its closure (`models.trends.CaseHistory`), under the worker the case is allocated to now (for a
+closed case, the worker who held it when it closed, unless it was moved since) and that
+worker's team. The audit trail does not make the worker of each past month cheap to know, so a
+reallocated case's whole history moves with it. Its other columns (overdue, flags, actions, not
+seen alone) are of the open cases only. `read_team` reads once into a `TeamFacts`, whose
+`overview()` is the table and `with_trends()` the months after, from the same facts.
+
 A **flag** is an open `oversight` deadline of the authority's procedure (one a manager's note
 can clear: it has a `flag_id`) or an open `assessment` deadline (such as Rochdale's assessment
 older than 12 months, met by recording the new assessment, not by a note). A case is **past an
