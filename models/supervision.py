@@ -309,9 +309,8 @@ class TeamFacts:
                     actions_overdue += 1
             if any(due_by(d, today) for d in flags_of(row.deadlines)):
                 past.append(row.ref)
-            case_facts_now = facts.get(row.ref)
-            if case_facts_now is not None and not_seen_alone_over_3(case_facts_now.dob,
-                                                                    case_facts_now.visits):
+            now = facts.get(row.ref)
+            if now is not None and not_seen_alone_over_3(now.dob, now.visits):
                 not_alone.append(row.ref)
         rows = group.rows
         return WorkerLine(
@@ -357,7 +356,7 @@ def read_team(
                                            ([], []))
         rows_of.append(row)
         cases.append(CaseHistory(row.ref, facts.get(row.ref), row.missed))
-    for summary, closed_facts in _closed_since(session, since, today):
+    for summary, closed_facts in _closed_since(session, since):
         assert closed_facts.closure is not None
         _rows, cases = groups.setdefault((team_of(summary.team, summary.worker),
                                           summary.worker), ([], []))
@@ -376,11 +375,9 @@ def read_team(
 CLOSED_READ_BATCH = 300  # case ids per read (each one SQL parameter)
 
 
-def _closed_since(session: Session, since: date,
-                  today: date) -> list[tuple[CaseSummary, CaseFacts]]:
-    """The cases closed from `since` to today, with their facts, by ref."""
-    ids = list(session.exec(select(Closure.case_id).where(
-        col(Closure.date) >= since, col(Closure.date) <= today)).all())
+def _closed_since(session: Session, since: date) -> list[tuple[CaseSummary, CaseFacts]]:
+    """The cases closed on or after `since`, with their facts, by ref."""
+    ids = list(session.exec(select(Closure.case_id).where(col(Closure.date) >= since)).all())
     found: list[tuple[CaseSummary, CaseFacts]] = []
     for start in range(0, len(ids), CLOSED_READ_BATCH):
         found.extend((summary, facts) for _id, summary, facts in

@@ -89,7 +89,6 @@ class TeamScreen(Screen[None]):
         # The overview with its months (the trends), once worked out after the table; until
         # then the previous one (after a change), or None (a line says they are coming).
         self.trends: TeamOverview | None = None
-        self.trends_version = -1
         self._trends_problem: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -149,13 +148,13 @@ class TeamScreen(Screen[None]):
                 self.app.call_from_thread(self._trends_failed, describe_error(error))
             return
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._trends_loaded, with_trends, version)
+            self.app.call_from_thread(self._trends_loaded, with_trends)
 
     def _failed(self, message: str) -> None:
         self.query_one("#team-summary", Static).update(
             user_text(f"Could not read the team: {message}", STATUS_STYLES["overdue"]))
         if self.trends is None:
-            self.query_one(TrendPanel).update("")
+            self.query_one(TrendPanel).show((), ())  # no "working out" line: nothing is coming
 
     def _loaded(self, overview: TeamOverview, version: int) -> None:
         self.overview = overview
@@ -169,10 +168,9 @@ class TeamScreen(Screen[None]):
         self._trends_problem = message
         self._draw_trends()
 
-    def _trends_loaded(self, overview: TeamOverview, version: int) -> None:
+    def _trends_loaded(self, overview: TeamOverview) -> None:
         """The same overview with the months filled: only the trends panel changes."""
         self.trends = overview
-        self.trends_version = version
         self._trends_problem = None
         self._draw_trends()
 
