@@ -121,3 +121,24 @@ async def test_trends_that_cannot_be_worked_out_leave_the_table_and_say_why(
         await pilot.resize_terminal(100, 40)  # redrawn, still the reason, not "working out"
         await pilot.pause()
         assert "Could not work out the trends" in text_of(screen.query_one(TrendPanel))
+
+
+async def test_a_team_that_cannot_be_read_says_so_and_promises_no_trends(
+        team_db, new_app, monkeypatch):
+    from models.service import CaseloadService
+    from screens.team import TeamScreen
+    from screens.widgets.trends import TrendPanel
+
+    def unreadable(self):
+        raise OSError("disk I/O error")
+
+    monkeypatch.setattr(CaseloadService, "team_facts", unreadable)
+    app = new_app(team_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        await pilot.press("t")
+        await until(pilot, lambda: isinstance(app.screen, TeamScreen) and "Could not read"
+                    in text_of(app.screen.query_one("#team-summary")), "the error")
+        assert "disk I/O error" in text_of(app.screen.query_one("#team-summary"))
+        # No "working out" line for trends that will never come.
+        assert text_of(app.screen.query_one(TrendPanel)).strip() == ""
