@@ -48,8 +48,8 @@ def add_team_commands(commands: argparse._SubParsersAction,
     team = commands.add_parser(
         "team", parents=[common],
         help="each worker's figures (the team view), with --trends by month",
-        description="One line per worker of every team (the t key's team view), over the open "
-                    "cases: visits in time, meetings on time and notes circulated on time in "
+        description="One line per worker of every team (the t key's team view), with their "
+                    "open cases: visits in time, meetings on time and notes circulated on time in "
                     "the 3 months to today. --trends adds each measure per calendar month over "
                     "the last 12 months (the last to today), for each worker and the team; "
                     "'n/a' is a month with nothing to count. The measures count the cases "
