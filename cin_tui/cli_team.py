@@ -48,12 +48,14 @@ def add_team_commands(commands: argparse._SubParsersAction,
     team = commands.add_parser(
         "team", parents=[common],
         help="each worker's figures (the team view), with --trends by month",
-        description="One line per worker of every team (the t key's team view), over the open "
-                    "cases: visits in time, meetings on time and notes circulated on time in "
+        description="One line per worker of every team (the t key's team view), with their "
+                    "open cases: visits in time, meetings on time and notes circulated on time in "
                     "the 3 months to today. --trends adds each measure per calendar month over "
                     "the last 12 months (the last to today), for each worker and the team; "
-                    "'n/a' is a month with nothing to count. What each measure counts is "
-                    "written under the team view's table (and in the README).",
+                    "'n/a' is a month with nothing to count. The measures count the cases "
+                    "closed in those months too, up to their closure, under the worker each "
+                    "is allocated to. What each measure counts is written under the team "
+                    "view's table (and in the README).",
     )
     team.add_argument("--team", metavar="NAME",
                       help="only this team's workers (default: every team)")
@@ -83,9 +85,10 @@ def run_team(context: Context) -> int:
                   f"({format_date(start)} to {format_date(end)})"))
     for line in lines:
         print(visible(_current_line(f"{line.team} · {_worker(line)}",
-                                    line.current, line.cases)))
+                                    line.current, line.cases, len(line.closed))))
     print(visible(_current_line("Total", total(line.current for line in lines),
-                                sum(line.cases for line in lines))))
+                                sum(line.cases for line in lines),
+                                sum(len(line.closed) for line in lines))))
     if args.trends:
         from screens.widgets.trends import TrendRow, figures_text
 
@@ -103,10 +106,11 @@ def _worker(line: WorkerLine) -> str:
     return line.worker or NOT_ALLOCATED
 
 
-def _current_line(label: str, measures: Measures, cases: int) -> str:
+def _current_line(label: str, measures: Measures, cases: int, closed: int) -> str:
     figures = " · ".join(f"{MEASURE_TITLES[m].lower()} {measures.of(m).words()}"
                          for m in MEASURES)
-    return f"{label}: {cases} open case{'s' if cases != 1 else ''} · {figures}"
+    counted = f" (and {closed} closed, counted up to the closure)" if closed else ""
+    return f"{label}: {cases} open case{'s' if cases != 1 else ''}{counted} · {figures}"
 
 
 def _months_total(lines: tuple[WorkerLine, ...]) -> tuple[Measures, ...]:
@@ -135,11 +139,13 @@ def _as_json(overview: TeamOverview, lines: tuple[WorkerLine, ...],
                    for p in overview.periods],
         "workers": [
             {"team": line.team, "worker": line.worker, "cases": line.cases,
+             "closed_cases": len(line.closed),
              "current": _measures(line.current),
              "months": [_measures(m) for m in line.months]}
             for line in lines
         ],
         "total": {"cases": sum(line.cases for line in lines),
+                  "closed_cases": sum(len(line.closed) for line in lines),
                   "current": _measures(total(line.current for line in lines)),
                   "months": [_measures(m) for m in _months_total(lines)]},
     }

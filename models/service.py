@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # imported when first used: the fast read needs none of them
     from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
     from models.queries import AuditRecord, CaseDetail
     from models.rows import CaseloadRow, CaseSummary
-    from models.supervision import CasePage, SupervisionNotes, TeamOverview
+    from models.supervision import CasePage, SupervisionNotes, TeamFacts, TeamOverview
     from models.sync_local import ConflictView, RefusalView
     from models.sync_resolve import Keep
     from models.sync_run import SyncReport
@@ -693,6 +693,7 @@ class CaseloadService:
                               siblings=[s.name for s in siblings_of(session, ref)])
 
         return self._snapshot(read)
+
     # ----- offline laptops (issue 14, models/sync_*.py): this database is the replica -------
 
     def sync_with(self, server: ServerUrl, *,
@@ -739,3 +740,17 @@ class CaseloadService:
 
         return self._write(lambda session: discard_refusal(session, refusal_id,
                                                            actor=self.actor))
+    # ----- the team view in two steps (issue 16) ------------------------------------------
+
+    def team_facts(self) -> TeamFacts:
+        """What `team_overview` is worked out from, read in one transaction: its `overview()`
+        is the table (quick), its `with_trends(...)` the 12 months after, from the same
+        facts, with no second read (the team view shows the table while the months are
+        worked out)."""
+        from models.supervision import read_team
+        from models.trends import TREND_MONTHS
+
+        return self._read(lambda session, store: read_team(
+            session, policies=self.policies, calendar=self.calendar, today=self.today,
+            amber_working_days=self.amber_working_days, store=store,
+            trend_months=TREND_MONTHS))

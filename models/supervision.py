@@ -6,6 +6,15 @@ replay the same engine on the case as it stood before each event (`policies.repl
 a meeting held, notes circulated in time). The team view counts the seen visits dated in the
 3 months to today (from the same day 3 months before, to today, both included).
 
+The team view's measures (and its monthly trends) count every case open at some time in the
+window or the months: the open cases, and the cases closed since the first of them, each up to
+its closure (`models.trends.CaseHistory`), under the worker the case is allocated to now (for a
+closed case, the worker who held it when it closed, unless it was moved since) and that
+worker's team. The audit trail does not make the worker of each past month cheap to know, so a
+reallocated case's whole history moves with it. Its other columns (overdue, flags, actions, not
+seen alone) are of the open cases only. `read_team` reads once into a `TeamFacts`, whose
+`overview()` is the table and `with_trends()` the months after, from the same facts.
+
 A **flag** is an open `oversight` deadline of the authority's procedure (one a manager's note
 can clear: it has a `flag_id`) or an open `assessment` deadline (such as Rochdale's assessment
 older than 12 months, met by recording the new assessment, not by a note). A case is **past an
@@ -20,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from models.caseload import CaseloadRow, load_caseload
 from models.errors import CaseNotFound
@@ -31,10 +40,22 @@ from models.queries import (
     OversightNoteRecord,
     VisitRecord,
     case_facts,
+    case_facts_by_id,
     get_case_detail,
     list_workers,
 )
-from models.trends import Measures, Period, case_measures, months_to, over_window
+from models.rows import CaseSummary
+from models.tables import Closure
+from models.trends import (
+    CaseHistory,
+    Measures,
+    Period,
+    closed_case_missed,
+    months_inside,
+    months_to,
+    over_window,
+    total,
+)
 from policies.ages import expected_to_be_seen_alone
 from policies.dates import format_date
 from policies.deadlines import Deadline, Missed, something_overdue
@@ -158,8 +179,12 @@ class WorkerLine:
     # Meetings and notes circulation in the same window as `visits` (models.trends).
     meetings: Timeliness = Timeliness()
     circulation: Timeliness = Timeliness()
-    # One per `TeamOverview.periods` (the monthly trends), oldest first; empty when not asked.
+    # One per `TeamOverview.periods` (the monthly trends), oldest first; empty when not asked
+    # (and until `TeamFacts.with_trends` fills them).
     months: tuple[Measures, ...] = ()
+    # refs of the cases closed in the months counted, whose history up to their closure
+    # counts in the measures (visits, meetings, circulation, missed) and the months.
+    closed: tuple[str, ...] = ()
 
     @property
     def current(self) -> Measures:
@@ -200,70 +225,164 @@ def team_overview(
 ) -> TeamOverview:
     """One line per worker of every team, over the open cases, with the measures over `window`
     (default `visit_window`) and, when `trend_months` is given, over each of those months
-    (`models.trends.months_to`)."""
+    (`models.trends.months_to`); the measures count the cases closed in those months too."""
+    facts = read_team(session, policies=policies, calendar=calendar, today=today,
+                      amber_working_days=amber_working_days, store=store,
+                      trend_months=trend_months, window=window)
+    overview = facts.overview()
+    return facts.with_trends(overview) if trend_months else overview
+
+
+@dataclass(frozen=True, slots=True)
+class _Group:
+    team: str
+    worker: str | None
+    rows: tuple[CaseloadRow, ...]     # the open cases, by ref
+    cases: tuple[CaseHistory, ...]    # the cases measured: the open ones, and the closed, by ref
+    no_frequency: tuple[str, ...]
+
+
+class TeamFacts:
+    """Everything the team view is worked out from, read in one transaction (`read_team`), so
+    the table (`overview`, the cheap part) can be shown before the months of the trends
+    (`with_trends`, most of the replay) are worked out from the same facts, without reading
+    the caseload twice. The months worked out for the table's window are kept and reused."""
+
+    def __init__(self, today: date, window: Period, periods: tuple[Period, ...],
+                 groups: list[_Group], replay: Replay) -> None:
+        self.today = today
+        self.window = window
+        self.periods = periods
+        self.groups = groups
+        self.replay = replay
+        self._months: dict[tuple[str, int], Measures] = {}
+
+    def _month(self, case: CaseHistory, index: int) -> Measures:
+        key = (case.ref, index)
+        if key not in self._months:
+            self._months[key] = case.measures(self.replay, self.periods[index], self.today)
+        return self._months[key]
+
+    def overview(self) -> TeamOverview:
+        """The table's lines, with the measures over the window and no months yet."""
+        lines = [self._line(group) for group in self.groups]
+        lines.sort(key=lambda line: (line.team == NO_TEAM, line.team, line.worker is None,
+                                     line.worker or ""))
+        return TeamOverview(today=self.today, window=(self.window.start, self.window.end),
+                            lines=tuple(lines), periods=self.periods)
+
+    def with_trends(self, overview: TeamOverview) -> TeamOverview:
+        """`overview` (from `overview()`) with each line's months filled."""
+        by_key = {(g.team, g.worker): g for g in self.groups}
+        lines = []
+        for line in overview.lines:
+            cases = by_key[(line.team, line.worker)].cases
+            months = tuple(total(self._month(case, i) for case in cases)
+                           for i in range(len(self.periods)))
+            lines.append(replace(line, months=months))
+        return replace(overview, lines=tuple(lines))
+
+    def _line(self, group: _Group) -> WorkerLine:
+        window, periods, today = self.window, self.periods, self.today
+        inside = set(months_inside(window, periods))
+        current = Measures()
+        missed: list[tuple[str, Missed]] = []
+        for case in group.cases:
+            def measure(period: Period, case: CaseHistory = case) -> Measures:
+                return case.measures(self.replay, period, today)
+
+            months = [self._month(case, i) if i in inside else Measures()
+                      for i in range(len(periods))]
+            current += over_window(window, periods, months, measure)
+            missed.extend((case.ref, m) for m in case.missed
+                          if window.start <= m.due <= window.end)
+        facts = {case.ref: case.facts for case in group.cases}
+        overdue = dict.fromkeys(OVERDUE_KINDS, 0)
+        not_alone: list[str] = []
+        past: list[str] = []
+        actions_overdue = 0
+        for row in group.rows:
+            for d in row.deadlines:
+                if d.status == "overdue" and d.kind in overdue:
+                    overdue[d.kind] += 1
+                if is_action(d) and d.status == "overdue":
+                    actions_overdue += 1
+            if any(due_by(d, today) for d in flags_of(row.deadlines)):
+                past.append(row.ref)
+            now = facts.get(row.ref)
+            if now is not None and not_seen_alone_over_3(now.dob, now.visits):
+                not_alone.append(row.ref)
+        rows = group.rows
+        return WorkerLine(
+            team=group.team, worker=group.worker, refs=tuple(r.ref for r in rows),
+            overdue=overdue, visits=current.visits, meetings=current.meetings,
+            circulation=current.circulation, not_seen_alone=tuple(not_alone),
+            past_oversight=tuple(past), actions_overdue=actions_overdue,
+            no_policy=tuple(r.ref for r in rows if r.error),
+            no_frequency=group.no_frequency, missed=tuple(missed),
+            overdue_children=tuple(r.ref for r in rows if something_overdue(r.deadlines)),
+            closed=tuple(c.ref for c in group.cases if c.closed is not None),
+        )
+
+
+def read_team(
+    session: Session,
+    *,
+    policies: Mapping[str, Any],
+    calendar: Any,
+    today: date,
+    amber_working_days: int = 5,
+    store: bool = True,
+    trend_months: int = 0,
+    window: tuple[date, date] | None = None,
+) -> TeamFacts:
+    """Read what `team_overview` works from: the open cases with their deadlines, and the cases
+    closed from the start of the window or of the first month, whichever is earlier (each
+    counted under the worker it is allocated to now, and that worker's team)."""
     rows = load_caseload(session, policies=policies, calendar=calendar, today=today,
                          amber_working_days=amber_working_days, store=store)
     facts = {summary.ref: f for summary, f in case_facts(session)}
     worker_teams = {w.name: w.team for w in list_workers(session)}
-    replay = Replay(policies, calendar)
-    window = window or visit_window(today)
+    window_period = Period(*(window or visit_window(today)))
     periods = months_to(today, trend_months) if trend_months else ()
-    groups: dict[tuple[str, str | None], list[CaseloadRow]] = {}
+    since = min([window_period.start, *(p.start for p in periods[:1])])
+
+    def team_of(summary_team: str | None, worker: str | None) -> str:
+        return summary_team or worker_teams.get(worker or "") or NO_TEAM
+
+    groups: dict[tuple[str, str | None], tuple[list[CaseloadRow], list[CaseHistory]]] = {}
     for row in rows:
-        team = row.summary.team or worker_teams.get(row.worker or "") or NO_TEAM
-        groups.setdefault((team, row.worker), []).append(row)
-    lines = [
-        replace(_worker_line(team, worker, sorted(group, key=lambda r: r.ref), facts, replay,
-                             Period(*window), periods, today),
-                no_frequency=tuple(sorted(
-                    r.ref for r in group if not r.error and visit_frequency_missing(
-                        policies.get(r.summary.policy_id), r.summary.visit_every))))
-        for (team, worker), group in groups.items()
-    ]
-    lines.sort(key=lambda line: (line.team == NO_TEAM, line.team, line.worker is None,
-                                 line.worker or ""))
-    return TeamOverview(today=today, window=window, lines=tuple(lines), periods=periods)
+        rows_of, cases = groups.setdefault((team_of(row.summary.team, row.worker), row.worker),
+                                           ([], []))
+        rows_of.append(row)
+        cases.append(CaseHistory(row.ref, facts.get(row.ref), row.missed))
+    for summary, closed_facts in _closed_since(session, since):
+        assert closed_facts.closure is not None
+        _rows, cases = groups.setdefault((team_of(summary.team, summary.worker),
+                                          summary.worker), ([], []))
+        cases.append(CaseHistory(summary.ref, closed_facts,
+                                 closed_case_missed(closed_facts, policies, calendar),
+                                 closed=closed_facts.closure.date))
+    return TeamFacts(today, window_period, periods, [
+        _Group(team, worker, tuple(sorted(rows_of, key=lambda r: r.ref)),
+               tuple(sorted(cases, key=lambda c: c.ref)),
+               tuple(sorted(r.ref for r in rows_of if not r.error and visit_frequency_missing(
+                   policies.get(r.summary.policy_id), r.summary.visit_every))))
+        for (team, worker), (rows_of, cases) in groups.items()
+    ], Replay(policies, calendar))
 
 
-def _worker_line(team: str, worker: str | None, rows: list[CaseloadRow],
-                 facts: Mapping[str, CaseFacts], replay: Replay, window: Period,
-                 periods: tuple[Period, ...], today: date) -> WorkerLine:
-    overdue = dict.fromkeys(OVERDUE_KINDS, 0)
-    current = Measures()
-    months = [Measures() for _ in periods]
-    not_alone: list[str] = []
-    past: list[str] = []
-    actions_overdue = 0
-    missed: list[tuple[str, Missed]] = []
-    for row in rows:
-        case = facts.get(row.ref)
+CLOSED_READ_BATCH = 300  # case ids per read (each one SQL parameter)
 
-        def measure(period: Period, case: CaseFacts | None = case,
-                    row: CaseloadRow = row) -> Measures:
-            return case_measures(case, row.missed, replay, period, today, row.ref)
 
-        by_month = [measure(period) for period in periods]
-        current += over_window(window, periods, by_month, measure)
-        months = [a + b for a, b in zip(months, by_month, strict=True)]
-        missed.extend((row.ref, m) for m in row.missed if window.start <= m.due <= window.end)
-        for d in row.deadlines:
-            if d.status == "overdue" and d.kind in overdue:
-                overdue[d.kind] += 1
-            if is_action(d) and d.status == "overdue":
-                actions_overdue += 1
-        if any(due_by(d, today) for d in flags_of(row.deadlines)):
-            past.append(row.ref)
-        if case is not None and not_seen_alone_over_3(case.dob, case.visits):
-            not_alone.append(row.ref)
-    return WorkerLine(
-        team=team, worker=worker, refs=tuple(r.ref for r in rows), overdue=overdue,
-        visits=current.visits, meetings=current.meetings, circulation=current.circulation,
-        months=tuple(months), not_seen_alone=tuple(not_alone), past_oversight=tuple(past),
-        actions_overdue=actions_overdue,
-        no_policy=tuple(r.ref for r in rows if r.error),
-        missed=tuple(missed),
-        overdue_children=tuple(r.ref for r in rows if something_overdue(r.deadlines)),
-    )
+def _closed_since(session: Session, since: date) -> list[tuple[CaseSummary, CaseFacts]]:
+    """The cases closed on or after `since`, with their facts, by ref."""
+    ids = list(session.exec(select(Closure.case_id).where(col(Closure.date) >= since)).all())
+    found: list[tuple[CaseSummary, CaseFacts]] = []
+    for start in range(0, len(ids), CLOSED_READ_BATCH):
+        found.extend((summary, facts) for _id, summary, facts in
+                     case_facts_by_id(session, case_ids=ids[start:start + CLOSED_READ_BATCH]))
+    return sorted(found, key=lambda pair: pair[0].ref)
 
 
 # ---------------------------------------------------------------------------------------------

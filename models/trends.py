@@ -18,19 +18,28 @@ the case as recorded, corrections applied, withdrawn records left out, `models.q
 
 A period with nothing counted has no share ("n/a"), never 0%.
 
+**Closed cases** count too (`CaseHistory`): a case closed in the months counted keeps its
+visits, meetings and notes up to its closure date, and its milestones missed by then; nothing is
+due after the closure, so a month after it has nothing of that case (a case closed in March
+counts from its start to its closure date in March, and in no month after). Notes not
+circulated count as late only when their deadline passed before the closure.
+
 Months are calendar months, the latest running from its first day to today: on Mon 23 Nov 2026
 the 12 months are 1 Dec 2025 - 31 Dec 2025, ..., 1 Nov 2026 - 23 Nov 2026.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import Any
 
 from policies.deadlines import Missed
+from policies.engine import plan_deadlines
 from policies.facts import CaseFacts
 from policies.replay import MEETING_DUE_KINDS, Late, Replay, Timeliness
+from policies.today import missed_on
 
 TREND_MONTHS = 12
 MEASURES = ("visits", "meetings", "circulation")
@@ -109,14 +118,54 @@ def case_measures(case: CaseFacts | None, missed: Sequence[Missed], replay: Repl
     )
 
 
+@dataclass(frozen=True, slots=True)
+class CaseHistory:
+    """One case as the measures count it: open now (`closed` None), or closed on `closed`."""
+
+    ref: str
+    facts: CaseFacts | None  # None: its facts could not be read
+    missed: tuple[Missed, ...]  # its one-off milestones missed (by today, or by its closure)
+    closed: date | None = None
+
+    def measures(self, replay: Replay, period: Period, today: date) -> Measures:
+        """`case_measures` over `period`, cut at the closure: nothing after it."""
+        if self.closed is not None:
+            if period.start > self.closed:
+                return Measures()
+            period = Period(period.start, min(period.end, self.closed))
+            today = min(today, self.closed)
+        return case_measures(self.facts, self.missed, replay, period, today, self.ref)
+
+
+def closed_case_missed(facts: CaseFacts, policies: Mapping[str, Any],
+                       calendar: Any) -> tuple[Missed, ...]:
+    """The one-off milestones a closed case had missed by its closure date (the caseload gives
+    a closed case none: it has no deadlines now). None when its pack is missing or its data
+    cannot be used (the caseload says why while it is open)."""
+    if facts.closure is None:
+        return ()
+    policy = policies.get(facts.policy_id)
+    if policy is None:
+        return ()
+    try:
+        planned = plan_deadlines(replace(facts, closure=None), policy, calendar)
+    except Exception:  # one case's problem never stops the others (as models.caseload)
+        return ()
+    return tuple(missed_on(planned or (), facts.closure.date))
+
+
+def months_inside(window: Period, periods: Sequence[Period]) -> list[int]:
+    """The indexes of the `periods` wholly inside `window`."""
+    return [i for i, p in enumerate(periods) if window.start <= p.start and p.end <= window.end]
+
+
 def over_window(window: Period, periods: Sequence[Period], months: Sequence[Measures],
                 measure: Callable[[Period], Measures]) -> Measures:
     """The measures over `window`, reusing `months` (those of `periods`, contiguous, oldest
     first) for the months wholly inside it and `measure` for the rest: the same figures as
     `measure(window)`, since every measure counts each event in the one period holding its date,
     without judging the events of those months twice."""
-    inside = [i for i, p in enumerate(periods)
-              if window.start <= p.start and p.end <= window.end]
+    inside = months_inside(window, periods)
     if not inside:
         return measure(window)
     first, last = periods[inside[0]], periods[inside[-1]]

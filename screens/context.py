@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from models.location import ServerUrl
     from models.queries import CaseDetail
     from models.rows import CaseloadRow, CaseSummary
-    from models.supervision import CasePage, SupervisionNotes, TeamOverview
+    from models.supervision import CasePage, SupervisionNotes, TeamFacts, TeamOverview
     from models.sync_local import ConflictView, RefusalView
     from models.sync_run import SyncReport
     from policies.packs import Policy
@@ -57,6 +57,7 @@ class CaseloadAccess(Protocol):
     def case_detail(self, ref: str) -> CaseDetail: ...
     def siblings(self, ref: str) -> list[CaseSummary]: ...
     def team_overview(self) -> TeamOverview: ...
+    def team_facts(self) -> TeamFacts: ...
     def walkthrough_pages(self, worker: str) -> list[CasePage]: ...
     def supervision_notes(
         self, worker: str, *, since: date | None = None

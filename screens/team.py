@@ -8,6 +8,7 @@ cases past an oversight point of their authority (the measures are defined in
 
 from __future__ import annotations
 
+import threading
 from functools import partial
 
 from rich.text import Text
@@ -16,6 +17,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Static
+from textual.worker import get_current_worker
 
 from models.supervision import (
     OVERDUE_KINDS,
@@ -38,6 +40,7 @@ NOT_ALLOCATED = "Not allocated"
 # Short headings, so every column fits 80 columns (the definitions below say them in full).
 KIND_LABELS = {"visit": "Visit", "meeting": "Mtg", "circulation": "Circ", "review": "Rev"}
 NARROWEST_WORKER = 9
+DRAW_PATIENCE_SECONDS = 1.0
 
 DEFINITIONS = """\
 [b]✖ Visit, Mtg, Circ, Rev[/b]: open deadlines past their date, by kind (visits, meetings, \
@@ -58,7 +61,11 @@ month, never 0%): [b]visits in time[/b] as above, of the visits made in the mont
 visits missed that were due in it; [b]meetings on time[/b]: the meetings held in the month, \
 judged against the meeting or review deadline that applied on the day, and the first meetings \
 missed that were due in it; [b]notes on time[/b]: the notes of the meetings held in the month, \
-late when circulated after their deadline or not circulated once it has passed."""
+late when circulated after their deadline or not circulated once it has passed.   \
+[b]Closed cases[/b]: "In time", the milestones missed and the trends count the cases closed \
+in those months too, up to their closure (nothing is due after it), under the worker the case \
+is allocated to (the one who held it when it closed, unless it was moved since); "Cases" and \
+the other columns are of the open cases."""
 
 
 class WorkerTable(LineTable):
@@ -79,6 +86,10 @@ class TeamScreen(Screen[None]):
         self.overview: TeamOverview | None = None
         self.team: str | None = None  # None: every team
         self._loaded_version = -1
+        # The overview with its months (the trends), once worked out after the table; until
+        # then the previous one (after a change), or None (a line says they are coming).
+        self.trends: TeamOverview | None = None
+        self._trends_problem: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -111,16 +122,39 @@ class TeamScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="team", exit_on_error=False)
     def _load(self, service: CaseloadAccess, version: int) -> None:
+        """One read; the table is shown as soon as its figures are worked out, the months of
+        the trends (most of the work) after, from the same facts."""
+        worker = get_current_worker()
         try:
-            overview = service.team_overview()
+            facts = service.team_facts()
+            overview = facts.overview()
         except Exception as error:  # shown to the user, never a traceback
-            self.app.call_from_thread(self._failed, describe_error(error))
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._failed, describe_error(error))
+            return
+        if worker.is_cancelled:
             return
         self.app.call_from_thread(self._loaded, overview, version)
+        # The table on screen before the months take the interpreter: drawing it while they
+        # are worked out would leave both waiting on each other. (A screen under another one
+        # is not drawn: the wait is bounded.)
+        drawn = threading.Event()
+        self.app.call_from_thread(self.call_after_refresh, drawn.set)
+        drawn.wait(DRAW_PATIENCE_SECONDS)
+        try:
+            with_trends = facts.with_trends(overview)
+        except Exception as error:  # the table stays; the panel says why there are no trends
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._trends_failed, describe_error(error))
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._trends_loaded, with_trends)
 
     def _failed(self, message: str) -> None:
         self.query_one("#team-summary", Static).update(
             user_text(f"Could not read the team: {message}", STATUS_STYLES["overdue"]))
+        if self.trends is None:
+            self.query_one(TrendPanel).show((), ())  # no "working out" line: nothing is coming
 
     def _loaded(self, overview: TeamOverview, version: int) -> None:
         self.overview = overview
@@ -128,6 +162,17 @@ class TeamScreen(Screen[None]):
         if self.team is not None and self.team not in overview.teams:
             self.team = None
         self._draw()
+
+    def _trends_failed(self, message: str) -> None:
+        self.trends = None
+        self._trends_problem = message
+        self._draw_trends()
+
+    def _trends_loaded(self, overview: TeamOverview) -> None:
+        """The same overview with the months filled: only the trends panel changes."""
+        self.trends = overview
+        self._trends_problem = None
+        self._draw_trends()
 
     def on_screen_resume(self) -> None:
         if self.overview is not None and self._loaded_version != cin(self).data_version:
@@ -145,12 +190,22 @@ class TeamScreen(Screen[None]):
         lines = self.lines
         self.query_one(WorkerTable).set_rows(self._columns(lines), list(lines))
         self.query_one("#team-summary", Static).update(self._summary(lines))
-        panel = self.query_one(TrendPanel)
-        panel.key = self._key_of(keys.TREND_FIGURES)
-        panel.show(overview.periods, _trend_rows(lines, self.team))
+        self._draw_trends()
         start, end = overview.window
         self.query_one("#team-definitions", Static).update(
             DEFINITIONS.format(start=format_date(start), end=format_date(end)))
+
+    def _draw_trends(self) -> None:
+        panel = self.query_one(TrendPanel)
+        panel.key = self._key_of(keys.TREND_FIGURES)
+        if self.trends is None:
+            if self._trends_problem is not None:
+                panel.failed(self._trends_problem)
+            else:
+                panel.waiting()
+            return
+        team = self.team if self.team in self.trends.teams else None
+        panel.show(self.trends.periods, _trend_rows(self.trends.of_team(team), team))
 
     def _summary(self, lines: tuple[WorkerLine, ...]) -> Text:
         cases = sum(line.cases for line in lines)

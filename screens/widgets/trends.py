@@ -30,6 +30,7 @@ from models.trends import (
 )
 from policies.dates import format_date
 from policies.replay import Timeliness
+from screens.cells import STATUS_STYLES
 from screens.text import shown
 
 BARS = "▁▂▃▄▅▆▇█"
@@ -40,6 +41,7 @@ SHORT_TITLES = {"visits": "Visits in time", "meetings": "Meetings on time",
 # The figures' row titles: short, so that 12 months of "100%" fit 80 columns.
 ROW_TITLES = {"visits": "Visit", "meetings": "Mtg", "circulation": "Notes"}
 GAP = 2
+WORKING_OUT = "Working out the trends by month…"
 NARROWEST_NAME = 9
 
 
@@ -142,8 +144,23 @@ class TrendPanel(Static):
         self.periods: tuple[Period, ...] = ()
         self.rows: tuple[TrendRow, ...] = ()
         self.figures = False
+        self.pending = False  # the months are being worked out (the table is shown already)
+        self.problem: str | None = None  # why there are no trends (they could not be worked out)
+
+    def waiting(self) -> None:
+        """Say the trends are coming, on one line, until `show` gives them."""
+        self.pending, self.problem = True, None
+        self.periods = self.rows = ()
+        self._draw()
+
+    def failed(self, problem: str) -> None:
+        """Say why there are no trends, in place of them."""
+        self.pending, self.problem = False, problem
+        self.periods = self.rows = ()
+        self._draw()
 
     def show(self, periods: Sequence[Period], rows: Sequence[TrendRow]) -> None:
+        self.pending, self.problem = False, None
         self.periods = tuple(periods)
         self.rows = tuple(rows)
         self._draw()
@@ -156,6 +173,13 @@ class TrendPanel(Static):
         self._draw()
 
     def _draw(self) -> None:
+        if self.pending:
+            self.update(Text(WORKING_OUT, style="dim"))
+            return
+        if self.problem is not None:
+            self.update(Text(f"Could not work out the trends: {shown(self.problem)}",
+                             style=STATUS_STYLES["overdue"]))
+            return
         if not self.periods:
             self.update("")
             return

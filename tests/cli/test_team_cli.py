@@ -139,3 +139,33 @@ def test_hostile_worker_and_team_names_are_shown_as_text(text, hostile_source, c
     [worker] = data.json()["workers"]
     assert worker["worker"] == f"W{text}W"
     assert worker["team"] == (text or "No team recorded")
+
+
+def test_a_closed_case_counts_up_to_its_closure(cin, tmp_path):
+    """Sam's second case, W-3 (Wirral, allocated Mon 7 Sep 2026), closed Fri 16 Oct:
+    - seen Thu 10 Sep: due 20 WD after allocation, Mon 5 Oct -> in time (September 1 of 1);
+    - seen Fri 9 Oct: due 20 WD after 10 Sep: 11 Sep (1), 14-18 (6), 21-25 (11), 28 Sep-2 Oct
+      (16), 5-8 Oct (20) -> Thu 8 Oct, late (October, with W-1's late 6 Oct: 0 of 2).
+    The 3 months to today: W-1's 1 of 2 and W-3's 1 of 2 -> 2 of 4."""
+    source = write_json(tmp_path / "cases.json", [
+        case("W-1", worker="Sam Patel", team="North", allocated="2026-09-07",
+             visits=[seen("2026-10-06"), seen("2026-11-02")]),
+        case("W-3", worker="Sam Patel", team="North", allocated="2026-09-07",
+             visits=[seen("2026-09-10"), seen("2026-10-09")],
+             closure={"date": "2026-10-16", "reason": "RC7"}),
+    ])
+    assert cin("import", str(source)).code == 0
+    result = cin("team")
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[1] == (
+        "North · Sam Patel: 1 open case (and 1 closed, counted up to the closure) · visits "
+        "within timescale 2 of 4 (50%) · meetings on time none counted · notes circulated on "
+        "time none counted")
+    data = cin("team", "--json").json()
+    [sam] = data["workers"]
+    assert (sam["cases"], sam["closed_cases"]) == (1, 1)
+    assert data["total"]["closed_cases"] == 1
+    visits = {m["month"]: (w["visits"]["in_time"], w["visits"]["counted"])
+              for m, w in zip(data["months"], sam["months"], strict=True)
+              if w["visits"]["counted"]}
+    assert visits == {"Sep 2026": (1, 1), "Oct 2026": (0, 2), "Nov 2026": (1, 1)}

@@ -63,3 +63,30 @@ def test_the_months_count_the_visits_as_corrected_without_the_withdrawn_one(serv
     assert line.months[-3].visits.share is None  # September: nothing counted, not 0%
     # The table's 3 months to today: the same two visits.
     assert (line.visits.in_time, line.visits.counted) == (1, 2)
+
+
+def test_a_case_closed_in_the_months_counts_up_to_its_closure_and_in_two_steps(service):
+    """W-1 closed on Fri 16 Oct (through the close command, as a worker would, once its visit
+    of 5 Nov is withdrawn: a closure comes after every record): its visits of 6 Oct (late) and
+    15 Oct (due 20 WD after 6 Oct, Tue 3 Nov: in time) count in October, nothing in November.
+    The table's 3 months: 1 of 2. The two steps (`team_facts`: the table, then the months)
+    give what `team_overview` gives."""
+    from models.inputs import ClosureInput
+
+    visits = {v.date: v.uid for v in service.case_detail("W-1").visits}
+    service.withdraw_visit(ref="W-1", visit_uid=visits[date(2026, 11, 5)],
+                           reason="Recorded on the wrong case")
+    service.close_case(ref="W-1", closure=ClosureInput(
+        date=date(2026, 10, 16), reason="RC7", checklist={"review_concluded": True}))
+    overview = service.team_overview()
+    [line] = overview.lines
+    assert (line.cases, line.closed) == (0, ("W-1",))
+    assert [(m.visits.in_time, m.visits.counted) for m in line.months] == (
+        [(0, 0)] * 10 + [(1, 2), (0, 0)])
+    assert (line.visits.in_time, line.visits.counted) == (1, 2)
+
+    facts = service.team_facts()
+    table = facts.overview()
+    assert [ln.months for ln in table.lines] == [()]  # the table first: no months yet
+    assert [ln.current for ln in table.lines] == [line.current]
+    assert facts.with_trends(table) == overview
