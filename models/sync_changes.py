@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from models.case_edit import EDITABLE_FIELDS
 from models.history import record_words, value_words
+from models.sync_case_fields import ADD_CARRIES, EDIT_CARRIES, EDIT_KEYS, LOCAL_COLUMNS
 from models.sync_snapshot import Snapshot
 
 # Record kinds of a snapshot, as the correction rows name them.
@@ -159,9 +159,12 @@ def _unsendable(ref: str, base: Snapshot, local: Snapshot,
                                           if c.kind == "correction"}
     covered |= {c.values.get("note_uid") for c in changes if c.kind == "action_done"}
     found: list[Change] = []
+    added = any(c.kind == "add_case" for c in changes)
+    carried = ADD_CARRIES if added else EDIT_CARRIES
     odd = sorted(name for name, value in local["case"].items()
-                 if name not in _NOT_COMPARED and name not in EDITABLE_FIELDS
-                 and value != base["case"].get(name))
+                 if name not in _NOT_COMPARED and name not in LOCAL_COLUMNS
+                 and name not in carried
+                 and (not _blank(value) if added else value != base["case"].get(name)))
     if odd:
         found.append(Change("unsendable", ref, "case", {
             "what": f"the case's {', '.join(n.replace('_', ' ') for n in odd)}",
@@ -181,13 +184,18 @@ def _unsendable(ref: str, base: Snapshot, local: Snapshot,
     return found
 
 
+def _blank(value: Any) -> bool:
+    """Whether a field of a case added on the laptop holds nothing worth sending."""
+    return value is None or value is False or value in ("", [], {})
+
+
 def _differs(before: dict[str, Any], now: dict[str, Any]) -> bool:
     return any(before.get(name) != now.get(name)
                for name in set(before) | set(now) if name not in _NOT_COMPARED)
 
 
 def _editable(local: Snapshot) -> tuple[str, ...]:
-    return tuple(name for name in EDITABLE_FIELDS if name in local["case"])
+    return tuple(name for name in EDIT_KEYS if name in local["case"])
 
 
 def _progressed(before: dict[str, Any], now: dict[str, Any]) -> bool:
