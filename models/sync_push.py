@@ -22,6 +22,7 @@ from models.case_edit import add_case, edit_case
 from models.inputs import ClosureInput, MeetingInput, VisitInput
 from models.sync_case_fields import case_changes, case_input
 from models.sync_changes import SNAPSHOT_KEYS, Change
+from models.sync_links import send_meeting_link
 from models.sync_records import (
     send_action_done,
     send_meeting,
@@ -193,5 +194,5 @@ _SENDERS = {
     "visit": send_visit, "meeting": send_meeting, "meeting_progress": send_meeting_progress,
     "oversight_note": send_oversight_note, "task": send_task,
     "task_withdrawn": send_task_withdrawn, "action_done": send_action_done,
-    "correction": _correction, "unsendable": send_unsendable,
+    "correction": _correction, "unsendable": send_unsendable, "meeting_link": send_meeting_link,
 }
