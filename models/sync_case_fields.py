@@ -19,7 +19,7 @@ from models.case_edit import EDITABLE_FIELDS, CaseChanges
 from models.census_checks import CENSUS_CODE_LISTS, CENSUS_CODES
 from models.history import value_words
 from models.inputs import CaseInput
-from models.sync_snapshot import CASES, date_columns
+from models.sync_snapshot import ACTIONS, CASES, RECORD_TABLES, date_columns
 from models.upsert import CASE_COLUMNS
 from policies.dates import format_date, parse_frequency
 
@@ -41,6 +41,7 @@ ADD_CARRIES: frozenset[str] = EDIT_CARRIES | {INPUT_KEYS["ref"], INPUT_KEYS["pol
 
 
 _DATES = date_columns(CASES)
+_RECORD_DATES = frozenset().union(*map(date_columns, (*RECORD_TABLES.values(), ACTIONS)))
 
 
 def snapshot_keys() -> frozenset[str]:
@@ -92,10 +93,7 @@ def case_value_words(key: str, value: Any) -> str:
         return ("; ".join(_coded(CENSUS_CODE_LISTS[key].codes, code) for code in codes)
                 or "none recorded")
     if is_date(key) and isinstance(value, str):
-        try:
-            return format_date(date.fromisoformat(value))
-        except ValueError:
-            return value
+        return _date_words(value)
     if key == "events" and isinstance(value, dict):
         return "; ".join(f"{event.replace('_', ' ')} {case_value_words('allocated', when)}"
                          for event, when in sorted(value.items())) or "none recorded"
@@ -112,4 +110,13 @@ def record_value_words(record_type: str, field: str, value: Any) -> str:
     shows it."""
     if record_type == "case":
         return case_value_words(field, value)
+    if (field in _RECORD_DATES or field.startswith("action ")) and isinstance(value, str):
+        return _date_words(value)  # "action 2 done": the day an oversight action was done
     return value_words(field, value)
+
+
+def _date_words(value: str) -> str:
+    try:
+        return format_date(date.fromisoformat(value))
+    except ValueError:
+        return value

@@ -74,7 +74,8 @@ def _write_laptop_value(session: Session, conflict: ConflictView, *,
                                                        "laptop; keep the server's value")])
     correct_record(session, ref=conflict.ref, record_type=conflict.record_type,
                    record_uid=str(conflict.record_uid),
-                   values={**record, conflict.field: conflict.laptop}, reason=KEPT_REASON,
+                   values={**record, **conflict.laptop_with, conflict.field: conflict.laptop},
+                   reason=KEPT_REASON,
                    actor=actor, today=today)
 
 

@@ -29,7 +29,7 @@ import sqlalchemy.exc
 from sqlalchemy import Engine, select, text
 
 from models.db import make_engine, open_database, session_scope
-from models.errors import CaseNotFound, ChangedMeanwhile, ServerUnreachable
+from models.errors import CaseNotFound, ChangedMeanwhile, NotPermitted, ServerUnreachable
 from models.location import ServerUrl
 from models.migrate import current_revision, head_revision
 from models.sync_changes import Change, laptop_changes
@@ -63,8 +63,9 @@ from models.validation import ValidationFailed
 
 Checkpoint = Callable[[str, str], None]  # (point, what happened in words)
 # What the server may refuse a change with; anything else (a lost connection) stops the sync.
-_REFUSED = (ValidationFailed, CaseNotFound, ChangedMeanwhile, sqlalchemy.exc.ProgrammingError,
-            sqlalchemy.exc.IntegrityError)
+# NotPermitted: row-level security or a grant said no (the server's own words for it).
+_REFUSED = (ValidationFailed, CaseNotFound, ChangedMeanwhile, NotPermitted,
+            sqlalchemy.exc.ProgrammingError, sqlalchemy.exc.IntegrityError)
 
 
 @dataclass
@@ -251,6 +252,9 @@ def refusal_reason(error: BaseException) -> str:
     """Why the server refused a change, in the words a worker can act on."""
     if isinstance(error, ValidationFailed):
         return "; ".join(e.message for e in error.errors)
+    if isinstance(error, NotPermitted):  # what the server said, and who may make the change
+        todo = error.todo.partition(" Nothing was saved")[0]
+        return f"{error.what[:1].lower()}{error.what[1:]}. {todo}"
     if isinstance(error, sqlalchemy.exc.DBAPIError):
         first = (str(error.orig).strip().splitlines() or [type(error.orig).__name__])[0]
         if "row-level security" in first or "permission denied" in first:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field as default
 from datetime import date
 from typing import Any
 
@@ -39,6 +40,7 @@ class Conflict:
     base: Any
     server: Any
     laptop: Any
+    laptop_with: Mapping[str, Any] = default(default_factory=dict)  # see ConflictView
 
 
 @dataclass(frozen=True)
