@@ -12,9 +12,10 @@
 
 Each step is recorded on the replica only after the server committed it, and everything sent
 is recognised on the server when sent again (uids, values): a sync cut off at any point and
-run again duplicates nothing and loses nothing. `checkpoint(name)` is called at each named
-point ("connected", "sent", "recorded", "fetched", "finished"), for progress and for tests
-that stop a sync there.
+run again duplicates nothing and loses nothing. `checkpoint(name, words)` is called at each
+named point ("connected", "sent", "recorded", "refused", "fetched", "finished"), for progress
+(`cin sync` streams the words to stderr, the sync screen shows them) and for tests that stop
+a sync there.
 """
 
 from __future__ import annotations
@@ -203,6 +204,7 @@ class _Run:
         with session_scope(self.replica) as local:
             keep_refusal(local, change, reason)
         self.report.refused.append(f"{change.summary()}: {reason}")
+        self.point("refused", f"Refused {change.summary()}: {reason}")
 
     def _fetch(self, pending: dict[str, list[Change]]) -> None:
         with session_scope(self.server, write=False) as session:
