@@ -43,6 +43,10 @@ ADD_CARRIES: frozenset[str] = EDIT_CARRIES | {INPUT_KEYS["ref"], INPUT_KEYS["pol
 _DATES = date_columns(CASES)
 _RECORD_DATES = frozenset().union(*map(date_columns, (*RECORD_TABLES.values(), ACTIONS)))
 
+# A field the edit command sets from another (models.census_checks.with_disabled_from_codes):
+# the disability codes decide `disabled`.
+FOLLOWED_BY: dict[str, str] = {"disabilities": "disabled"}
+
 
 def snapshot_keys() -> frozenset[str]:
     """Every key of a snapshot's case that a worker's change can touch: each column of the

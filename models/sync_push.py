@@ -20,7 +20,7 @@ from sqlmodel import Session
 from models import commands, corrections
 from models.case_edit import add_case, edit_case
 from models.inputs import ClosureInput, MeetingInput, VisitInput
-from models.sync_case_fields import case_changes, case_input
+from models.sync_case_fields import FOLLOWED_BY, case_changes, case_input
 from models.sync_changes import SNAPSHOT_KEYS, Change
 from models.sync_links import send_meeting_link
 from models.sync_records import (
@@ -102,6 +102,12 @@ def _edit_case(session: Session, change: Change, env: Environment) -> Sent:
             to_send[name] = laptop
         else:
             conflicts.append(Conflict(change.ref, "case", None, name, base.get(name), now, laptop))
+    if any(c.field in FOLLOWED_BY for c in conflicts):
+        # A flag that follows codes (disabled follows the disability codes) waits with them:
+        # sent alone it would contradict the server's codes, and choosing the codes sets it.
+        followers = {FOLLOWED_BY[c.field] for c in conflicts if c.field in FOLLOWED_BY}
+        to_send = {name: value for name, value in to_send.items() if name not in followers}
+        conflicts = [c for c in conflicts if c.field not in followers]
     if to_send:
         edit_case(session, ref=change.ref, changes=case_changes(to_send),
                   policies=env.policies, actor=env.actor, today=env.today)

@@ -59,3 +59,27 @@ def test_census_fields_recorded_offline_reach_everyone(team, laptop):
         ("N1", "Max Ford", "edit_case"), ("N1", "Max Ford", "edit_case")]
     assert audit[1][3]["disabilities"] == ["MOB", "HAND"]
     assert [after for *_, after in audit[2:]] == [{"ethnicity": "WBRI"}, {"primary_need": "N2"}]
+
+
+def test_disability_codes_changed_on_both_sides_wait_with_the_flag_they_set(team, laptop):
+    # The disabled flag follows the codes: Ann's MOB says yes, the server's NONE says no. Only
+    # the codes are a conflict; the flag is not sent alone against the server's codes, and
+    # the rest of Ann's edit (the family group) goes through.
+    ann = laptop("ann")
+    ann.sync()
+    with ann.service() as service:
+        service.edit_case("N1", {"disabilities": ["MOB"], "family": "Lee family"})
+    with team.service(None) as server:
+        server.edit_case("N1", {"disabilities": ["NONE"]})
+    report = ann.sync()
+    assert report.refusals == []
+    [conflict] = report.conflicts
+    assert conflict_line(conflict) == ("N1, the case's disabilities: team server NONE No "
+                                       "disability, this laptop MOB Mobility")
+    assert team.sql("SELECT family, disabilities, disabled FROM cases WHERE ref = 'N1'") == [
+        ("Lee family", ["NONE"], False)]
+    with ann.service() as service:
+        service.resolve_conflict(conflict.id, keep="laptop")
+    ann.sync()
+    assert team.sql("SELECT disabilities, disabled FROM cases WHERE ref = 'N1'") == [
+        (["MOB"], True)]
