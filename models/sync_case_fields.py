@@ -39,7 +39,6 @@ EDIT_KEYS: tuple[str, ...] = tuple(INPUT_KEYS[name] for name in EDITABLE_FIELDS)
 EDIT_CARRIES: frozenset[str] = frozenset(EDIT_KEYS)
 ADD_CARRIES: frozenset[str] = EDIT_CARRIES | {INPUT_KEYS["ref"], INPUT_KEYS["policy"]}
 
-
 _DATES = date_columns(CASES)
 _RECORD_DATES = frozenset().union(*map(date_columns, (*RECORD_TABLES.values(), ACTIONS)))
 
