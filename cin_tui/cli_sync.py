@@ -60,7 +60,8 @@ def add_sync_commands(commands: argparse._SubParsersAction,
                     "is kept beside it until you choose (`cin resolve`). A change the server "
                     "refuses (say the case was reallocated) is kept here with the reason, tried "
                     "again at every sync, until you let it go (--discard). The first sync needs "
-                    "a new, empty database file (--db ~/cin-team.db).",
+                    "a new, empty database file (--db ~/cin-team.db). Each step is shown on "
+                    "stderr as it happens; the result goes to stdout.",
     )
     sync.add_argument("--server", metavar="URL",
                       help="the team server, e.g. postgresql://cin.council.local/cin?sslmode="
@@ -141,9 +142,15 @@ def run_sync(context: Context) -> int:
     server = team_server(args.server, context.settings)
     if (warning := tls_warning(str(server))) is not None:
         print(visible(f"cin: {warning}"), file=sys.stderr)
+    def progress(_point: str, words: str) -> None:
+        # Each step as it happens, on stderr: stdout stays the report (or clean --json).
+        if words:
+            print(visible(f"  {words}"), file=sys.stderr, flush=True)
+
+    print(visible(f"Syncing with {server}..."), file=sys.stderr, flush=True)
     try:
         with context.service as service:
-            report = service.sync_with(server)
+            report = service.sync_with(server, checkpoint=progress)
     except SyncError as error:
         raise CliError(f"cin sync: {error}") from None
     if args.json:

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from models.case_edit import EDITABLE_FIELDS
 from models.history import record_words, value_words
+from models.sync_case_fields import ADD_CARRIES, EDIT_CARRIES, EDIT_KEYS, LOCAL_COLUMNS
 from models.sync_snapshot import Snapshot
 
 # Record kinds of a snapshot, as the correction rows name them.
@@ -30,6 +30,7 @@ class Change:
 
     kind: "add_case", "edit_case", "visit", "meeting", "oversight_note", "task" (new
     records), "meeting_progress" (a booked meeting held, circulated or cancelled),
+    "meeting_link" (the next meeting booked at a meeting),
     "task_withdrawn", "action_done", "correction", "close", or "unsendable" (a change no
     command carries, kept for the worker to see). `values`: what the laptop has; `base`: the
     same as at the last sync, where a change on both sides is possible."""
@@ -69,6 +70,11 @@ class Change:
         if self.kind == "meeting_progress":
             return (f"{self.ref}: {_first_lower(record_words('meeting', values))} marked "
                     f"{values.get('status')}")
+        if self.kind == "meeting_link":
+            following = record_words("meeting", {"kind": values.get("next_kind"),
+                                                 "date": values.get("next_date")})
+            return (f"{self.ref}: {_first_lower(following)} booked as the next after the "
+                    f"{_first_lower(record_words('meeting', values))}")
         if self.kind == "task_withdrawn":
             return f"{self.ref}: task {values.get('rule_id')} withdrawn"
         if self.kind == "correction":
@@ -122,6 +128,7 @@ def laptop_changes(base: Snapshot | None, local: Snapshot) -> list[Change]:
                 changes.append(Change("task_withdrawn", ref, uid, record, known[uid]))
             elif key == "oversight_notes" and uid not in corrected:
                 changes += _actions_done(ref, uid, known[uid], record)
+    changes += _meeting_links(ref, base, local)
     for correction in new_corrections:
         key = SNAPSHOT_KEYS.get(correction["record_type"], "")
         record_base = base.get(key, {}).get(correction.get("record_uid") or "")
@@ -132,6 +139,22 @@ def laptop_changes(base: Snapshot | None, local: Snapshot) -> list[Change]:
     if local.get("closure") is not None and base.get("closure") is None:
         changes.append(Change("close", ref, values=local["closure"]))
     return changes + _unsendable(ref, base, local, changes)
+
+
+def _meeting_links(ref: str, base: Snapshot, local: Snapshot) -> list[Change]:
+    """Next meetings booked at a meeting on the laptop: the link, once both meetings are
+    sent (models/sync_links.py)."""
+    meetings, known = local.get("meetings", {}), base.get("meetings", {})
+    links: list[Change] = []
+    for uid, meeting in meetings.items():
+        following = meetings.get(meeting.get("next_meeting") or "")
+        was = known.get(uid, {}).get("next_meeting")
+        if following is not None and following["uid"] != was:
+            links.append(Change("meeting_link", ref, uid, {
+                "kind": meeting.get("kind"), "date": meeting.get("date"),
+                "next_meeting": following["uid"], "next_kind": following.get("kind"),
+                "next_date": following.get("date")}, {"next_meeting": was}))
+    return links
 
 
 def _actions_done(ref: str, note_uid: str, before: dict[str, Any],
@@ -159,9 +182,12 @@ def _unsendable(ref: str, base: Snapshot, local: Snapshot,
                                           if c.kind == "correction"}
     covered |= {c.values.get("note_uid") for c in changes if c.kind == "action_done"}
     found: list[Change] = []
+    added = any(c.kind == "add_case" for c in changes)
+    carried = ADD_CARRIES if added else EDIT_CARRIES
     odd = sorted(name for name, value in local["case"].items()
-                 if name not in _NOT_COMPARED and name not in EDITABLE_FIELDS
-                 and value != base["case"].get(name))
+                 if name not in _NOT_COMPARED and name not in LOCAL_COLUMNS
+                 and name not in carried
+                 and (not _blank(value) if added else value != base["case"].get(name)))
     if odd:
         found.append(Change("unsendable", ref, "case", {
             "what": f"the case's {', '.join(n.replace('_', ' ') for n in odd)}",
@@ -181,13 +207,18 @@ def _unsendable(ref: str, base: Snapshot, local: Snapshot,
     return found
 
 
+def _blank(value: Any) -> bool:
+    """Whether a field of a case added on the laptop holds nothing worth sending."""
+    return value is None or value is False or value in ("", [], {})
+
+
 def _differs(before: dict[str, Any], now: dict[str, Any]) -> bool:
     return any(before.get(name) != now.get(name)
                for name in set(before) | set(now) if name not in _NOT_COMPARED)
 
 
 def _editable(local: Snapshot) -> tuple[str, ...]:
-    return tuple(name for name in EDITABLE_FIELDS if name in local["case"])
+    return tuple(name for name in EDIT_KEYS if name in local["case"])
 
 
 def _progressed(before: dict[str, Any], now: dict[str, Any]) -> bool:

@@ -8,6 +8,7 @@ writes an audit entry on the replica, as any other change there does.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as default
 from datetime import datetime
 from typing import Any
 
@@ -50,6 +51,9 @@ class ConflictView:
     server: Any
     laptop: Any
     found_at: datetime
+    # What goes with the laptop's value: a meeting held here while cancelled on the server
+    # has its chair and the rest here (kept beside the value, written with it when chosen).
+    laptop_with: dict[str, Any] = default(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -129,7 +133,7 @@ def keep_conflict(session: Session, conflict: Conflict) -> None:
             & ((CONFLICTS.c.record_uid == conflict.record_uid) if conflict.record_uid
                else CONFLICTS.c.record_uid.is_(None)))
     values = {"base_value": {"value": conflict.base}, "server_value": {"value": conflict.server},
-              "laptop_value": {"value": conflict.laptop}}
+              "laptop_value": {"value": conflict.laptop, "with": dict(conflict.laptop_with)}}
     existing = session.execute(select(CONFLICTS.c.id).where(same)).scalar()
     if existing is not None:
         session.execute(update(CONFLICTS).where(CONFLICTS.c.id == existing).values(**values))
@@ -150,7 +154,8 @@ def conflicts(session: Session) -> list[ConflictView]:
                          record_uid=row.record_uid, field=row.field,
                          base=(row.base_value or {}).get("value"),
                          server=(row.server_value or {}).get("value"),
-                         laptop=(row.laptop_value or {}).get("value"), found_at=row.found_at)
+                         laptop=(row.laptop_value or {}).get("value"), found_at=row.found_at,
+                         laptop_with=dict((row.laptop_value or {}).get("with") or {}))
             for row in session.execute(select(CONFLICTS).order_by(CONFLICTS.c.id))]
 
 

@@ -18,9 +18,11 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from models import commands, corrections
-from models.case_edit import CaseChanges, add_case, edit_case
-from models.inputs import CaseInput, ClosureInput, MeetingInput, VisitInput
+from models.case_edit import add_case, edit_case
+from models.inputs import ClosureInput, MeetingInput, VisitInput
+from models.sync_case_fields import FOLLOWED_BY, case_changes, case_input
 from models.sync_changes import SNAPSHOT_KEYS, Change
+from models.sync_links import send_meeting_link
 from models.sync_records import (
     send_action_done,
     send_meeting,
@@ -35,7 +37,6 @@ from models.sync_session import pin_uids, unpin_uids
 from models.sync_snapshot import read_snapshot
 from models.sync_values import (
     CORRECTED_FIELDS,
-    DATE_FIELDS,
     Conflict,
     Environment,
     Sent,
@@ -45,7 +46,6 @@ from models.sync_values import (
 )
 from models.tables import AuditEntry, table_of
 from models.validation import FieldError, ValidationFailed
-from policies.dates import parse_frequency
 
 __all__ = ["Conflict", "Environment", "Sent", "case_changes", "correct_record", "send"]
 
@@ -67,19 +67,10 @@ def _add_case(session: Session, change: Change, env: Environment) -> Sent:
             return Sent(done=False)  # this laptop's add, sent by a sync cut off after it
         raise ValidationFailed([FieldError("ref", f"a case with reference {change.ref} already "
                                                   "exists on the team server")])
-    frequency = values.get("visit_every")
-    case = CaseInput(
-        ref=change.ref, name=values["name"], allocated=day(values["allocated"]),  # type: ignore[arg-type]
-        policy=values["policy_id"], dob=day(values.get("dob")), worker=values.get("worker"),
-        team=values.get("team"), family=values.get("family"),
-        disabled=bool(values.get("disabled")),
-        private_fostering=bool(values.get("private_fostering")),
-        visit_every=parse_frequency(frequency) if frequency else None,
-        assessment_completed=day(values.get("assessment_completed")),
-        plan_started=day(values.get("plan_started")),
-        complex_plan=bool(values.get("complex_plan")),
-        key_worker_led=bool(values.get("key_worker_led")))
-    add_case(session, case=case, policies=env.policies, actor=env.actor, today=env.today)
+    # Every field add_case takes, from the snapshot (models/sync_case_fields.py); a field it
+    # cannot take was kept on the laptop as an unsendable change (models/sync_changes.py).
+    add_case(session, case=case_input(values), policies=env.policies, actor=env.actor,
+             today=env.today)
     return Sent(done=True)
 
 
@@ -111,19 +102,16 @@ def _edit_case(session: Session, change: Change, env: Environment) -> Sent:
             to_send[name] = laptop
         else:
             conflicts.append(Conflict(change.ref, "case", None, name, base.get(name), now, laptop))
+    if any(c.field in FOLLOWED_BY for c in conflicts):
+        # A flag that follows codes (disabled follows the disability codes) waits with them:
+        # sent alone it would contradict the server's codes, and choosing the codes sets it.
+        followers = {FOLLOWED_BY[c.field] for c in conflicts if c.field in FOLLOWED_BY}
+        to_send = {name: value for name, value in to_send.items() if name not in followers}
+        conflicts = [c for c in conflicts if c.field not in followers]
     if to_send:
         edit_case(session, ref=change.ref, changes=case_changes(to_send),
                   policies=env.policies, actor=env.actor, today=env.today)
     return Sent(done=bool(to_send), conflicts=tuple(conflicts))
-
-
-def case_changes(values: Mapping[str, Any]) -> CaseChanges:
-    """Case fields as a snapshot holds them (JSON), as `edit_case` takes them."""
-    edits: dict[str, Any] = {
-        name: (parse_frequency(value) if name == "visit_every" and value else
-               day(value) if name in DATE_FIELDS else value)
-        for name, value in values.items()}
-    return CaseChanges(**edits)  # type: ignore[typeddict-item]
 
 
 def correct_record(session: Session, *, ref: str, record_type: str, record_uid: str,
@@ -212,5 +200,5 @@ _SENDERS = {
     "visit": send_visit, "meeting": send_meeting, "meeting_progress": send_meeting_progress,
     "oversight_note": send_oversight_note, "task": send_task,
     "task_withdrawn": send_task_withdrawn, "action_done": send_action_done,
-    "correction": _correction, "unsendable": send_unsendable,
+    "correction": _correction, "unsendable": send_unsendable, "meeting_link": send_meeting_link,
 }

@@ -80,7 +80,8 @@ def send_meeting_progress(session: Session, change: Change, env: Environment) ->
             "circulated"):
         return Sent(done=False, conflicts=(Conflict(
             change.ref, "meeting", change.uid, "status", base.get("status"),
-            server.get("status"), laptop.get("status")),))
+            server.get("status"), laptop.get("status"),
+            {name: laptop.get(name) for name in MEETING_FIELDS}),))
     meeting_id = record_id(session, "meetings", change.uid)
     values = typed(laptop, MEETING_FIELDS)
     if server.get("status") == "held" and values["circulated"] is not None:

@@ -16,11 +16,11 @@ from sqlmodel import Session
 from models import audit
 from models.case_edit import edit_case
 from models.commands import complete_oversight_action
-from models.history import value_words
+from models.sync_case_fields import case_changes, record_value_words
 from models.sync_changes import SNAPSHOT_KEYS
 from models.sync_local import CONFLICTS, REFUSALS, ConflictView, RefusalView, conflicts, refusals
 from models.sync_local import words as field_words
-from models.sync_push import case_changes, correct_record
+from models.sync_push import correct_record
 from models.sync_snapshot import ACTIONS, RECORD_TABLES, read_snapshot
 from models.validation import FieldError, ValidationFailed
 
@@ -39,8 +39,8 @@ def resolve_conflict(session: Session, conflict_id: int, *, keep: Keep,
                                                        "lists them")])
     conflict = found[0]
     what = field_words(conflict.record_type, conflict.field)
-    server = value_words(conflict.field, conflict.server)
-    laptop = value_words(conflict.field, conflict.laptop)
+    server = record_value_words(conflict.record_type, conflict.field, conflict.server)
+    laptop = record_value_words(conflict.record_type, conflict.field, conflict.laptop)
     if keep == "laptop":
         _write_laptop_value(session, conflict, policies=policies, actor=actor, today=today)
         summary = (f"Sync conflict over {what}: kept this laptop's value ({laptop}) over the "
@@ -74,7 +74,8 @@ def _write_laptop_value(session: Session, conflict: ConflictView, *,
                                                        "laptop; keep the server's value")])
     correct_record(session, ref=conflict.ref, record_type=conflict.record_type,
                    record_uid=str(conflict.record_uid),
-                   values={**record, conflict.field: conflict.laptop}, reason=KEPT_REASON,
+                   values={**record, **conflict.laptop_with, conflict.field: conflict.laptop},
+                   reason=KEPT_REASON,
                    actor=actor, today=today)
 
 

@@ -12,9 +12,10 @@
 
 Each step is recorded on the replica only after the server committed it, and everything sent
 is recognised on the server when sent again (uids, values): a sync cut off at any point and
-run again duplicates nothing and loses nothing. `checkpoint(name)` is called at each named
-point ("connected", "sent", "recorded", "fetched", "finished"), for progress and for tests
-that stop a sync there.
+run again duplicates nothing and loses nothing. `checkpoint(name, words)` is called at each
+named point ("connected", "sent", "recorded", "refused", "fetched", "finished"), for progress
+(`cin sync` streams the words to stderr, the sync screen shows them) and for tests that stop
+a sync there.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import sqlalchemy.exc
 from sqlalchemy import Engine, select, text
 
 from models.db import make_engine, open_database, session_scope
-from models.errors import CaseNotFound, ChangedMeanwhile, ServerUnreachable
+from models.errors import CaseNotFound, ChangedMeanwhile, NotPermitted, ServerUnreachable
 from models.location import ServerUrl
 from models.migrate import current_revision, head_revision
 from models.sync_changes import Change, laptop_changes
@@ -63,8 +64,9 @@ from models.validation import ValidationFailed
 
 Checkpoint = Callable[[str, str], None]  # (point, what happened in words)
 # What the server may refuse a change with; anything else (a lost connection) stops the sync.
-_REFUSED = (ValidationFailed, CaseNotFound, ChangedMeanwhile, sqlalchemy.exc.ProgrammingError,
-            sqlalchemy.exc.IntegrityError)
+# NotPermitted: row-level security or a grant said no (the server's own words for it).
+_REFUSED = (ValidationFailed, CaseNotFound, ChangedMeanwhile, NotPermitted,
+            sqlalchemy.exc.ProgrammingError, sqlalchemy.exc.IntegrityError)
 
 
 @dataclass
@@ -202,6 +204,7 @@ class _Run:
         with session_scope(self.replica) as local:
             keep_refusal(local, change, reason)
         self.report.refused.append(f"{change.summary()}: {reason}")
+        self.point("refused", f"Refused {change.summary()}: {reason}")
 
     def _fetch(self, pending: dict[str, list[Change]]) -> None:
         with session_scope(self.server, write=False) as session:
@@ -251,6 +254,9 @@ def refusal_reason(error: BaseException) -> str:
     """Why the server refused a change, in the words a worker can act on."""
     if isinstance(error, ValidationFailed):
         return "; ".join(e.message for e in error.errors)
+    if isinstance(error, NotPermitted):  # what the server said, and who may make the change
+        todo = error.todo.partition(" Nothing was saved")[0]
+        return f"{error.what[:1].lower()}{error.what[1:]}. {todo}"
     if isinstance(error, sqlalchemy.exc.DBAPIError):
         first = (str(error.orig).strip().splitlines() or [type(error.orig).__name__])[0]
         if "row-level security" in first or "permission denied" in first:

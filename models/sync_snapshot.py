@@ -202,6 +202,12 @@ def _typed(table: Table, name: str, value: Any) -> Any:
     return value
 
 
+def date_columns(table: Table) -> frozenset[str]:
+    """The names of `table`'s columns that hold a date (a snapshot keeps them as ISO text)."""
+    return frozenset(column.name for column in table.columns
+                     if _python_type(table, column.name) is date)
+
+
 def _python_type(table: Table, name: str) -> type | None:
     kind: Any = table.c[name].type
     if isinstance(kind, TypeDecorator):  # SQLModel's own datetime, say

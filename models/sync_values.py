@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field as default
 from datetime import date
 from typing import Any
 
@@ -12,7 +13,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from models.sync_changes import SNAPSHOT_KEYS
-from models.sync_snapshot import RECORD_TABLES
+from models.sync_snapshot import RECORD_TABLES, date_columns
 from models.validation import FieldError, ValidationFailed
 
 # The fields a correction sets (models/corrections.py), by record type.
@@ -23,10 +24,9 @@ MEETING_FIELDS = ("kind", "status", "date", "chair", "chair_role", "family_atten
 NOTE_FIELDS = ("decision", "rationale")
 CORRECTED_FIELDS = {"visit": VISIT_FIELDS, "meeting": MEETING_FIELDS,
                     "oversight_note": NOTE_FIELDS}
-# Fields a snapshot holds as ISO text that the commands take as dates.
-DATE_FIELDS = frozenset({"date", "recorded", "circulated", "cancelled_on", "dob", "allocated",
-                         "assessment_completed", "plan_started", "due", "done", "withdrawn_on",
-                         "stepped_down_on"})
+# Fields of a record that a snapshot holds as ISO text and the commands take as dates (the
+# case's own: models/sync_case_fields.py).
+DATE_FIELDS = frozenset().union(*(date_columns(table) for table in RECORD_TABLES.values()))
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ class Conflict:
     base: Any
     server: Any
     laptop: Any
+    laptop_with: Mapping[str, Any] = default(default_factory=dict)  # see ConflictView
 
 
 @dataclass(frozen=True)

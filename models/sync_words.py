@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from models.history import value_words
+from models.sync_case_fields import record_value_words
 from models.sync_local import ConflictView, RefusalView, words
 from models.sync_run import SyncReport
 
@@ -66,15 +66,16 @@ def field_words(conflict: ConflictView) -> str:
     return words(conflict.record_type, conflict.field)
 
 
-def value_text(field: str, value: Any) -> str:
-    shown = value_words(field, value)
+def value_text(record_type: str, field: str, value: Any) -> str:
+    shown = record_value_words(record_type, field, value)
     return f"\"{shown}\"" if isinstance(value, str) and shown == value else shown
 
 
 def conflict_line(c: ConflictView) -> str:
     """"N1, the case's family: team server "Lee-Moss", this laptop "Lee"."""
-    return (f"{c.ref}, {field_words(c)}: team server {value_text(c.field, c.server)}, "
-            f"this laptop {value_text(c.field, c.laptop)}")
+    return (f"{c.ref}, {field_words(c)}: "
+            f"team server {value_text(c.record_type, c.field, c.server)}, "
+            f"this laptop {value_text(c.record_type, c.field, c.laptop)}")
 
 
 def choice_words(conflict: ConflictView, keep: str) -> str:
@@ -82,7 +83,7 @@ def choice_words(conflict: ConflictView, keep: str) -> str:
     kept = conflict.server if keep == "server" else conflict.laptop
     then = (" It is sent to the team server at the next sync." if keep == "laptop" else "")
     return (f"{conflict.ref}: kept {_whose(keep)} value of {field_words(conflict)}: "
-            f"{value_text(conflict.field, kept)}.{then}")
+            f"{value_text(conflict.record_type, conflict.field, kept)}.{then}")
 
 
 def tls_warning(server: str) -> str | None:

@@ -28,9 +28,10 @@ if TYPE_CHECKING:
     from models.location import ServerUrl
     from models.sync_local import ConflictView, RefusalView
     from models.sync_run import SyncReport
+    from screens.context import CaseloadAccess
 
 Keep = Literal["server", "laptop"]
-_SHOWN_POINTS = ("connected", "sent", "fetched", "finished")  # the steps worth a line
+_SHOWN_POINTS = ("connected", "sent", "refused", "fetched", "finished")  # worth a line
 
 
 class SyncScreen(ModalScreen[None]):
@@ -77,29 +78,24 @@ class SyncScreen(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
     def _sync(self) -> None:
-        service = service_of(self)
+        # Both taken while the screen is shown: a screen closed while its sync runs on can no
+        # longer find the app from this thread.
+        app, service = self.app, service_of(self)
         steps: list[str] = []
 
         def checkpoint(point: str, words: str) -> None:
             if point in _SHOWN_POINTS and words:
                 steps.append(words)
-                self.app.call_from_thread(self._progress, steps[-6:])
+                app.call_from_thread(self._progress, steps[-6:])
 
         try:
             report = service.sync_with(self.server, checkpoint=checkpoint)
         except Exception as error:  # shown, never a traceback; nothing was lost
             problem = describe_error(error)
-            waiting = self._waiting_now()
-            self.app.call_from_thread(self._failed, problem, *waiting)
+            waiting = _waiting_now(service)
+            app.call_from_thread(self._failed, problem, *waiting)
             return
-        self.app.call_from_thread(self._done, report)
-
-    def _waiting_now(self) -> tuple[list[ConflictView], list[RefusalView]]:
-        service = service_of(self)
-        try:
-            return service.sync_conflicts(), service.sync_refusals()
-        except Exception:
-            return [], []
+        app.call_from_thread(self._done, report)
 
     def _progress(self, steps: list[str]) -> None:
         if not self.is_attached:  # closed while the sync runs on
@@ -185,7 +181,7 @@ class SyncScreen(ModalScreen[None]):
     def _choose(self, keep: Keep | None, number: int) -> None:
         from models.sync_words import choice_words
 
-        service = service_of(self)
+        app, service = self.app, service_of(self)  # as in _sync
         try:
             if keep is None:
                 refusal = service.discard_refusal(number)
@@ -193,11 +189,11 @@ class SyncScreen(ModalScreen[None]):
             else:
                 message = choice_words(service.resolve_conflict(number, keep=keep), keep)
         except Exception as error:
-            self.app.call_from_thread(self.notify, shown(describe_error(error)),
-                                      severity="error", markup=False)
+            app.call_from_thread(app.notify, shown(describe_error(error)),
+                                 severity="error", markup=False)
             return
-        waiting = self._waiting_now()
-        self.app.call_from_thread(self._chosen, message, *waiting)
+        waiting = _waiting_now(service)
+        app.call_from_thread(self._chosen, message, *waiting)
 
     def _chosen(self, message: str, conflicts: list[ConflictView],
                 refusals: list[RefusalView]) -> None:
@@ -211,3 +207,10 @@ class SyncScreen(ModalScreen[None]):
             self.app.notify("The sync carries on; the caseload shows what it brings when it "
                             "ends.")
         self.dismiss(None)
+
+
+def _waiting_now(service: CaseloadAccess) -> tuple[list[ConflictView], list[RefusalView]]:
+    try:
+        return service.sync_conflicts(), service.sync_refusals()
+    except Exception:
+        return [], []

@@ -182,3 +182,30 @@ def test_a_server_reached_without_a_checked_certificate_is_warned_about(server, 
     assert (warning is not None) == warned
     if warned:
         assert warning is not None and "sslmode=verify-full" in warning
+
+
+def test_sync_streams_each_step_on_stderr_as_it_goes(cin, team, monkeypatch, capsys):
+    from models.sync_run import _Run
+
+    _settings(cin, as_login(team.url, team.ann).url, "Ann Lee")
+    cin("sync")
+    cin("visit", "N1", "--date", "20/11/2026", "--seen", "yes", "--alone", "yes", "--voice",
+        "Likes the new school", "--location", "home")
+    seen_by_then: list[tuple[str, str]] = []
+    fetch = _Run._fetch
+
+    def fetch_after_a_look(self, pending):  # what the worker had seen when fetching began
+        captured = capsys.readouterr()
+        seen_by_then.append((captured.out, captured.err))
+        return fetch(self, pending)
+
+    monkeypatch.setattr(_Run, "_fetch", fetch_after_a_look)
+    code, out, err = cin("sync", "--json")
+    assert code == 0, err
+    [(out_then, err_then)] = seen_by_then
+    # Sent, and already said so on stderr, while the sync was still running.
+    assert "Syncing with postgresql://" in err_then
+    assert "  Sent N1: new visit of 20 Nov 2026" in err_then.splitlines()
+    assert out_then == ""
+    assert err.splitlines() == ["  Fetched N1", "  Sync finished"]
+    assert json.loads(out)["sent"] == ["N1: new visit of 20 Nov 2026"]  # stdout: JSON only

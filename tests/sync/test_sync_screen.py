@@ -11,7 +11,7 @@ from cin_tui.app import make_app
 from screens.caseload import CaseloadScreen
 from screens.sync import SyncScreen
 
-from ..screens.helpers import caseload_ready, until, widget_text
+from ..screens.helpers import caseload_ready, shown_refs, until, widget_text
 from .team import TODAY, as_login, family
 
 
@@ -142,3 +142,59 @@ async def test_hostile_text_in_a_conflict_is_shown_not_obeyed(make_database, tmp
         for raw in ("\x1b", "\x07", "\u202e"):
             assert raw not in waiting
         assert "cannot be reached" in widget_text(screen.query_one("#sync-result"))
+
+
+async def test_closing_the_screen_while_a_sync_runs_lets_it_finish(team, laptop, tmp_path,
+                                                                  monkeypatch):
+    import threading
+
+    from models.sync_run import _Run
+
+    ann = laptop("ann")
+    ann.sync()
+    ann.visit("N1", date(2026, 11, 20), "Likes the new school")
+    with team.service(None) as server:  # a new child for Ann, allocated at the office
+        from models.inputs import CaseInput
+
+        server.add_case(CaseInput(ref="N4", name="Child N4", policy="wirral",
+                                  allocated=date(2026, 11, 16), worker="Ann Lee",
+                                  team="North"))
+    # The sync waits before fetching until the test lets it go: the screen is closed while
+    # the visit is sent and the fetch has not begun.
+    go_on = threading.Event()
+    fetch = _Run._fetch
+
+    def held_fetch(self, pending):
+        assert go_on.wait(timeout=60)
+        print("released", flush=True)
+        try:
+            return fetch(self, pending)
+        finally:
+            print("fetched", flush=True)
+
+    monkeypatch.setattr(_Run, "_fetch", held_fetch)
+    settings = tmp_path / "settings"
+    settings.mkdir()
+    (settings / "settings.toml").write_text(
+        f'worker = "Ann Lee"\n[team]\nserver = "{as_login(team.url, team.ann).url}"\n',
+        encoding="utf-8")
+    app = _app(ann.replica, settings)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await caseload_ready(pilot)
+        await pilot.press("y")
+        screen = pilot.app.screen
+        assert isinstance(screen, SyncScreen)
+        await until(pilot, lambda: "Sent N1: new visit of 20 Nov 2026"
+                    in widget_text(screen.query_one("#sync-progress")), "the visit to be sent")
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, CaseloadScreen), "the caseload")
+        assert any("The sync carries on" in str(n.message) for n in app._notifications)
+        caseload = app.screen
+        assert "N4" not in shown_refs(caseload)
+        go_on.set()
+        await until(pilot, lambda: not screen.running, "the sync to end")
+        await caseload_ready(pilot)  # reloaded with what the sync brought
+        assert "N4" in shown_refs(caseload)
+        assert not any(n.severity == "error" for n in app._notifications)
+    assert team.sql("SELECT count(*) FROM visits") == [(1,)]
+    assert ann.visits("N1") == [("2026-11-20", "Likes the new school")]
