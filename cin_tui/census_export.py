@@ -47,9 +47,13 @@ class Refused:
 
 
 class CensusExportRefused(Exception):
-    def __init__(self, refused: list[Refused]) -> None:
+    """The cases the return cannot carry, and why; or (`lea_problem`) no LEA code for it."""
+
+    def __init__(self, refused: list[Refused], lea_problem: str | None = None) -> None:
         self.refused = refused
-        super().__init__("\n".join(item.render() for item in refused))
+        self.lea_problem = lea_problem
+        super().__init__("\n".join([item.render() for item in refused]
+                                   + ([lea_problem] if lea_problem else [])))
 
 
 def in_year(case: CaseInput, year: CensusYear) -> bool:
@@ -71,19 +75,18 @@ def census_return(cases: Iterable[CaseInput], *, year: CensusYear, today: date,
             refused.append(Refused(case.ref, tuple(reasons)))
         elif made is not None:
             children.append(made)
+    lea_problem = None
     if lea is None:
         leas = sorted({LEA_OF_PACK.get(case.policy, f"none for pack {case.policy!r}")
                        for case in chosen})
         if len(leas) == 1 and leas[0].isdigit():
             lea = leas[0]
-        elif chosen:
-            refused.append(Refused("the return's LEA", (
-                "the cases' packs give " + (", ".join(leas) or "none")
-                + "; a return is one authority's: give --lea CODE (its 3-digit LA code)",)))
         else:
-            lea = "000"
-    if refused:
-        raise CensusExportRefused(refused)
+            lea_problem = ("no LA code for the return: the cases' packs give "
+                           + (", ".join(leas) or "none (no cases)") + "; a return is one "
+                           "authority's: give --lea CODE (its 3-digit LA code)")
+    if refused or lea_problem or lea is None:
+        raise CensusExportRefused(refused, lea_problem)
     header = CensusHeader("CIN", year.year, year.reference_date, "L", lea, SOFTWARE,
                           __version__, "001", datetime(today.year, today.month, today.day))
     return CensusReturn(header, tuple(children))

@@ -41,10 +41,15 @@ def run_national_export(context: Any) -> int:
                                     policies=context.policies, census_year=args.census_year,
                                     lea=args.lea)
     except CensusExportRefused as refused:
-        lines = [f"  {item.render()}" for item in refused.refused]
-        raise CliError(visible(
-            f"{path}: not written; {len(refused.refused)} case(s) cannot go in a census "
-            "return:\n" + "\n".join(lines))) from None
+        lines = [f"{path}: not written."]
+        count = len(refused.refused)
+        if count:
+            lines.append(f"{count} case{'s' if count != 1 else ''} cannot go in the census "
+                         "return (give what each lacks with `cin edit-case`):")
+            lines += [f"  {item.render()}" for item in refused.refused]
+        if refused.lea_problem:
+            lines.append(refused.lea_problem)
+        raise CliError(visible("\n".join(lines))) from None
     children = f"{count} child{'ren' if count != 1 else ''}"
     if census:
         year = CensusYear(args.census_year) if args.census_year else CensusYear.containing(
