@@ -35,7 +35,9 @@ def record(number: int, chance: random.Random) -> dict:
         # Half closed before the year began, half referred after it ended.
         referral = (YEAR_START - timedelta(days=200) if number % 12 == OUTSIDE
                     else REFERENCE + timedelta(days=5))
-    else:
+    elif kind in (CLOSED_PLAN, CLOSED_AFTER_ASSESSMENT):
+        referral = YEAR_START + timedelta(days=chance.randrange(0, 330))
+    else:  # open: some referred before the year began
         referral = YEAR_START - timedelta(days=60) + timedelta(days=chance.randrange(0, 390))
     born = referral - timedelta(days=chance.randrange(300, 15 * 365))
     started = working_days_after(referral, chance.randrange(0, 5))
