@@ -4,15 +4,26 @@ importer's ParsedFile, and cases written out as either (docs/formats.md, "Nation
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from cin_tui.census_import import census_cases, census_field_name, read_names
 from cin_tui.formats.fields import Problem
-from cin_tui.importer import ParsedFile
 from models.inputs import CaseInput
+
+
+@dataclass(frozen=True, slots=True)
+class NationalRead:
+    """What the importer's ParsedFile is made of (cin_tui.importer builds it)."""
+
+    cases: list[CaseInput]
+    problems: list[Problem]
+    field_name: Callable[[CaseInput, str], str]  # a validation field -> the file's own place
+    partly_read: tuple[CaseInput, ...] = ()
+    left_out: tuple[Problem, ...] = ()
 
 
 def _names(path: Path | None, problems: list[Problem]) -> dict[str, str]:
@@ -23,18 +34,18 @@ def _names(path: Path | None, problems: list[Problem]) -> dict[str, str]:
     return names
 
 
-def parse_census_file(data: bytes, label: str, *, policies: Mapping[str, Any],
-                      default_policy: str | None, names: Path | None) -> ParsedFile:
+def parse_census_file(data: bytes, *, policies: Mapping[str, Any],
+                      default_policy: str | None, names: Path | None) -> NationalRead:
     problems: list[Problem] = []
     joined = _names(names, problems)
     read = census_cases(data, policies=policies, default_policy=default_policy, names=joined)
     problems += read.problems
-    return ParsedFile(label, read.cases, problems, census_field_name,
-                      partly_read=tuple(read.checked), left_out=tuple(read.warnings))
+    return NationalRead(read.cases, problems, census_field_name,
+                        partly_read=tuple(read.checked), left_out=tuple(read.warnings))
 
 
-def parse_list6_file(data: bytes, label: str, *, default_policy: str | None,
-                     default_worker: str | None, names: Path | None) -> ParsedFile:
+def parse_list6_file(data: bytes, *, default_policy: str | None,
+                     default_worker: str | None, names: Path | None) -> NationalRead:
     from cin_tui.formats.annex_a import AnnexAError, read_list6
     from cin_tui.list6_cases import list6_cases
 
@@ -43,15 +54,15 @@ def parse_list6_file(data: bytes, label: str, *, default_policy: str | None,
     try:
         read = read_list6(data)
     except AnnexAError as failed:
-        return ParsedFile(label, [], problems + list(failed.problems), _list6_column)
+        return NationalRead([], problems + list(failed.problems), _list6_column)
     cases = list6_cases(read.rows, default_policy=default_policy,
                         default_worker=default_worker, names=joined, problems=problems)
     left_out = tuple(Problem(f"sheet {read.sheet}", column, "column not imported (not List 6's)")
                      for column in read.ignored_columns)
-    return ParsedFile(label, cases, problems, _list6_column, left_out=left_out)
+    return NationalRead(cases, problems, _list6_column, left_out=left_out)
 
 
-def _list6_column(case: CaseInput | None, field: str) -> str:
+def _list6_column(case: CaseInput, field: str) -> str:
     from cin_tui.list6_cases import COLUMN_OF_FIELD
 
     head = field.split("[")[0]

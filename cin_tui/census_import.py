@@ -214,6 +214,6 @@ def _not_kept(child: CensusChild, episode: CinDetails, record: str,
                                 + ", ".join(dropped)))
 
 
-def census_field_name(case: CaseInput | None, field: str) -> str:
+def census_field_name(case: CaseInput, field: str) -> str:
     """A validation field of a census-made case, named by where the return holds it."""
     return census_place(field)

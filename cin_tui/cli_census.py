@@ -9,6 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from cin_tui.cli_errors import CliError
+from policies.safe_text import safe_text
+
+
+def visible(message: str) -> str:
+    """As cin_tui.cli.visible: control characters shown, never obeyed."""
+    return safe_text(message, multiline=True)
 
 
 def census_year_arg(text: str) -> int:
@@ -27,7 +33,6 @@ def lea_arg(text: str) -> str:
 def run_national_export(context: Any) -> int:
     from cin_tui.census_export import CensusExportRefused
     from cin_tui.census_scope import CensusYear
-    from cin_tui.cli import visible
     from cin_tui.exporter import export_national
 
     args = context.args

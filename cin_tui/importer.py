@@ -122,12 +122,15 @@ def _national_format(data: bytes, label: str, *, policies: Mapping[str, Any],
     from cin_tui.formats.census_xml import looks_like_census
 
     if looks_like_census(data):
-        return parse_census_file(data, label, policies=policies, default_policy=default_policy,
+        read = parse_census_file(data, policies=policies, default_policy=default_policy,
                                  names=names)
-    if looks_like_workbook(data):
-        return parse_list6_file(data, label, default_policy=default_policy,
+    elif looks_like_workbook(data):
+        read = parse_list6_file(data, default_policy=default_policy,
                                 default_worker=default_worker, names=names)
-    return None
+    else:
+        return None
+    return ParsedFile(label, read.cases, read.problems, read.field_name,
+                      partly_read=read.partly_read, left_out=read.left_out)
 
 
 def parse_cases(
