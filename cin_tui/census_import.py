@@ -52,7 +52,11 @@ def read_names(path: Path) -> tuple[dict[str, str], list[Problem]]:
         return {}, [Problem(label, "", f"is not UTF-8 text (byte {error.start + 1})")]
     names: dict[str, str] = {}
     problems: list[Problem] = []
-    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as error:
+        return {}, [Problem(label, "", f"is not a CSV file ({error})")]
+    for number, row in enumerate(rows, start=1):
         cells = [cell.strip() for cell in row]
         if not any(cells):
             continue

@@ -66,7 +66,7 @@ def valid_la_child_id(ref: str) -> bool:
 # a problem found by the field rules is located by the return's own element names.
 CENSUS_PLACE: dict[str, str] = {
     "ref": "ChildIdentifiers, LAchildID",
-    "name": "ChildIdentifiers, LAchildID (its name from --names)",
+    "name": "--names (this child's name)",
     "dob": "ChildIdentifiers, PersonBirthDate",
     "sex": "ChildIdentifiers, Sex",
     "upn": "ChildIdentifiers, UPN",

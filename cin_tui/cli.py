@@ -257,7 +257,8 @@ def build_parser() -> argparse.ArgumentParser:
                            help="check the file and say what would be added or changed, "
                                 "without writing anything")
     importing.add_argument("--policy", metavar="ID",
-                           help="policy pack for records that do not name one (see `cin policies`)")
+                           help="policy pack for records that do not name one (see `cin "
+                                "policies`); for a census return, instead of its LEA code's pack")
     importing.add_argument("--worker", metavar="NAME",
                            help="allocated worker for records that do not name one")
     importing.add_argument("--ignore-unknown-columns", action="store_true",

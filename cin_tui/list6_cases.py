@@ -33,7 +33,7 @@ _CLOSURE_GIVEN = frozenset({"date", "reason"})
 
 # A List 6 column -> the case field it fills, for locating the field rules' problems.
 COLUMN_OF_FIELD = {
-    "ref": "Child Unique ID", "name": "Child Unique ID (its name from --names)",
+    "ref": "Child Unique ID", "name": "--names (this child's name)",
     "sex": "Gender", "ethnicity": "Ethnicity", "dob": "Date of Birth",
     "disabled": "Does the Child have a Disability", "referral_date": "CIN Start Date",
     "allocated": "CIN Start Date", "primary_need": "Primary Need Code",

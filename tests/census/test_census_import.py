@@ -180,3 +180,23 @@ def test_the_validators_fixtures_are_refused_child_by_child_and_field_by_field(
         assert set(refused(result.err, str(path))) == expected
         assert "10 problems found" in result.err
     assert not (tmp_path / "cases.db").exists()
+
+
+def test_a_name_from_the_join_file_is_checked_as_any_name(cin, tmp_path: Path) -> None:
+    names = tmp_path / "names.csv"
+    names.write_text("R001,Amira\x1b[2J Khan\nR002\n", encoding="utf-8")
+    result = cin("import", str(write_return(tmp_path)), "--names", str(names))
+    assert result.code == 1
+    assert f"--names {names}: row 2: should be two cells: LAchildID,name" in result.err
+    assert "child 1 (LAchildID R001):--names (this child's name):" in result.err
+    assert "\x1b" not in result.err  # the escape is shown, never obeyed
+
+
+def test_names_are_for_the_national_formats_only(cin, tmp_path: Path) -> None:
+    cases = tmp_path / "cases.json"
+    cases.write_text('{"cases": []}', encoding="utf-8")
+    names = tmp_path / "names.csv"
+    names.write_text("R001,Amira Khan\n", encoding="utf-8")
+    result = cin("import", str(cases), "--names", str(names))
+    assert result.code == 1
+    assert "--names: is for a census return or a List 6 workbook" in result.err
