@@ -71,15 +71,15 @@ def _list6_column(case: CaseInput, field: str) -> str:
     return COLUMN_OF_FIELD.get(field, field)
 
 
-def write_census_file(cases: list[CaseInput], *, census_year: int | None, today: date,
+def write_census_file(cases: list[CaseInput], *, census_year: int, today: date,
                       policies: Mapping[str, Any], lea: str | None) -> tuple[bytes, int]:
     """The return's bytes and how many children it holds."""
     from cin_tui.census_export import census_return
     from cin_tui.census_scope import CensusYear
     from cin_tui.formats.census_xml import write_census
 
-    year = CensusYear(census_year) if census_year else CensusYear.containing(today)
-    census = census_return(cases, year=year, today=today, policies=policies, lea=lea)
+    census = census_return(cases, year=CensusYear(census_year), today=today, policies=policies,
+                           lea=lea)
     return write_census(census), len(census.children)
 
 

@@ -53,9 +53,9 @@ class CensusYear:
         return start <= self.reference_date and (closed is None or closed >= self.start)
 
     @classmethod
-    def containing(cls, day: date) -> CensusYear:
-        """The census year a day falls in."""
-        return cls(day.year if day.month <= 3 else day.year + 1)
+    def latest_ended(cls, day: date) -> CensusYear:
+        """The latest census year ended on or before `day` (its return is the one due)."""
+        return cls(day.year if (day.month, day.day) >= (3, 31) else day.year - 1)
 
 
 def valid_la_child_id(ref: str) -> bool:

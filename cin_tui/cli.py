@@ -284,7 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     exporting.add_argument("--census-year", metavar="YYYY", type=census_year_arg,
                            help="a census return's year, by its end: 2026 is 1 April 2025 to "
-                                "31 March 2026 (default: the year today is in)")
+                                "31 March 2026 (default: the latest ended by today)")
     exporting.add_argument("--lea", metavar="CODE", type=lea_arg,
                            help="a census return's 3-digit LA code (default: the code of the "
                                 "cases' pack)")

@@ -40,10 +40,12 @@ def run_national_export(context: Any) -> int:
     census = path.suffix.lower() == ".xml"
     if not census and (args.census_year or args.lea):
         raise CliError("--census-year and --lea are for a census return (a FILE ending .xml)")
+    year = CensusYear(args.census_year) if args.census_year else CensusYear.latest_ended(
+        context.today)
     try:
         with context.existing_service() as service:
             count = export_national(path, service.engine, today=context.today,
-                                    policies=context.policies, census_year=args.census_year,
+                                    policies=context.policies, census_year=year.year,
                                     lea=args.lea)
     except CensusExportRefused as refused:
         lines = [f"{path}: not written."]
@@ -57,8 +59,6 @@ def run_national_export(context: Any) -> int:
         raise CliError(visible("\n".join(lines))) from None
     children = f"{count} child{'ren' if count != 1 else ''}"
     if census:
-        year = CensusYear(args.census_year) if args.census_year else CensusYear.containing(
-            context.today)
         print(visible(f"Exported {children} to {path}: the census return for "
                       f"{year.start.year}-{year.year % 100:02d} (reference date 31/03/"
                       f"{year.year})."))

@@ -23,7 +23,7 @@ class ExportError(ValueError):
     """The export cannot be written as asked; the message says what to do instead."""
 
 
-def export_national(path: Path, engine, *, today: date, policies, census_year: int | None,
+def export_national(path: Path, engine, *, today: date, policies, census_year: int,
                     lea: str | None) -> int:
     """Write a census return (.xml) or a List 6 (.xlsx) to `path`; how many children it has.
     `CensusExportRefused` lists the cases a return cannot carry."""

@@ -129,3 +129,26 @@ def test_a_pack_reason_is_written_as_its_census_code(cin, tmp_path: Path) -> Non
     assert cin("export", str(out), "--census-year", "2026").code == 0
     episode = read_census(out.read_bytes()).census.children[0].episodes[0]
     assert episode.closure_reason == "RC5"  # Camden's "moved out" is census RC5
+
+
+def test_without_census_year_the_latest_ended_year_is_written(cin, tmp_path: Path) -> None:
+    import_cases(cin, tmp_path, [census_case("A1")])
+    out = tmp_path / "return.xml"
+    # 30 March 2026: 2025-26 has not ended, so the return due is 2024-25's, which A1 (referred
+    # 1 May 2025) is not in (an empty return has no pack to take its LA code from).
+    early = cin("export", str(out), "--lea", "344", today="2026-03-30")
+    assert early.code == 0 and "Exported 0 children" in early.out
+    assert "2024-25 (reference date 31/03/2025)" in early.out
+    # 31 March 2026, the reference date itself: 2025-26 has ended.
+    on_the_day = cin("export", str(out), today="2026-03-31")
+    assert "Exported 1 child to" in on_the_day.out and "2025-26" in on_the_day.out
+
+
+def test_census_options_are_refused_where_they_mean_nothing(cin, tmp_path: Path) -> None:
+    import_cases(cin, tmp_path, [census_case("A1")])
+    result = cin("export", str(tmp_path / "all.json"), "--census-year", "2026")
+    assert result.code == 1
+    assert "--census-year and --lea are for a census return (a FILE ending .xml)" in result.err
+    bad = cin("export", str(tmp_path / "r.xml"), "--census-year", "25-26")
+    assert bad.code == 2
+    assert "'25-26' is not a census year: give its end, such as 2026 for 2025-26" in bad.err
