@@ -68,7 +68,7 @@ def cin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
     for name in ("CIN_DB", "CIN_TODAY", "CIN_DEBUG"):
         monkeypatch.delenv(name, raising=False)
 
-    def run(*args: str, today: str = "2026-04-20", db: Path | None = None) -> Result:
+    def run(*args: str, today: str = "2026-04-20", db: Path | str | None = None) -> Result:
         code = main(["--db", str(db or tmp_path / "cases.db"), "--today", today, *args])
         captured = capsys.readouterr()
         return Result(code, captured.out, captured.err)

@@ -14,7 +14,7 @@ from cin_tui.formats.census_xml import read_census
 from .caseload import OUTSIDE, PACKS, caseload
 
 
-def import_cases(cin, tmp_path: Path, cases: list[dict], db: Path | None = None) -> None:
+def import_cases(cin, tmp_path: Path, cases: list[dict], db: Path | str | None = None) -> None:
     path = tmp_path / "cases.json"
     path.write_text(json.dumps({"cases": cases}), encoding="utf-8")
     result = cin("import", str(path), db=db)
@@ -152,3 +152,25 @@ def test_census_options_are_refused_where_they_mean_nothing(cin, tmp_path: Path)
     bad = cin("export", str(tmp_path / "r.xml"), "--census-year", "25-26")
     assert bad.code == 2
     assert "'25-26' is not a census year: give its end, such as 2026 for 2025-26" in bad.err
+
+
+def test_a_team_server_gives_the_same_return_and_list6(cin, tmp_path: Path,
+                                                     postgres_server) -> None:
+    from .test_list6 import rows_of
+
+    name, url = postgres_server.new_database()
+    try:
+        cases = caseload(60)
+        import_cases(cin, tmp_path, cases)
+        import_cases(cin, tmp_path, cases, db=url.url)
+        for file, options in (("return.xml", ["--census-year", "2026", "--lea", "344"]),
+                              ("list6.xlsx", [])):
+            local, server = tmp_path / f"local-{file}", tmp_path / f"server-{file}"
+            assert cin("export", str(local), *options).code == 0
+            assert cin("export", str(server), *options, db=url.url).code == 0
+            if file.endswith(".xml"):
+                assert server.read_bytes() == local.read_bytes()
+            else:
+                assert rows_of(server.read_bytes()) == rows_of(local.read_bytes())
+    finally:
+        postgres_server.drop(name)
