@@ -38,7 +38,8 @@ COLUMN_OF_FIELD = {
     "disabled": "Does the Child have a Disability", "referral_date": "CIN Start Date",
     "allocated": "CIN Start Date", "primary_need": "Primary Need Code",
     "closure.date": "CIN Closure Date", "closure.reason": "Reason for Closure",
-    "team": "Allocated Team", "worker": "Allocated Worker", "policy": "--policy",
+    "team": "Allocated Team", "worker": "Allocated Worker",
+    "policy": "--policy (the pack of a child not stored yet)",
 }
 
 

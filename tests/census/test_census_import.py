@@ -200,3 +200,10 @@ def test_names_are_for_the_national_formats_only(cin, tmp_path: Path) -> None:
     result = cin("import", str(cases), "--names", str(names))
     assert result.code == 1
     assert "--names: is for a census return or a List 6 workbook" in result.err
+
+
+def test_a_return_is_known_by_its_content_whatever_its_name(cin, tmp_path: Path) -> None:
+    path = tmp_path / "export from the recording system.txt"
+    path.write_text(RETURN, encoding="utf-8")
+    result = cin("import", str(path), "--dry-run")
+    assert result.code == 0 and "Would add: R001, R002" in result.out

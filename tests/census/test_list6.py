@@ -119,4 +119,5 @@ def test_a_new_child_needs_a_pack_and_a_bad_label_is_located(cin, tmp_path: Path
     assert result.code == 1
     assert "row 2 (Child Unique ID NEW1):Gender: 'z) Other' is not one of Annex A's" \
         in result.err
-    assert "--policy" in result.err
+    assert "row 3 (Child Unique ID OPEN1):--policy (the pack of a child not stored yet)" \
+        in result.err
