@@ -30,11 +30,12 @@ from cin_tui.formats.census_xml import (
     CinPlanDates,
 )
 from models.inputs import CaseInput
-from policies.census_codes import CLOSURE_REASONS, NO_DISABILITY
+from policies.census_codes import CLOSURE_REASONS, NO_DISABILITY, NO_FACTORS
 from policies.dates import format_date
 
 SOFTWARE = "cin-tui"
 SCHOOL_AGE_UPN_UNKNOWN = ("UN2", "UN3", "UN4", "UN5", "UN6", "UN7")
+NO_FACTOR_CLOSURES = ("RC8", "RC9")  # closed after assessment: what factor 21 goes with
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +95,33 @@ def census_return(cases: Iterable[CaseInput], *, year: CensusYear, today: date,
 
 def _child(case: CaseInput, year: CensusYear, policy: Any | None,
            reasons: list[str]) -> CensusChild | None:
+    reasons += _identity_reasons(case, year)
+    reference = year.reference_date
+    closure_date = closure_reason = None
+    if case.closure is not None and case.closure.date <= reference:
+        closure_date = case.closure.date
+        closure_reason = census_reason(case.closure.reason, policy)
+        if closure_reason is None:
+            reasons.append(f"closure reason {case.closure.reason!r} has no census code (RC1 "
+                           "to RC9) in its pack")
+    assessments = _assessments(case, year)
+    reasons += _assessment_reasons(assessments, closure_reason)
+    if reasons or case.referral_date is None:
+        return None
+    ids = ChildIdentifiers(case.ref, upn=case.upn, upn_unknown=case.upn_unknown,
+                           birth_date=case.dob, sex=case.sex,
+                           death_date=closure_date if closure_reason == DIED else None)
+    about = ChildCharacteristics(case.ethnicity, tuple(case.disabilities) or (NO_DISABILITY,))
+    episode = CinDetails(
+        case.referral_date, case.referral_source, case.primary_need, closure_date,
+        closure_reason, assessments=assessments, plan_dates=_plans(case, year),
+        referral_nfa=False)
+    return CensusChild(ids, about, (episode,))
+
+
+def _identity_reasons(case: CaseInput, year: CensusYear) -> list[str]:
+    """Why the child's identifiers and characteristics cannot go in the return."""
+    reasons = []
     if not valid_la_child_id(case.ref):
         reasons.append(f"the ref is not an LAchildID: {LA_CHILD_ID_WORDS}")
     needed = [("referral_date", case.referral_date), ("referral_source", case.referral_source),
@@ -112,25 +140,22 @@ def _child(case: CaseInput, year: CensusYear, policy: Any | None,
                        "a reason UN2 to UN7 (census query 8770Q)")
     if case.disabled and not case.disabilities:
         reasons.append("disabled, with no disability codes: give the codes (disabilities)")
-    reference = year.reference_date
-    closure_date = closure_reason = None
-    if case.closure is not None and case.closure.date <= reference:
-        closure_date = case.closure.date
-        closure_reason = census_reason(case.closure.reason, policy)
-        if closure_reason is None:
-            reasons.append(f"closure reason {case.closure.reason!r} has no census code (RC1 "
-                           "to RC9) in its pack")
-    if reasons or case.referral_date is None:
-        return None
-    ids = ChildIdentifiers(case.ref, upn=case.upn, upn_unknown=case.upn_unknown,
-                           birth_date=case.dob, sex=case.sex,
-                           death_date=closure_date if closure_reason == DIED else None)
-    about = ChildCharacteristics(case.ethnicity, tuple(case.disabilities) or (NO_DISABILITY,))
-    episode = CinDetails(
-        case.referral_date, case.referral_source, case.primary_need, closure_date,
-        closure_reason, assessments=_assessments(case, year),
-        plan_dates=_plans(case, year), referral_nfa=False)
-    return CensusChild(ids, about, (episode,))
+    return reasons
+
+
+def _assessment_reasons(assessments: tuple[Assessment, ...],
+                        closure_reason: str | None) -> list[str]:
+    """Why the assessment as the return shows it would be queried."""
+    reasons = []
+    for assessment in assessments:
+        if assessment.authorisation is not None and not assessment.factors:
+            reasons.append("the assessment was completed with no assessment_factors: give "
+                           "them, or 21 when none were identified (census query 8897Q)")
+        if NO_FACTORS in (assessment.factors or ()) and closure_reason not in NO_FACTOR_CLOSURES:
+            reasons.append("assessment factor 21 (no factors identified) on an episode not "
+                           "closed RC8 or RC9 by 31 March: close it so, or give the factors "
+                           "found (census query 8873Q)")
+    return reasons
 
 
 def census_reason(reason: str, policy: Any | None) -> str | None:

@@ -174,3 +174,21 @@ def test_a_team_server_gives_the_same_return_and_list6(cin, tmp_path: Path,
                 assert rows_of(server.read_bytes()) == rows_of(local.read_bytes())
     finally:
         postgres_server.drop(name)
+
+
+def test_what_the_validator_would_query_about_an_assessment_is_refused(
+        cin, tmp_path: Path) -> None:
+    done = {"assessment_started": "2025-05-02", "assessment_completed": "2025-06-02"}
+    import_cases(cin, tmp_path, [
+        census_case("NOFACTORS", **done),
+        census_case("OPEN21", **done, assessment_factors=["21"]),
+        census_case("SHUT21", **done, assessment_factors=["21"],
+                    closure={"date": "2025-06-02", "reason": "RC9"}),
+    ])
+    result = cin("export", str(tmp_path / "return.xml"), "--census-year", "2026")
+    assert result.code == 1
+    assert "2 cases cannot go in the census return" in result.err
+    assert "NOFACTORS: the assessment was completed with no assessment_factors" in result.err
+    assert "OPEN21: assessment factor 21 (no factors identified) on an episode not closed " \
+        "RC8 or RC9" in result.err
+    assert "SHUT21" not in result.err
