@@ -60,8 +60,7 @@ def record(number: int, chance: random.Random) -> dict:
         case["disabilities"] = chance.sample(DISABILITIES, chance.randrange(1, 3))
     elif number % 3 == 1:
         case["disabilities"] = ["NONE"]
-    if kind in (ASSESSING, OUTSIDE) and completed > TODAY:
-        completed = TODAY
+    completed = min(completed, TODAY)
     if kind != ASSESSING or (completed > REFERENCE and number % 2):
         case["assessment_completed"] = completed.isoformat()
         case["assessment_factors"] = chance.sample(FACTORS, chance.randrange(1, 4))
