@@ -34,6 +34,8 @@ def run_national_export(context: Any) -> int:
     from cin_tui.census_export import CensusExportRefused
     from cin_tui.census_scope import CensusYear
     from cin_tui.exporter import export_national
+    from cin_tui.formats.annex_a import AnnexAError
+    from cin_tui.formats.census_xml import CensusFileError
 
     args = context.args
     path = Path(args.file)
@@ -56,6 +58,11 @@ def run_national_export(context: Any) -> int:
             lines += [f"  {item.render()}" for item in refused.refused]
         if refused.lea_problem:
             lines.append(refused.lea_problem)
+        raise CliError(visible("\n".join(lines))) from None
+    except (AnnexAError, CensusFileError) as failed:
+        # A stored value the file cannot hold (a control character, an over-long text).
+        lines = [f"{path}: not written; these values cannot go in it:"]
+        lines += [f"  {problem.render('')}" for problem in failed.problems]
         raise CliError(visible("\n".join(lines))) from None
     children = f"{count} child{'ren' if count != 1 else ''}"
     if census:
