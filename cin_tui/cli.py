@@ -243,31 +243,51 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(run=run_demo)
 
     importing = commands.add_parser(
-        "import", parents=[common], help="add or update cases from a .json or .csv file",
-        description="Add or update cases (matched by ref) from a JSON or CSV file; see "
-                    "docs/formats.md. All or nothing: if any record has a problem, nothing is "
-                    "written and every problem is listed. Importing the same file twice "
-                    "changes nothing.",
+        "import", parents=[common],
+        help="add or update cases from a .json, .csv, census return or List 6 file",
+        description="Add or update cases (matched by ref) from a JSON or CSV file, a DfE CIN "
+                    "census return (XML) or an Ofsted Annex A List 6 workbook (.xlsx), the last "
+                    "two known by their content; see docs/formats.md. All or nothing: if any "
+                    "record has a problem, nothing is written and every problem is listed. "
+                    "Importing the same file twice changes nothing.",
     )
-    importing.add_argument("file", metavar="FILE", help="a .json or .csv file")
+    importing.add_argument("file", metavar="FILE",
+                           help="a .json or .csv file, a census return or a List 6 workbook")
     importing.add_argument("--dry-run", action="store_true",
                            help="check the file and say what would be added or changed, "
                                 "without writing anything")
     importing.add_argument("--policy", metavar="ID",
-                           help="policy pack for records that do not name one (see `cin policies`)")
+                           help="policy pack for records that do not name one (see `cin "
+                                "policies`); for a census return, instead of its LEA code's pack")
     importing.add_argument("--worker", metavar="NAME",
                            help="allocated worker for records that do not name one")
     importing.add_argument("--ignore-unknown-columns", action="store_true",
                            help="a CSV file: leave out columns cin does not know (named in the "
                                 "report) instead of refusing the file")
+    importing.add_argument("--names", metavar="FILE.csv", type=Path,
+                           help="a census return or List 6: the children's names, a CSV of "
+                                "rows LAchildID,name (without it a new case is named "
+                                "\"Child <LAchildID>\")")
     importing.set_defaults(run=run_import)
 
     exporting = commands.add_parser(
-        "export", parents=[common], help="write all cases to a .json or .csv file",
+        "export", parents=[common],
+        help="write cases to a .json or .csv file, a census return or a List 6",
         description="Write every case to FILE: .json is the full history (the import format), "
-                    ".csv one summary row per child. The file is readable by you only.",
+                    ".csv one summary row per child. .xml is a DfE CIN census return of the "
+                    "cases open in the census year; .xlsx is Ofsted's Annex A List 6 of the "
+                    "cases open in the last six months. The file is readable by you only.",
     )
-    exporting.add_argument("file", metavar="FILE", help="a .json or .csv file to write")
+    exporting.add_argument("file", metavar="FILE",
+                           help="a .json, .csv, .xml (census return) or .xlsx (List 6) file")
+    from cin_tui.cli_census import census_year_arg, lea_arg  # cin export return.xml
+
+    exporting.add_argument("--census-year", metavar="YYYY", type=census_year_arg,
+                           help="a census return's year, by its end: 2026 is 1 April 2025 to "
+                                "31 March 2026 (default: the latest ended by today)")
+    exporting.add_argument("--lea", metavar="CODE", type=lea_arg,
+                           help="a census return's 3-digit LA code (default: the code of the "
+                                "cases' pack)")
     exporting.set_defaults(run=run_export)
 
     due = commands.add_parser(
@@ -463,14 +483,22 @@ def run_import(context: Context) -> int:
         dry_run=args.dry_run,
         backups_to_keep=context.settings.backups_to_keep,
         ignore_unknown_columns=args.ignore_unknown_columns,
+        names=args.names,
     )
     print(import_report_text(report))
     return 0
 
 
 def run_export(context: Context) -> int:
-    from cin_tui.exporter import export_file
+    from cin_tui.exporter import NATIONAL_FORMATS, export_file
 
+    args = context.args
+    if Path(args.file).suffix.lower() in NATIONAL_FORMATS:
+        from cin_tui.cli_census import run_national_export
+
+        return run_national_export(context)
+    if args.census_year or args.lea:
+        raise CliError("--census-year and --lea are for a census return (a FILE ending .xml)")
     with context.existing_service() as service:
         count, notes = export_file(Path(context.args.file), service.engine)
     print(f"Exported {count} case{'s' if count != 1 else ''} to {context.args.file}.")

@@ -1,5 +1,6 @@
 """`cin export`: every case to a .json file (full history, the import format) or a .csv file
-(one summary row per child).
+(one summary row per child); or, by the national formats (cin_tui/census_files.py), a DfE
+census return (.xml) or Ofsted's Annex A List 6 (.xlsx).
 
 The file is written privately (0600: it holds children's personal data) to a temporary name
 beside the target, then moved into place, so a reader never sees half a file.
@@ -15,10 +16,29 @@ from models.inputs import CaseInput, ClosureInput, MeetingInput, TaskDoneInput, 
 from models.private_files import write_private_file
 
 EXPORT_FORMATS = (".json", ".csv")
+NATIONAL_FORMATS = (".xml", ".xlsx")
 
 
 class ExportError(ValueError):
     """The export cannot be written as asked; the message says what to do instead."""
+
+
+def export_national(path: Path, engine, *, today: date, policies, census_year: int,
+                    lea: str | None) -> int:
+    """Write a census return (.xml) or a List 6 (.xlsx) to `path`; how many children it has.
+    `CensusExportRefused` lists the cases a return cannot carry."""
+    from cin_tui.census_files import write_census_file, write_list6_file
+    from models.db import session_scope
+
+    with session_scope(engine, write=False) as session:
+        cases = read_all_cases(session)
+    if path.suffix.lower() == ".xml":
+        data, count = write_census_file(cases, census_year=census_year, today=today,
+                                        policies=policies, lea=lea)
+    else:
+        data, count = write_list6_file(cases, today=today, policies=policies)
+    write_private_file(path, data)
+    return count
 
 
 def export_file(path: Path, engine) -> tuple[int, int]:
@@ -28,8 +48,9 @@ def export_file(path: Path, engine) -> tuple[int, int]:
 
     suffix = path.suffix.lower()
     if suffix not in EXPORT_FORMATS:
-        raise ExportError(f"{path}: cin exports to .json (full history) or .csv (one row per "
-                       f"child); this name ends {path.suffix or 'with no extension'}")
+        raise ExportError(f"{path}: cin exports to .json (full history), .csv (one row per "
+                          "child), .xml (a DfE census return) or .xlsx (Annex A List 6); this "
+                          f"name ends {path.suffix or 'with no extension'}")
     with session_scope(engine, write=False) as session:
         cases = read_all_cases(session)
         notes = _count_oversight_notes(session)

@@ -49,6 +49,9 @@ class ParsedFile:
     # Records with a problem that still read in part: checked by the field rules as well (never
     # imported), so every problem of the file shows in one run.
     partly_read: tuple[CaseInput, ...] = ()
+    # What the file holds that is not imported, by design (a census child out of the year, a
+    # child protection plan a case cannot hold): reported, never a reason to refuse the file.
+    left_out: tuple[Problem, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,29 +65,41 @@ class ImportReport:
     # What looks mistaken but is imported all the same (a visit long before allocation, two
     # visits on one day): `models.validation.case_visit_warnings`, as the file names fields.
     warnings: tuple[Problem, ...] = ()
+    left_out: tuple[Problem, ...] = ()
 
 
 def read_case_file(
     path: Path, *, default_policy: str | None = None, default_worker: str | None = None,
-    ignore_unknown_columns: bool = False,
+    ignore_unknown_columns: bool = False, policies: Mapping[str, Any] | None = None,
+    names: Path | None = None,
 ) -> ParsedFile:
-    """Read a .json or .csv file (UTF-8, with or without Excel's byte order mark)."""
+    """Read a .json or .csv file (UTF-8, with or without Excel's byte order mark), or, known by
+    its content whatever its name, a DfE census return (XML) or an Annex A List 6 (.xlsx)."""
     label = str(path)
     suffix = path.suffix.lower()
-    if suffix not in FORMATS:
-        raise ImportFailed(label, [Problem(
-            "", "", "cin reads .json and .csv files; this one ends "
-                    f"{path.suffix or 'with no extension'}"
-        )])
     if path.exists() and not path.is_file():  # a FIFO or device would block or never end
         raise ImportFailed(label, [Problem(
             "", "", "is not a regular file (a folder, pipe or device); give the path of a "
-                    ".json or .csv file")])
+                    ".json, .csv, census .xml or List 6 .xlsx file")])
     try:
         data = path.read_bytes()
     except OSError as error:
         raise ImportFailed(
             label, [Problem("", "", f"cannot be read ({error.strerror or error})")]) from None
+    national = _national_format(data, label, policies=policies or {},
+                                default_policy=default_policy, default_worker=default_worker,
+                                names=names)
+    if national is not None:
+        return national
+    if names is not None:
+        raise ImportFailed(label, [Problem("--names", "", (
+            "is for a census return or a List 6 workbook; a .json or .csv file names its "
+            "children itself"))])
+    if suffix not in FORMATS:
+        raise ImportFailed(label, [Problem(
+            "", "", "cin reads .json and .csv files, census returns (.xml) and Annex A List 6 "
+                    f"workbooks (.xlsx); this one ends {path.suffix or 'with no extension'}"
+        )])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -96,6 +111,26 @@ def read_case_file(
     return parse_cases(text, suffix.lstrip("."), label=label,
                        default_policy=default_policy, default_worker=default_worker,
                        ignore_unknown_columns=ignore_unknown_columns)
+
+
+def _national_format(data: bytes, label: str, *, policies: Mapping[str, Any],
+                     default_policy: str | None, default_worker: str | None,
+                     names: Path | None) -> ParsedFile | None:
+    """A census return or a List 6 workbook, recognised by content; None for anything else."""
+    from cin_tui.census_files import parse_census_file, parse_list6_file
+    from cin_tui.formats.annex_a import looks_like_workbook
+    from cin_tui.formats.census_xml import looks_like_census
+
+    if looks_like_census(data):
+        read = parse_census_file(data, policies=policies, default_policy=default_policy,
+                                 names=names)
+    elif looks_like_workbook(data):
+        read = parse_list6_file(data, default_policy=default_policy,
+                                default_worker=default_worker, names=names)
+    else:
+        return None
+    return ParsedFile(label, read.cases, read.problems, read.field_name,
+                      partly_read=read.partly_read, left_out=read.left_out)
 
 
 def parse_cases(
@@ -139,6 +174,7 @@ def import_file(
     dry_run: bool = False,
     backups_to_keep: int = 10,
     ignore_unknown_columns: bool = False,
+    names: Path | None = None,
 ) -> ImportReport:
     """Check and import one file into the database at `database`. Raises `ImportFailed`."""
     if default_policy is not None and default_policy not in policies:
@@ -147,7 +183,8 @@ def import_file(
                             f"known: {', '.join(sorted(policies))}"
         )])
     parsed = read_case_file(path, default_policy=default_policy, default_worker=default_worker,
-                            ignore_unknown_columns=ignore_unknown_columns)
+                            ignore_unknown_columns=ignore_unknown_columns, policies=policies,
+                            names=names)
     return import_parsed(parsed, database=database, actor=actor, policies=policies, today=today,
                          dry_run=dry_run, backups_to_keep=backups_to_keep)
 
@@ -217,7 +254,7 @@ def import_into(
         assert summary is not None  # a check only ran the dry run above
         summary = dataclasses.replace(summary, dry_run=dry_run)
         return ImportReport(parsed.label, parsed.cases, summary, dry_run, None,
-                            parsed.ignored_columns, warnings)
+                            parsed.ignored_columns, warnings, parsed.left_out)
     backup = _backup(engine, backups_to_keep) if has_cases else None
     try:
         summary = _upsert(engine, parsed, actor, policies, today, dry_run=False)
@@ -225,7 +262,7 @@ def import_into(
         raise ImportFailed(parsed.label, _in_file_order(
             [_as_problem(parsed, error) for error in failed.errors])) from None
     return ImportReport(parsed.label, parsed.cases, summary, False, backup,
-                        parsed.ignored_columns, warnings)
+                        parsed.ignored_columns, warnings, parsed.left_out)
 
 
 def _upsert(engine, parsed: ParsedFile, actor: str, policies: Mapping[str, Any], today: date,

@@ -304,6 +304,8 @@ def import_report_text(report) -> str:
     lines += [safe_text(note) for note in summary.notes]
     lines += [safe_text(f"Warning (imported all the same; check it): {warning.render(report.file)}")
               for warning in getattr(report, "warnings", ())]
+    lines += [safe_text(f"Left out: {item.render(report.file)}")
+              for item in getattr(report, "left_out", ())]
     if report.backup is not None:
         lines.append("The database as it was before this import is backed up in "
                      f"{safe_text(str(report.backup))}")

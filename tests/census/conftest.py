@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
@@ -47,3 +48,29 @@ def census_validator() -> ModuleType:
 def census_fixture() -> dict[str, Path]:
     """The validator's own fictional returns, by year."""
     return {"2024": DATA / "CIN_Census_2024.xml", "2026": DATA / "CIN_Census_2026.xml"}
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+    """Run `cin --db <a database of the test's own> --today DATE ARGS...` in-process."""
+    from cin_tui.cli import main
+
+    settings = tmp_path / "settings"
+    settings.mkdir()
+    monkeypatch.setenv("CIN_SETTINGS_DIR", str(settings))
+    for name in ("CIN_DB", "CIN_TODAY", "CIN_DEBUG"):
+        monkeypatch.delenv(name, raising=False)
+
+    def run(*args: str, today: str = "2026-04-20", db: Path | str | None = None) -> Result:
+        code = main(["--db", str(db or tmp_path / "cases.db"), "--today", today, *args])
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run

@@ -134,12 +134,14 @@ def test_unknown_policy_given_with_the_option(cin, tmp_path):
 
 
 def test_only_json_and_csv_files(cin, tmp_path):
+    # "PK" alone is no workbook (not a List 6), so the name decides, and .xlsx is not .json/.csv
     path = tmp_path / "cases.xlsx"
     path.write_bytes(b"PK")
     result = cin("import", str(path))
     assert result.code == 1
     assert problem_lines(result)[0] == (
-        f"{path}: cin reads .json and .csv files; this one ends .xlsx")
+        f"{path}: cin reads .json and .csv files, census returns (.xml) and Annex A List 6 "
+        "workbooks (.xlsx); this one ends .xlsx")
 
 
 def test_a_missing_file(cin, tmp_path):

@@ -135,9 +135,10 @@ def test_export_file_is_private_and_csv_is_a_summary(cin, tmp_path):
 
 def test_export_to_an_unknown_extension_is_refused(cin, tmp_path):
     assert cin("import", str(TEMPLATE)).code == 0
-    result = cin("export", str(tmp_path / "all.xlsx"))
+    result = cin("export", str(tmp_path / "all.txt"))
     assert result.code == 1
-    assert "cin exports to .json (full history) or .csv (one row per child)" in result.err
+    assert ("cin exports to .json (full history), .csv (one row per child), .xml (a DfE census "
+            "return) or .xlsx (Annex A List 6)") in result.err
 
 
 def test_export_without_a_database_says_how_to_make_one(cin, db, tmp_path):
