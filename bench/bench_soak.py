@@ -90,6 +90,24 @@ def live_nodes() -> int:
     return sum(1 for obj in gc.get_objects() if isinstance(obj, DOMNode))
 
 
+async def settle(pilot: Pilot, app: CinApp, *, tries: int = 20) -> None:
+    """Wait (a bounded number of frames) until the screens popped in the last cycle have been
+    released: Textual closes a popped screen a few messages later, so counting at once may
+    still find it. A screen that is never released (a leak) is counted after the last try."""
+    from textual.screen import Screen
+
+    for _ in range(tries):
+        await app.workers.wait_for_complete()
+        gc.collect()
+        stacked = {id(screen) for stack in app._screen_stacks.values() for screen in stack}
+        installed = {id(screen) for screen in app._installed_screens.values()
+                     if isinstance(screen, Screen)}
+        if not any(isinstance(obj, Screen) and id(obj) not in stacked | installed
+                   for obj in gc.get_objects()):
+            return
+        await pilot.pause(0.01)
+
+
 def caseload_screen(app: CinApp) -> CaseloadScreen:
     return next(s for s in app.screen_stack if isinstance(s, CaseloadScreen))
 
@@ -222,6 +240,7 @@ async def soak(
                 medians = {phase: statistics.median(times) for phase, times in window.items()}
                 app.clear_notifications()  # "Visit saved" toasts come and go on their timer
                 await pilot.pause()
+                await settle(pilot, app)
                 reports.append((sample(app, number), medians))
                 report(*reports[-1])
                 window = {phase: [] for phase in PHASES}

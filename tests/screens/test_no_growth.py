@@ -31,15 +31,22 @@ async def test_cycles_leave_no_watchers_or_nodes_behind(tmp_path: Path) -> None:
     app = soak.make_app(database_path=soak.demo_copy(tmp_path), today=soak.TODAY,
                         cursor_blink=False, log_folder=tmp_path / "logs")
     app.animation_level = "none"
-    reports = await soak.soak(app, cycles=10, warmup=3, every=10, report=lambda *_: None)
-    (start, _), (end, _) = reports[0], reports[-1]
-    assert end.cycle == 13
+    reports = await soak.soak(app, cycles=10, warmup=3, every=1, report=lambda *_: None)
+    samples = [sample for sample, _ in reports]
+    start, end = samples[0], samples[-1]
+    assert [s.cycle for s in samples] == list(range(3, 14))
     # Header's two watches of the App (title, sub_title) on the caseload screen: no more.
     assert end.app_watchers == start.app_watchers == 2, end.app_watchers_by_name
     # One per key the caseload Footer shows, and nothing from its earlier keys.
     assert end.footer_watchers == start.footer_watchers
     assert end.stack_nodes == start.stack_nodes
-    assert end.live_nodes <= start.live_nodes
+    # Textual may hold the last cycle's popped screen (with its widgets) a little longer
+    # (a finished worker's context), so one sample can be a screen's worth above another.
+    # A leak grows with every cycle: by the last three samples, even the lowest would be
+    # above the highest of the first three.
+    first, last = samples[:3], samples[-3:]
+    assert min(s.live_nodes for s in last) <= max(s.live_nodes for s in first), [
+        s.live_nodes for s in samples]
 
 
 def test_pruning_keeps_live_watchers_and_drops_removed_ones() -> None:
