@@ -2,7 +2,7 @@
 team view of 200 cases and a worker's caseload of 25 open within 1.5x of the same over SQLite).
 
     eval "$(bash tools/test_postgres.sh start)"
-    .venv/bin/python bench/bench_team_server.py [--rounds 15] [--server URL]
+    .venv/bin/python bench/bench_team_server.py [--runs 3] [--rounds 31] [--process-rounds 9]
     bash tools/test_postgres.sh stop "$CIN_PG_FOLDER"
 
 `--server` (default: `CIN_TEST_POSTGRES`) is a superuser URL; the bench creates its two
@@ -15,28 +15,34 @@ imported through the real `cin import` path into an SQLite file and into a Postg
 - the worker's database: 25 cases, all Worker 001's (a worker's laptop, or their start screen);
 - the team's database: 200 cases, 8 workers (the manager's team, and the worker's 25 in it).
 
-Each is read once, untimed, before the rounds, so that today's deadlines are stored on both
-engines (the steady state all day after the first start). Then, round by round, each measure
-runs on SQLite then on PostgreSQL (the order swapped every other round), in one process with
-the modules already imported; the figure is the median over the rounds:
+Each measure runs once, untimed, so that today's deadlines are stored on both engines (the
+steady state all day after the first start). Then `--runs` runs, each of `--rounds` rounds in
+which each measure runs on SQLite and on PostgreSQL one after the other, the order swapped
+every other round (a shared 2-core machine: what one engine's turn suffers, the other's next
+turn likely does too). Each run prints its medians and its ratio; the end, the medians and
+quartiles over all rounds, each run's ratio and in how many runs the goal was met. Measures:
 
-1. caseload, first read: what the App's start worker does (cin_tui/app.py `_start`) with a new
-   `CaseloadService`: `stored_caseload(limit=120)` (the first screen from the stored
-   deadlines: on SQLite plain sqlite3; on PostgreSQL the same SQL on the engine's psycopg
-   connection, so this step opens the engine there), `open()` (engine, migrations checked),
-   the caseload screen's `read_caseload` (rows and table lines) and `change_marker()`; the
-   worker's database;
-2. caseload, warm: `read_caseload` again on the same service (connection pooled); worker's db;
-3. worker's 25 in the team's database: `caseload(worker="Worker 001")` on an open service
+1. App start: what the App's start worker does (cin_tui/app.py `_start`) with a new
+   `CaseloadService`, in this process (modules imported): `stored_caseload(limit=120)` (the
+   first screen from the stored deadlines: plain sqlite3 on SQLite; on PostgreSQL it opens
+   the engine, whose first connection asks one statement: models/server_start.py), `open()`,
+   the caseload screen's `read_caseload`, `change_marker()`, and `close()`; worker's db;
+2. the same as the first start of a day: each round a new `today` (the next day, the same on
+   both engines), so the stored deadlines are checked against it, re-ordered or worked out
+   again and stored;
+3. caseload, warm: `read_caseload` again on an open service (connection pooled); worker's db;
+4. worker's 25 in the team's database: `caseload(worker="Worker 001")` on an open service
    (what `cin due --worker` reads), connected as the superuser (row-level security not
    applied);
-4. the same as Worker 001's own login: after `cin server init` and `cin server add-user`
+5. the same as Worker 001's own login: after `cin server init` and `cin server add-user`
    (models.server_roles: role worker, team "Team 01") the service connects as that login, so
    every statement passes the row-level security policies (SQLite has none: its figure is
-   measure 3's, timed again);
-5. team view: `team_overview()` on an open service over the team's database (200 cases).
-
-It prints the medians, the PostgreSQL/SQLite ratio per measure, and whether it is within 1.5x.
+   measure 4's, timed again);
+6. team view: `team_overview()` on an open service over the team's database (200 cases);
+7. `cin due --json` in a new process (`--process-rounds` a run): as a user or a script meets
+   it, Python's start and cin's imports included; worker's db;
+8. the App in a new process, headless (`App.run_test`), until the caseload shows its rows:
+   Python's start, Textual's and cin's imports, the start worker and the first paint.
 """
 
 from __future__ import annotations
@@ -181,7 +187,46 @@ def new_process(database: DatabaseLocation) -> Callable[[], Any]:
     return run
 
 
+def app_process(database: DatabaseLocation) -> Callable[[], Any]:
+    """The App in a new process, headless, until the caseload shows its rows (Python's start,
+    cin's and Textual's imports, the start worker and the first paint), then quit."""
+    where = database.url if isinstance(database, ServerUrl) else str(database)
+    command = [sys.executable, str(Path(__file__).resolve()), "--paint", where]
+
+    def run() -> Any:
+        done = subprocess.run(command, env=env(), cwd=ROOT, capture_output=True, text=True,
+                              check=True)
+        return int(done.stdout.split()[-1])
+    return run
+
+
+def paint(where: str) -> int:
+    """`app_process`'s child: prints how many rows the caseload showed."""
+    import asyncio
+
+    from cin_tui.app import make_app
+    from models.location import location_of
+    from screens.caseload import CaseloadScreen, CaseloadTable
+
+    app = make_app(database_path=location_of(where), today=TODAY, settings_dir=SETTINGS,
+                   cursor_blink=False)
+
+    async def until_painted() -> int:
+        async with app.run_test(size=(120, 36)) as pilot:
+            while True:
+                screen = app.screen
+                if isinstance(screen, CaseloadScreen) and screen.loaded:
+                    table = screen.query_one(CaseloadTable)
+                    if table.row_count and table.render_line(1).text.strip():
+                        return int(table.row_count)
+                await pilot.pause(0.005)
+    return asyncio.run(until_painted())
+
+
 def main(argv: list[str] | None = None) -> int:
+    if argv is None and sys.argv[1:2] == ["--paint"]:
+        print(paint(sys.argv[2]))
+        return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=31, help="rounds a run, in-process")
@@ -247,6 +292,8 @@ def run(folder: Path, server: Server, runs: int, rounds: int, process_rounds: in
             warm["team"].team_overview
         processes.setdefault("`cin due`, a new process (25 cases)", {})[name] = \
             new_process(places["worker"])
+        processes.setdefault("the App in a new process, first paint", {})[name] = \
+            app_process(places["worker"])
     # The untimed first pass stores today's deadlines on both engines, and checks the data.
     for measure, by_engine in (*measures.items(), *processes.items()):
         for name, call in by_engine.items():
@@ -315,6 +362,8 @@ def check(measure: str, engine: str, result: Any) -> None:
     """Each measure reads what it says it does, on both engines."""
     if measure.startswith("`cin due`"):
         cases, expected = len({row["ref"] for row in result}), 25
+    elif measure.startswith("the App"):
+        cases, expected = result, 25
     elif measure.startswith("team view"):
         cases = sum(len(line.refs) for line in result.lines)
         expected = 200
