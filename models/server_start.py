@@ -174,10 +174,20 @@ def _translated_connect_error() -> Iterator[None]:
     try:
         yield
     except psycopg.Error as exc:
-        from models.connection import translate_errors
+        # As models.connection.translate_errors does (not imported: it imports this module).
+        import sqlalchemy.exc
 
-        with translate_errors(None), as_sqlalchemy_error("connect"):
-            raise exc from None
+        from models.backup import advised_backup
+        from models.sqlite_errors import translate_error
+
+        try:
+            with as_sqlalchemy_error("connect"):
+                raise exc from None
+        except sqlalchemy.exc.DBAPIError as wrapped:
+            translated = translate_error(wrapped, None, advise=advised_backup)
+            if translated is None:
+                raise
+            raise translated from exc
 
 
 def plain_read(url: ServerUrl, read: Callable[[Any], T], *, consistent: bool,
