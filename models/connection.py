@@ -18,9 +18,10 @@ from sqlmodel import Session
 
 from models.backup import advised_backup
 from models.location import DatabaseLocation, ServerUrl, location_of
+from models.qmark import QmarkConnection, qmark_to_postgresql  # noqa: F401 (re-exported)
+from models.server_start import DEFAULT_BUSY_TIMEOUT_SECONDS, connect_args, quick_dialect_start
 from models.sqlite_errors import translate_error
 
-DEFAULT_BUSY_TIMEOUT_SECONDS = 5.0
 BEGIN_OPTION = "cin_begin"
 
 
@@ -75,11 +76,10 @@ def _server_engine(url: ServerUrl, busy_timeout: float) -> Engine:
     SQLite, rather than hanging the screen."""
     engine = create_engine(
         url.sqlalchemy_url,
-        connect_args={
-            "application_name": "cin",
-            "options": f"-c lock_timeout={int(busy_timeout * 1000)}",
-        },
+        connect_args=connect_args(busy_timeout),
+        use_native_hstore=False,  # no hstore columns: no type look-up on connecting
     )
+    quick_dialect_start(engine)
 
     # A pooled connection idle for a while is pinged before use, so one the server dropped
     # (a restart, a network timeout overnight) is replaced instead of failing a save; one used
@@ -132,55 +132,6 @@ def read_only_snapshot(engine: Engine, *, one_statement: bool = False) -> Iterat
                 postgresql_readonly=True)
         with connection.begin():
             yield driver_connection(connection)
-
-
-class QmarkConnection:
-    """A psycopg connection that takes the portable subset of SQLite's SQL the bulk paths use:
-    `?` placeholders and `json_each(?)` over a JSON array of integers. `postgresql` lets a
-    caller choose where the two engines differ (collation, say)."""
-
-    postgresql = True
-
-    def __init__(self, connection: Any) -> None:
-        self._connection = connection
-
-    def cursor(self) -> QmarkConnection:
-        return self
-
-    def execute(self, sql: str, parameters: Any = ()) -> Any:
-        cursor = self._connection.cursor()
-        with _as_sqlalchemy_error(sql):
-            cursor.execute(qmark_to_postgresql(sql), tuple(parameters))
-        return cursor
-
-    def executemany(self, sql: str, rows: Any) -> Any:
-        cursor = self._connection.cursor()
-        rows = [tuple(row) for row in rows]
-        if rows:
-            with _as_sqlalchemy_error(sql):
-                cursor.executemany(qmark_to_postgresql(sql), rows)
-        return cursor
-
-
-@contextmanager
-def _as_sqlalchemy_error(sql: str) -> Iterator[None]:
-    """psycopg's errors as SQLAlchemy raises them, so `translate_errors` (and whoever catches
-    SQLAlchemy's IntegrityError, say) sees the same thing from the bulk paths as elsewhere."""
-    import psycopg
-
-    try:
-        yield
-    except psycopg.Error as exc:
-        raise sqlalchemy.exc.DBAPIError.instance(sql, None, exc, psycopg.Error) from exc
-
-
-@functools.lru_cache(maxsize=256)
-def qmark_to_postgresql(sql: str) -> str:
-    """SQLite's SQL as psycopg takes it. The bulk paths' SQL has no `?` inside quotes."""
-    sql = sql.replace("%", "%%")
-    sql = sql.replace("SELECT value FROM json_each(?)",
-                      "SELECT value::bigint FROM json_array_elements_text(?::json)")
-    return sql.replace("?", "%s")
 
 
 def _use_write_ahead_log(cursor: sqlite3.Cursor, busy_timeout: float) -> None:

@@ -11,23 +11,39 @@ import stat
 import uuid
 from contextlib import closing
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from platformdirs import user_data_dir
-from sqlalchemy import Engine
 
 from models import errors
-from models.backup import advised_backup
-from models.connection import (
-    BEGIN_OPTION,
-    DEFAULT_BUSY_TIMEOUT_SECONDS,
-    database_path,
-    make_engine,
-    one_transaction,
-    session_scope,
-    translate_errors,
-)
-from models.guard import missing_guard_triggers, refuse_audited_writes
 from models.location import DatabaseLocation, ServerUrl, location_of
+from models.server_start import DEFAULT_BUSY_TIMEOUT_SECONDS
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from models.connection import (
+        BEGIN_OPTION,
+        database_path,
+        make_engine,
+        one_transaction,
+        session_scope,
+        translate_errors,
+    )
+
+# models.connection imports SQLAlchemy: loaded when first used, not by importing this module
+# (`cin due` on a team server needs only `default_database_path` from here).
+_FROM_CONNECTION = frozenset(("BEGIN_OPTION", "database_path", "make_engine", "one_transaction",
+                              "session_scope", "translate_errors"))
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FROM_CONNECTION:
+        import models.connection
+
+        return getattr(models.connection, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 # Re-exported: most callers open a database and then use its sessions.
 __all__ = ["BEGIN_OPTION", "DEFAULT_BACKUPS_KEPT", "DEFAULT_BUSY_TIMEOUT_SECONDS", "database_path",
@@ -62,11 +78,13 @@ def open_database(
     changes (see `models.guard`). Problems the user can act on raise a
     `models.errors.DatabaseError` subclass.
     """
-    from models.migrate import migrate_to_head  # Alembic: imported only to open a file
-
     location = location_of(path)
     if isinstance(location, ServerUrl):
         return _open_server(location, busy_timeout)
+    from models.connection import make_engine, translate_errors
+    from models.guard import missing_guard_triggers, refuse_audited_writes
+    from models.migrate import migrate_to_head  # Alembic: imported only to open a file
+
     path = location
     if not _existing_file(path):
         _create_database(path, busy_timeout)
@@ -86,38 +104,30 @@ def open_database(
 def _open_server(url: ServerUrl, busy_timeout: float) -> Engine:
     """A PostgreSQL database, migrated (no backup file: the server's are pg_dump's, see
     docs/deploy.md). The audit guard there is a trigger too; when it is missing, opening is
-    refused (models.guard)."""
-    from models.migrate import migrate_to_head
+    refused (models.guard). The usual start (schema at head) costs one statement on the first
+    connection (models.server_start); otherwise Alembic checks and migrates."""
+    from models.connection import make_engine, translate_errors
+    from models.guard import GUARD_TRIGGERS, missing_guard_triggers
+    from models.server_start import start_facts
+    from models.stored_deadlines import SCHEMA_REVISION  # the head: tests/models check it
 
     engine = make_engine(url, busy_timeout)
     try:
         with translate_errors(None):
-            if not _server_at_head(engine):
+            facts = start_facts(engine)
+            if facts.revisions == (SCHEMA_REVISION,) and facts.audit_triggers is not None:
+                missing = [name for name in GUARD_TRIGGERS if name not in facts.audit_triggers]
+            else:  # a new database, an upgrade, or a login that may not read them: Alembic
+                from models.migrate import migrate_to_head
+
                 migrate_to_head(engine, backups_kept=0, backup_before=False)
-            missing = missing_guard_triggers(engine)
+                missing = missing_guard_triggers(engine)
         if missing:
             raise errors.AuditGuardMissing(None, missing)
     except BaseException:
         engine.dispose()
         raise
     return engine
-
-
-def _server_at_head(engine: Engine) -> bool:
-    """Whether the server's schema is this cin's latest, in one statement: the usual case,
-    where Alembic's own check (its version table looked up in the catalog, then read) would
-    cost every start several round trips. False sends the caller to Alembic."""
-    from sqlalchemy import text
-    from sqlalchemy.exc import DBAPIError
-
-    from models.stored_deadlines import SCHEMA_REVISION  # the head: tests/models check it
-
-    try:
-        with engine.connect() as connection:
-            found = connection.execute(text("SELECT version_num FROM alembic_version")).all()
-    except DBAPIError:  # no version table yet: a new database
-        return False
-    return [row[0] for row in found] == [SCHEMA_REVISION]
 
 
 def _existing_file(path: Path) -> bool:
@@ -147,6 +157,8 @@ def refuse_what_is_not_cin(path: Path) -> None:
 
 
 def not_cin_error(path: Path, not_cin: Exception) -> errors.DatabaseError:
+    from models.backup import advised_backup
+
     advice = advised_backup(path)
     backup, facts = (advice[0], advice[1].describe()) if advice else (None, "")
     found = getattr(not_cin, "found", str(not_cin))
@@ -160,6 +172,7 @@ def _create_database(path: Path, busy_timeout: float) -> None:
     """Build a new database in a private file beside `path`, then link it into place only if
     nothing is there yet (another copy of cin may have made it a moment ago: then theirs is
     used). Hard links fail on some file systems; then a rename, which is very nearly as safe."""
+    from models.connection import make_engine, translate_errors
     from models.migrate import migrate_to_head
 
     building = path.with_name(f".{path.name}.new-{os.getpid()}-{uuid.uuid4().hex[:8]}")

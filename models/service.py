@@ -303,6 +303,11 @@ class CaseloadService:
         does: a server that cannot be reached is not tried twice. `consistent`: all its
         statements in one snapshot; else each statement is one (each stored row read is
         checked against the inputs' key, so a key read a moment before the rows is safe)."""
+        from models.server_start import plain_read, plain_read_pays
+
+        if not self.is_open and plain_read_pays() and isinstance(self.database, ServerUrl):
+            # The first read of a process without SQLAlchemy (`cin due`): a plain connection.
+            return plain_read(self.database, read, consistent=consistent)
         import sqlalchemy.exc
 
         from models.connection import read_only_snapshot

@@ -18,7 +18,7 @@ from sqlmodel import Session
 from models import deadline_store
 from models.caseload import inputs_digest, pending_work, plan_case, session_driver
 from models.connection import read_only_snapshot, session_scope
-from models.errors import DatabaseLocked
+from models.errors import DatabaseLocked, NotPermitted
 from models.stored_deadlines import NotCurrent, computed_for_key
 
 __all__ = ["read_stored", "store_deadlines"]
@@ -51,13 +51,16 @@ def read_stored(
     short transactions, nothing held while deadlines are worked out). When `read` finds a
     case changed since (None, or `NotCurrent`), again; after a few tries, or while another
     copy of cin holds the write lock, `in_memory(session)` works it out in a snapshot without
-    storing anything."""
+    storing anything; so does a team server's refusal to store a case this login may only
+    read."""
     for _attempt in range(_ATTEMPTS):
         try:
             computed_for = store_deadlines(
                 engine, policies=policies, calendar=calendar, today=today, worker=worker,
                 amber_working_days=amber_working_days, settings_inputs=settings_inputs)
-        except DatabaseLocked:
+        except (DatabaseLocked, NotPermitted):
+            # NotPermitted: on a team server, a colleague's case read for cover may not be
+            # stored by this login (models/server_sql.py): worked out in memory instead.
             break
         except sqlalchemy.exc.OperationalError as error:
             if _sqlstate(error) not in _TRY_AGAIN:

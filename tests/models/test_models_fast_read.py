@@ -178,11 +178,13 @@ def test_a_worker_login_reads_their_teams_cases_only_fast_or_not(team_server):
     north = _orm_rows(owner, include_closed=True)
     north = [row for row in north if row.summary.team == "North"]
     with _service(logins["Ann Lee"], "Ann Lee") as ann:
-        assert ann.caseload(include_closed=True) == north  # rung 2, stored as Ann
-        fast = ann.stored_caseload(include_closed=True)  # rung 1, as Ann
-        assert fast == north
-        assert ann.stored_caseload(worker="Ann Lee") == [
-            row for row in north if row.worker == "Ann Lee" and not row.summary.closed]
+        # Bea's closed N3 is read for cover: Ann may not store its deadlines (models/
+        # server_sql.py), so they are worked out in memory and North is not all stored.
+        assert ann.caseload(include_closed=True) == north
+        assert ann.stored_caseload(include_closed=True) is None
+        mine = [row for row in north if row.worker == "Ann Lee" and not row.summary.closed]
+        assert ann.caseload(worker="Ann Lee") == mine  # rung 2: stores Ann's own
+        assert ann.stored_caseload(worker="Ann Lee") == mine  # rung 1, as Ann
         assert ann.stored_caseload(worker="Sol Park") == []  # another team's: not seen
     with _service(logins["Sol Park"], "Sol Park") as sol:
         assert [row.ref for row in sol.caseload()] == ["S1"]
