@@ -77,14 +77,19 @@ def census_return(cases: Iterable[CaseInput], *, year: CensusYear, today: date,
         elif made is not None:
             children.append(made)
     lea_problem = None
-    if lea is None:
+    if lea is None and not chosen:
+        lea_problem = (f"no case was open in census year {year.year} "
+                       f"({format_date(year.start)} to {format_date(year.reference_date)}): "
+                       "nothing to return (--census-year YYYY names the year by the 31 March "
+                       "it ends on)")
+    elif lea is None:
         leas = sorted({LEA_OF_PACK.get(case.policy, f"none for pack {case.policy!r}")
                        for case in chosen})
         if len(leas) == 1 and leas[0].isdigit():
             lea = leas[0]
         else:
             lea_problem = ("no LA code for the return: the cases' packs give "
-                           + (", ".join(leas) or "none (no cases)") + "; a return is one "
+                           + ", ".join(leas) + "; a return is one "
                            "authority's: give --lea CODE (its 3-digit LA code)")
     if refused or lea_problem or lea is None:
         raise CensusExportRefused(refused, lea_problem)

@@ -192,3 +192,14 @@ def test_what_the_validator_would_query_about_an_assessment_is_refused(
     assert "OPEN21: assessment factor 21 (no factors identified) on an episode not closed " \
         "RC8 or RC9" in result.err
     assert "SHUT21" not in result.err
+
+
+def test_a_year_with_no_case_open_says_so_and_writes_nothing(cin, tmp_path: Path) -> None:
+    import_cases(cin, tmp_path, [census_case("A1")])
+    out = tmp_path / "return.xml"
+    # A1 was referred on 1 May 2025, so census year 2025 (1 April 2024 to 31 March 2025) holds
+    # no case: without --lea there is no pack to name the authority either.
+    result = cin("export", str(out), "--census-year", "2025")
+    assert result.code != 0 and not out.exists()
+    assert ("no case was open in census year 2025 (1 Apr 2024 to 31 Mar 2025): nothing to "
+            "return") in " ".join(result.err.split())
