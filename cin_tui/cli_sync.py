@@ -172,8 +172,16 @@ def run_resolve(context: Context) -> int:
 
 
 def _conflict_json(c: ConflictView) -> dict[str, Any]:
+    from models.sync_case_fields import record_value_words
+    from models.sync_words import field_words
+
+    def said(value: Any) -> str:
+        return record_value_words(c.record_type, c.field, value)
+
     return {"id": c.id, "ref": c.ref, "record_type": c.record_type, "record_uid": c.record_uid,
-            "field": c.field, "base": c.base, "server": c.server, "laptop": c.laptop}
+            "field": c.field, "base": c.base, "server": c.server, "laptop": c.laptop,
+            "words": {"field": field_words(c), "base": said(c.base), "server": said(c.server),
+                      "laptop": said(c.laptop)}}
 
 
 def _refusal_json(r: RefusalView) -> dict[str, Any]:

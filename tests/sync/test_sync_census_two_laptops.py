@@ -43,6 +43,10 @@ def test_census_fields_recorded_offline_reach_everyone(team, laptop):
     [conflict] = second.conflicts
     assert conflict_line(conflict) == ("N1, the case's primary need: team server N1 Abuse or "
                                        "neglect, this laptop N2 Child's disability")
+    # `cin sync --conflicts --json` gives scripts the same words beside the codes.
+    from cin_tui.cli_sync import _conflict_json
+    words = _conflict_json(conflict)["words"]
+    assert (words["server"], words["laptop"]) == ("N1 Abuse or neglect", "N2 Child's disability")
 
     # Max keeps his reading: it reaches the server at his next sync, and Ann at hers.
     with max_.service() as service:

@@ -91,6 +91,9 @@ def test_cin_sync_and_resolve_from_the_command_line(cin, team, tmp_path):
     listed = json.loads(cin("sync", "--conflicts", "--json")[1])
     assert [(c["field"], c["server"], c["laptop"]) for c in listed["conflicts"]] == [
         ("family", "Lee-Moss family", "Lee family")]
+    assert listed["conflicts"][0]["words"] == {
+        "field": "the case's family", "base": "not recorded", "server": "Lee-Moss family",
+        "laptop": "Lee family"}
     code, out, err = cin("resolve", "1", "--keep", "laptop")
     assert code == 0 and "kept this laptop's value of the case's family: \"Lee family\"" in out
     report = json.loads(cin("sync", "--json")[1])
