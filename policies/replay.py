@@ -23,11 +23,11 @@ from typing import Literal
 
 from policies.calendar import WorkingCalendar
 from policies.dates import format_date
-from policies.deadlines import Deadline
-from policies.engine import compute_deadlines
-from policies.facts import CaseFacts
-from policies.limits import CaseDataError
+from policies.engine import compute_deadlines, plan_deadlines
+from policies.facts import CaseFacts, MeetingFact
+from policies.limits import CaseDataError, check_in_engine_span
 from policies.packs import Policy
+from policies.today import EARLIEST_ONLY_KINDS, current_occurrence, is_missed
 from policies.vocabulary import DEFAULT_MEETING_KINDS
 
 # The deadline kinds a held meeting can meet.
@@ -69,8 +69,10 @@ class Timeliness:
         return f"{self.in_time} of {self.counted} ({round(100 * self.in_time / self.counted)}%)"
 
 
-def facts_before(facts: CaseFacts, day: date) -> CaseFacts:
-    """The case as it stood at the start of `day`: only what had happened before it."""
+def facts_before(facts: CaseFacts, day: date,
+                 meetings: tuple[MeetingFact, ...] | None = None) -> CaseFacts:
+    """The case as it stood at the start of `day`: only what had happened before it; with
+    `meetings`, those instead of the meetings before `day` (one copy of the facts, not two)."""
 
     def kept(d: date | None) -> date | None:
         return d if d is not None and d < day else None
@@ -79,7 +81,8 @@ def facts_before(facts: CaseFacts, day: date) -> CaseFacts:
     return replace(
         facts,
         visits=tuple(v for v in facts.visits if v.date < day),
-        meetings=tuple(m for m in facts.meetings if m.date < day),
+        meetings=(tuple(m for m in facts.meetings if m.date < day) if meetings is None
+                  else meetings),
         assessment_completed=kept(facts.assessment_completed),
         plan_started=kept(facts.plan_started),
         stepped_down_from=facts.stepped_down_from if stepped_down else None,
@@ -92,22 +95,65 @@ def facts_before(facts: CaseFacts, day: date) -> CaseFacts:
     )
 
 
-class Replay:
-    """Judges past events against the deadlines that applied to them (one per policy set)."""
+@dataclass(frozen=True, slots=True)
+class Due:
+    """What the replay reads of a deadline that applied on a day: its kind, due date and rule."""
 
-    def __init__(self, policies: Mapping[str, Policy], calendar: WorkingCalendar) -> None:
+    kind: str
+    due: date
+    rule_id: str
+
+
+class Replay:
+    """Judges past events against the deadlines that applied to them (one per policy set).
+
+    `reference=True` takes the long way, the whole `compute_deadlines` (status, countdown,
+    notes) for each event; the default works out only the due dates the judgements read, with
+    the same rules (`_dues`): tests/supervision/test_replay_equivalence.py holds them equal."""
+
+    def __init__(self, policies: Mapping[str, Policy], calendar: WorkingCalendar, *,
+                 reference: bool = False) -> None:
         self.policies = policies
         self.calendar = calendar
+        self.reference = reference
         self._narrowed: dict[tuple[str, Judged], Policy | None] = {}
 
-    def _deadlines(self, facts: CaseFacts, policy: Policy, day: date) -> list[Deadline]:
+    def _deadlines(self, facts: CaseFacts, policy: Policy, day: date) -> list[Due]:
         """The deadlines that applied on `day`; none when the case's data cannot be used (a
         date out of range: the caseload flags that case with the reason; the replay just
         leaves it out)."""
         try:
-            return compute_deadlines(facts, policy, self.calendar, day)
+            if self.reference:
+                return [Due(d.kind, d.due, d.rule_id)
+                        for d in compute_deadlines(facts, policy, self.calendar, day)]
+            return self._dues(facts, policy, day)
         except CaseDataError:
             return []
+
+    def _dues(self, facts: CaseFacts, policy: Policy, day: date) -> list[Due]:
+        """`compute_deadlines(facts, policy, calendar, day)` as far as the replay reads it
+        (kind, due date, rule; not the status, countdown or notes, most of its cost): the same
+        plan, the same missed milestones left out, the same current occurrence of a repeating
+        rule, and the same earliest-only kinds (`policies.today.deadlines_for_today`)."""
+        planned = plan_deadlines(facts, policy, self.calendar)
+        if planned is None:
+            return []
+        check_in_engine_span("date given as today", day)
+        dues: list[Due] = []
+        for plan in planned:
+            if is_missed(plan, day):
+                continue
+            due = plan.due
+            if plan.repeat is not None:
+                due = current_occurrence(plan.repeat, plan.unit, day, self.calendar)[1]
+            dues.append(Due(plan.kind, due, plan.rule_id))
+        # as policies.today._earliest_of_kinds: the first of the earliest of each such kind
+        earliest: dict[str, Due] = {}
+        for d in dues:
+            if d.kind in EARLIEST_ONLY_KINDS and (d.kind not in earliest
+                                                  or d.due < earliest[d.kind].due):
+                earliest[d.kind] = d
+        return [d for d in dues if d.kind not in EARLIEST_ONLY_KINDS or earliest[d.kind] is d]
 
     def _policy(self, policy_id: str, what: Judged) -> Policy | None:
         """The case's policy with only the rules that time `what` (visits, meetings,
@@ -190,8 +236,7 @@ class Replay:
                 continue
             if meeting.circulated is None and overdue_on is None:
                 continue
-            alone = replace(facts_before(facts, meeting.date),
-                            meetings=(replace(meeting, circulated=None),))
+            alone = facts_before(facts, meeting.date, (replace(meeting, circulated=None),))
             due = min((d.due for d in self._deadlines(alone, policy, meeting.date)
                        if d.kind == "circulation"), default=None)
             if due is None:
@@ -218,7 +263,7 @@ def _within(day: date, start: date | None, end: date | None) -> bool:
     return (start is None or start <= day) and (end is None or day <= end)
 
 
-def _kinds_meeting(policy: Policy, deadline: Deadline) -> tuple[str, ...]:
+def _kinds_meeting(policy: Policy, deadline: Due) -> tuple[str, ...]:
     """The meeting kinds that meet a meeting or review deadline."""
     rule = policy.rule(deadline.rule_id)
     return rule.meeting_kinds or DEFAULT_MEETING_KINDS[deadline.kind]
