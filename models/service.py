@@ -333,7 +333,7 @@ class CaseloadService:
             try:
                 self.policies  # noqa: B018
                 self.calendar  # noqa: B018
-            except Exception:  # noqa: S110 (open() loads them again and reports it)
+            except Exception:  # open() loads them again and reports it
                 pass
 
         threading.Thread(target=load, name="cin-packs", daemon=True).start()
