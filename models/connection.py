@@ -8,7 +8,7 @@ import functools
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
@@ -122,30 +122,16 @@ def read_only_snapshot(engine: Engine, *, one_statement: bool = False) -> Iterat
     `driver_connection` gives it (the plain driver, no ORM): on PostgreSQL REPEATABLE READ,
     READ ONLY (psycopg sends both with its BEGIN); on SQLite a deferred BEGIN, whose first
     read fixes the snapshot. `one_statement`: the caller needs each statement consistent in
-    itself only, so PostgreSQL runs them in autocommit (no BEGIN and COMMIT round trips);
-    otherwise in psycopg's pipeline mode, which sends the BEGIN with the first statement
-    instead of waiting for its answer first (one round trip fewer a snapshot).
+    itself only, so PostgreSQL runs them in autocommit (no BEGIN and COMMIT round trips).
     Database problems raise as in `session_scope`."""
     path = None if is_postgresql(engine) else database_path(engine)
     with translate_errors(path), engine.connect() as connection:
-        pipeline: Any = nullcontext()
         if is_postgresql(connection):
             connection = connection.execution_options(
                 isolation_level="AUTOCOMMIT" if one_statement else "REPEATABLE READ",
                 postgresql_readonly=True)
-            if not one_statement:
-                pipeline = _pipeline(connection.connection.driver_connection)
-        # The pipeline outside the transaction: its COMMIT is sent before the pipeline's
-        # last sync, whose round trip then answers both.
-        with pipeline, connection.begin():
+        with connection.begin():
             yield driver_connection(connection)
-
-
-def _pipeline(driver: Any) -> Any:
-    """psycopg's pipeline mode on `driver`, or nothing where libpq lacks it (before 14)."""
-    import psycopg
-
-    return driver.pipeline() if psycopg.Pipeline.is_supported() else nullcontext()
 
 
 def _use_write_ahead_log(cursor: sqlite3.Cursor, busy_timeout: float) -> None:

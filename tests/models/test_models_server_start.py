@@ -144,8 +144,8 @@ def test_cin_due_on_a_server_it_cannot_reach_says_so_without_a_traceback(
     assert "Traceback" not in done.stderr
 
 
-# ----- the App's start: fewer round trips (change_marker in autocommit, the snapshots' BEGIN
-# pipelined, the packs loaded while the server answers) -------------------------------------
+# ----- the App's start: fewer round trips (change_marker in autocommit, the packs loaded
+# while the server answers; the snapshots still one moment each) -------------------------
 
 def _begins_while(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
     """Every BEGIN psycopg starts a transaction with from now on."""
@@ -191,7 +191,7 @@ def test_the_change_marker_is_one_statement_without_a_transaction_and_moves_on_a
         assert begun_by_marker == []
 
 
-def test_a_pipelined_snapshot_still_sees_one_moment(server_database: ServerUrl) -> None:
+def test_a_read_only_snapshot_sees_one_moment(server_database: ServerUrl) -> None:
     from models.connection import read_only_snapshot
 
     with _service(server_database).open() as service:
