@@ -313,12 +313,30 @@ class CaseloadService:
         from models.connection import read_only_snapshot
         from models.errors import DatabaseError
 
+        if not self.is_open:
+            self._load_packs_meanwhile()
         engine = self.engine
         try:
             with read_only_snapshot(engine, one_statement=not consistent) as connection:
                 return read(connection)
         except (DatabaseError, sqlalchemy.exc.DBAPIError):
             return None
+
+    def _load_packs_meanwhile(self) -> None:
+        """Load the packs and calendar (which `open` needs next) on a thread of their own while
+        this one connects to the server and reads the first screen: most of that is waiting
+        for the server (its backend's start, each round trip), when this thread holds no GIL.
+        A problem is left for `open` to meet again and report."""
+        import threading
+
+        def load() -> None:
+            try:
+                self.policies  # noqa: B018
+                self.calendar  # noqa: B018
+            except Exception:  # open() loads them again and reports it
+                pass
+
+        threading.Thread(target=load, name="cin-packs", daemon=True).start()
 
     def _stored_read(
         self, read: Callable[[Any, str], T | None], in_memory: Callable[[Session], T], *,
@@ -665,11 +683,18 @@ class CaseloadService:
     def change_marker(self) -> int:
         """A number that moves whenever anyone saves anything to this database: the newest
         audit entry's id (every change writes one). One lookup at the end of the primary key,
-        the same on any engine: cheap enough for the App to ask every few seconds."""
+        the same on any engine: cheap enough for the App to ask every few seconds. On a team
+        server one statement in autocommit (it needs no snapshot beyond its own), so no BEGIN
+        and COMMIT round trips; the ORM's transaction only if that read fails."""
         from sqlalchemy import func, select
 
         from models.tables import AuditEntry
 
+        if isinstance(self.database, ServerUrl):
+            found = self._on_server(lambda connection: int(connection.execute(
+                "SELECT max(id) FROM audit_log").fetchone()[0] or 0))
+            if found is not None:
+                return found
         return self._snapshot(lambda session: int(
             session.execute(select(func.max(AuditEntry.id))).scalar() or 0))
 

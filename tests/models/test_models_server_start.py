@@ -142,3 +142,102 @@ def test_cin_due_on_a_server_it_cannot_reach_says_so_without_a_traceback(
     assert done.returncode != 0
     assert "no_such_cin_database" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+# ----- the App's start: fewer round trips (change_marker in autocommit, the packs loaded
+# while the server answers; the snapshots still one moment each) -------------------------
+
+def _begins_while(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """Every BEGIN psycopg starts a transaction with from now on."""
+    begun: list[bytes] = []
+    original = psycopg.Connection._get_tx_start_command
+
+    def start(self: psycopg.Connection) -> bytes:
+        begun.append(original(self))
+        return begun[-1]
+
+    monkeypatch.setattr(psycopg.Connection, "_get_tx_start_command", start)
+    return begun
+
+
+def _service(url: ServerUrl):
+    from models.service import CaseloadService
+
+    return CaseloadService(database=url, settings_dir=None, today=TODAY, actor="test")
+
+
+def _add_case(service, ref: str) -> None:
+    from models.inputs import CaseInput
+
+    service.add_case(CaseInput(ref=ref, name="Amy Test", allocated=date(2026, 11, 2),
+                               policy="leicestershire", worker="Worker 001"))
+
+
+def test_the_change_marker_is_one_statement_without_a_transaction_and_moves_on_a_save(
+        server_database: ServerUrl, monkeypatch: pytest.MonkeyPatch) -> None:
+    with _service(server_database).open() as service:
+        before = service.change_marker()
+        _add_case(service, "C1")
+        begun = _begins_while(monkeypatch)
+        sent = _statements_while(monkeypatch)
+        after = service.change_marker()
+        sent_by_marker, begun_by_marker = list(sent), list(begun)
+        with psycopg.connect(server_database.url) as connection:
+            newest = connection.execute("SELECT max(id) FROM audit_log").fetchone()
+        # What the App compares every few seconds: it moved with the save, to the newest entry.
+        assert after != before and newest is not None and after == newest[0]
+        # One statement: no BEGIN before it (nor COMMIT after it) to wait for.
+        assert sent_by_marker == ["SELECT max(id) FROM audit_log"]
+        assert begun_by_marker == []
+
+
+def test_a_read_only_snapshot_sees_one_moment(server_database: ServerUrl) -> None:
+    from models.connection import read_only_snapshot
+
+    with _service(server_database).open() as service:
+        _add_case(service, "C1")
+        with read_only_snapshot(service.engine) as connection:
+            first = connection.execute("SELECT count(*) FROM cases").fetchone()[0]
+            _add_case(service, "C2")  # a colleague's save, committed meanwhile
+            again = connection.execute("SELECT count(*) FROM cases").fetchone()[0]
+        with read_only_snapshot(service.engine) as connection:
+            now = connection.execute("SELECT count(*) FROM cases").fetchone()[0]
+    # The first screen's statements agree with each other (REPEATABLE READ): the case saved
+    # during the snapshot is not half in it; the next snapshot has it.
+    assert (first, again, now) == (1, 1, 2)
+
+
+def test_the_start_reads_the_first_screen_then_opens_with_the_packs_loaded_meanwhile(
+        server_database: ServerUrl) -> None:
+    with _service(server_database).open() as service:
+        _add_case(service, "C1")
+        expected = service.caseload()
+    service = _service(server_database)
+    try:
+        first = service.stored_caseload(limit=120)
+        service.open()
+        # The first screen is the caseload the full read gives; the packs are there for the
+        # rest of the start (loaded on the side while the first screen was read).
+        assert first is not None and [row.ref for row in first] == ["C1"]
+        assert [row.ref for row in service.caseload()] == [row.ref for row in expected]
+        assert "leicestershire" in service.policies
+    finally:
+        service.close()
+
+
+def test_a_bad_pack_is_still_reported_by_open_on_a_team_server(
+        server_database: ServerUrl, tmp_path: Path) -> None:
+    from models.service import CaseloadService
+
+    settings = tmp_path / "settings"
+    (settings / "policies").mkdir(parents=True)
+    (settings / "policies" / "broken.toml").write_text("id = [unclosed\n", encoding="utf-8")
+    service = CaseloadService(database=server_database, settings_dir=settings, today=TODAY,
+                              actor="test")
+    try:
+        service.stored_caseload(limit=120)  # starts loading the packs on the side
+        with pytest.raises(Exception) as raised:
+            service.open()
+        assert "broken" in str(raised.value)
+    finally:
+        service.close()
