@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cin_tui import __version__
-from cin_tui.cli_errors import CliError
+from cin_tui.cli_errors import CliError, whole_days
 
 if TYPE_CHECKING:
     from models.location import DatabaseLocation
@@ -294,7 +294,7 @@ def build_parser() -> argparse.ArgumentParser:
         "due", parents=[common], help="list open deadlines, soonest first",
         description="List the open deadlines of open cases, soonest (and overdue) first.",
     )
-    due.add_argument("--within", metavar="N", type=_days,
+    due.add_argument("--within", metavar="N", type=whole_days,
                      help="only deadlines due within N calendar days of today, plus any overdue")
     due.add_argument("--worker", metavar="NAME", help="only this worker's cases")
     due.add_argument("--json", action="store_true",
@@ -401,15 +401,6 @@ def _add_common_options(parser: argparse.ArgumentParser, *, default: object) -> 
                         help="treat DATE as today, e.g. 2026-11-23 or 23/11/2026 "
                              "(default: CIN_TODAY, else the real date)")
 
-
-def _days(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("give a number of days from 0 up")
-    return value
 
 
 # The subcommands

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from cin_tui.cli_errors import CliError
+from cin_tui.cli_errors import CliError, whole_days
 from policies.dates import format_date
 from policies.safe_text import safe_text
 
@@ -56,23 +56,13 @@ def add_calendar_commands(commands: argparse._SubParsersAction,
     )
     calendar.add_argument("out", metavar="OUT.ics", help="the .ics file to write (replaced)")
     calendar.add_argument("--worker", metavar="NAME", help="only this worker's cases")
-    calendar.add_argument("--within", metavar="DAYS", type=_days,
+    calendar.add_argument("--within", metavar="DAYS", type=whole_days,
                           help="only deadlines due within DAYS calendar days of today, plus "
                                "any overdue")
     calendar.add_argument("--privacy", action="store_true", default=argparse.SUPPRESS,
                           help=PRIVACY_HELP)
     calendar.set_defaults(run=run_calendar)
 
-
-def _days(text: str) -> int:
-    """--within's value, as `cin due --within` reads it: a whole number of days from 0 up."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("give a number of days from 0 up")
-    return value
 
 
 def run_calendar(context: Context) -> int:

@@ -1,5 +1,6 @@
-"""The error every `cin` subcommand raises for a problem with what the user asked for, and the
-lookup of the case a command line names, which raises it."""
+"""The error every `cin` subcommand raises for a problem with what the user asked for, the
+lookup of the case a command line names, which raises it, and the reading of a `--within`
+number of days that `cin due` and `cin calendar` share."""
 
 from __future__ import annotations
 
@@ -15,6 +16,17 @@ if TYPE_CHECKING:
 
 class CliError(Exception):
     """A problem with what the user asked for; the message says what to do instead."""
+
+
+def whole_days(text: str) -> int:
+    """A `--within N` value (`cin due`, `cin calendar`): a whole number of days from 0 up."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("give a number of days from 0 up")
+    return value
 
 
 def named_case(service: CaseloadService, typed_ref: str) -> CaseDetail:
